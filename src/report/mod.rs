@@ -1,0 +1,1 @@
+//! Outputs a person looks at: charts (SVG/PNG) and the HTML report.
