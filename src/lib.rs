@@ -2,9 +2,16 @@
 //! non-linear activations do.
 //!
 //! The modules follow the flow of a run:
-//! data (CSV → table → scaler → split) → model (layers, activations, init)
-//! → train (loss, optimizer, loop, history) → eval (metrics, studies)
-//! → io (checkpoints, atomic writes) and report (plots, HTML) → cli.
+//! [`data`] (CSV → table → split → scaler → samples) → [`model`] (layers,
+//! activations, init) → [`train`] (loss, optimizer, loop, history) →
+//! [`eval`] (metrics, studies) → [`io`] (checkpoints, atomic writes) and
+//! [`report`] (plots, HTML) → [`cli`].
 
+pub mod data;
+pub mod error;
 pub mod eval;
+pub mod model;
 pub mod report;
+pub mod train;
+
+pub use error::{Error, Result};

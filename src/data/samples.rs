@@ -1,0 +1,78 @@
+//! Standardized f32 rows ready for the engine, stored feature-major
+//! (`xt[j·n + i]` is feature `j` of row `i`) so every layer's inner loop runs
+//! over a contiguous batch dimension.
+
+/// A block of rows: inputs feature-major, targets 0.0/1.0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Samples {
+    pub n: usize,
+    pub d: usize,
+    pub xt: Vec<f32>,
+    pub y: Vec<f32>,
+    /// Data-set row index of each sample, in order.
+    pub rows: Vec<usize>,
+}
+
+impl Samples {
+    /// Builds from row-major f32 rows.
+    pub fn from_rows(x_rows: &[f32], d: usize, y: Vec<f32>, rows: Vec<usize>) -> Samples {
+        let n = y.len();
+        assert_eq!(x_rows.len(), n * d, "x has {} values, expected {n}×{d}", x_rows.len());
+        let mut xt = vec![0.0; n * d];
+        for i in 0..n {
+            for j in 0..d {
+                xt[j * n + i] = x_rows[i * d + j];
+            }
+        }
+        Samples { n, d, xt, y, rows }
+    }
+
+    /// The inputs back in row-major order (`n × d`).
+    pub fn x_rows(&self) -> Vec<f32> {
+        let mut x = vec![0.0; self.n * self.d];
+        for i in 0..self.n {
+            for j in 0..self.d {
+                x[i * self.d + j] = self.xt[j * self.n + i];
+            }
+        }
+        x
+    }
+
+    /// Number of rows labelled 1.
+    pub fn n_positive(&self) -> usize {
+        self.y.iter().filter(|&&v| v == 1.0).count()
+    }
+
+    /// A subset of these samples, in the given order.
+    pub fn select(&self, idx: &[usize]) -> Samples {
+        let n = idx.len();
+        let mut xt = vec![0.0; n * self.d];
+        for j in 0..self.d {
+            for (k, &i) in idx.iter().enumerate() {
+                xt[j * n + k] = self.xt[j * self.n + i];
+            }
+        }
+        Samples {
+            n,
+            d: self.d,
+            xt,
+            y: idx.iter().map(|&i| self.y[i]).collect(),
+            rows: idx.iter().map(|&i| self.rows[i]).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_major_round_trip() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let s = Samples::from_rows(&x, 3, vec![0.0, 1.0], vec![7, 9]);
+        assert_eq!(s.xt, [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+        assert_eq!(s.x_rows(), x);
+        let t = s.select(&[1]);
+        assert_eq!((t.xt.as_slice(), t.rows.as_slice()), ([4.0, 5.0, 6.0].as_slice(), [9].as_slice()));
+    }
+}

@@ -1,0 +1,104 @@
+//! scikit-learn's `StandardScaler`, reproduced bit for bit: numpy's pairwise
+//! summation per column, sklearn's two-pass variance, population std
+//! (ddof 0), and scale 1 for constant columns.
+
+use serde::{Deserialize, Serialize};
+
+/// Per-feature mean and scale; `transform` is `(x − mean) / scale` in f64.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandardScaler {
+    pub mean: Vec<f64>,
+    pub scale: Vec<f64>,
+    pub var: Vec<f64>,
+    pub n_samples_seen: usize,
+}
+
+/// numpy's `pairwise_sum` for f64 (loops_utils.h): sequential below 8
+/// values, 8 interleaved accumulators up to 128, halving recursion above.
+pub fn pairwise_sum(a: &[f64]) -> f64 {
+    let n = a.len();
+    if n < 8 {
+        let mut res = 0.0;
+        for &v in a {
+            res += v;
+        }
+        res
+    } else if n <= 128 {
+        let mut r = [0.0f64; 8];
+        r.copy_from_slice(&a[..8]);
+        let mut i = 8;
+        while i < n - (n % 8) {
+            for j in 0..8 {
+                r[j] += a[i + j];
+            }
+            i += 8;
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        while i < n {
+            res += a[i];
+            i += 1;
+        }
+        res
+    } else {
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+    }
+}
+
+impl StandardScaler {
+    /// Fits on the given rows of a row-major `n × d` matrix.
+    pub fn fit(x: &[f64], d: usize, rows: &[usize]) -> StandardScaler {
+        let n = rows.len();
+        let nf = n as f64;
+        let mut col = vec![0.0; n];
+        let (mut mean, mut scale, mut var) = (Vec::with_capacity(d), Vec::with_capacity(d), Vec::with_capacity(d));
+        for j in 0..d {
+            for (k, &r) in rows.iter().enumerate() {
+                col[k] = x[r * d + j];
+            }
+            let m = pairwise_sum(&col) / nf;
+            let dev: Vec<f64> = col.iter().map(|v| v - m).collect();
+            let correction = pairwise_sum(&dev);
+            let sq: Vec<f64> = dev.iter().map(|v| v * v).collect();
+            let v = (pairwise_sum(&sq) - correction * correction / nf) / nf;
+            // sklearn's _is_constant_feature: var within rounding of zero.
+            let eps = f64::EPSILON;
+            let upper = nf * eps * v + (nf * m * eps).powi(2);
+            let s = if v <= upper { 1.0 } else { v.sqrt() };
+            mean.push(m);
+            var.push(v);
+            scale.push(s);
+        }
+        StandardScaler { mean, scale, var, n_samples_seen: n }
+    }
+
+    /// `(x − mean) / scale` of one row, in f64.
+    pub fn transform_row(&self, row: &[f64], out: &mut [f64]) {
+        for j in 0..row.len() {
+            out[j] = (row[j] - self.mean[j]) / self.scale[j];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_sum_differs_from_naive_like_numpy() {
+        let a: Vec<f64> = (0..300).map(|i| 0.1 * i as f64 + 1e-3).collect();
+        let naive: f64 = a.iter().sum();
+        assert!((pairwise_sum(&a) - naive).abs() < 1e-9);
+        assert_eq!(pairwise_sum(&[1.0, 2.0, 3.0]), 6.0);
+    }
+
+    #[test]
+    fn constant_column_gets_scale_one() {
+        let x = [5.0, 1.0, 5.0, 2.0, 5.0, 3.0];
+        let s = StandardScaler::fit(&x, 2, &[0, 1, 2]);
+        assert_eq!(s.scale[0], 1.0);
+        assert_eq!(s.mean[0], 5.0);
+        assert!((s.scale[1] - (2.0f64 / 3.0).sqrt()).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,12 @@
+//! Model: architecture (layers and activations), initialisation, and the
+//! network with its explicit forward and backward passes.
+
+pub mod activation;
+pub mod architecture;
+pub mod init;
+pub mod linear;
+pub mod network;
+
+pub use activation::Activation;
+pub use architecture::{Architecture, Layer};
+pub use network::{Network, ParamTensor, Workspace};

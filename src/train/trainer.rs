@@ -1,0 +1,271 @@
+//! The epoch loop. Everything it needs — activations, gradients, optimizer
+//! state, batch buffers, the history — is allocated in [`Trainer::new`]; an
+//! epoch allocates nothing.
+
+use super::{BceWithLogits, EpochRecord, History, LrSchedule, Optimizer, OptimizerConfig};
+use crate::data::Samples;
+use crate::error::{Error, Result};
+use crate::model::{Network, Workspace};
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use serde::Serialize;
+
+/// Stop when the validation loss has not improved for `patience` epochs and
+/// restore the best weights.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EarlyStopping {
+    pub patience: usize,
+    /// Share of the train split held out (stratified) for validation.
+    pub validation_fraction: f64,
+}
+
+/// How to train.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainConfig {
+    pub epochs: usize,
+    pub optimizer: OptimizerConfig,
+    pub schedule: LrSchedule,
+    pub loss: BceWithLogits,
+    /// `None`: full batch (the tutorial). `Some(b)`: reshuffled mini-batches
+    /// of `b` rows, the last one partial (DataLoader with `drop_last=False`).
+    pub batch_size: Option<usize>,
+    /// Seed of the per-epoch reshuffle.
+    pub shuffle_seed: u64,
+    pub early_stopping: Option<EarlyStopping>,
+}
+
+impl TrainConfig {
+    /// The tutorial's settings: full-batch SGD for `epochs` epochs at `lr`.
+    pub fn tutorial(epochs: usize, lr: f32) -> TrainConfig {
+        TrainConfig {
+            epochs,
+            optimizer: OptimizerConfig::sgd(lr),
+            schedule: LrSchedule::Constant,
+            loss: BceWithLogits::default(),
+            batch_size: None,
+            shuffle_seed: 0,
+            early_stopping: None,
+        }
+    }
+}
+
+/// Buffers for mini-batch training.
+struct Batches {
+    size: usize,
+    order: Vec<usize>,
+    xb: Vec<f32>,
+    yb: Vec<f32>,
+    rng: ChaCha8Rng,
+}
+
+/// Best-weights bookkeeping for early stopping.
+struct Stopper {
+    patience: usize,
+    best_loss: f32,
+    best_epoch: usize,
+    best_params: Vec<f32>,
+    since_best: usize,
+}
+
+/// Trains one network on one train/test pair.
+pub struct Trainer<'d> {
+    pub net: Network,
+    pub history: History,
+    ws: Workspace,
+    opt: Optimizer,
+    config: TrainConfig,
+    train: &'d Samples,
+    test: &'d Samples,
+    val: Option<&'d Samples>,
+    batches: Option<Batches>,
+    stopper: Option<Stopper>,
+    name: String,
+}
+
+/// Uniform integer in `0..n` without modulo bias.
+fn below(rng: &mut ChaCha8Rng, n: usize) -> usize {
+    let n = n as u64;
+    let zone = u64::MAX - u64::MAX % n;
+    loop {
+        let v = rng.next_u64();
+        if v < zone {
+            return (v % n) as usize;
+        }
+    }
+}
+
+impl<'d> Trainer<'d> {
+    /// Prepares a run; `val` is required when early stopping is configured.
+    pub fn new(
+        name: &str,
+        net: Network,
+        config: TrainConfig,
+        train: &'d Samples,
+        test: &'d Samples,
+        val: Option<&'d Samples>,
+    ) -> Result<Trainer<'d>> {
+        let d = net.arch.input_width();
+        for (what, s) in [("train", Some(train)), ("test", Some(test)), ("validation", val)] {
+            if let Some(s) = s {
+                if s.d != d {
+                    return Err(Error::Config(format!(
+                        "{name}: the network takes {d} inputs but the {what} data has {} features",
+                        s.d
+                    )));
+                }
+                if s.n == 0 {
+                    return Err(Error::Data(format!("{name}: the {what} set is empty")));
+                }
+            }
+        }
+        let batches = match config.batch_size {
+            Some(b) if b == 0 => return Err(Error::Config("--batch-size must be at least 1".into())),
+            Some(b) if b < train.n => Some(Batches {
+                size: b,
+                order: (0..train.n).collect(),
+                xb: vec![0.0; b * d],
+                yb: vec![0.0; b],
+                rng: ChaCha8Rng::seed_from_u64(config.shuffle_seed),
+            }),
+            _ => None,
+        };
+        let stopper = match (config.early_stopping, val) {
+            (Some(es), Some(_)) => Some(Stopper {
+                patience: es.patience.max(1),
+                best_loss: f32::INFINITY,
+                best_epoch: 0,
+                best_params: net.params.clone(),
+                since_best: 0,
+            }),
+            (Some(_), None) => {
+                return Err(Error::Config(format!("{name}: early stopping needs a validation set")))
+            }
+            _ => None,
+        };
+        let batch_rows = batches.as_ref().map_or(train.n, |b| b.size);
+        let capacity = batch_rows.max(test.n).max(val.map_or(0, |v| v.n));
+        Ok(Trainer {
+            ws: Workspace::new(&net.arch, capacity),
+            opt: Optimizer::new(config.optimizer, net.params.len()),
+            history: History::with_capacity(train.n, test.n, config.epochs),
+            config,
+            net,
+            train,
+            test,
+            val,
+            batches,
+            stopper,
+            name: name.to_string(),
+        })
+    }
+
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// True once all epochs ran or early stopping fired.
+    pub fn finished(&self) -> bool {
+        self.history.stopped_epoch.is_some() || self.history.records.len() >= self.config.epochs
+    }
+
+    /// Runs every remaining epoch, calling `on_epoch` after each.
+    pub fn run(&mut self, mut on_epoch: impl FnMut(&History, &EpochRecord)) -> Result<()> {
+        while !self.finished() {
+            let rec = self.epoch()?;
+            on_epoch(&self.history, &rec);
+        }
+        Ok(())
+    }
+
+    /// One epoch: the training step(s), then test (and validation) metrics
+    /// with the updated parameters.
+    pub fn epoch(&mut self) -> Result<EpochRecord> {
+        let epoch = self.history.records.len();
+        let lr = self.config.schedule.lr(self.config.optimizer.lr(), epoch);
+        let loss = self.config.loss;
+        let (train_loss, train_correct) = match self.batches.as_mut() {
+            None => {
+                let n = self.train.n;
+                self.net.forward(&mut self.ws, &self.train.xt, n);
+                let (logits, grad) = self.ws.logits_and_grad(n);
+                let v = loss.forward_backward(logits, &self.train.y, grad);
+                self.net.backward(&mut self.ws, &self.train.xt, n);
+                self.opt.step(&mut self.net.params, &self.ws.grads, lr);
+                (v.loss, v.correct)
+            }
+            Some(b) => {
+                let (train, d) = (self.train, self.train.d);
+                for i in (1..train.n).rev() {
+                    let j = below(&mut b.rng, i + 1);
+                    b.order.swap(i, j);
+                }
+                let (mut total, mut correct) = (0.0f64, 0);
+                for chunk in b.order.chunks(b.size) {
+                    let bn = chunk.len();
+                    for j in 0..d {
+                        let src = &train.xt[j * train.n..(j + 1) * train.n];
+                        for (dst, &r) in b.xb[j * bn..(j + 1) * bn].iter_mut().zip(chunk) {
+                            *dst = src[r];
+                        }
+                    }
+                    for (dst, &r) in b.yb.iter_mut().zip(chunk) {
+                        *dst = train.y[r];
+                    }
+                    self.net.forward(&mut self.ws, &b.xb, bn);
+                    let (logits, grad) = self.ws.logits_and_grad(bn);
+                    let v = loss.forward_backward(logits, &b.yb[..bn], grad);
+                    self.net.backward(&mut self.ws, &b.xb, bn);
+                    self.opt.step(&mut self.net.params, &self.ws.grads, lr);
+                    total += v.loss as f64 * bn as f64;
+                    correct += v.correct;
+                }
+                ((total / train.n as f64) as f32, correct)
+            }
+        };
+        let logits = self.net.forward(&mut self.ws, &self.test.xt, self.test.n);
+        let test = loss.evaluate(logits, &self.test.y);
+        let val_loss = self.val.map(|val| {
+            let logits = self.net.forward(&mut self.ws, &val.xt, val.n);
+            loss.evaluate(logits, &val.y).loss
+        });
+        for (what, v) in [("the training loss", Some(train_loss)), ("the test loss", Some(test.loss)), ("the validation loss", val_loss)] {
+            if let Some(v) = v.filter(|v| !v.is_finite()) {
+                return Err(Error::Diverged { model: self.name.clone(), epoch, what: format!("{what} became {v}") });
+            }
+        }
+        let rec = EpochRecord {
+            epoch,
+            train_loss,
+            train_correct,
+            test_loss: test.loss,
+            test_correct: test.correct,
+            val_loss,
+            lr,
+        };
+        self.history.records.push(rec);
+        if let (Some(s), Some(v)) = (self.stopper.as_mut(), val_loss) {
+            if v < s.best_loss {
+                s.best_loss = v;
+                s.best_epoch = epoch;
+                s.best_params.copy_from_slice(&self.net.params);
+                s.since_best = 0;
+            } else {
+                s.since_best += 1;
+            }
+            let last = epoch + 1 == self.config.epochs;
+            if s.since_best >= s.patience || last {
+                self.net.params.copy_from_slice(&s.best_params);
+                self.history.best_epoch = Some(s.best_epoch);
+                if !last {
+                    self.history.stopped_epoch = Some(epoch);
+                }
+            }
+        }
+        Ok(rec)
+    }
+
+    /// The trained network and its history.
+    pub fn finish(self) -> (Network, History) {
+        (self.net, self.history)
+    }
+}
