@@ -1,1 +1,3 @@
 //! Evaluation: metrics and statistics.
+
+pub mod metrics;
