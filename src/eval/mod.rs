@@ -1,3 +1,4 @@
 //! Evaluation: metrics and statistics.
 
 pub mod metrics;
+pub mod stats;
