@@ -1,1 +1,4 @@
 //! Evaluation: metrics and statistics.
+
+pub mod metrics;
+pub mod stats;
