@@ -7,10 +7,12 @@
 //! [`eval`] (metrics, studies) → [`io`] (checkpoints, atomic writes) and
 //! [`report`] (plots, HTML) → [`cli`].
 
+pub mod cli;
 pub mod data;
 pub mod error;
 pub mod io;
 pub mod eval;
+pub mod experiment;
 pub mod model;
 pub mod report;
 pub mod train;

@@ -43,6 +43,13 @@ impl Samples {
         self.y.iter().filter(|&&v| v == 1.0).count()
     }
 
+    /// Holds out a stratified, seeded `fraction` of these rows for
+    /// validation (early stopping); returns (rest, validation).
+    pub fn split_validation(&self, fraction: f64, seed: u32) -> crate::Result<(Samples, Samples)> {
+        let split = super::Split::stratified(&self.y, fraction, seed)?;
+        Ok((self.select(&split.train), self.select(&split.test)))
+    }
+
     /// A subset of these samples, in the given order.
     pub fn select(&self, idx: &[usize]) -> Samples {
         let n = idx.len();

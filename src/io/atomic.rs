@@ -59,6 +59,27 @@ impl OutputDir {
     }
 }
 
+/// Files of a run collected in memory and written only once everything
+/// succeeded, so a failed run leaves no partial output.
+#[derive(Debug, Clone, Default)]
+pub struct Staged {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Staged {
+    pub fn add(&mut self, rel: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.push((rel.into(), bytes.into()));
+    }
+
+    /// Writes every file (each atomically) into `dir`.
+    pub fn write_all(&self, dir: &OutputDir) -> Result<()> {
+        for (rel, bytes) in &self.files {
+            dir.write(rel, bytes)?;
+        }
+        Ok(())
+    }
+}
+
 /// `YYYYMMDD-HHMMSS` in UTC from Unix seconds (civil-from-days, no time crate).
 pub fn utc_stamp(secs: u64) -> String {
     let days = (secs / 86_400) as i64;

@@ -4,5 +4,5 @@
 pub mod atomic;
 pub mod state_dict;
 
-pub use atomic::{write_atomic, OutputDir};
+pub use atomic::{write_atomic, OutputDir, Staged};
 pub use state_dict::StateDict;

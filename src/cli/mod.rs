@@ -1,0 +1,38 @@
+//! The command line: argument definitions (clap) and one file per
+//! subcommand. Each subcommand parses its arguments into library types, calls
+//! the library, and prints.
+
+pub mod args;
+pub mod compare;
+pub mod console;
+pub mod train;
+
+use crate::error::Result;
+use clap::{Parser, Subcommand};
+
+/// Train small neural networks on tabular data, fast, and see what
+/// non-linear activations do. With no subcommand, runs `compare`: the
+/// Heart Failure tutorial's three models on the embedded data set.
+#[derive(Debug, Parser)]
+#[command(name = "nonlin", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train several models on the same split and compare them (the default).
+    Compare(compare::CompareArgs),
+    /// Train one model on any numeric CSV.
+    Train(train::TrainCmdArgs),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => compare::run(&compare::CompareArgs::default_experiment()),
+        Some(Command::Compare(a)) => compare::run(&a),
+        Some(Command::Train(a)) => train::run(&a),
+    }
+}

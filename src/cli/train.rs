@@ -1,0 +1,78 @@
+//! `nonlin train`: one model on any numeric CSV.
+
+use super::args::{DataArgs, OutputArgs, TrainArgs};
+use super::compare::{batch_text, data_summary, stage_model, train_models};
+use super::console::Console;
+use crate::data::ScalingMode;
+use crate::error::{Error, Result};
+use crate::experiment::{self, ModelSpec};
+use crate::io::{OutputDir, StateDict, Staged};
+use crate::model::{Activation, Architecture};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Args)]
+pub struct TrainCmdArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Hidden layer widths, e.g. `5` or `20,20`.
+    #[arg(long, value_delimiter = ',', default_value = "5", conflicts_with = "arch")]
+    pub hidden: Vec<usize>,
+    /// Activation after every hidden layer: relu, tanh, sigmoid, elu[:alpha],
+    /// leaky_relu[:slope], gelu, gelu_tanh, silu, softplus[:beta[:threshold]], identity.
+    #[arg(long, default_value = "relu", conflicts_with = "arch")]
+    pub activation: String,
+    /// Mixed stack instead of --hidden/--activation, e.g. `16-relu-8-tanh`
+    /// (input width from the data, one output logit added).
+    #[arg(long, value_name = "SPEC")]
+    pub arch: Option<String>,
+    /// Start from these weights: a safetensors state dict with nn.Sequential
+    /// names (`0.weight`, `0.bias`, `2.weight`, ...).
+    #[arg(long, value_name = "PATH")]
+    pub init_weights: Option<PathBuf>,
+    #[command(flatten)]
+    pub train: TrainArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl TrainCmdArgs {
+    pub fn architecture(&self, d: usize) -> Result<Architecture> {
+        match &self.arch {
+            Some(spec) => Architecture::parse_hidden(spec, d),
+            None => {
+                if self.hidden.contains(&0) {
+                    return Err(Error::Config("--hidden widths must be at least 1".into()));
+                }
+                Ok(Architecture::mlp(d, &self.hidden, Activation::parse(&self.activation)?))
+            }
+        }
+    }
+}
+
+pub fn run(args: &TrainCmdArgs) -> Result<()> {
+    let console = Console { quiet: args.output.quiet, every: args.output.log_every };
+    let scaling = if args.data.scale_before_split { ScalingMode::BeforeSplit } else { ScalingMode::TrainOnly };
+    let (ds, p) = args.data.prepared(scaling)?;
+    let config = args.train.config(&p.train.y)?;
+    let arch = args.architecture(ds.n_features())?;
+    let init = match &args.init_weights {
+        Some(path) => Some(StateDict::read(path)?.to_network(arch.clone(), &path.display().to_string())?),
+        None => None,
+    };
+    for (k, v) in data_summary(&ds, &p) {
+        console.say(&format!("{k:>16}: {v}"));
+    }
+    console.say(&format!("{:>16}: {} for {} epochs, {}", "training", config.optimizer.describe(), config.epochs, batch_text(&config)));
+    let spec = ModelSpec::new("model", arch);
+    let result = train_models(std::slice::from_ref(&spec), &p, &config, args.train.seed, init.as_ref(), &console)?;
+    let table = experiment::text_table(&experiment::SUMMARY_HEADERS, &experiment::summary_cells(&result.summary));
+    console.say(&format!("\n{table}"));
+
+    let mut staged = Staged::default();
+    stage_model(&mut staged, "", &result.models[0]);
+    let out = args.output.out.clone().map(OutputDir::new).unwrap_or_else(|| OutputDir::timestamped("train"));
+    staged.write_all(&out)?;
+    println!("Wrote {}", out.path.display());
+    Ok(())
+}
