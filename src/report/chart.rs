@@ -934,7 +934,7 @@ fn line_panel(
     let right = if legend_right {
         right_legend_w
     } else {
-        f.pad * 2.0
+        f.pad * 2.0 + f.tick * 0.6
     };
     let plot = Frame {
         x: fr.x + left,

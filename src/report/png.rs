@@ -150,7 +150,15 @@ mod tests {
         for s in &mut loss.series {
             s.ys.iter_mut().for_each(|y| *y = (100.0 - *y) / 80.0);
         }
+        let mut long = accuracy_chart(40);
+        long.series[0].name = "ReLU, 2 hidden layers of 64 units, train split".into();
+        long.y_range = None;
+        save("line_long_names", &chart::line_chart_svg(&long, 1200, 800));
         let panels = [accuracy_chart(100), loss.clone(), accuracy_chart(30)];
+        save(
+            "multiples3",
+            &chart::small_multiples_svg(&panels, 3, 1200, 800),
+        );
         save(
             "multiples",
             &chart::small_multiples_svg(&panels, 2, 1200, 800),
@@ -181,10 +189,19 @@ mod tests {
                     .collect(),
             })
             .collect();
-        save(
-            "strip",
-            &chart::strip_box_svg("Per-fold MCC (10-fold CV)", "MCC", &groups, 1200, 800),
-        );
+        let strip = chart::strip_box_svg("Per-fold MCC (10-fold CV)", "MCC", &groups, 1200, 800);
+        save("strip", &strip);
+        let mut report = crate::report::html::Report::new("Sample report");
+        report
+            .add_heading("Charts")
+            .add_figure(
+                "Accuracy, 1000 epochs",
+                &chart::line_chart_svg(&acc, 1200, 800),
+            )
+            .add_figure("Per-fold MCC", &strip)
+            .add_heading("Log")
+            .add_preformatted("epoch 1 loss=0.69\nepoch 2 loss=0.52");
+        std::fs::write(dir.join("report.html"), report.to_html()).unwrap();
     }
 
     #[test]
