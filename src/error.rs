@@ -9,15 +9,38 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Error {
     /// A file could not be opened, read or written.
-    Io { path: PathBuf, action: &'static str, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
     /// Malformed CSV structure (quoting, wrong number of fields, no header).
-    Csv { source_name: String, line: u64, message: String },
+    Csv {
+        source_name: String,
+        line: u64,
+        message: String,
+    },
     /// A cell that should hold a number does not.
-    NotANumber { source_name: String, line: u64, column: usize, column_name: String, text: String },
+    NotANumber {
+        source_name: String,
+        line: u64,
+        column: usize,
+        column_name: String,
+        text: String,
+    },
     /// A column was asked for that the data does not have.
-    MissingColumn { source_name: String, column: String, available: Vec<String> },
+    MissingColumn {
+        source_name: String,
+        column: String,
+        available: Vec<String>,
+    },
     /// The target column holds something other than 0 and 1.
-    BadTarget { source_name: String, line: u64, column: String, text: String },
+    BadTarget {
+        source_name: String,
+        line: u64,
+        column: String,
+        text: String,
+    },
     /// The data is valid but does not fit the request (too few rows, ...).
     Data(String),
     /// A command-line value or experiment setting that cannot be used.
@@ -25,42 +48,76 @@ pub enum Error {
     /// A model file (safetensors) that is not what nonlin expects.
     Model { path: String, message: String },
     /// Training produced NaN or infinity.
-    Diverged { model: String, epoch: usize, what: String },
+    Diverged {
+        model: String,
+        epoch: usize,
+        what: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), action, source }
+        Error::Io {
+            path: path.into(),
+            action,
+            source,
+        }
     }
 
     pub fn model(path: impl fmt::Display, message: impl Into<String>) -> Self {
-        Error::Model { path: path.to_string(), message: message.into() }
+        Error::Model {
+            path: path.to_string(),
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { path, action, source } => {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => {
                 write!(f, "could not {action} '{}': {source}", path.display())
             }
-            Error::Csv { source_name, line, message } => {
+            Error::Csv {
+                source_name,
+                line,
+                message,
+            } => {
                 write!(f, "{source_name}, line {line}: {message}")
             }
-            Error::NotANumber { source_name, line, column, column_name, text } => write!(
+            Error::NotANumber {
+                source_name,
+                line,
+                column,
+                column_name,
+                text,
+            } => write!(
                 f,
                 "{source_name}, line {line}, column {column} ('{column_name}'): expected a number, \
                  found '{text}'. Every feature must be numeric; encode categories as numbers or \
                  leave the column out."
             ),
-            Error::MissingColumn { source_name, column, available } => write!(
+            Error::MissingColumn {
+                source_name,
+                column,
+                available,
+            } => write!(
                 f,
                 "{source_name}: there is no column named '{column}'. The columns are: {}.",
                 available.join(", ")
             ),
-            Error::BadTarget { source_name, line, column, text } => write!(
+            Error::BadTarget {
+                source_name,
+                line,
+                column,
+                text,
+            } => write!(
                 f,
                 "{source_name}, line {line}: the target column '{column}' must hold 0 or 1, \
                  found '{text}'. nonlin trains binary classifiers; recode the target as 0/1."

@@ -16,7 +16,10 @@ pub struct ModelSpec {
 
 impl ModelSpec {
     pub fn new(name: &str, arch: Architecture) -> ModelSpec {
-        ModelSpec { name: name.to_string(), arch }
+        ModelSpec {
+            name: name.to_string(),
+            arch,
+        }
     }
 }
 
@@ -24,8 +27,14 @@ impl ModelSpec {
 pub fn tutorial_models(d: usize) -> Vec<ModelSpec> {
     vec![
         ModelSpec::new("model_0", Architecture::mlp(d, &[5], Activation::Identity)),
-        ModelSpec::new("deeper_model", Architecture::mlp(d, &[20, 20], Activation::Identity)),
-        ModelSpec::new("model_non_linear", Architecture::mlp(d, &[5], Activation::Relu)),
+        ModelSpec::new(
+            "deeper_model",
+            Architecture::mlp(d, &[20, 20], Activation::Identity),
+        ),
+        ModelSpec::new(
+            "model_non_linear",
+            Architecture::mlp(d, &[5], Activation::Relu),
+        ),
     ]
 }
 
@@ -50,15 +59,28 @@ pub fn train_one(
     let net = init.unwrap_or_else(|| Network::new(spec.arch.clone(), seed));
     let (train, val) = match config.early_stopping {
         Some(es) => {
-            let (t, v) = data.train.split_validation(es.validation_fraction, seed as u32)?;
+            let (t, v) = data
+                .train
+                .split_validation(es.validation_fraction, seed as u32)?;
             (t, Some(v))
         }
         None => (data.train.clone(), None),
     };
-    let mut trainer = Trainer::new(&spec.name, net, config.clone(), &train, &data.test, val.as_ref())?;
+    let mut trainer = Trainer::new(
+        &spec.name,
+        net,
+        config.clone(),
+        &train,
+        &data.test,
+        val.as_ref(),
+    )?;
     trainer.run(on_epoch)?;
     let (net, history) = trainer.finish();
-    Ok(TrainedModel { name: spec.name.clone(), net, history })
+    Ok(TrainedModel {
+        name: spec.name.clone(),
+        net,
+        history,
+    })
 }
 
 /// One line of the summary table.
@@ -79,7 +101,9 @@ impl SummaryRow {
     pub fn of(m: &TrainedModel) -> SummaryRow {
         let h = &m.history;
         let last = h.last().expect("a trained model has at least one epoch");
-        let best = h.best_test().expect("a trained model has at least one epoch");
+        let best = h
+            .best_test()
+            .expect("a trained model has at least one epoch");
         SummaryRow {
             model: m.name.clone(),
             arch: m.net.arch.to_string(),
@@ -94,8 +118,15 @@ impl SummaryRow {
     }
 }
 
-pub const SUMMARY_HEADERS: [&str; 7] =
-    ["model", "arch", "final test acc", "best test acc", "best epoch", "final train loss", "final test loss"];
+pub const SUMMARY_HEADERS: [&str; 7] = [
+    "model",
+    "arch",
+    "final test acc",
+    "best test acc",
+    "best epoch",
+    "final train loss",
+    "final test loss",
+];
 
 /// The summary as table cells (same columns as [`SUMMARY_HEADERS`]).
 pub fn summary_cells(rows: &[SummaryRow]) -> Vec<Vec<String>> {
@@ -127,12 +158,26 @@ pub fn text_table(headers: &[&str], rows: &[Vec<String>]) -> String {
             .iter()
             .zip(&widths)
             .enumerate()
-            .map(|(i, (c, &w))| if i < 2 { format!("{c:<w$}") } else { format!("{c:>w$}") })
+            .map(|(i, (c, &w))| {
+                if i < 2 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
             .collect();
         parts.join("  ").trim_end().to_string() + "\n"
     };
     let mut s = line(headers.to_vec());
-    s += &line(widths.iter().map(|&w| "-".repeat(w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
+    s += &line(
+        widths
+            .iter()
+            .map(|&w| "-".repeat(w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    );
     for r in rows {
         s += &line(r.iter().map(String::as_str).collect());
     }

@@ -10,9 +10,9 @@
 pub mod cli;
 pub mod data;
 pub mod error;
-pub mod io;
 pub mod eval;
 pub mod experiment;
+pub mod io;
 pub mod model;
 pub mod report;
 pub mod train;

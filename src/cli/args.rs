@@ -19,7 +19,12 @@ pub struct DataArgs {
     #[arg(long, default_value = "DEATH_EVENT", value_name = "COL")]
     pub target: String,
     /// Use only these feature columns, in this order (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "A,B,...", conflicts_with = "drop")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "A,B,...",
+        conflicts_with = "drop"
+    )]
     pub features: Vec<String>,
     /// Leave these columns out (comma-separated), e.g. `--drop time`.
     #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
@@ -57,7 +62,12 @@ impl DataArgs {
     }
 
     pub fn prepare_options(&self, scaling: ScalingMode) -> PrepareOptions {
-        PrepareOptions { test_size: self.test_size, split_seed: self.split_seed, stratify: self.stratify, scaling }
+        PrepareOptions {
+            test_size: self.test_size,
+            split_seed: self.split_seed,
+            stratify: self.stratify,
+            scaling,
+        }
     }
 
     /// Dataset, split and scaled.
@@ -131,13 +141,18 @@ pub struct TrainArgs {
 impl TrainArgs {
     pub fn optimizer_config(&self) -> Result<OptimizerConfig> {
         if !(self.lr > 0.0 && self.lr.is_finite()) {
-            return Err(Error::Config(format!("--lr must be a positive number, got {}", self.lr)));
+            return Err(Error::Config(format!(
+                "--lr must be a positive number, got {}",
+                self.lr
+            )));
         }
         let wd = self.weight_decay;
         Ok(match self.optimizer {
             OptimizerName::Sgd => {
                 if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
-                    return Err(Error::Config("--nesterov needs --momentum > 0 and --dampening 0 (as in PyTorch)".into()));
+                    return Err(Error::Config(
+                        "--nesterov needs --momentum > 0 and --dampening 0 (as in PyTorch)".into(),
+                    ));
                 }
                 OptimizerConfig::Sgd {
                     lr: self.lr,
@@ -174,9 +189,16 @@ impl TrainArgs {
             Some("auto") => Some(auto_pos_weight(train_y).ok_or_else(|| {
                 Error::Data("--pos-weight auto: the train split has no positive rows".into())
             })?),
-            Some(s) => Some(s.parse::<f32>().ok().filter(|v| *v > 0.0 && v.is_finite()).ok_or_else(|| {
-                Error::Config(format!("--pos-weight must be a positive number or 'auto', got '{s}'"))
-            })?),
+            Some(s) => Some(
+                s.parse::<f32>()
+                    .ok()
+                    .filter(|v| *v > 0.0 && v.is_finite())
+                    .ok_or_else(|| {
+                        Error::Config(format!(
+                            "--pos-weight must be a positive number or 'auto', got '{s}'"
+                        ))
+                    })?,
+            ),
         };
         let early_stopping = self.patience.map(|patience| EarlyStopping {
             patience,

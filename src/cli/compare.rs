@@ -9,7 +9,7 @@ use crate::experiment::{self, ModelSpec, SummaryRow, TrainedModel};
 use crate::io::{OutputDir, Staged};
 use crate::model::{Architecture, Network};
 use crate::train::TrainConfig;
-use clap::{Args, Parser};
+use clap::Args;
 
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
@@ -30,14 +30,6 @@ pub struct CompareArgs {
 }
 
 impl CompareArgs {
-    /// The arguments of a bare `nonlin`: every default.
-    pub fn default_experiment() -> CompareArgs {
-        match super::Cli::parse_from(["nonlin", "compare"]).command {
-            Some(super::Command::Compare(a)) => a,
-            _ => unreachable!("'compare' parses to the compare command"),
-        }
-    }
-
     pub fn scaling(&self) -> ScalingMode {
         if self.scale_train_only {
             ScalingMode::TrainOnly
@@ -59,7 +51,15 @@ pub fn data_summary(ds: &Dataset, p: &Prepared) -> Vec<(String, String)> {
     let pct = |k: usize, n: usize| format!("{k}/{n} ({:.1}%)", 100.0 * k as f64 / n as f64);
     vec![
         ("data".into(), ds.source.clone()),
-        ("rows".into(), format!("{} ({} features, target '{}')", ds.n_rows(), ds.n_features(), ds.target)),
+        (
+            "rows".into(),
+            format!(
+                "{} ({} features, target '{}')",
+                ds.n_rows(),
+                ds.n_features(),
+                ds.target
+            ),
+        ),
         ("positives".into(), pct(ds.n_positive(), ds.n_rows())),
         (
             "split".into(),
@@ -69,10 +69,17 @@ pub fn data_summary(ds: &Dataset, p: &Prepared) -> Vec<(String, String)> {
                 p.test.n,
                 p.options.test_size,
                 p.options.split_seed,
-                if p.options.stratify { ", stratified" } else { "" }
+                if p.options.stratify {
+                    ", stratified"
+                } else {
+                    ""
+                }
             ),
         ),
-        ("train positives".into(), pct(p.train.n_positive(), p.train.n)),
+        (
+            "train positives".into(),
+            pct(p.train.n_positive(), p.train.n),
+        ),
         ("test positives".into(), pct(p.test.n_positive(), p.test.n)),
         ("scaling".into(), p.options.scaling.describe().into()),
     ]
@@ -90,9 +97,21 @@ pub fn train_models(
     let mut models = Vec::new();
     let mut logs = Vec::new();
     for spec in specs {
-        console.say(&format!("\n== {} — {} — {} ==", spec.name, spec.arch, spec.arch.torch_repr()));
+        console.say(&format!(
+            "\n== {} — {} — {} ==",
+            spec.name,
+            spec.arch,
+            spec.arch.torch_repr()
+        ));
         let mut lines = Vec::new();
-        let m = experiment::train_one(spec, p, config, seed, init.cloned(), console.epoch_logger(&mut lines))?;
+        let m = experiment::train_one(
+            spec,
+            p,
+            config,
+            seed,
+            init.cloned(),
+            console.epoch_logger(&mut lines),
+        )?;
         if let Some(stop) = m.history.stopped_epoch {
             console.say(&format!(
                 "Early stopping after epoch {stop}; restored the weights of epoch {}",
@@ -103,17 +122,27 @@ pub fn train_models(
         logs.push(lines);
     }
     let summary = models.iter().map(SummaryRow::of).collect();
-    Ok(RunResult { models, logs, summary })
+    Ok(RunResult {
+        models,
+        logs,
+        summary,
+    })
 }
 
 /// History files of one model, under `prefix` ("" or "name/").
 pub fn stage_model(staged: &mut Staged, prefix: &str, m: &TrainedModel) {
     staged.add(format!("{prefix}history.csv"), m.history.to_csv());
-    staged.add(format!("{prefix}history.json"), m.history.to_json(&m.name, &m.net.arch.to_string()));
+    staged.add(
+        format!("{prefix}history.json"),
+        m.history.to_json(&m.name, &m.net.arch.to_string()),
+    );
 }
 
 pub fn run(args: &CompareArgs) -> Result<()> {
-    let console = Console { quiet: args.output.quiet, every: args.output.log_every };
+    let console = Console {
+        quiet: args.output.quiet,
+        every: args.output.log_every,
+    };
     let (ds, p) = args.data.prepared(args.scaling())?;
     let config = args.train.config(&p.train.y)?;
     let specs: Vec<ModelSpec> = if args.archs.is_empty() {
@@ -121,20 +150,42 @@ pub fn run(args: &CompareArgs) -> Result<()> {
     } else {
         args.archs
             .iter()
-            .map(|s| Architecture::parse_hidden(s, ds.n_features()).map(|a| ModelSpec::new(&a.to_string(), a)))
+            .map(|s| {
+                Architecture::parse_hidden(s, ds.n_features())
+                    .map(|a| ModelSpec::new(&a.to_string(), a))
+            })
             .collect::<Result<_>>()?
     };
-    if let Some(dup) = specs.iter().enumerate().find(|(i, s)| specs[..*i].iter().any(|t| t.name == s.name)) {
-        return Err(Error::Config(format!("model '{}' is listed twice", dup.1.name)));
+    if let Some(dup) = specs
+        .iter()
+        .enumerate()
+        .find(|(i, s)| specs[..*i].iter().any(|t| t.name == s.name))
+    {
+        return Err(Error::Config(format!(
+            "model '{}' is listed twice",
+            dup.1.name
+        )));
     }
     for (k, v) in data_summary(&ds, &p) {
         console.say(&format!("{k:>16}: {v}"));
     }
-    console.say(&format!("{:>16}: {} for {} epochs, {}", "training", config.optimizer.describe(), config.epochs, batch_text(&config)));
+    console.say(&format!(
+        "{:>16}: {} for {} epochs, {}",
+        "training",
+        config.optimizer.describe(),
+        config.epochs,
+        batch_text(&config)
+    ));
     let result = train_models(&specs, &p, &config, args.train.seed, None, &console)?;
 
-    let table = experiment::text_table(&experiment::SUMMARY_HEADERS, &experiment::summary_cells(&result.summary));
-    console.say(&format!("\nSummary ({})\n{table}", p.options.scaling.describe()));
+    let table = experiment::text_table(
+        &experiment::SUMMARY_HEADERS,
+        &experiment::summary_cells(&result.summary),
+    );
+    console.say(&format!(
+        "\nSummary ({})\n{table}",
+        p.options.scaling.describe()
+    ));
 
     let mut staged = Staged::default();
     for m in &result.models {
@@ -142,7 +193,12 @@ pub fn run(args: &CompareArgs) -> Result<()> {
     }
     staged.add("summary.csv", experiment::summary_csv(&result.summary));
     staged.add("summary.txt", table);
-    let out = args.output.out.clone().map(OutputDir::new).unwrap_or_else(|| OutputDir::timestamped("compare"));
+    let out = args
+        .output
+        .out
+        .clone()
+        .map(OutputDir::new)
+        .unwrap_or_else(|| OutputDir::timestamped("compare"));
     staged.write_all(&out)?;
     println!("Wrote {}", out.path.display());
     Ok(())

@@ -18,7 +18,10 @@ impl Console {
 
     /// The per-epoch callback for [`crate::experiment::train_one`]; also
     /// collects the printed lines for the report.
-    pub fn epoch_logger<'a>(&'a self, lines: &'a mut Vec<String>) -> impl FnMut(&History, &EpochRecord) + 'a {
+    pub fn epoch_logger<'a>(
+        &'a self,
+        lines: &'a mut Vec<String>,
+    ) -> impl FnMut(&History, &EpochRecord) + 'a {
         move |h, r| {
             if self.every > 0 && r.epoch % self.every == 0 {
                 let line = h.log_line(r);

@@ -14,10 +14,13 @@ use clap::{Parser, Subcommand};
 /// non-linear activations do. With no subcommand, runs `compare`: the
 /// Heart Failure tutorial's three models on the embedded data set.
 #[derive(Debug, Parser)]
-#[command(name = "nonlin", version, about, long_about = None)]
+#[command(name = "nonlin", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Without a subcommand, the flags of `compare` apply.
+    #[command(flatten)]
+    pub compare: compare::CompareArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,7 +34,7 @@ pub enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => compare::run(&compare::CompareArgs::default_experiment()),
+        None => compare::run(&cli.compare),
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::Train(a)) => train::run(&a),
     }

@@ -6,7 +6,7 @@ use super::console::Console;
 use crate::data::ScalingMode;
 use crate::error::{Error, Result};
 use crate::experiment::{self, ModelSpec};
-use crate::io::{OutputDir, StateDict, Staged};
+use crate::io::{OutputDir, Staged, StateDict};
 use crate::model::{Activation, Architecture};
 use clap::Args;
 use std::path::PathBuf;
@@ -16,7 +16,12 @@ pub struct TrainCmdArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Hidden layer widths, e.g. `5` or `20,20`.
-    #[arg(long, value_delimiter = ',', default_value = "5", conflicts_with = "arch")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "5",
+        conflicts_with = "arch"
+    )]
     pub hidden: Vec<usize>,
     /// Activation after every hidden layer: relu, tanh, sigmoid, elu[:alpha],
     /// leaky_relu[:slope], gelu, gelu_tanh, silu, softplus[:beta[:threshold]], identity.
@@ -44,34 +49,68 @@ impl TrainCmdArgs {
                 if self.hidden.contains(&0) {
                     return Err(Error::Config("--hidden widths must be at least 1".into()));
                 }
-                Ok(Architecture::mlp(d, &self.hidden, Activation::parse(&self.activation)?))
+                Ok(Architecture::mlp(
+                    d,
+                    &self.hidden,
+                    Activation::parse(&self.activation)?,
+                ))
             }
         }
     }
 }
 
 pub fn run(args: &TrainCmdArgs) -> Result<()> {
-    let console = Console { quiet: args.output.quiet, every: args.output.log_every };
-    let scaling = if args.data.scale_before_split { ScalingMode::BeforeSplit } else { ScalingMode::TrainOnly };
+    let console = Console {
+        quiet: args.output.quiet,
+        every: args.output.log_every,
+    };
+    let scaling = if args.data.scale_before_split {
+        ScalingMode::BeforeSplit
+    } else {
+        ScalingMode::TrainOnly
+    };
     let (ds, p) = args.data.prepared(scaling)?;
     let config = args.train.config(&p.train.y)?;
     let arch = args.architecture(ds.n_features())?;
     let init = match &args.init_weights {
-        Some(path) => Some(StateDict::read(path)?.to_network(arch.clone(), &path.display().to_string())?),
+        Some(path) => {
+            Some(StateDict::read(path)?.to_network(arch.clone(), &path.display().to_string())?)
+        }
         None => None,
     };
     for (k, v) in data_summary(&ds, &p) {
         console.say(&format!("{k:>16}: {v}"));
     }
-    console.say(&format!("{:>16}: {} for {} epochs, {}", "training", config.optimizer.describe(), config.epochs, batch_text(&config)));
+    console.say(&format!(
+        "{:>16}: {} for {} epochs, {}",
+        "training",
+        config.optimizer.describe(),
+        config.epochs,
+        batch_text(&config)
+    ));
     let spec = ModelSpec::new("model", arch);
-    let result = train_models(std::slice::from_ref(&spec), &p, &config, args.train.seed, init.as_ref(), &console)?;
-    let table = experiment::text_table(&experiment::SUMMARY_HEADERS, &experiment::summary_cells(&result.summary));
+    let result = train_models(
+        std::slice::from_ref(&spec),
+        &p,
+        &config,
+        args.train.seed,
+        init.as_ref(),
+        &console,
+    )?;
+    let table = experiment::text_table(
+        &experiment::SUMMARY_HEADERS,
+        &experiment::summary_cells(&result.summary),
+    );
     console.say(&format!("\n{table}"));
 
     let mut staged = Staged::default();
     stage_model(&mut staged, "", &result.models[0]);
-    let out = args.output.out.clone().map(OutputDir::new).unwrap_or_else(|| OutputDir::timestamped("train"));
+    let out = args
+        .output
+        .out
+        .clone()
+        .map(OutputDir::new)
+        .unwrap_or_else(|| OutputDir::timestamped("train"));
     staged.write_all(&out)?;
     println!("Wrote {}", out.path.display());
     Ok(())

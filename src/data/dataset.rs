@@ -45,7 +45,11 @@ impl Dataset {
     }
 
     /// Picks the target and feature columns; the target must hold only 0 and 1.
-    pub fn from_table(table: &Table, target: &str, selection: &FeatureSelection) -> Result<Dataset> {
+    pub fn from_table(
+        table: &Table,
+        target: &str,
+        selection: &FeatureSelection,
+    ) -> Result<Dataset> {
         let t = table.column_index(target)?;
         let feature_cols: Vec<usize> = match selection {
             FeatureSelection::All => (0..table.n_cols()).filter(|&c| c != t).collect(),
@@ -54,7 +58,9 @@ impl Dataset {
                 for n in names {
                     let c = table.column_index(n)?;
                     if c == t {
-                        return Err(Error::Config(format!("'{n}' is the target; it cannot also be a feature")));
+                        return Err(Error::Config(format!(
+                            "'{n}' is the target; it cannot also be a feature"
+                        )));
                     }
                     if cols.contains(&c) {
                         return Err(Error::Config(format!("feature '{n}' is listed twice")));
@@ -68,7 +74,9 @@ impl Dataset {
                 for n in names {
                     drop.push(table.column_index(n)?);
                 }
-                (0..table.n_cols()).filter(|&c| c != t && !drop.contains(&c)).collect()
+                (0..table.n_cols())
+                    .filter(|&c| c != t && !drop.contains(&c))
+                    .collect()
             }
         };
         if feature_cols.is_empty() {
@@ -94,7 +102,10 @@ impl Dataset {
         }
         Ok(Dataset {
             source: table.source.clone(),
-            features: feature_cols.iter().map(|&c| table.columns[c].clone()).collect(),
+            features: feature_cols
+                .iter()
+                .map(|&c| table.columns[c].clone())
+                .collect(),
             target: target.to_string(),
             x,
             y,
@@ -117,7 +128,12 @@ mod tests {
         assert_eq!(all.features, ["a", "b", "c"]);
         assert_eq!(all.row(1), [4.0, 5.0, 6.0]);
         assert_eq!(all.y, [0.0, 1.0]);
-        let only = Dataset::from_table(&t, "y", &FeatureSelection::Only(vec!["c".into(), "a".into()])).unwrap();
+        let only = Dataset::from_table(
+            &t,
+            "y",
+            &FeatureSelection::Only(vec!["c".into(), "a".into()]),
+        )
+        .unwrap();
         assert_eq!(only.row(0), [3.0, 1.0]);
         let drop = Dataset::from_table(&t, "y", &FeatureSelection::Drop(vec!["b".into()])).unwrap();
         assert_eq!(drop.features, ["a", "c"]);
@@ -125,14 +141,21 @@ mod tests {
 
     #[test]
     fn missing_target_lists_columns() {
-        let err = Dataset::from_table(&table(), "z", &FeatureSelection::All).unwrap_err().to_string();
-        assert!(err.contains("no column named 'z'") && err.contains("a, b, y, c"), "{err}");
+        let err = Dataset::from_table(&table(), "z", &FeatureSelection::All)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no column named 'z'") && err.contains("a, b, y, c"),
+            "{err}"
+        );
     }
 
     #[test]
     fn non_binary_target_is_rejected_with_its_line() {
         let t = Table::from_csv_bytes(b"a,y\n1,0\n2,2\n", "t.csv").unwrap();
-        let err = Dataset::from_table(&t, "y", &FeatureSelection::All).unwrap_err().to_string();
+        let err = Dataset::from_table(&t, "y", &FeatureSelection::All)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 3") && err.contains("found '2'"), "{err}");
     }
 }

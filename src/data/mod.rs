@@ -19,7 +19,8 @@ pub use table::Table;
 /// The Heart Failure clinical records data set (Chicco & Jurman 2020), 299
 /// patients, 12 features, target `DEATH_EVENT`; embedded so the seed
 /// experiment needs no file and no network.
-pub const HEART_FAILURE_CSV: &str = include_str!("../../data/heart_failure_clinical_records_dataset.csv");
+pub const HEART_FAILURE_CSV: &str =
+    include_str!("../../data/heart_failure_clinical_records_dataset.csv");
 
 /// The name under which the embedded data set appears in messages.
 pub const HEART_FAILURE_NAME: &str = "heart_failure_clinical_records_dataset.csv (embedded)";

@@ -18,7 +18,9 @@ impl Mt19937 {
         let mut state = [0u32; N];
         state[0] = seed;
         for i in 1..N {
-            state[i] = 1_812_433_253u32.wrapping_mul(state[i - 1] ^ (state[i - 1] >> 30)).wrapping_add(i as u32);
+            state[i] = 1_812_433_253u32
+                .wrapping_mul(state[i - 1] ^ (state[i - 1] >> 30))
+                .wrapping_add(i as u32);
         }
         Mt19937 { state, pos: N }
     }
@@ -100,6 +102,9 @@ mod tests {
     #[test]
     fn permutation_matches_numpy_for_a_small_case() {
         // numpy: np.random.RandomState(0).permutation(10)
-        assert_eq!(Mt19937::new(0).permutation(10), [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
+        assert_eq!(
+            Mt19937::new(0).permutation(10),
+            [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
+        );
     }
 }

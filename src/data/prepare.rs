@@ -20,7 +20,9 @@ impl ScalingMode {
     pub fn describe(self) -> &'static str {
         match self {
             ScalingMode::TrainOnly => "scaler fit on the training rows only",
-            ScalingMode::BeforeSplit => "scaler fit on all rows before the split (tutorial mode, --scale-before-split)",
+            ScalingMode::BeforeSplit => {
+                "scaler fit on all rows before the split (tutorial mode, --scale-before-split)"
+            }
         }
     }
 }
@@ -37,7 +39,12 @@ pub struct PrepareOptions {
 impl Default for PrepareOptions {
     /// The tutorial's split (`test_size=0.2, random_state=10`), leakage-free scaling.
     fn default() -> Self {
-        PrepareOptions { test_size: 0.2, split_seed: 10, stratify: false, scaling: ScalingMode::TrainOnly }
+        PrepareOptions {
+            test_size: 0.2,
+            split_seed: 10,
+            stratify: false,
+            scaling: ScalingMode::TrainOnly,
+        }
     }
 }
 
@@ -65,7 +72,12 @@ pub fn scale_rows(data: &Dataset, scaler: &StandardScaler, rows: &[usize]) -> Sa
             x[k * d + j] = buf[j] as f32;
         }
     }
-    Samples::from_rows(&x, d, rows.iter().map(|&r| data.y[r]).collect(), rows.to_vec())
+    Samples::from_rows(
+        &x,
+        d,
+        rows.iter().map(|&r| data.y[r]).collect(),
+        rows.to_vec(),
+    )
 }
 
 /// Splits, fits the scaler as `options.scaling` says, and scales both parts.

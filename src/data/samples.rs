@@ -17,7 +17,12 @@ impl Samples {
     /// Builds from row-major f32 rows.
     pub fn from_rows(x_rows: &[f32], d: usize, y: Vec<f32>, rows: Vec<usize>) -> Samples {
         let n = y.len();
-        assert_eq!(x_rows.len(), n * d, "x has {} values, expected {n}×{d}", x_rows.len());
+        assert_eq!(
+            x_rows.len(),
+            n * d,
+            "x has {} values, expected {n}×{d}",
+            x_rows.len()
+        );
         let mut xt = vec![0.0; n * d];
         for i in 0..n {
             for j in 0..d {
@@ -80,6 +85,9 @@ mod tests {
         assert_eq!(s.xt, [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
         assert_eq!(s.x_rows(), x);
         let t = s.select(&[1]);
-        assert_eq!((t.xt.as_slice(), t.rows.as_slice()), ([4.0, 5.0, 6.0].as_slice(), [9].as_slice()));
+        assert_eq!(
+            (t.xt.as_slice(), t.rows.as_slice()),
+            ([4.0, 5.0, 6.0].as_slice(), [9].as_slice())
+        );
     }
 }

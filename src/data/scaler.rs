@@ -52,7 +52,11 @@ impl StandardScaler {
         let n = rows.len();
         let nf = n as f64;
         let mut col = vec![0.0; n];
-        let (mut mean, mut scale, mut var) = (Vec::with_capacity(d), Vec::with_capacity(d), Vec::with_capacity(d));
+        let (mut mean, mut scale, mut var) = (
+            Vec::with_capacity(d),
+            Vec::with_capacity(d),
+            Vec::with_capacity(d),
+        );
         for j in 0..d {
             for (k, &r) in rows.iter().enumerate() {
                 col[k] = x[r * d + j];
@@ -70,7 +74,12 @@ impl StandardScaler {
             var.push(v);
             scale.push(s);
         }
-        StandardScaler { mean, scale, var, n_samples_seen: n }
+        StandardScaler {
+            mean,
+            scale,
+            var,
+            n_samples_seen: n,
+        }
     }
 
     /// `(x − mean) / scale` of one row, in f64.

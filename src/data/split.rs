@@ -16,7 +16,9 @@ pub struct Split {
 /// sklearn's rule: `n_test = ceil(test_size · n)`, the rest trains.
 pub fn test_count(n: usize, test_size: f64) -> Result<usize> {
     if !(test_size > 0.0 && test_size < 1.0) {
-        return Err(Error::Config(format!("--test-size must be between 0 and 1 (exclusive), got {test_size}")));
+        return Err(Error::Config(format!(
+            "--test-size must be between 0 and 1 (exclusive), got {test_size}"
+        )));
     }
     Ok((test_size * n as f64).ceil() as usize)
 }
@@ -28,7 +30,10 @@ impl Split {
     pub fn sklearn(n: usize, test_size: f64, seed: u32) -> Result<Split> {
         let n_test = test_count(n, test_size)?;
         let perm = Mt19937::new(seed).permutation(n);
-        let split = Split { test: perm[..n_test].to_vec(), train: perm[n_test..].to_vec() };
+        let split = Split {
+            test: perm[..n_test].to_vec(),
+            train: perm[n_test..].to_vec(),
+        };
         split.check_sizes()?;
         Ok(split)
     }
@@ -42,13 +47,20 @@ impl Split {
         let n_test = test_count(n, test_size)?;
         let mut rng = Mt19937::new(seed);
         let classes = [0.0f32, 1.0];
-        let members: Vec<Vec<usize>> =
-            classes.iter().map(|&c| (0..n).filter(|&i| y[i] == c).collect()).collect();
-        let exact: Vec<f64> = members.iter().map(|m| n_test as f64 * m.len() as f64 / n as f64).collect();
+        let members: Vec<Vec<usize>> = classes
+            .iter()
+            .map(|&c| (0..n).filter(|&i| y[i] == c).collect())
+            .collect();
+        let exact: Vec<f64> = members
+            .iter()
+            .map(|m| n_test as f64 * m.len() as f64 / n as f64)
+            .collect();
         let mut take: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
         let mut left = n_test - take.iter().sum::<usize>();
         let mut order: Vec<usize> = (0..classes.len()).collect();
-        order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
+        order.sort_by(|&a, &b| {
+            (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor()))
+        });
         for &c in order.iter().cycle().take(2 * classes.len()) {
             if left == 0 {
                 break;
@@ -90,7 +102,10 @@ impl Split {
 /// folds, so every fold's class ratio is within one row of the whole.
 pub fn stratified_folds(y: &[f32], k: usize, seed: u32) -> Result<Vec<Vec<usize>>> {
     if k < 2 || k > y.len() {
-        return Err(Error::Config(format!("cannot make {k} folds from {} rows", y.len())));
+        return Err(Error::Config(format!(
+            "cannot make {k} folds from {} rows",
+            y.len()
+        )));
     }
     let mut rng = Mt19937::new(seed);
     let mut folds = vec![Vec::new(); k];
@@ -124,7 +139,9 @@ mod tests {
 
     #[test]
     fn stratified_split_keeps_class_ratio() {
-        let y: Vec<f32> = (0..100).map(|i| if i % 4 == 0 { 1.0 } else { 0.0 }).collect();
+        let y: Vec<f32> = (0..100)
+            .map(|i| if i % 4 == 0 { 1.0 } else { 0.0 })
+            .collect();
         let s = Split::stratified(&y, 0.2, 3).unwrap();
         assert_eq!(s.test.len(), 20);
         assert_eq!(s.test.iter().filter(|&&i| y[i] == 1.0).count(), 5);
@@ -139,7 +156,9 @@ mod tests {
 
     #[test]
     fn folds_are_stratified_within_one_row() {
-        let y: Vec<f32> = (0..299).map(|i| if i % 3 == 0 { 1.0 } else { 0.0 }).collect();
+        let y: Vec<f32> = (0..299)
+            .map(|i| if i % 3 == 0 { 1.0 } else { 0.0 })
+            .collect();
         let pos = y.iter().filter(|&&v| v == 1.0).count() as f64 / 299.0;
         let folds = stratified_folds(&y, 5, 1).unwrap();
         let mut seen = vec![0; 299];

@@ -31,11 +31,14 @@ impl Table {
 
     /// Index of a column by exact name, or an error listing the columns there are.
     pub fn column_index(&self, name: &str) -> Result<usize> {
-        self.columns.iter().position(|c| c == name).ok_or_else(|| Error::MissingColumn {
-            source_name: self.source.clone(),
-            column: name.to_string(),
-            available: self.columns.clone(),
-        })
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| Error::MissingColumn {
+                source_name: self.source.clone(),
+                column: name.to_string(),
+                available: self.columns.clone(),
+            })
     }
 
     /// Reads a CSV file with a header row; every cell must be a number.
@@ -46,14 +49,24 @@ impl Table {
 
     /// The embedded Heart Failure data set.
     pub fn heart_failure() -> Table {
-        Table::from_csv_bytes(super::HEART_FAILURE_CSV.as_bytes(), super::HEART_FAILURE_NAME)
-            .expect("the embedded data set is valid")
+        Table::from_csv_bytes(
+            super::HEART_FAILURE_CSV.as_bytes(),
+            super::HEART_FAILURE_NAME,
+        )
+        .expect("the embedded data set is valid")
     }
 
     /// Parses CSV bytes (header row first). `source` names the data in errors.
     pub fn from_csv_bytes(bytes: &[u8], source: &str) -> Result<Table> {
-        let csv_err = |line: u64, message: String| Error::Csv { source_name: source.to_string(), line, message };
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
+        let csv_err = |line: u64, message: String| Error::Csv {
+            source_name: source.to_string(),
+            line,
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(bytes);
         let columns: Vec<String> = reader
             .headers()
             .map_err(|e| csv_err(1, format!("could not read the header row: {e}")))?
@@ -61,10 +74,16 @@ impl Table {
             .map(|h| h.trim().to_string())
             .collect();
         if columns.is_empty() || columns.iter().all(|c| c.is_empty()) {
-            return Err(csv_err(1, "the file is empty; expected a header row with column names".into()));
+            return Err(csv_err(
+                1,
+                "the file is empty; expected a header row with column names".into(),
+            ));
         }
         if let Some(i) = columns.iter().position(|c| c.is_empty()) {
-            return Err(csv_err(1, format!("column {} of the header has no name", i + 1)));
+            return Err(csv_err(
+                1,
+                format!("column {} of the header has no name", i + 1),
+            ));
         }
         for (i, c) in columns.iter().enumerate() {
             if columns[..i].contains(c) {
@@ -90,25 +109,36 @@ impl Table {
             if record.len() != columns.len() {
                 return Err(csv_err(
                     line,
-                    format!("expected {} fields (as in the header), found {}", columns.len(), record.len()),
+                    format!(
+                        "expected {} fields (as in the header), found {}",
+                        columns.len(),
+                        record.len()
+                    ),
                 ));
             }
             for (col, cell) in record.iter().enumerate() {
                 let text = cell.trim();
-                let v: f64 = text.parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| {
-                    Error::NotANumber {
+                let v: f64 = text
+                    .parse()
+                    .ok()
+                    .filter(|v: &f64| v.is_finite())
+                    .ok_or_else(|| Error::NotANumber {
                         source_name: source.to_string(),
                         line,
                         column: col + 1,
                         column_name: columns[col].clone(),
                         text: text.to_string(),
-                    }
-                })?;
+                    })?;
                 values.push(v);
             }
             lines.push(line);
         }
-        Ok(Table { source: source.to_string(), columns, values, lines })
+        Ok(Table {
+            source: source.to_string(),
+            columns,
+            values,
+            lines,
+        })
     }
 }
 
@@ -128,21 +158,30 @@ mod tests {
 
     #[test]
     fn non_numeric_cell_names_line_and_column() {
-        let err = Table::from_csv_bytes(b"a,b\n1,2\n3,x\n", "f.csv").unwrap_err().to_string();
+        let err = Table::from_csv_bytes(b"a,b\n1,2\n3,x\n", "f.csv")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("f.csv, line 3, column 2 ('b')"), "{err}");
         assert!(err.contains("found 'x'"), "{err}");
     }
 
     #[test]
     fn wrong_field_count_is_an_error() {
-        let err = Table::from_csv_bytes(b"a,b\n1,2\n3\n", "f.csv").unwrap_err().to_string();
-        assert!(err.contains("line 3") && err.contains("expected 2 fields"), "{err}");
+        let err = Table::from_csv_bytes(b"a,b\n1,2\n3\n", "f.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 3") && err.contains("expected 2 fields"),
+            "{err}"
+        );
     }
 
     #[test]
     fn empty_and_duplicate_headers_are_errors() {
         assert!(Table::from_csv_bytes(b"", "f.csv").is_err());
-        let err = Table::from_csv_bytes(b"a,a\n1,2\n", "f.csv").unwrap_err().to_string();
+        let err = Table::from_csv_bytes(b"a,a\n1,2\n", "f.csv")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("twice"), "{err}");
     }
 }

@@ -31,10 +31,18 @@ impl StateDict {
             .map_err(|e| Error::model(name, format!("not a valid safetensors file ({e})")))?;
         let (_, meta) = SafeTensors::read_metadata(bytes)
             .map_err(|e| Error::model(name, format!("not a valid safetensors file ({e})")))?;
-        let metadata = meta.metadata().clone().unwrap_or_default().into_iter().collect();
+        let metadata = meta
+            .metadata()
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let mut tensors = BTreeMap::new();
         for (tname, view) in st.iter() {
-            tensors.insert(tname.to_string(), (view.shape().to_vec(), f32_values(name, tname, &view)?));
+            tensors.insert(
+                tname.to_string(),
+                (view.shape().to_vec(), f32_values(name, tname, &view)?),
+            );
         }
         Ok(StateDict { metadata, tensors })
     }
@@ -44,14 +52,26 @@ impl StateDict {
         let tensors = net
             .tensors()
             .iter()
-            .map(|t| (t.name.clone(), (t.shape.clone(), net.params[t.range.clone()].to_vec())))
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    (t.shape.clone(), net.params[t.range.clone()].to_vec()),
+                )
+            })
             .collect();
-        StateDict { metadata: BTreeMap::new(), tensors }
+        StateDict {
+            metadata: BTreeMap::new(),
+            tensors,
+        }
     }
 
     /// Serializes to safetensors bytes (tensors little-endian f32).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let bytes: Vec<Vec<u8>> = self.tensors.values().map(|(_, values)| le_bytes(values)).collect();
+        let bytes: Vec<Vec<u8>> = self
+            .tensors
+            .values()
+            .map(|(_, values)| le_bytes(values))
+            .collect();
         let views: Vec<(String, TensorView)> = self
             .tensors
             .iter()
@@ -79,20 +99,34 @@ impl StateDict {
                     format!(
                         "tensor '{}' is missing; architecture {arch} needs {}",
                         t.name,
-                        expected.iter().map(|t| format!("{} {:?}", t.name, t.shape)).collect::<Vec<_>>().join(", ")
+                        expected
+                            .iter()
+                            .map(|t| format!("{} {:?}", t.name, t.shape))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             })?;
             if *shape != t.shape {
                 return Err(Error::model(
                     name,
-                    format!("tensor '{}' has shape {shape:?}, architecture {arch} needs {:?}", t.name, t.shape),
+                    format!(
+                        "tensor '{}' has shape {shape:?}, architecture {arch} needs {:?}",
+                        t.name, t.shape
+                    ),
                 ));
             }
             net.params[t.range.clone()].copy_from_slice(values);
         }
-        if let Some(extra) = self.tensors.keys().find(|k| !expected.iter().any(|t| &t.name == *k)) {
-            return Err(Error::model(name, format!("tensor '{extra}' does not belong to architecture {arch}")));
+        if let Some(extra) = self
+            .tensors
+            .keys()
+            .find(|k| !expected.iter().any(|t| &t.name == *k))
+        {
+            return Err(Error::model(
+                name,
+                format!("tensor '{extra}' does not belong to architecture {arch}"),
+            ));
         }
         Ok(net)
     }
@@ -100,9 +134,19 @@ impl StateDict {
 
 fn f32_values(file: &str, tname: &str, view: &TensorView) -> Result<Vec<f32>> {
     if view.dtype() != Dtype::F32 {
-        return Err(Error::model(file, format!("tensor '{tname}' is {:?}; nonlin models are float32 (F32)", view.dtype())));
+        return Err(Error::model(
+            file,
+            format!(
+                "tensor '{tname}' is {:?}; nonlin models are float32 (F32)",
+                view.dtype()
+            ),
+        ));
     }
-    Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+    Ok(view
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
 }
 
 fn le_bytes(values: &[f32]) -> Vec<u8> {

@@ -13,9 +13,13 @@ pub enum Activation {
     Tanh,
     Sigmoid,
     /// `ELU(alpha)`, default alpha 1.0.
-    Elu { alpha: f32 },
+    Elu {
+        alpha: f32,
+    },
     /// `LeakyReLU(negative_slope)`, default 0.01.
-    LeakyRelu { slope: f32 },
+    LeakyRelu {
+        slope: f32,
+    },
     /// `GELU()`, exact erf form.
     Gelu,
     /// `GELU(approximate="tanh")`.
@@ -23,12 +27,25 @@ pub enum Activation {
     /// `SiLU()`, x·σ(x).
     Silu,
     /// `Softplus(beta, threshold)`, defaults 1 and 20.
-    Softplus { beta: f32, threshold: f32 },
+    Softplus {
+        beta: f32,
+        threshold: f32,
+    },
 }
 
 /// CLI names, in the order they are listed in help and errors.
-pub const ACTIVATION_NAMES: &[&str] =
-    &["relu", "tanh", "sigmoid", "elu", "leaky_relu", "gelu", "gelu_tanh", "silu", "softplus", "identity"];
+pub const ACTIVATION_NAMES: &[&str] = &[
+    "relu",
+    "tanh",
+    "sigmoid",
+    "elu",
+    "leaky_relu",
+    "gelu",
+    "gelu_tanh",
+    "silu",
+    "softplus",
+    "identity",
+];
 
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
@@ -44,9 +61,15 @@ impl Activation {
         let num = |i: usize, default: f32| -> Result<f32> {
             match args.get(i) {
                 None => Ok(default),
-                Some(s) => s.parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
-                    Error::Config(format!("activation '{text}': parameter '{s}' is not a number"))
-                }),
+                Some(s) => s
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(|| {
+                        Error::Config(format!(
+                            "activation '{text}': parameter '{s}' is not a number"
+                        ))
+                    }),
             }
         };
         let max_args = match name.as_str() {
@@ -64,17 +87,26 @@ impl Activation {
             "relu" => Activation::Relu,
             "tanh" => Activation::Tanh,
             "sigmoid" => Activation::Sigmoid,
-            "elu" => Activation::Elu { alpha: num(0, 1.0)? },
-            "leaky_relu" | "leakyrelu" => Activation::LeakyRelu { slope: num(0, 0.01)? },
+            "elu" => Activation::Elu {
+                alpha: num(0, 1.0)?,
+            },
+            "leaky_relu" | "leakyrelu" => Activation::LeakyRelu {
+                slope: num(0, 0.01)?,
+            },
             "gelu" => Activation::Gelu,
             "gelu_tanh" => Activation::GeluTanh,
             "silu" | "swish" => Activation::Silu,
             "softplus" => {
                 let beta = num(0, 1.0)?;
                 if beta == 0.0 {
-                    return Err(Error::Config(format!("activation '{text}': softplus beta must not be 0")));
+                    return Err(Error::Config(format!(
+                        "activation '{text}': softplus beta must not be 0"
+                    )));
                 }
-                Activation::Softplus { beta, threshold: num(1, 20.0)? }
+                Activation::Softplus {
+                    beta,
+                    threshold: num(1, 20.0)?,
+                }
             }
             _ => {
                 return Err(Error::Config(format!(
@@ -98,7 +130,9 @@ impl Activation {
             Activation::Gelu => "GELU()".into(),
             Activation::GeluTanh => "GELU(approximate='tanh')".into(),
             Activation::Silu => "SiLU()".into(),
-            Activation::Softplus { beta, threshold } => format!("Softplus(beta={beta}, threshold={threshold})"),
+            Activation::Softplus { beta, threshold } => {
+                format!("Softplus(beta={beta}, threshold={threshold})")
+            }
         }
     }
 
@@ -153,7 +187,11 @@ impl Activation {
             Activation::Softplus { beta, threshold } => {
                 for (y, &x) in y.iter_mut().zip(x) {
                     let bx = x * beta;
-                    *y = if bx > threshold { x } else { bx.exp().ln_1p() / beta };
+                    *y = if bx > threshold {
+                        x
+                    } else {
+                        bx.exp().ln_1p() / beta
+                    };
                 }
             }
         }
@@ -182,7 +220,11 @@ impl Activation {
             }
             Activation::Elu { alpha } => {
                 for i in 0..n {
-                    dx[i] = if x[i] > 0.0 { dy[i] } else { dy[i] * alpha * x[i].exp() };
+                    dx[i] = if x[i] > 0.0 {
+                        dy[i]
+                    } else {
+                        dy[i] * alpha * x[i].exp()
+                    };
                 }
             }
             Activation::LeakyRelu { slope } => {
@@ -251,8 +293,12 @@ impl fmt::Display for Activation {
             Activation::Gelu => f.write_str("gelu"),
             Activation::GeluTanh => f.write_str("gelu_tanh"),
             Activation::Silu => f.write_str("silu"),
-            Activation::Softplus { beta, threshold } if beta == 1.0 && threshold == 20.0 => f.write_str("softplus"),
-            Activation::Softplus { beta, threshold } if threshold == 20.0 => write!(f, "softplus:{beta}"),
+            Activation::Softplus { beta, threshold } if beta == 1.0 && threshold == 20.0 => {
+                f.write_str("softplus")
+            }
+            Activation::Softplus { beta, threshold } if threshold == 20.0 => {
+                write!(f, "softplus:{beta}")
+            }
             Activation::Softplus { beta, threshold } => write!(f, "softplus:{beta}:{threshold}"),
         }
     }
@@ -268,10 +314,22 @@ mod tests {
             let a = Activation::parse(name).unwrap();
             assert_eq!(a.to_string(), *name);
         }
-        assert_eq!(Activation::parse("elu:0.5").unwrap(), Activation::Elu { alpha: 0.5 });
-        assert_eq!(Activation::parse("leaky_relu:0.2").unwrap().to_string(), "leaky_relu:0.2");
-        assert_eq!(Activation::parse("softplus:2:10").unwrap().to_string(), "softplus:2:10");
-        assert!(Activation::parse("rleu").unwrap_err().to_string().contains("expected one of"));
+        assert_eq!(
+            Activation::parse("elu:0.5").unwrap(),
+            Activation::Elu { alpha: 0.5 }
+        );
+        assert_eq!(
+            Activation::parse("leaky_relu:0.2").unwrap().to_string(),
+            "leaky_relu:0.2"
+        );
+        assert_eq!(
+            Activation::parse("softplus:2:10").unwrap().to_string(),
+            "softplus:2:10"
+        );
+        assert!(Activation::parse("rleu")
+            .unwrap_err()
+            .to_string()
+            .contains("expected one of"));
         assert!(Activation::parse("relu:3").is_err());
         assert!(Activation::parse("elu:x").is_err());
     }

@@ -14,7 +14,10 @@ use std::fmt;
 /// One module of the stack.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Layer {
-    Linear { in_features: usize, out_features: usize },
+    Linear {
+        in_features: usize,
+        out_features: usize,
+    },
     Activation(Activation),
 }
 
@@ -32,13 +35,19 @@ impl Architecture {
         let mut layers = Vec::new();
         let mut width = input;
         for &h in hidden {
-            layers.push(Layer::Linear { in_features: width, out_features: h });
+            layers.push(Layer::Linear {
+                in_features: width,
+                out_features: h,
+            });
             if activation != Activation::Identity {
                 layers.push(Layer::Activation(activation));
             }
             width = h;
         }
-        layers.push(Layer::Linear { in_features: width, out_features: 1 });
+        layers.push(Layer::Linear {
+            in_features: width,
+            out_features: 1,
+        });
         Architecture { layers }
     }
 
@@ -46,11 +55,22 @@ impl Architecture {
     pub fn parse(spec: &str) -> Result<Architecture> {
         let tokens: Vec<&str> = spec.split('-').map(str::trim).collect();
         let input: usize = tokens[0].parse().ok().filter(|&w| w > 0).ok_or_else(|| {
-            Error::Config(format!("architecture '{spec}': token 1 '{}' should be the input width (a number)", tokens[0]))
+            Error::Config(format!(
+                "architecture '{spec}': token 1 '{}' should be the input width (a number)",
+                tokens[0]
+            ))
         })?;
         let arch = Self::from_tokens(spec, input, &tokens[1..], 2)?;
-        if !matches!(arch.layers.last(), Some(Layer::Linear { out_features: 1, .. })) {
-            return Err(Error::Config(format!("architecture '{spec}': it must end with one output logit ('-1')")));
+        if !matches!(
+            arch.layers.last(),
+            Some(Layer::Linear {
+                out_features: 1,
+                ..
+            })
+        ) {
+            return Err(Error::Config(format!(
+                "architecture '{spec}': it must end with one output logit ('-1')"
+            )));
         }
         Ok(arch)
     }
@@ -61,27 +81,43 @@ impl Architecture {
         let tokens: Vec<&str> = spec.split('-').map(str::trim).collect();
         let mut arch = Self::from_tokens(spec, input, &tokens, 1)?;
         let width = arch.output_width(input);
-        arch.layers.push(Layer::Linear { in_features: width, out_features: 1 });
+        arch.layers.push(Layer::Linear {
+            in_features: width,
+            out_features: 1,
+        });
         Ok(arch)
     }
 
-    fn from_tokens(spec: &str, input: usize, tokens: &[&str], first_pos: usize) -> Result<Architecture> {
+    fn from_tokens(
+        spec: &str,
+        input: usize,
+        tokens: &[&str],
+        first_pos: usize,
+    ) -> Result<Architecture> {
         let mut layers = Vec::new();
         let mut width = input;
         for (k, tok) in tokens.iter().enumerate() {
             let pos = first_pos + k;
             if tok.is_empty() {
-                return Err(Error::Config(format!("architecture '{spec}': token {pos} is empty (two '-' in a row?)")));
+                return Err(Error::Config(format!(
+                    "architecture '{spec}': token {pos} is empty (two '-' in a row?)"
+                )));
             }
             if tok.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                 let w: usize = tok.parse().ok().filter(|&w| w > 0).ok_or_else(|| {
-                    Error::Config(format!("architecture '{spec}': token {pos} '{tok}' is not a positive layer width"))
+                    Error::Config(format!(
+                        "architecture '{spec}': token {pos} '{tok}' is not a positive layer width"
+                    ))
                 })?;
-                layers.push(Layer::Linear { in_features: width, out_features: w });
+                layers.push(Layer::Linear {
+                    in_features: width,
+                    out_features: w,
+                });
                 width = w;
             } else {
-                let act = Activation::parse(tok)
-                    .map_err(|e| Error::Config(format!("architecture '{spec}': token {pos}: {e}")))?;
+                let act = Activation::parse(tok).map_err(|e| {
+                    Error::Config(format!("architecture '{spec}': token {pos}: {e}"))
+                })?;
                 if layers.is_empty() {
                     return Err(Error::Config(format!(
                         "architecture '{spec}': token {pos} '{tok}' comes before any layer; start with a width"
@@ -91,16 +127,22 @@ impl Architecture {
             }
         }
         if layers.is_empty() && first_pos > 1 {
-            return Err(Error::Config(format!("architecture '{spec}': it has no layers")));
+            return Err(Error::Config(format!(
+                "architecture '{spec}': it has no layers"
+            )));
         }
         Ok(Architecture { layers })
     }
 
     fn output_width(&self, input: usize) -> usize {
-        self.layers.iter().rev().find_map(|l| match l {
-            Layer::Linear { out_features, .. } => Some(*out_features),
-            _ => None,
-        }).unwrap_or(input)
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|l| match l {
+                Layer::Linear { out_features, .. } => Some(*out_features),
+                _ => None,
+            })
+            .unwrap_or(input)
     }
 
     /// Width of the input features.
@@ -116,7 +158,10 @@ impl Architecture {
         self.layers
             .iter()
             .map(|l| match l {
-                Layer::Linear { in_features, out_features } => (in_features + 1) * out_features,
+                Layer::Linear {
+                    in_features,
+                    out_features,
+                } => (in_features + 1) * out_features,
                 Layer::Activation(_) => 0,
             })
             .sum()
@@ -128,7 +173,10 @@ impl Architecture {
             .layers
             .iter()
             .map(|l| match l {
-                Layer::Linear { in_features, out_features } => format!("Linear({in_features}, {out_features})"),
+                Layer::Linear {
+                    in_features,
+                    out_features,
+                } => format!("Linear({in_features}, {out_features})"),
                 Layer::Activation(a) => a.torch_name(),
             })
             .collect();
@@ -156,8 +204,14 @@ mod tests {
 
     #[test]
     fn tutorial_models_have_their_specs() {
-        assert_eq!(Architecture::mlp(12, &[5], Activation::Identity).to_string(), "12-5-1");
-        assert_eq!(Architecture::mlp(12, &[20, 20], Activation::Identity).to_string(), "12-20-20-1");
+        assert_eq!(
+            Architecture::mlp(12, &[5], Activation::Identity).to_string(),
+            "12-5-1"
+        );
+        assert_eq!(
+            Architecture::mlp(12, &[20, 20], Activation::Identity).to_string(),
+            "12-20-20-1"
+        );
         let nl = Architecture::mlp(12, &[5], Activation::Relu);
         assert_eq!(nl.to_string(), "12-5-relu-1");
         assert_eq!(nl.n_params(), 5 * 13 + 6);
@@ -168,16 +222,25 @@ mod tests {
     fn hidden_spec_mixes_activations() {
         let a = Architecture::parse_hidden("16-relu-8-tanh", 12).unwrap();
         assert_eq!(a.to_string(), "12-16-relu-8-tanh-1");
-        assert_eq!(a.torch_repr(), "nn.Sequential(Linear(12, 16), ReLU(), Linear(16, 8), Tanh(), Linear(8, 1))");
+        assert_eq!(
+            a.torch_repr(),
+            "nn.Sequential(Linear(12, 16), ReLU(), Linear(16, 8), Tanh(), Linear(8, 1))"
+        );
     }
 
     #[test]
     fn bad_tokens_are_pointed_at() {
-        let e = Architecture::parse_hidden("16-rleu-8", 12).unwrap_err().to_string();
+        let e = Architecture::parse_hidden("16-rleu-8", 12)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("token 2") && e.contains("rleu"), "{e}");
-        let e = Architecture::parse_hidden("16--8", 12).unwrap_err().to_string();
+        let e = Architecture::parse_hidden("16--8", 12)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("token 2 is empty"), "{e}");
-        let e = Architecture::parse_hidden("relu-8", 12).unwrap_err().to_string();
+        let e = Architecture::parse_hidden("relu-8", 12)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("before any layer"), "{e}");
         assert!(Architecture::parse("12-5-relu").is_err());
         assert!(Architecture::parse("x-5-1").is_err());

@@ -16,7 +16,11 @@ pub fn torch_default(arch: &Architecture, seed: u64) -> Vec<f32> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut params = Vec::with_capacity(arch.n_params());
     for layer in &arch.layers {
-        if let Layer::Linear { in_features, out_features } = *layer {
+        if let Layer::Linear {
+            in_features,
+            out_features,
+        } = *layer
+        {
             let bound = 1.0 / (in_features as f64).sqrt();
             for _ in 0..(in_features + 1) * out_features {
                 params.push(((2.0 * unit_f64(&mut rng) - 1.0) * bound) as f32);

@@ -4,7 +4,15 @@
 //! they vectorize and stay bit-for-bit deterministic.
 
 /// `y[o] = bias[o] + Σ_i W[o,i] · x[i]` for each batch row; `W` is `[out, in]`.
-pub fn forward(w: &[f32], bias: &[f32], x: &[f32], y: &mut [f32], n_in: usize, n_out: usize, n: usize) {
+pub fn forward(
+    w: &[f32],
+    bias: &[f32],
+    x: &[f32],
+    y: &mut [f32],
+    n_in: usize,
+    n_out: usize,
+    n: usize,
+) {
     let x = &x[..n_in * n];
     for o in 0..n_out {
         let yo = &mut y[o * n..(o + 1) * n];

@@ -38,12 +38,24 @@ impl Network {
         let mut offsets = Vec::new();
         let mut at = 0;
         for (k, layer) in arch.layers.iter().enumerate() {
-            if let Layer::Linear { in_features, out_features } = *layer {
+            if let Layer::Linear {
+                in_features,
+                out_features,
+            } = *layer
+            {
                 let w = at..at + in_features * out_features;
                 let b = w.end..w.end + out_features;
                 at = b.end;
-                tensors.push(ParamTensor { name: format!("{k}.weight"), shape: vec![out_features, in_features], range: w.clone() });
-                tensors.push(ParamTensor { name: format!("{k}.bias"), shape: vec![out_features], range: b.clone() });
+                tensors.push(ParamTensor {
+                    name: format!("{k}.weight"),
+                    shape: vec![out_features, in_features],
+                    range: w.clone(),
+                });
+                tensors.push(ParamTensor {
+                    name: format!("{k}.bias"),
+                    shape: vec![out_features],
+                    range: b.clone(),
+                });
                 offsets.push(Some((w, b)));
             } else {
                 offsets.push(None);
@@ -55,7 +67,12 @@ impl Network {
                 params.len()
             )));
         }
-        Ok(Network { arch, params, tensors, offsets })
+        Ok(Network {
+            arch,
+            params,
+            tensors,
+            offsets,
+        })
     }
 
     /// The parameter tensors in state-dict order.
@@ -65,20 +82,38 @@ impl Network {
 
     /// The values of one named tensor.
     pub fn tensor(&self, name: &str) -> Option<&[f32]> {
-        self.tensors.iter().find(|t| t.name == name).map(|t| &self.params[t.range.clone()])
+        self.tensors
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| &self.params[t.range.clone()])
     }
 
     /// Forward pass over `n` feature-major rows; returns the `n` logits.
     pub fn forward<'w>(&self, ws: &'w mut Workspace, x: &[f32], n: usize) -> &'w [f32] {
-        assert!(n <= ws.capacity, "batch of {n} exceeds the workspace capacity {}", ws.capacity);
+        assert!(
+            n <= ws.capacity,
+            "batch of {n} exceeds the workspace capacity {}",
+            ws.capacity
+        );
         for (k, layer) in self.arch.layers.iter().enumerate() {
             let (done, rest) = ws.acts.split_at_mut(k);
             let input: &[f32] = if k == 0 { x } else { &done[k - 1] };
             let out = &mut rest[0];
             match *layer {
-                Layer::Linear { in_features, out_features } => {
+                Layer::Linear {
+                    in_features,
+                    out_features,
+                } => {
                     let (w, b) = self.offsets[k].clone().expect("linear layer has offsets");
-                    linear::forward(&self.params[w], &self.params[b], input, out, in_features, out_features, n);
+                    linear::forward(
+                        &self.params[w],
+                        &self.params[b],
+                        input,
+                        out,
+                        in_features,
+                        out_features,
+                        n,
+                    );
                 }
                 Layer::Activation(act) => {
                     let width = ws.widths[k];
@@ -93,16 +128,29 @@ impl Network {
     /// ∂L/∂logits already in [`Workspace::logits_and_grad`]. Writes ∂L/∂θ
     /// into `ws.grads` (overwriting).
     pub fn backward(&self, ws: &mut Workspace, x: &[f32], n: usize) {
-        let Workspace { acts, dacts, grads, widths, .. } = ws;
+        let Workspace {
+            acts,
+            dacts,
+            grads,
+            widths,
+            ..
+        } = ws;
         for k in (0..self.arch.layers.len()).rev() {
             let input: &[f32] = if k == 0 { x } else { &acts[k - 1] };
             let (dbefore, dafter) = dacts.split_at_mut(k);
             let dout = &dafter[0];
             match self.arch.layers[k] {
-                Layer::Linear { in_features, out_features } => {
+                Layer::Linear {
+                    in_features,
+                    out_features,
+                } => {
                     let (w, b) = self.offsets[k].clone().expect("linear layer has offsets");
                     let (gw, gb) = grads.split_at_mut(b.start);
-                    let dx = if k == 0 { None } else { Some(&mut dbefore[k - 1][..]) };
+                    let dx = if k == 0 {
+                        None
+                    } else {
+                        Some(&mut dbefore[k - 1][..])
+                    };
                     linear::backward(
                         &self.params[w.clone()],
                         input,
@@ -117,7 +165,12 @@ impl Network {
                 }
                 Layer::Activation(act) => {
                     let m = widths[k] * n;
-                    act.backward(&input[..m], &acts[k][..m], &dout[..m], &mut dbefore[k - 1][..m]);
+                    act.backward(
+                        &input[..m],
+                        &acts[k][..m],
+                        &dout[..m],
+                        &mut dbefore[k - 1][..m],
+                    );
                 }
             }
         }
@@ -147,7 +200,13 @@ impl Workspace {
             widths.push(width);
         }
         let acts: Vec<Vec<f32>> = widths.iter().map(|w| vec![0.0; w * capacity]).collect();
-        Workspace { capacity, dacts: acts.clone(), acts, widths, grads: vec![0.0; arch.n_params()] }
+        Workspace {
+            capacity,
+            dacts: acts.clone(),
+            acts,
+            widths,
+            grads: vec![0.0; arch.n_params()],
+        }
     }
 
     pub fn capacity(&self) -> usize {

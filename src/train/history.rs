@@ -41,7 +41,13 @@ pub fn accuracy(correct: usize, n: usize) -> f64 {
 
 impl History {
     pub fn with_capacity(n_train: usize, n_test: usize, epochs: usize) -> History {
-        History { n_train, n_test, records: Vec::with_capacity(epochs), stopped_epoch: None, best_epoch: None }
+        History {
+            n_train,
+            n_test,
+            records: Vec::with_capacity(epochs),
+            stopped_epoch: None,
+            best_epoch: None,
+        }
     }
 
     pub fn train_acc(&self, r: &EpochRecord) -> f64 {
@@ -58,10 +64,12 @@ impl History {
 
     /// The first epoch with the highest test accuracy.
     pub fn best_test(&self) -> Option<&EpochRecord> {
-        self.records.iter().fold(None, |best: Option<&EpochRecord>, r| match best {
-            Some(b) if b.test_correct >= r.test_correct => Some(b),
-            _ => Some(r),
-        })
+        self.records
+            .iter()
+            .fold(None, |best: Option<&EpochRecord>, r| match best {
+                Some(b) if b.test_correct >= r.test_correct => Some(b),
+                _ => Some(r),
+            })
     }
 
     /// The tutorial's log line for one epoch.
@@ -81,7 +89,9 @@ impl History {
     /// widened to f64 and printed shortest-round-trip (as Python's `repr`).
     pub fn to_csv(&self) -> String {
         let with_val = self.records.iter().any(|r| r.val_loss.is_some());
-        let mut s = String::from("epoch,train_loss,train_acc,test_loss,test_acc,train_correct,test_correct");
+        let mut s = String::from(
+            "epoch,train_loss,train_acc,test_loss,test_acc,train_correct,test_correct",
+        );
         if with_val {
             s.push_str(",val_loss");
         }
@@ -146,12 +156,26 @@ mod tests {
     use super::*;
 
     fn rec(epoch: usize, test_correct: usize) -> EpochRecord {
-        EpochRecord { epoch, train_loss: 0.5, train_correct: 2, test_loss: 0.25, test_correct, val_loss: None, lr: 0.1 }
+        EpochRecord {
+            epoch,
+            train_loss: 0.5,
+            train_correct: 2,
+            test_loss: 0.25,
+            test_correct,
+            val_loss: None,
+            lr: 0.1,
+        }
     }
 
     #[test]
     fn log_line_has_the_tutorial_format() {
-        let h = History { n_train: 3, n_test: 60, records: vec![rec(100, 37)], stopped_epoch: None, best_epoch: None };
+        let h = History {
+            n_train: 3,
+            n_test: 60,
+            records: vec![rec(100, 37)],
+            stopped_epoch: None,
+            best_epoch: None,
+        };
         assert_eq!(
             h.log_line(&h.records[0]),
             "Epoch: 100, Loss: 0.50000, Accuracy: 66.67% | Test loss: 0.25000, Test acc: 61.67%"
@@ -171,7 +195,10 @@ mod tests {
         assert_eq!(h.best_test().unwrap().epoch, 1);
         let csv = h.to_csv();
         assert_eq!(csv.lines().count(), 4);
-        assert_eq!(csv.lines().nth(2).unwrap(), "1,0.5,66.66666666666666,0.25,75.0,2,3");
+        assert_eq!(
+            csv.lines().nth(2).unwrap(),
+            "1,0.5,66.66666666666666,0.25,75.0,2,3"
+        );
         let json: serde_json::Value = serde_json::from_str(&h.to_json("m", "12-5-1")).unwrap();
         assert_eq!(json["epochs"][2]["test_correct"], 3);
     }

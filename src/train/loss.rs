@@ -37,7 +37,11 @@ impl BceWithLogits {
             let e = (-x.abs()).exp();
             let log_sig = x.min(0.0) - e.ln_1p();
             // σ(x) without overflow: 1/(1+e^−x) for x ≥ 0, e^x/(1+e^x) otherwise.
-            let s = if x >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+            let s = if x >= 0.0 {
+                1.0 / (1.0 + e)
+            } else {
+                e / (1.0 + e)
+            };
             let l = match self.pos_weight {
                 None => (1.0 - t) * x - log_sig,
                 Some(pw) => (1.0 - t) * x - ((pw - 1.0) * t + 1.0) * log_sig,
@@ -56,7 +60,10 @@ impl BceWithLogits {
                 };
             }
         }
-        LossValue { loss: (total / n as f64) as f32, correct }
+        LossValue {
+            loss: (total / n as f64) as f32,
+            correct,
+        }
     }
 }
 
@@ -87,7 +94,11 @@ mod tests {
             })
             .sum::<f64>()
             / 4.0;
-        assert!((v.loss as f64 - expect).abs() < 1e-6, "{} vs {expect}", v.loss);
+        assert!(
+            (v.loss as f64 - expect).abs() < 1e-6,
+            "{} vs {expect}",
+            v.loss
+        );
         // Predictions: 1, 0, 0 (tie → 0), 1.
         assert_eq!(v.correct, 2);
         for i in 0..4 {
@@ -101,7 +112,11 @@ mod tests {
         let y = [1.0f32, 0.0];
         let logits = [0.3f32, -0.2];
         let plain = BceWithLogits::default().evaluate(&logits, &y).loss as f64;
-        let weighted = BceWithLogits { pos_weight: Some(3.0) }.evaluate(&logits, &y).loss as f64;
+        let weighted = BceWithLogits {
+            pos_weight: Some(3.0),
+        }
+        .evaluate(&logits, &y)
+        .loss as f64;
         let pos_term = (1.0 + (-0.3f64).exp()).ln();
         assert!((weighted - plain - 2.0 * pos_term / 2.0).abs() < 1e-6);
         assert_eq!(auto_pos_weight(&[1.0, 0.0, 0.0]), Some(2.0));

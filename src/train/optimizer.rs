@@ -8,37 +8,81 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "name", rename_all = "lowercase")]
 pub enum OptimizerConfig {
-    Sgd { lr: f32, momentum: f32, dampening: f32, nesterov: bool, weight_decay: f32 },
-    Adam { lr: f32, beta1: f32, beta2: f32, eps: f32, weight_decay: f32 },
-    AdamW { lr: f32, beta1: f32, beta2: f32, eps: f32, weight_decay: f32 },
+    Sgd {
+        lr: f32,
+        momentum: f32,
+        dampening: f32,
+        nesterov: bool,
+        weight_decay: f32,
+    },
+    Adam {
+        lr: f32,
+        beta1: f32,
+        beta2: f32,
+        eps: f32,
+        weight_decay: f32,
+    },
+    AdamW {
+        lr: f32,
+        beta1: f32,
+        beta2: f32,
+        eps: f32,
+        weight_decay: f32,
+    },
 }
 
 impl OptimizerConfig {
     /// Plain SGD, the tutorial's optimizer.
     pub fn sgd(lr: f32) -> Self {
-        OptimizerConfig::Sgd { lr, momentum: 0.0, dampening: 0.0, nesterov: false, weight_decay: 0.0 }
+        OptimizerConfig::Sgd {
+            lr,
+            momentum: 0.0,
+            dampening: 0.0,
+            nesterov: false,
+            weight_decay: 0.0,
+        }
     }
 
     /// `torch.optim.Adam(lr=lr)` defaults.
     pub fn adam(lr: f32) -> Self {
-        OptimizerConfig::Adam { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }
+        OptimizerConfig::Adam {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+        }
     }
 
     /// `torch.optim.AdamW(lr=lr)` defaults (weight decay 0.01).
     pub fn adamw(lr: f32) -> Self {
-        OptimizerConfig::AdamW { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }
+        OptimizerConfig::AdamW {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.01,
+        }
     }
 
     pub fn lr(&self) -> f32 {
         match *self {
-            OptimizerConfig::Sgd { lr, .. } | OptimizerConfig::Adam { lr, .. } | OptimizerConfig::AdamW { lr, .. } => lr,
+            OptimizerConfig::Sgd { lr, .. }
+            | OptimizerConfig::Adam { lr, .. }
+            | OptimizerConfig::AdamW { lr, .. } => lr,
         }
     }
 
     /// A short human description, e.g. `SGD(lr=0.01)`.
     pub fn describe(&self) -> String {
         match *self {
-            OptimizerConfig::Sgd { lr, momentum, dampening, nesterov, weight_decay } => {
+            OptimizerConfig::Sgd {
+                lr,
+                momentum,
+                dampening,
+                nesterov,
+                weight_decay,
+            } => {
                 let mut s = format!("SGD(lr={lr}");
                 if momentum != 0.0 {
                     s += &format!(", momentum={momentum}");
@@ -54,10 +98,22 @@ impl OptimizerConfig {
                 }
                 s + ")"
             }
-            OptimizerConfig::Adam { lr, beta1, beta2, eps, weight_decay } => {
+            OptimizerConfig::Adam {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => {
                 format!("Adam(lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})")
             }
-            OptimizerConfig::AdamW { lr, beta1, beta2, eps, weight_decay } => {
+            OptimizerConfig::AdamW {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => {
                 format!("AdamW(lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})")
             }
         }
@@ -82,7 +138,12 @@ impl Optimizer {
             OptimizerConfig::Sgd { .. } => (vec![0.0; n], Vec::new()),
             _ => (vec![0.0; n], vec![0.0; n]),
         };
-        Optimizer { config, step: 0, m, v }
+        Optimizer {
+            config,
+            step: 0,
+            m,
+            v,
+        }
     }
 
     /// Steps taken so far.
@@ -96,7 +157,13 @@ impl Optimizer {
         self.step += 1;
         let first = self.step == 1;
         match self.config {
-            OptimizerConfig::Sgd { momentum, dampening, nesterov, weight_decay, .. } => {
+            OptimizerConfig::Sgd {
+                momentum,
+                dampening,
+                nesterov,
+                weight_decay,
+                ..
+            } => {
                 for i in 0..params.len() {
                     let mut g = grads[i];
                     if weight_decay != 0.0 {
@@ -104,14 +171,30 @@ impl Optimizer {
                     }
                     if momentum != 0.0 {
                         let buf = &mut self.m[i];
-                        *buf = if first { g } else { momentum * *buf + (1.0 - dampening) * g };
+                        *buf = if first {
+                            g
+                        } else {
+                            momentum * *buf + (1.0 - dampening) * g
+                        };
                         g = if nesterov { g + momentum * *buf } else { *buf };
                     }
                     params[i] -= lr * g;
                 }
             }
-            OptimizerConfig::Adam { beta1, beta2, eps, weight_decay, .. }
-            | OptimizerConfig::AdamW { beta1, beta2, eps, weight_decay, .. } => {
+            OptimizerConfig::Adam {
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+                ..
+            }
+            | OptimizerConfig::AdamW {
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+                ..
+            } => {
                 let decoupled = matches!(self.config, OptimizerConfig::AdamW { .. });
                 let t = self.step as i32;
                 // Bias corrections in f64 on the host, as torch does with Python floats.
@@ -146,7 +229,13 @@ mod tests {
 
     #[test]
     fn sgd_momentum_skips_dampening_on_the_first_step() {
-        let cfg = OptimizerConfig::Sgd { lr: 0.1, momentum: 0.9, dampening: 0.5, nesterov: false, weight_decay: 0.0 };
+        let cfg = OptimizerConfig::Sgd {
+            lr: 0.1,
+            momentum: 0.9,
+            dampening: 0.5,
+            nesterov: false,
+            weight_decay: 0.0,
+        };
         let mut opt = Optimizer::new(cfg, 1);
         let mut p = [1.0f32];
         opt.step(&mut p, &[1.0], 0.1);
@@ -162,7 +251,10 @@ mod tests {
         let mut p = [1.0f32, -1.0];
         opt.step(&mut p, &[0.5, -2.0], 0.01);
         // m̂ = g, v̂ = g², so the step is lr·sign(g) (up to eps).
-        assert!((p[0] - 0.99).abs() < 1e-6 && (p[1] + 0.99).abs() < 1e-6, "{p:?}");
+        assert!(
+            (p[0] - 0.99).abs() < 1e-6 && (p[1] + 0.99).abs() < 1e-6,
+            "{p:?}"
+        );
     }
 
     #[test]

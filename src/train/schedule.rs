@@ -24,7 +24,13 @@ impl LrSchedule {
         let parts: Vec<&str> = text.split(':').collect();
         let bad = |why: &str| Error::Config(format!("--lr-schedule '{text}': {why}"));
         let num = |i: usize| -> Result<Option<f64>> {
-            parts.get(i).map(|s| s.parse::<f64>().map_err(|_| bad(&format!("'{s}' is not a number")))).transpose()
+            parts
+                .get(i)
+                .map(|s| {
+                    s.parse::<f64>()
+                        .map_err(|_| bad(&format!("'{s}' is not a number")))
+                })
+                .transpose()
         };
         match parts[0] {
             "constant" if parts.len() == 1 => Ok(LrSchedule::Constant),
@@ -33,16 +39,24 @@ impl LrSchedule {
                 if step_size < 1.0 || step_size.fract() != 0.0 {
                     return Err(bad("step size must be a whole number of epochs ≥ 1"));
                 }
-                Ok(LrSchedule::Step { step_size: step_size as usize, gamma: num(2)?.unwrap_or(0.1) })
+                Ok(LrSchedule::Step {
+                    step_size: step_size as usize,
+                    gamma: num(2)?.unwrap_or(0.1),
+                })
             }
             "cosine" if parts.len() <= 3 => {
                 let t_max = num(1)?.unwrap_or(epochs as f64);
                 if t_max < 1.0 || t_max.fract() != 0.0 {
                     return Err(bad("T_max must be a whole number of epochs ≥ 1"));
                 }
-                Ok(LrSchedule::Cosine { t_max: t_max as usize, eta_min: num(2)?.unwrap_or(0.0) })
+                Ok(LrSchedule::Cosine {
+                    t_max: t_max as usize,
+                    eta_min: num(2)?.unwrap_or(0.0),
+                })
             }
-            _ => Err(bad("expected constant, step:STEP_SIZE[:GAMMA] or cosine[:T_MAX[:ETA_MIN]]")),
+            _ => Err(bad(
+                "expected constant, step:STEP_SIZE[:GAMMA] or cosine[:T_MAX[:ETA_MIN]]",
+            )),
         }
     }
 
@@ -53,7 +67,10 @@ impl LrSchedule {
             LrSchedule::Constant => base,
             LrSchedule::Step { step_size, gamma } => base * gamma.powi((epoch / step_size) as i32),
             LrSchedule::Cosine { t_max, eta_min } => {
-                eta_min + (base - eta_min) * (1.0 + (std::f64::consts::PI * epoch as f64 / t_max as f64).cos()) / 2.0
+                eta_min
+                    + (base - eta_min)
+                        * (1.0 + (std::f64::consts::PI * epoch as f64 / t_max as f64).cos())
+                        / 2.0
             }
         };
         lr as f32
@@ -67,9 +84,18 @@ mod tests {
     #[test]
     fn schedules_follow_torch() {
         let s = LrSchedule::parse("step:10:0.5", 100).unwrap();
-        assert_eq!((s.lr(0.1, 9), s.lr(0.1, 10), s.lr(0.1, 25)), (0.1, 0.05, 0.025));
+        assert_eq!(
+            (s.lr(0.1, 9), s.lr(0.1, 10), s.lr(0.1, 25)),
+            (0.1, 0.05, 0.025)
+        );
         let c = LrSchedule::parse("cosine", 100).unwrap();
-        assert_eq!(c, LrSchedule::Cosine { t_max: 100, eta_min: 0.0 });
+        assert_eq!(
+            c,
+            LrSchedule::Cosine {
+                t_max: 100,
+                eta_min: 0.0
+            }
+        );
         assert_eq!(c.lr(0.1, 0), 0.1);
         assert!((c.lr(0.1, 50) - 0.05).abs() < 1e-8);
         assert!(c.lr(0.1, 100).abs() < 1e-9);

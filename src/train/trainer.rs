@@ -105,7 +105,11 @@ impl<'d> Trainer<'d> {
         val: Option<&'d Samples>,
     ) -> Result<Trainer<'d>> {
         let d = net.arch.input_width();
-        for (what, s) in [("train", Some(train)), ("test", Some(test)), ("validation", val)] {
+        for (what, s) in [
+            ("train", Some(train)),
+            ("test", Some(test)),
+            ("validation", val),
+        ] {
             if let Some(s) = s {
                 if s.d != d {
                     return Err(Error::Config(format!(
@@ -119,7 +123,9 @@ impl<'d> Trainer<'d> {
             }
         }
         let batches = match config.batch_size {
-            Some(b) if b == 0 => return Err(Error::Config("--batch-size must be at least 1".into())),
+            Some(b) if b == 0 => {
+                return Err(Error::Config("--batch-size must be at least 1".into()))
+            }
             Some(b) if b < train.n => Some(Batches {
                 size: b,
                 order: (0..train.n).collect(),
@@ -138,7 +144,9 @@ impl<'d> Trainer<'d> {
                 since_best: 0,
             }),
             (Some(_), None) => {
-                return Err(Error::Config(format!("{name}: early stopping needs a validation set")))
+                return Err(Error::Config(format!(
+                    "{name}: early stopping needs a validation set"
+                )))
             }
             _ => None,
         };
@@ -228,9 +236,17 @@ impl<'d> Trainer<'d> {
             let logits = self.net.forward(&mut self.ws, &val.xt, val.n);
             loss.evaluate(logits, &val.y).loss
         });
-        for (what, v) in [("the training loss", Some(train_loss)), ("the test loss", Some(test.loss)), ("the validation loss", val_loss)] {
+        for (what, v) in [
+            ("the training loss", Some(train_loss)),
+            ("the test loss", Some(test.loss)),
+            ("the validation loss", val_loss),
+        ] {
             if let Some(v) = v.filter(|v| !v.is_finite()) {
-                return Err(Error::Diverged { model: self.name.clone(), epoch, what: format!("{what} became {v}") });
+                return Err(Error::Diverged {
+                    model: self.name.clone(),
+                    epoch,
+                    what: format!("{what} became {v}"),
+                });
             }
         }
         let rec = EpochRecord {

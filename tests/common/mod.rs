@@ -1,8 +1,8 @@
 //! Shared helpers for the integration tests: reading the PyTorch fixtures.
 #![allow(dead_code)]
 
-use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode, Table};
 use nonlin::data::dataset::FeatureSelection;
+use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode, Table};
 use nonlin::model::Architecture;
 use nonlin::train::OptimizerConfig;
 use safetensors::{Dtype, SafeTensors};
@@ -19,18 +19,36 @@ pub fn read(path: &std::path::Path) -> Vec<u8> {
 /// A tensor of a safetensors file, widened to f64 (f32, f64 and i64 supported).
 pub fn tensor(bytes: &[u8], name: &str) -> (Vec<usize>, Vec<f64>) {
     let st = SafeTensors::deserialize(bytes).unwrap();
-    let t = st.tensor(name).unwrap_or_else(|_| panic!("no tensor {name}"));
+    let t = st
+        .tensor(name)
+        .unwrap_or_else(|_| panic!("no tensor {name}"));
     let vals = match t.dtype() {
-        Dtype::F32 => t.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap()) as f64).collect(),
-        Dtype::F64 => t.data().chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect(),
-        Dtype::I64 => t.data().chunks_exact(8).map(|b| i64::from_le_bytes(b.try_into().unwrap()) as f64).collect(),
+        Dtype::F32 => t
+            .data()
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().unwrap()) as f64)
+            .collect(),
+        Dtype::F64 => t
+            .data()
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
+            .collect(),
+        Dtype::I64 => t
+            .data()
+            .chunks_exact(8)
+            .map(|b| i64::from_le_bytes(b.try_into().unwrap()) as f64)
+            .collect(),
         d => panic!("unsupported dtype {d:?}"),
     };
     (t.shape().to_vec(), vals)
 }
 
 pub fn tensor_f32(bytes: &[u8], name: &str) -> Vec<f32> {
-    tensor(bytes, name).1.into_iter().map(|v| v as f32).collect()
+    tensor(bytes, name)
+        .1
+        .into_iter()
+        .map(|v| v as f32)
+        .collect()
 }
 
 pub fn meta(variant: &str) -> serde_json::Value {
@@ -66,7 +84,11 @@ pub fn optimizer(variant: &str) -> OptimizerConfig {
 
 /// The fixture's data folder (`data` or `data_train_scaler`) for a variant.
 pub fn data_folder(variant: &str) -> String {
-    meta(variant)["data"].as_str().unwrap().trim_end_matches('/').to_string()
+    meta(variant)["data"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// nonlin's own preparation of the embedded data, in the mode of `folder`.
@@ -76,8 +98,20 @@ pub fn prepared(folder: &str) -> Prepared {
         "data_train_scaler" => ScalingMode::TrainOnly,
         f => panic!("unknown data folder {f}"),
     };
-    let ds = Dataset::from_table(&Table::heart_failure(), "DEATH_EVENT", &FeatureSelection::All).unwrap();
-    prepare(&ds, &PrepareOptions { scaling, ..PrepareOptions::default() }).unwrap()
+    let ds = Dataset::from_table(
+        &Table::heart_failure(),
+        "DEATH_EVENT",
+        &FeatureSelection::All,
+    )
+    .unwrap();
+    prepare(
+        &ds,
+        &PrepareOptions {
+            scaling,
+            ..PrepareOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 /// One row of a fixture history.csv.
@@ -114,7 +148,10 @@ pub fn history(variant: &str) -> Vec<Row> {
 /// max |a − b|
 pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 pub fn max_abs(a: &[f32]) -> f32 {
