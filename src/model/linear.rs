@@ -59,8 +59,22 @@ pub fn backward(
     for o in 0..n_out {
         let dyo = &dy[o * n..(o + 1) * n];
         db[o] = sum(dyo);
-        for i in 0..n_in {
-            dw[o * n_in + i] = dot(dyo, &x[i * n..(i + 1) * n]);
+        let dwo = &mut dw[o * n_in..(o + 1) * n_in];
+        // Four inputs per pass over dy[o]: each dy value is loaded once for four dots.
+        let mut i = 0;
+        while i + 4 <= n_in {
+            let d4 = dot4(dyo, [
+                &x[i * n..(i + 1) * n],
+                &x[(i + 1) * n..(i + 2) * n],
+                &x[(i + 2) * n..(i + 3) * n],
+                &x[(i + 3) * n..(i + 4) * n],
+            ]);
+            dwo[i..i + 4].copy_from_slice(&d4);
+            i += 4;
+        }
+        while i < n_in {
+            dwo[i] = dot(dyo, &x[i * n..(i + 1) * n]);
+            i += 1;
         }
     }
     if let Some(dx) = dx {
@@ -95,6 +109,37 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
         tail += x * y;
     }
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail
+}
+
+/// Four dot products of `a` with `bs[k]`, each summed exactly as [`dot`] does.
+#[inline]
+pub fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
+    let n = a.len();
+    let full = n - n % LANES;
+    let (mut c0, mut c1, mut c2, mut c3) = ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);
+    let chunks = a[..full]
+        .chunks_exact(LANES)
+        .zip(bs[0][..full].chunks_exact(LANES))
+        .zip(bs[1][..full].chunks_exact(LANES))
+        .zip(bs[2][..full].chunks_exact(LANES))
+        .zip(bs[3][..full].chunks_exact(LANES));
+    for ((((av, b0), b1), b2), b3) in chunks {
+        for l in 0..LANES {
+            c0[l] += av[l] * b0[l];
+            c1[l] += av[l] * b1[l];
+            c2[l] += av[l] * b2[l];
+            c3[l] += av[l] * b3[l];
+        }
+    }
+    let mut out = [0.0f32; 4];
+    for (k, c) in [c0, c1, c2, c3].iter().enumerate() {
+        let mut tail = 0.0;
+        for t in full..n {
+            tail += a[t] * bs[k][t];
+        }
+        out[k] = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7])) + tail;
+    }
+    out
 }
 
 /// Σ a with eight fixed accumulators.
@@ -138,5 +183,8 @@ mod tests {
         let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
         assert_eq!(dot(&a, &a), (0..19).map(|i| (i * i) as f32).sum::<f32>());
         assert_eq!(sum(&a), 171.0);
+        let b: Vec<f32> = (0..19).map(|i| (i as f32).sin()).collect();
+        let d4 = dot4(&b, [&a, &b, &a, &a]);
+        assert_eq!(d4, [dot(&b, &a), dot(&b, &b), dot(&b, &a), dot(&b, &a)]);
     }
 }
