@@ -20,8 +20,20 @@ fn main() {
 fn data() -> &'static Prepared {
     static DATA: OnceLock<Prepared> = OnceLock::new();
     DATA.get_or_init(|| {
-        let ds = Dataset::from_table(&Table::heart_failure(), "DEATH_EVENT", &FeatureSelection::All).unwrap();
-        prepare(&ds, &PrepareOptions { scaling: ScalingMode::BeforeSplit, ..Default::default() }).unwrap()
+        let ds = Dataset::from_table(
+            &Table::heart_failure(),
+            "DEATH_EVENT",
+            &FeatureSelection::All,
+        )
+        .unwrap();
+        prepare(
+            &ds,
+            &PrepareOptions {
+                scaling: ScalingMode::BeforeSplit,
+                ..Default::default()
+            },
+        )
+        .unwrap()
     })
 }
 
@@ -29,8 +41,19 @@ const MODELS: [&str; 3] = ["model_0", "deeper_model", "model_non_linear"];
 
 fn trainer(name: &str, config: TrainConfig) -> Trainer<'static> {
     let p = data();
-    let spec = tutorial_models(12).into_iter().find(|m| m.name == name).unwrap();
-    Trainer::new(name, Network::new(spec.arch, 0), config, &p.train, &p.test, None).unwrap()
+    let spec = tutorial_models(12)
+        .into_iter()
+        .find(|m| m.name == name)
+        .unwrap();
+    Trainer::new(
+        name,
+        Network::new(spec.arch, 0),
+        config,
+        &p.train,
+        &p.test,
+        None,
+    )
+    .unwrap()
 }
 
 /// One full-batch epoch (SGD, lr 0.01).
@@ -52,6 +75,11 @@ fn thousand_epochs(bencher: Bencher, name: &str) {
 /// One epoch of mini-batches of 32 (8 steps: 7 full batches and one of 15).
 #[divan::bench(args = MODELS)]
 fn one_epoch_minibatch_32(bencher: Bencher, name: &str) {
-    let config = TrainConfig { batch_size: Some(32), ..TrainConfig::tutorial(1, 0.01) };
-    bencher.with_inputs(|| trainer(name, config.clone())).bench_local_refs(|t| t.epoch().unwrap());
+    let config = TrainConfig {
+        batch_size: Some(32),
+        ..TrainConfig::tutorial(1, 0.01)
+    };
+    bencher
+        .with_inputs(|| trainer(name, config.clone()))
+        .bench_local_refs(|t| t.epoch().unwrap());
 }

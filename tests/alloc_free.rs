@@ -51,7 +51,15 @@ fn allocations_during_training(arch: Architecture, config: TrainConfig, with_val
         (p.train.clone(), None)
     };
     let epochs = config.epochs;
-    let mut trainer = Trainer::new("m", Network::new(arch, 0), config, &train, &p.test, val.as_ref()).unwrap();
+    let mut trainer = Trainer::new(
+        "m",
+        Network::new(arch, 0),
+        config,
+        &train,
+        &p.test,
+        val.as_ref(),
+    )
+    .unwrap();
     let before = count();
     let mut ran = 0;
     trainer.run(|_, _| ran += 1).unwrap();
@@ -78,16 +86,38 @@ fn mini_batch_adam_schedule_and_early_stopping_allocate_nothing() {
     let config = TrainConfig {
         optimizer: OptimizerConfig::adam(0.01),
         batch_size: Some(32),
-        schedule: LrSchedule::Cosine { t_max: 100, eta_min: 0.0 },
+        schedule: LrSchedule::Cosine {
+            t_max: 100,
+            eta_min: 0.0,
+        },
         ..TrainConfig::tutorial(100, 0.01)
     };
-    assert_eq!(allocations_during_training(Architecture::mlp(12, &[5], Activation::Elu { alpha: 1.0 }), config.clone(), false), 0);
+    assert_eq!(
+        allocations_during_training(
+            Architecture::mlp(12, &[5], Activation::Elu { alpha: 1.0 }),
+            config.clone(),
+            false
+        ),
+        0
+    );
     let config = TrainConfig {
-        optimizer: OptimizerConfig::Sgd { lr: 0.1, momentum: 0.9, dampening: 0.0, nesterov: true, weight_decay: 1e-3 },
-        early_stopping: Some(EarlyStopping { patience: 10, validation_fraction: 0.2 }),
+        optimizer: OptimizerConfig::Sgd {
+            lr: 0.1,
+            momentum: 0.9,
+            dampening: 0.0,
+            nesterov: true,
+            weight_decay: 1e-3,
+        },
+        early_stopping: Some(EarlyStopping {
+            patience: 10,
+            validation_fraction: 0.2,
+        }),
         ..config
     };
-    assert_eq!(allocations_during_training(Architecture::mlp(12, &[5], Activation::Relu), config, true), 0);
+    assert_eq!(
+        allocations_during_training(Architecture::mlp(12, &[5], Activation::Relu), config, true),
+        0
+    );
 }
 
 #[test]

@@ -63,12 +63,15 @@ pub fn backward(
         // Four inputs per pass over dy[o]: each dy value is loaded once for four dots.
         let mut i = 0;
         while i + 4 <= n_in {
-            let d4 = dot4(dyo, [
-                &x[i * n..(i + 1) * n],
-                &x[(i + 1) * n..(i + 2) * n],
-                &x[(i + 2) * n..(i + 3) * n],
-                &x[(i + 3) * n..(i + 4) * n],
-            ]);
+            let d4 = dot4(
+                dyo,
+                [
+                    &x[i * n..(i + 1) * n],
+                    &x[(i + 1) * n..(i + 2) * n],
+                    &x[(i + 2) * n..(i + 3) * n],
+                    &x[(i + 3) * n..(i + 4) * n],
+                ],
+            );
             dwo[i..i + 4].copy_from_slice(&d4);
             i += 4;
         }
@@ -116,7 +119,12 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 pub fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
     let n = a.len();
     let full = n - n % LANES;
-    let (mut c0, mut c1, mut c2, mut c3) = ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);
+    let (mut c0, mut c1, mut c2, mut c3) = (
+        [0.0f32; LANES],
+        [0.0f32; LANES],
+        [0.0f32; LANES],
+        [0.0f32; LANES],
+    );
     let chunks = a[..full]
         .chunks_exact(LANES)
         .zip(bs[0][..full].chunks_exact(LANES))
