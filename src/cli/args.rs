@@ -231,6 +231,9 @@ pub struct OutputArgs {
     /// Skip all figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Let accuracy axes follow the data instead of spanning 0–100%.
+    #[arg(long)]
+    pub zoom: bool,
     /// Replace an existing model file.
     #[arg(long)]
     pub force: bool,

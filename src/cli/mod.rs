@@ -5,6 +5,7 @@
 pub mod args;
 pub mod compare;
 pub mod console;
+pub mod session;
 pub mod train;
 
 use crate::error::Result;

@@ -1,12 +1,12 @@
 //! `nonlin train`: one model on any numeric CSV.
 
 use super::args::{DataArgs, OutputArgs, TrainArgs};
-use super::compare::{batch_text, data_summary, stage_model, train_models};
 use super::console::Console;
+use super::session::Session;
 use crate::data::ScalingMode;
 use crate::error::{Error, Result};
-use crate::experiment::{self, ModelSpec};
-use crate::io::{OutputDir, Staged, StateDict};
+use crate::experiment::ModelSpec;
+use crate::io::StateDict;
 use crate::model::{Activation, Architecture};
 use clap::Args;
 use std::path::PathBuf;
@@ -60,10 +60,6 @@ impl TrainCmdArgs {
 }
 
 pub fn run(args: &TrainCmdArgs) -> Result<()> {
-    let console = Console {
-        quiet: args.output.quiet,
-        every: args.output.log_every,
-    };
     let scaling = if args.data.scale_before_split {
         ScalingMode::BeforeSplit
     } else {
@@ -78,40 +74,16 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
         }
         None => None,
     };
-    for (k, v) in data_summary(&ds, &p) {
-        console.say(&format!("{k:>16}: {v}"));
-    }
-    console.say(&format!(
-        "{:>16}: {} for {} epochs, {}",
-        "training",
-        config.optimizer.describe(),
-        config.epochs,
-        batch_text(&config)
-    ));
-    let spec = ModelSpec::new("model", arch);
-    let result = train_models(
-        std::slice::from_ref(&spec),
-        &p,
-        &config,
-        args.train.seed,
-        init.as_ref(),
-        &console,
-    )?;
-    let table = experiment::text_table(
-        &experiment::SUMMARY_HEADERS,
-        &experiment::summary_cells(&result.summary),
-    );
-    console.say(&format!("\n{table}"));
-
-    let mut staged = Staged::default();
-    stage_model(&mut staged, "", &result.models[0]);
-    let out = args
-        .output
-        .out
-        .clone()
-        .map(OutputDir::new)
-        .unwrap_or_else(|| OutputDir::timestamped("train"));
-    staged.write_all(&out)?;
-    println!("Wrote {}", out.path.display());
-    Ok(())
+    let session = Session {
+        command: "train",
+        console: Console::new(args.output.quiet, args.output.log_every),
+        data: &ds,
+        prepared: &p,
+        config: &config,
+        seed: args.train.seed,
+        output: &args.output,
+    };
+    session.announce();
+    let result = session.train_models(&[ModelSpec::new("model", arch)], init.as_ref())?;
+    session.finish(&result)
 }
