@@ -436,7 +436,7 @@ impl Checkpoint {
     /// scaler exactly as training did, then [`predict::probabilities`].
     pub fn predict_proba(&self, rows: &[f64]) -> Result<Vec<f32>> {
         let d = self.n_features();
-        if rows.len() % d != 0 {
+        if d == 0 || !rows.len().is_multiple_of(d) {
             return Err(Error::Data(format!(
                 "{} values are not whole rows of the model's {d} features",
                 rows.len()
