@@ -6,7 +6,7 @@ use super::console::Console;
 use crate::data::{Dataset, Prepared, ScalingMode};
 use crate::error::{Error, Result};
 use crate::experiment::{self, ModelSpec, SummaryRow, TrainedModel};
-use crate::io::{OutputDir, Staged};
+use crate::io::{Checkpoint, OutputDir, Staged};
 use crate::model::{Architecture, Network};
 use crate::train::TrainConfig;
 use clap::Args;
@@ -129,13 +129,23 @@ pub fn train_models(
     })
 }
 
-/// History files of one model, under `prefix` ("" or "name/").
-pub fn stage_model(staged: &mut Staged, prefix: &str, m: &TrainedModel) {
+/// History files and the checkpoint (`model.safetensors`, replaced only
+/// with `force`) of one model, under `prefix` ("" or "name/").
+pub fn stage_model(
+    staged: &mut Staged,
+    prefix: &str,
+    m: &TrainedModel,
+    p: &Prepared,
+    force: bool,
+) -> Result<()> {
     staged.add(format!("{prefix}history.csv"), m.history.to_csv());
     staged.add(
         format!("{prefix}history.json"),
         m.history.to_json(&m.name, &m.net.arch.to_string()),
     );
+    let ckpt = Checkpoint::new(m.net.clone(), p).to_bytes()?;
+    staged.add_guarded(format!("{prefix}model.safetensors"), ckpt, force);
+    Ok(())
 }
 
 pub fn run(args: &CompareArgs) -> Result<()> {
@@ -189,7 +199,13 @@ pub fn run(args: &CompareArgs) -> Result<()> {
 
     let mut staged = Staged::default();
     for m in &result.models {
-        stage_model(&mut staged, &format!("{}/", m.name), m);
+        stage_model(
+            &mut staged,
+            &format!("{}/", m.name),
+            m,
+            &p,
+            args.output.force,
+        )?;
     }
     staged.add("summary.csv", experiment::summary_csv(&result.summary));
     staged.add("summary.txt", table);

@@ -6,7 +6,7 @@ use super::console::Console;
 use crate::data::ScalingMode;
 use crate::error::{Error, Result};
 use crate::experiment::{self, ModelSpec};
-use crate::io::{OutputDir, Staged, StateDict};
+use crate::io::{checkpoint, OutputDir, Staged};
 use crate::model::{Activation, Architecture};
 use clap::Args;
 use std::path::PathBuf;
@@ -31,8 +31,9 @@ pub struct TrainCmdArgs {
     /// (input width from the data, one output logit added).
     #[arg(long, value_name = "SPEC")]
     pub arch: Option<String>,
-    /// Start from these weights: a safetensors state dict with nn.Sequential
-    /// names (`0.weight`, `0.bias`, `2.weight`, ...).
+    /// Start from these weights: a nonlin model.safetensors of the same
+    /// architecture, or a safetensors state dict with nn.Sequential names
+    /// (`0.weight`, `0.bias`, `2.weight`, ...) as PyTorch saves them.
     #[arg(long, value_name = "PATH")]
     pub init_weights: Option<PathBuf>,
     #[command(flatten)]
@@ -73,9 +74,7 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
     let config = args.train.config(&p.train.y)?;
     let arch = args.architecture(ds.n_features())?;
     let init = match &args.init_weights {
-        Some(path) => {
-            Some(StateDict::read(path)?.to_network(arch.clone(), &path.display().to_string())?)
-        }
+        Some(path) => Some(checkpoint::init_network(path, &arch)?),
         None => None,
     };
     for (k, v) in data_summary(&ds, &p) {
@@ -104,7 +103,7 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
     console.say(&format!("\n{table}"));
 
     let mut staged = Staged::default();
-    stage_model(&mut staged, "", &result.models[0]);
+    stage_model(&mut staged, "", &result.models[0], &p, args.output.force)?;
     let out = args
         .output
         .out
