@@ -373,7 +373,7 @@ fn malformed_model_files_are_rejected_with_clear_errors() {
         "'nonlin.features' is not a JSON list of names",
     );
     let scale = |first: &str| {
-        let rest = vec!["1.0"; 11].join(",");
+        let rest = ["1.0"; 11].join(",");
         format!("[{first},{rest}]")
     };
     add(
