@@ -34,6 +34,12 @@ pub enum Error {
         column: String,
         available: Vec<String>,
     },
+    /// Columns that a model needs are not in the data.
+    MissingColumns {
+        source_name: String,
+        missing: Vec<String>,
+        available: Vec<String>,
+    },
     /// The target column holds something other than 0 and 1.
     BadTarget {
         source_name: String,
@@ -110,6 +116,22 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{source_name}: there is no column named '{column}'. The columns are: {}.",
+                available.join(", ")
+            ),
+            Error::MissingColumns {
+                source_name,
+                missing,
+                available,
+            } => write!(
+                f,
+                "{source_name}: the model needs {} column(s) the file does not have: {}. \
+                 The columns are: {}.",
+                missing.len(),
+                missing
+                    .iter()
+                    .map(|c| format!("'{c}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 available.join(", ")
             ),
             Error::BadTarget {

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod compare;
 pub mod console;
+pub mod predict;
 pub mod session;
 pub mod train;
 
@@ -30,6 +31,14 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Train one model on any numeric CSV.
     Train(train::TrainCmdArgs),
+    /// Predict on new rows with a saved model (CSV `row,probability,label`).
+    ///
+    /// Writes CSV `row,probability,label` to stdout, or to --out. `row` is the
+    /// 1-based number of the data row (1 = the first row after the header;
+    /// blank lines are not counted); `probability` is P(target = positive
+    /// label) as float32, printed exactly; `label` is the predicted raw target
+    /// value (positive iff probability > the model's threshold, 0.5).
+    Predict(predict::PredictArgs),
 }
 
 /// Runs the parsed command line.
@@ -38,5 +47,6 @@ pub fn run(cli: Cli) -> Result<()> {
         None => compare::run(&cli.compare),
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::Train(a)) => train::run(&a),
+        Some(Command::Predict(a)) => predict::run(&a),
     }
 }

@@ -7,7 +7,7 @@ use super::console::Console;
 use crate::data::{Dataset, Prepared};
 use crate::error::Result;
 use crate::experiment::{self, ModelSpec, SummaryRow, TrainedModel};
-use crate::io::{OutputDir, Staged};
+use crate::io::{Checkpoint, OutputDir, Staged};
 use crate::model::Network;
 use crate::report::figures::{self, Figure};
 use crate::report::run_report::RunReport;
@@ -108,13 +108,23 @@ pub fn batch_text(config: &TrainConfig) -> String {
     }
 }
 
-/// History files of one model, under `prefix` ("" or "name/").
-pub fn stage_model(staged: &mut Staged, prefix: &str, m: &TrainedModel) {
+/// History files and the checkpoint (`model.safetensors`, replaced only
+/// with `force`) of one model, under `prefix` ("" or "name/").
+pub fn stage_model(
+    staged: &mut Staged,
+    prefix: &str,
+    m: &TrainedModel,
+    p: &Prepared,
+    force: bool,
+) -> Result<()> {
     staged.add(format!("{prefix}history.csv"), m.history.to_csv());
     staged.add(
         format!("{prefix}history.json"),
         m.history.to_json(&m.name, &m.net.arch.to_string()),
     );
+    let ckpt = Checkpoint::new(m.net.clone(), p).to_bytes()?;
+    staged.add_guarded(format!("{prefix}model.safetensors"), ckpt, force);
+    Ok(())
 }
 
 impl Session<'_> {
@@ -132,8 +142,35 @@ impl Session<'_> {
         ));
     }
 
+    /// Fails before any training when a model file of this run already
+    /// exists in `--out` and `--force` was not given.
+    pub fn check_outputs(&self, specs: &[ModelSpec]) -> Result<()> {
+        let (Some(out), false) = (&self.output.out, self.output.force) else {
+            return Ok(());
+        };
+        for spec in specs {
+            let path = out
+                .join(self.model_prefix(&spec.name, specs.len()))
+                .join("model.safetensors");
+            if path.exists() {
+                return Err(crate::io::checkpoint::already_exists(&path));
+            }
+        }
+        Ok(())
+    }
+
+    /// "" for the one model of `train`, "name/" for each model of `compare`.
+    fn model_prefix(&self, name: &str, n_models: usize) -> String {
+        if n_models == 1 && self.command == "train" {
+            String::new()
+        } else {
+            format!("{name}/")
+        }
+    }
+
     /// Trains each model in turn, printing the tutorial's log lines.
     pub fn train_models(&self, specs: &[ModelSpec], init: Option<&Network>) -> Result<RunResult> {
+        self.check_outputs(specs)?;
         let mut models = Vec::new();
         let mut logs = Vec::new();
         for spec in specs {
@@ -199,7 +236,7 @@ impl Session<'_> {
             figure_sections.push(("Comparison".into(), figs));
         }
         for m in &result.models {
-            stage_model(&mut staged, &prefix(m), m);
+            stage_model(&mut staged, &prefix(m), m, self.prepared, self.output.force)?;
             if !self.output.no_plots {
                 let figs = figures::model_figures(m, &self.prepared.test, zoom);
                 figures::stage_figures(&mut staged, &prefix(m), &figs)?;

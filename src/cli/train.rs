@@ -6,7 +6,7 @@ use super::session::Session;
 use crate::data::ScalingMode;
 use crate::error::{Error, Result};
 use crate::experiment::ModelSpec;
-use crate::io::StateDict;
+use crate::io::checkpoint;
 use crate::model::{Activation, Architecture};
 use clap::Args;
 use std::path::PathBuf;
@@ -31,8 +31,9 @@ pub struct TrainCmdArgs {
     /// (input width from the data, one output logit added).
     #[arg(long, value_name = "SPEC")]
     pub arch: Option<String>,
-    /// Start from these weights: a safetensors state dict with nn.Sequential
-    /// names (`0.weight`, `0.bias`, `2.weight`, ...).
+    /// Start from these weights: a nonlin model.safetensors of the same
+    /// architecture, or a safetensors state dict with nn.Sequential names
+    /// (`0.weight`, `0.bias`, `2.weight`, ...) as PyTorch saves them.
     #[arg(long, value_name = "PATH")]
     pub init_weights: Option<PathBuf>,
     #[command(flatten)]
@@ -69,9 +70,7 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
     let config = args.train.config(&p.train.y)?;
     let arch = args.architecture(ds.n_features())?;
     let init = match &args.init_weights {
-        Some(path) => {
-            Some(StateDict::read(path)?.to_network(arch.clone(), &path.display().to_string())?)
-        }
+        Some(path) => Some(checkpoint::init_network(path, &arch)?),
         None => None,
     };
     let session = Session {

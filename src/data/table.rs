@@ -58,6 +58,32 @@ impl Table {
 
     /// Parses CSV bytes (header row first). `source` names the data in errors.
     pub fn from_csv_bytes(bytes: &[u8], source: &str) -> Result<Table> {
+        Table::parse(bytes, source, None).map(|(t, _)| t)
+    }
+
+    /// Reads only the named columns of a CSV file, in the order of `names`
+    /// (wherever they are in the file); returns the table and the file's
+    /// other columns, which are ignored (their cells need not be numbers).
+    /// Every named column must exist.
+    pub fn read_columns(path: &Path, names: &[String]) -> Result<(Table, Vec<String>)> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the data file", e))?;
+        Table::parse(&bytes, &path.display().to_string(), Some(names))
+    }
+
+    /// [`Table::read_columns`] on bytes; `source` names the data in errors.
+    pub fn columns_from_csv_bytes(
+        bytes: &[u8],
+        source: &str,
+        names: &[String],
+    ) -> Result<(Table, Vec<String>)> {
+        Table::parse(bytes, source, Some(names))
+    }
+
+    fn parse(
+        bytes: &[u8],
+        source: &str,
+        select: Option<&[String]>,
+    ) -> Result<(Table, Vec<String>)> {
         let csv_err = |line: u64, message: String| Error::Csv {
             source_name: source.to_string(),
             line,
@@ -90,6 +116,35 @@ impl Table {
                 return Err(csv_err(1, format!("the header names column '{c}' twice")));
             }
         }
+        // File column of each kept column, in output order.
+        let (picks, ignored): (Vec<usize>, Vec<String>) = match select {
+            None => ((0..columns.len()).collect(), Vec::new()),
+            Some(names) => {
+                let missing: Vec<String> = names
+                    .iter()
+                    .filter(|n| !columns.contains(n))
+                    .cloned()
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(Error::MissingColumns {
+                        source_name: source.to_string(),
+                        missing,
+                        available: columns,
+                    });
+                }
+                (
+                    names
+                        .iter()
+                        .map(|n| columns.iter().position(|c| c == n).expect("checked"))
+                        .collect(),
+                    columns
+                        .iter()
+                        .filter(|c| !names.contains(c))
+                        .cloned()
+                        .collect(),
+                )
+            }
+        };
         let mut values = Vec::new();
         let mut lines = Vec::new();
         let mut record = csv::StringRecord::new();
@@ -116,8 +171,8 @@ impl Table {
                     ),
                 ));
             }
-            for (col, cell) in record.iter().enumerate() {
-                let text = cell.trim();
+            for &col in &picks {
+                let text = record[col].trim();
                 let v: f64 = text
                     .parse()
                     .ok()
@@ -133,12 +188,15 @@ impl Table {
             }
             lines.push(line);
         }
-        Ok(Table {
-            source: source.to_string(),
-            columns,
-            values,
-            lines,
-        })
+        Ok((
+            Table {
+                source: source.to_string(),
+                columns: picks.iter().map(|&c| columns[c].clone()).collect(),
+                values,
+                lines,
+            },
+            ignored,
+        ))
     }
 }
 
@@ -183,5 +241,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn selected_columns_come_in_the_asked_order_and_others_are_ignored() {
+        let names = ["c".to_string(), "a".to_string()];
+        let (t, ignored) =
+            Table::columns_from_csv_bytes(b"a,b,c\n1,x,3\n4,y,6\n", "f.csv", &names).unwrap();
+        assert_eq!(t.columns, ["c", "a"]);
+        assert_eq!(t.values, [3.0, 1.0, 6.0, 4.0]);
+        assert_eq!(ignored, ["b"]);
+        let err = Table::columns_from_csv_bytes(b"a,b,c\n1,2,z\n", "f.csv", &names)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("f.csv, line 2, column 3 ('c')"), "{err}");
+        let names = ["c".into(), "d".into(), "e".into()];
+        let err = Table::columns_from_csv_bytes(b"a,b,c\n1,2,3\n", "f.csv", &names)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("'d', 'e'") && err.contains("The columns are: a, b, c"),
+            "{err}"
+        );
     }
 }

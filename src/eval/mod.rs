@@ -1,4 +1,5 @@
-//! Evaluation: metrics and statistics.
+//! Evaluation: predictions, metrics and statistics.
 
 pub mod metrics;
+pub mod predict;
 pub mod stats;

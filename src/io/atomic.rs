@@ -71,6 +71,9 @@ impl OutputDir {
 #[derive(Debug, Clone, Default)]
 pub struct Staged {
     pub files: Vec<(String, Vec<u8>)>,
+    /// Files that may only be created, not replaced (model files without
+    /// `--force`); checked before anything is written.
+    pub no_replace: Vec<String>,
 }
 
 impl Staged {
@@ -78,8 +81,32 @@ impl Staged {
         self.files.push((rel.into(), bytes.into()));
     }
 
-    /// Writes every file (each atomically) into `dir`.
+    /// Stages a file that an existing file of the same name may replace only
+    /// when `replace` is true (`--force`).
+    pub fn add_guarded(
+        &mut self,
+        rel: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+        replace: bool,
+    ) {
+        let rel = rel.into();
+        if !replace {
+            self.no_replace.push(rel.clone());
+        }
+        self.add(rel, bytes);
+    }
+
+    /// Writes every file (each atomically) into `dir`. If a guarded file
+    /// already exists there, nothing at all is written.
     pub fn write_all(&self, dir: &OutputDir) -> Result<()> {
+        if let Some(path) = self
+            .no_replace
+            .iter()
+            .map(|rel| dir.path.join(rel))
+            .find(|p| p.exists())
+        {
+            return Err(super::checkpoint::already_exists(&path));
+        }
         for (rel, bytes) in &self.files {
             dir.write(rel, bytes)?;
         }
@@ -129,6 +156,27 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn guarded_files_are_not_replaced_and_nothing_is_written() {
+        let dir = std::env::temp_dir().join(format!("nonlin-guard-{}", std::process::id()));
+        let out = OutputDir::new(&dir);
+        let mut first = Staged::default();
+        first.add_guarded("m.bin", b"one".to_vec(), false);
+        first.write_all(&out).unwrap();
+        let mut second = Staged::default();
+        second.add("log.txt", "log");
+        second.add_guarded("m.bin", b"two".to_vec(), false);
+        let e = second.write_all(&out).unwrap_err().to_string();
+        assert!(e.contains("already exists") && e.contains("--force"), "{e}");
+        assert_eq!(std::fs::read(dir.join("m.bin")).unwrap(), b"one");
+        assert!(!dir.join("log.txt").exists());
+        let mut forced = Staged::default();
+        forced.add_guarded("m.bin", b"two".to_vec(), true);
+        forced.write_all(&out).unwrap();
+        assert_eq!(std::fs::read(dir.join("m.bin")).unwrap(), b"two");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Architecture, Network};
-use safetensors::{tensor::TensorView, Dtype, SafeTensors};
+use safetensors::{tensor::TensorView, Dtype, SafeTensorError, SafeTensors};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -27,10 +27,10 @@ impl StateDict {
     /// header is validated (sizes, offsets, shapes) before any tensor is
     /// copied, so memory never exceeds what the file itself holds.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<StateDict> {
-        let st = SafeTensors::deserialize(bytes)
-            .map_err(|e| Error::model(name, format!("not a valid safetensors file ({e})")))?;
-        let (_, meta) = SafeTensors::read_metadata(bytes)
-            .map_err(|e| Error::model(name, format!("not a valid safetensors file ({e})")))?;
+        check_header_length(bytes, name)?;
+        let (_, meta) =
+            SafeTensors::read_metadata(bytes).map_err(|e| Error::model(name, explain(&e)))?;
+        let st = SafeTensors::deserialize(bytes).map_err(|e| Error::model(name, explain(&e)))?;
         let metadata = meta
             .metadata()
             .clone()
@@ -45,6 +45,12 @@ impl StateDict {
             );
         }
         Ok(StateDict { metadata, tensors })
+    }
+
+    /// Whether the file carries nonlin's own metadata (`nonlin.*` keys),
+    /// i.e. is a nonlin checkpoint rather than a plain state dict.
+    pub fn has_nonlin_metadata(&self) -> bool {
+        self.metadata.keys().any(|k| k.starts_with("nonlin."))
     }
 
     /// The state dict of a network.
@@ -88,47 +94,117 @@ impl StateDict {
     }
 
     /// Builds a network of `arch` from these tensors: every parameter tensor
-    /// must be present with the right shape; extra tensors are an error.
+    /// must be present with the right shape and finite values; extra tensors
+    /// are an error. Shapes are compared before anything is allocated, so an
+    /// architecture that claims huge layers cannot exhaust memory.
     pub fn to_network(&self, arch: Architecture, name: &str) -> Result<Network> {
-        let mut net = Network::with_params(arch.clone(), vec![0.0; arch.n_params()])?;
-        let expected: Vec<_> = net.tensors().to_vec();
-        for t in &expected {
-            let (shape, values) = self.tensors.get(&t.name).ok_or_else(|| {
+        let expected = arch.tensor_shapes();
+        let listing = || {
+            expected
+                .iter()
+                .map(|(n, s)| format!("{n} {s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (tname, tshape) in &expected {
+            let (shape, _) = self.tensors.get(tname).ok_or_else(|| {
                 Error::model(
                     name,
                     format!(
-                        "tensor '{}' is missing; architecture {arch} needs {}",
-                        t.name,
-                        expected
-                            .iter()
-                            .map(|t| format!("{} {:?}", t.name, t.shape))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "tensor '{tname}' is missing; architecture {arch} needs {}",
+                        listing()
                     ),
                 )
             })?;
-            if *shape != t.shape {
+            if shape != tshape {
                 return Err(Error::model(
                     name,
                     format!(
-                        "tensor '{}' has shape {shape:?}, architecture {arch} needs {:?}",
-                        t.name, t.shape
+                        "tensor '{tname}' has shape {shape:?}, architecture {arch} needs {tshape:?}"
                     ),
                 ));
             }
-            net.params[t.range.clone()].copy_from_slice(values);
         }
         if let Some(extra) = self
             .tensors
             .keys()
-            .find(|k| !expected.iter().any(|t| &t.name == *k))
+            .find(|k| !expected.iter().any(|(n, _)| n == *k))
         {
             return Err(Error::model(
                 name,
-                format!("tensor '{extra}' does not belong to architecture {arch}"),
+                format!(
+                    "tensor '{extra}' does not belong to architecture {arch}, which has {}",
+                    listing()
+                ),
             ));
         }
-        Ok(net)
+        // Shapes matched, so the sizes are those of tensors held in the file.
+        let mut params = Vec::with_capacity(self.tensors.values().map(|(_, v)| v.len()).sum());
+        for (tname, _) in &expected {
+            let values = &self.tensors[tname].1;
+            if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+                return Err(Error::model(
+                    name,
+                    format!(
+                        "tensor '{tname}' holds {} at index {i}; weights must be finite",
+                        values[i]
+                    ),
+                ));
+            }
+            params.extend_from_slice(values);
+        }
+        Network::with_params(arch, params).map_err(|e| Error::model(name, e.to_string()))
+    }
+}
+
+/// The 8-byte little-endian header length must fit in the file; checked
+/// here so that a truncated file or a lying length gets a plain message.
+fn check_header_length(bytes: &[u8], name: &str) -> Result<()> {
+    let Some(len) = bytes.get(..8) else {
+        return Err(Error::model(
+            name,
+            format!(
+                "the file is {} bytes long, too short for a safetensors file (truncated or empty?)",
+                bytes.len()
+            ),
+        ));
+    };
+    let n = u64::from_le_bytes(len.try_into().expect("8 bytes"));
+    let rest = (bytes.len() - 8) as u64;
+    if n > rest {
+        return Err(Error::model(
+            name,
+            format!(
+                "the header claims {n} bytes but only {rest} bytes follow the 8-byte length \
+                 (truncated, or not a safetensors file)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A safetensors error in words for the person at the terminal.
+fn explain(e: &SafeTensorError) -> String {
+    use SafeTensorError as E;
+    match e {
+        E::InvalidHeader(_) | E::InvalidHeaderDeserialization(_) | E::JsonError(_) => {
+            format!("the header is not valid safetensors JSON ({e})")
+        }
+        E::HeaderTooLarge => "the header is larger than safetensors allows (100 MB)".into(),
+        E::HeaderTooSmall | E::InvalidHeaderLength => {
+            format!("the header length is invalid ({e}); the file is truncated or not safetensors")
+        }
+        E::InvalidOffset(t) => format!(
+            "tensor '{t}' has invalid data offsets: tensors must follow each other without \
+             gaps or overlaps"
+        ),
+        E::TensorInvalidInfo | E::ValidationOverflow | E::MisalignedSlice => {
+            format!("a tensor's data offsets do not match its dtype and shape ({e})")
+        }
+        E::MetadataIncompleteBuffer => "the tensor data does not match the file size: the \
+             offsets in the header do not end where the file ends (truncated or padded file)"
+            .into(),
+        _ => format!("not a valid safetensors file ({e})"),
     }
 }
 
@@ -178,5 +254,35 @@ mod tests {
         assert!(e.contains("shape [4, 3]"), "{e}");
         assert!(StateDict::from_bytes(b"12345678garbage", "m").is_err());
         assert!(StateDict::from_bytes(&[], "m").is_err());
+    }
+
+    #[test]
+    fn lying_headers_and_huge_architectures_are_rejected_cheaply() {
+        let net = Network::new(Architecture::mlp(3, &[4], Activation::Relu), 7);
+        let mut bytes = StateDict::from_network(&net).to_bytes().unwrap();
+        bytes[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        let e = StateDict::from_bytes(&bytes, "m").unwrap_err().to_string();
+        assert!(e.contains("the header claims"), "{e}");
+        let e = StateDict::from_bytes(&bytes[..5], "m")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("too short"), "{e}");
+        // Billions of parameters claimed: refused before any allocation.
+        let sd = StateDict::from_network(&net);
+        let huge = Architecture::parse("3-4000000000-relu-4000000000-1").unwrap();
+        let e = sd.to_network(huge, "m").unwrap_err().to_string();
+        assert!(e.contains("tensor '0.weight' has shape [4, 3]"), "{e}");
+    }
+
+    #[test]
+    fn non_finite_weights_are_rejected() {
+        let net = Network::new(Architecture::mlp(3, &[4], Activation::Relu), 7);
+        let mut sd = StateDict::from_network(&net);
+        sd.tensors.get_mut("2.bias").unwrap().1[0] = f32::NAN;
+        let e = sd
+            .to_network(net.arch.clone(), "m")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'2.bias' holds NaN at index 0"), "{e}");
     }
 }

@@ -167,6 +167,24 @@ impl Architecture {
             .sum()
     }
 
+    /// State-dict names and shapes of the parameter tensors, in order
+    /// (`0.weight` `[out, in]`, `0.bias` `[out]`, ...). Allocates nothing
+    /// per parameter, so it is safe on an architecture read from a file.
+    pub fn tensor_shapes(&self) -> Vec<(String, Vec<usize>)> {
+        let mut out = Vec::new();
+        for (k, layer) in self.layers.iter().enumerate() {
+            if let Layer::Linear {
+                in_features,
+                out_features,
+            } = *layer
+            {
+                out.push((format!("{k}.weight"), vec![out_features, in_features]));
+                out.push((format!("{k}.bias"), vec![out_features]));
+            }
+        }
+        out
+    }
+
     /// The `torch.nn.Sequential(...)` that has the same state dict.
     pub fn torch_repr(&self) -> String {
         let parts: Vec<String> = self

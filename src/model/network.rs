@@ -124,15 +124,6 @@ impl Network {
         &ws.acts[self.arch.layers.len() - 1][..n]
     }
 
-    /// σ(logit) in f32 for `n` feature-major rows — the probability of class 1.
-    pub fn probabilities(&self, xt: &[f32], n: usize) -> Vec<f32> {
-        let mut ws = Workspace::new(&self.arch, n);
-        self.forward(&mut ws, xt, n)
-            .iter()
-            .map(|&z| sigmoid(z))
-            .collect()
-    }
-
     /// Backward pass after [`Network::forward`] on the same `x` and `n`, with
     /// ∂L/∂logits already in [`Workspace::logits_and_grad`]. Writes ∂L/∂θ
     /// into `ws.grads` (overwriting).
@@ -183,16 +174,6 @@ impl Network {
                 }
             }
         }
-    }
-}
-
-/// The logistic function, computed without overflow for any logit.
-pub fn sigmoid(z: f32) -> f32 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
     }
 }
 

@@ -7,6 +7,7 @@ use super::png::svg_to_png;
 use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{roc_auc, roc_curve};
+use crate::eval::predict::probabilities;
 use crate::experiment::TrainedModel;
 use crate::io::Staged;
 use crate::train::History;
@@ -94,7 +95,7 @@ pub fn loss_chart(m: &TrainedModel) -> LineChart {
 
 /// ROC curve of the final model on the test split, its AUC in the legend.
 pub fn roc_figure(m: &TrainedModel, test: &Samples) -> (LineChart, f64) {
-    let probs = m.net.probabilities(&test.xt, test.n);
+    let probs = probabilities(&m.net, &test.xt, test.n);
     let roc = roc_curve(&test.y, &probs);
     let auc = roc_auc(&test.y, &probs);
     let name = format!("{} (AUC {auc:.3})", m.name);
