@@ -5,6 +5,7 @@
 pub mod args;
 pub mod compare;
 pub mod console;
+pub mod study;
 pub mod train;
 
 use crate::error::Result;
@@ -29,6 +30,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Train one model on any numeric CSV.
     Train(train::TrainCmdArgs),
+    /// Repeated stratified cross-validation of several models, with confidence intervals.
+    Study(study::StudyArgs),
 }
 
 /// Runs the parsed command line.
@@ -37,5 +40,6 @@ pub fn run(cli: Cli) -> Result<()> {
         None => compare::run(&cli.compare),
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::Train(a)) => train::run(&a),
+        Some(Command::Study(a)) => study::run(&a),
     }
 }

@@ -1,4 +1,5 @@
-//! Evaluation: metrics and statistics.
+//! Evaluation: metrics, statistics and cross-validation studies.
 
 pub mod metrics;
 pub mod stats;
+pub mod study;
