@@ -16,6 +16,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+--seed is the study seed: it picks the folds of every repeat and, unless --fixed-init is \
+given, the initialisation of every (repeat, fold, model) run. An experiment file's `seed` \
+is used when --seed is 0 (the default); --repeats and --folds override the file's values.\n\
+\n\
+Baselines `logistic` (no hidden layer, same training) and `majority` (the training fold's \
+majority class) are always added. Results do not depend on --threads.")]
 pub struct StudyArgs {
     #[command(flatten)]
     pub data: DataArgs,

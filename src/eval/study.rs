@@ -62,6 +62,8 @@ pub struct StudyConfig {
     /// Study seed: folds and (with [`InitSeeds::PerRun`]) initialisations.
     pub seed: u64,
     pub models: Vec<ModelSpec>,
+    /// Settings of every network run; `shuffle_seed` is replaced by the
+    /// run's seed.
     pub train: TrainConfig,
     /// Resolve `pos_weight` per training fold (negatives / positives),
     /// overriding `train.loss.pos_weight`.
