@@ -829,8 +829,9 @@ impl StudyResult {
         s += "- baselines: `logistic` is a network with no hidden layer trained with the same \
               settings; `majority` predicts the training fold's majority class with probability \
               equal to its positive rate (all scores tied: ROC AUC 0.5, PR AUC = test positive rate)\n";
-        s += "- 95% CIs of the mean over folds use Student's t; comparisons use the corrected \
-              resampled t-test (Nadeau & Bengio 2003), which accounts for overlapping training sets\n\n";
+        s += "- 95% CIs of the mean over folds use Student's t and treat the folds as independent, \
+              so they are too narrow (training sets overlap); to compare models use the paired \
+              comparisons below, which use the corrected resampled t-test (Nadeau & Bengio 2003)\n\n";
 
         s += "## Models\n\n| model | architecture | parameters |\n|---|---|---:|\n";
         for m in &self.models {
