@@ -7,6 +7,7 @@ pub mod compare;
 pub mod console;
 pub mod predict;
 pub mod session;
+pub mod study;
 pub mod train;
 
 use crate::error::Result;
@@ -39,6 +40,8 @@ pub enum Command {
     /// label) as float32, printed exactly; `label` is the predicted raw target
     /// value (positive iff probability > the model's threshold, 0.5).
     Predict(predict::PredictArgs),
+    /// Repeated stratified cross-validation of several models, with confidence intervals.
+    Study(study::StudyArgs),
 }
 
 /// Runs the parsed command line.
@@ -48,5 +51,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::Train(a)) => train::run(&a),
         Some(Command::Predict(a)) => predict::run(&a),
+        Some(Command::Study(a)) => study::run(&a),
     }
 }

@@ -1,5 +1,6 @@
-//! Evaluation: predictions, metrics and statistics.
+//! Evaluation: predictions, metrics, statistics and cross-validation studies.
 
 pub mod metrics;
 pub mod predict;
 pub mod stats;
+pub mod study;
