@@ -94,58 +94,52 @@ pub fn backward(
     }
 }
 
+use super::simd::F8;
+
 const LANES: usize = 8;
 
-/// Σ a·b with eight fixed accumulators (vectorizes; same order every time).
+/// Σ a·b with eight fixed lanes (vectorized; same order every time).
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for l in 0..LANES {
-            acc[l] += x[l] * y[l];
-        }
+    let n = a.len().min(b.len());
+    let full = n - n % LANES;
+    let mut acc = F8::zero();
+    let mut j = 0;
+    while j < full {
+        acc = acc.mul_add(F8::load(&a[j..]), F8::load(&b[j..]));
+        j += LANES;
     }
     let mut tail = 0.0;
-    for (x, y) in ra.iter().zip(rb) {
-        tail += x * y;
+    for t in full..n {
+        tail += a[t] * b[t];
     }
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail
+    acc.sum() + tail
 }
 
-/// Four dot products of `a` with `bs[k]`, each summed exactly as [`dot`] does.
+/// Four dot products of `a` with `bs[k]`, each summed exactly as [`dot`]
+/// does; `a` is loaded once for all four.
 #[inline]
 pub fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
     let n = a.len();
     let full = n - n % LANES;
-    let (mut c0, mut c1, mut c2, mut c3) = (
-        [0.0f32; LANES],
-        [0.0f32; LANES],
-        [0.0f32; LANES],
-        [0.0f32; LANES],
-    );
-    let chunks = a[..full]
-        .chunks_exact(LANES)
-        .zip(bs[0][..full].chunks_exact(LANES))
-        .zip(bs[1][..full].chunks_exact(LANES))
-        .zip(bs[2][..full].chunks_exact(LANES))
-        .zip(bs[3][..full].chunks_exact(LANES));
-    for ((((av, b0), b1), b2), b3) in chunks {
-        for l in 0..LANES {
-            c0[l] += av[l] * b0[l];
-            c1[l] += av[l] * b1[l];
-            c2[l] += av[l] * b2[l];
-            c3[l] += av[l] * b3[l];
-        }
+    let (b0, b1, b2, b3) = (&bs[0][..n], &bs[1][..n], &bs[2][..n], &bs[3][..n]);
+    let (mut c0, mut c1, mut c2, mut c3) = (F8::zero(), F8::zero(), F8::zero(), F8::zero());
+    let mut j = 0;
+    while j < full {
+        let av = F8::load(&a[j..]);
+        c0 = c0.mul_add(av, F8::load(&b0[j..]));
+        c1 = c1.mul_add(av, F8::load(&b1[j..]));
+        c2 = c2.mul_add(av, F8::load(&b2[j..]));
+        c3 = c3.mul_add(av, F8::load(&b3[j..]));
+        j += LANES;
     }
-    let mut out = [0.0f32; 4];
-    for (k, c) in [c0, c1, c2, c3].iter().enumerate() {
+    let mut out = [c0.sum(), c1.sum(), c2.sum(), c3.sum()];
+    for (k, b) in [b0, b1, b2, b3].iter().enumerate() {
         let mut tail = 0.0;
         for t in full..n {
-            tail += a[t] * bs[k][t];
+            tail += a[t] * b[t];
         }
-        out[k] = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7])) + tail;
+        out[k] += tail;
     }
     out
 }

@@ -3,10 +3,13 @@
 
 pub mod activation;
 pub mod architecture;
+pub mod builder;
 pub mod init;
 pub mod linear;
 pub mod network;
+pub mod simd;
 
 pub use activation::Activation;
 pub use architecture::{Architecture, Layer};
+pub use builder::ArchitectureBuilder;
 pub use network::{Network, ParamTensor, Workspace};
