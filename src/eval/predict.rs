@@ -53,12 +53,7 @@ pub fn logits(net: &Network, xt: &[f32], n: usize) -> Vec<f32> {
 /// `e^x/(1+e^x)` below), so it never overflows and `σ(x) > 0.5` exactly
 /// when the training accuracy counts a positive prediction.
 pub fn sigmoid(x: f32) -> f32 {
-    let e = (-x.abs()).exp();
-    if x >= 0.0 {
-        1.0 / (1.0 + e)
-    } else {
-        e / (1.0 + e)
-    }
+    crate::train::loss::sigmoid(x)
 }
 
 /// Probabilities of the positive class for `n` feature-major standardized rows.

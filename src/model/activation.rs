@@ -204,8 +204,8 @@ impl Activation {
         match *self {
             Activation::Identity => dx.copy_from_slice(dy),
             Activation::Relu => {
-                for i in 0..n {
-                    dx[i] = if x[i] > 0.0 { dy[i] } else { 0.0 };
+                for ((d, &g), &x) in dx.iter_mut().zip(dy).zip(x) {
+                    *d = if x > 0.0 { g } else { 0.0 };
                 }
             }
             Activation::Tanh => {
@@ -228,8 +228,8 @@ impl Activation {
                 }
             }
             Activation::LeakyRelu { slope } => {
-                for i in 0..n {
-                    dx[i] = if x[i] > 0.0 { dy[i] } else { dy[i] * slope };
+                for ((d, &g), &x) in dx.iter_mut().zip(dy).zip(x) {
+                    *d = if x > 0.0 { g } else { g * slope };
                 }
             }
             Activation::Gelu => {

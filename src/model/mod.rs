@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod architecture;
 pub mod builder;
+pub mod fastmath;
 pub mod init;
 pub mod linear;
 pub mod network;

@@ -1,6 +1,8 @@
 //! `nn.BCEWithLogitsLoss` (mean reduction, optional `pos_weight`), fused with
 //! its gradient and the tutorial's accuracy (`round(sigmoid(logit))`).
 
+use crate::model::fastmath::{exp_nonpositive, log1p_unit};
+
 /// Mean binary cross-entropy on logits, as PyTorch computes it:
 /// `ℓ = (1 − y)·x − w·logσ(x)` with `w = 1 + (pos_weight − 1)·y` and
 /// `logσ(x) = min(x, 0) − log1p(exp(−|x|))`.
@@ -30,41 +32,74 @@ impl BceWithLogits {
     fn run(&self, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) -> LossValue {
         let n = logits.len();
         let nf = n as f32;
-        let mut total = 0.0f64;
+        // pos_weight 1 is exactly the unweighted loss and gradient, bit for bit.
+        let pw = self.pos_weight.unwrap_or(1.0);
+        // Eight f64 partial sums, combined in a fixed order: deterministic.
+        let mut total = [0.0f64; LANES];
         let mut correct = 0;
-        for i in 0..n {
-            let (x, t) = (logits[i], y[i]);
-            let e = (-x.abs()).exp();
-            let log_sig = x.min(0.0) - e.ln_1p();
-            // σ(x) without overflow: 1/(1+e^−x) for x ≥ 0, e^x/(1+e^x) otherwise.
-            let s = if x >= 0.0 {
-                1.0 / (1.0 + e)
-            } else {
-                e / (1.0 + e)
-            };
-            let l = match self.pos_weight {
-                None => (1.0 - t) * x - log_sig,
-                Some(pw) => (1.0 - t) * x - ((pw - 1.0) * t + 1.0) * log_sig,
-            };
-            total += l as f64;
-            // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
-            let pred = if s > 0.5 { 1.0 } else { 0.0 };
-            correct += (pred == t) as usize;
-            if let Some(g) = grad.as_deref_mut() {
-                g[i] = match self.pos_weight {
-                    None => (s - t) / nf,
-                    Some(pw) => {
-                        let pt = pw * t;
-                        ((pt + 1.0 - t) * s - pt) / nf
-                    }
-                };
+        let mut start = 0;
+        while start < n {
+            let len = LANES.min(n - start);
+            // Eight elements at a time through straight-line math (vectorizes);
+            // the last chunk is padded with logit 0, label 0 and not counted.
+            let mut x = [0.0f32; LANES];
+            let mut t = [0.0f32; LANES];
+            x[..len].copy_from_slice(&logits[start..start + len]);
+            t[..len].copy_from_slice(&y[start..start + len]);
+            let (loss, sig) = elementwise(&x, &t, pw);
+            for j in 0..len {
+                total[j] += loss[j] as f64;
+                // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
+                let pred = if sig[j] > 0.5 { 1.0 } else { 0.0 };
+                correct += (pred == t[j]) as usize;
             }
+            if let Some(g) = grad.as_deref_mut() {
+                for j in 0..len {
+                    let pt = pw * t[j];
+                    g[start + j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
+                }
+            }
+            start += len;
         }
+        let sum = ((total[0] + total[1]) + (total[2] + total[3]))
+            + ((total[4] + total[5]) + (total[6] + total[7]));
         LossValue {
-            loss: (total / n as f64) as f32,
+            loss: (sum / n as f64) as f32,
             correct,
         }
     }
+}
+
+const LANES: usize = 8;
+
+/// Per-element loss `(1 − y)·x − w·logσ(x)` and σ(x) for eight logits.
+#[inline(always)]
+fn elementwise(x: &[f32; LANES], t: &[f32; LANES], pw: f32) -> ([f32; LANES], [f32; LANES]) {
+    let mut loss = [0.0f32; LANES];
+    let mut sig = [0.0f32; LANES];
+    for j in 0..LANES {
+        let e = exp_nonpositive(-x[j].abs());
+        let log_sig = x[j].min(0.0) - log1p_unit(e);
+        loss[j] = (1.0 - t[j]) * x[j] - ((pw - 1.0) * t[j] + 1.0) * log_sig;
+        sig[j] = sigmoid_from(x[j], e);
+    }
+    (loss, sig)
+}
+
+/// σ(x) from `e = exp(−|x|)`: `1/(1+e)` for x ≥ 0, `e/(1+e)` otherwise (no overflow).
+#[inline(always)]
+fn sigmoid_from(x: f32, e: f32) -> f32 {
+    if x >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    }
+}
+
+/// σ(x) in f32 exactly as the loss and the accuracy compute it, so that a
+/// prediction (`σ > threshold`) agrees with the training accuracy bit for bit.
+pub fn sigmoid(x: f32) -> f32 {
+    sigmoid_from(x, exp_nonpositive(-x.abs()))
 }
 
 /// `pos_weight = negatives / positives`, the usual balancing choice.
