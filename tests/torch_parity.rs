@@ -297,3 +297,17 @@ parity!(
     STRICT
 );
 parity!(model_non_linear_adam, "model_non_linear_adam", STRICT);
+
+/// `torch.manual_seed(0)` + `nn.Linear` default init, reproduced bit for bit:
+/// nonlin's Torch init stream gives exactly the fixtures' `init.safetensors`.
+#[test]
+fn torch_manual_seed_init_is_bit_identical() {
+    use nonlin::model::init::{initialize, InitRng};
+    for variant in ["model_0", "deeper_model", "model_non_linear", "relu_12_16_16_1", "tanh_12_5_1"] {
+        let want = init_network(variant);
+        let got = initialize(&want.arch, 0, InitRng::Torch);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&want.params), "{variant}");
+        assert_ne!(initialize(&want.arch, 1, InitRng::Torch), got, "the seed matters");
+    }
+}

@@ -4,6 +4,7 @@
 use crate::data::dataset::FeatureSelection;
 use crate::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode, Table};
 use crate::error::{Error, Result};
+use crate::model::init::InitRng;
 use crate::train::loss::auto_pos_weight;
 use crate::train::{BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig};
 use clap::{Args, ValueEnum};
@@ -79,6 +80,21 @@ impl DataArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitRngName {
+    Chacha,
+    Torch,
+}
+
+impl From<InitRngName> for InitRng {
+    fn from(n: InitRngName) -> InitRng {
+        match n {
+            InitRngName::Chacha => InitRng::ChaCha8,
+            InitRngName::Torch => InitRng::Torch,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OptimizerName {
     Sgd,
     Adam,
@@ -133,12 +149,24 @@ pub struct TrainArgs {
     /// Share of the train split held out (stratified) for early stopping.
     #[arg(long, default_value_t = 0.2)]
     pub validation_fraction: f64,
-    /// Seed of the weight initialisation (and mini-batch shuffling).
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Seed of the weight initialisation and mini-batch shuffling (default 0;
+    /// 42 for `compare`, the tutorial's `torch.manual_seed(42)`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Random stream of the initial weights: `chacha` (portable ChaCha8; the
+    /// default of `train` and `study`) or `torch` (PyTorch's
+    /// `torch.manual_seed(seed)` stream: the same initial weights as PyTorch
+    /// on CPU, bit for bit; the default of `compare`).
+    #[arg(long, value_enum)]
+    pub init_rng: Option<InitRngName>,
 }
 
 impl TrainArgs {
+    /// The seed and init stream, with this command's defaults.
+    pub fn init(&self, default_seed: u64, default_rng: InitRng) -> (u64, InitRng) {
+        (self.seed.unwrap_or(default_seed), self.init_rng.map_or(default_rng, InitRng::from))
+    }
+
     pub fn optimizer_config(&self) -> Result<OptimizerConfig> {
         if !(self.lr > 0.0 && self.lr.is_finite()) {
             return Err(Error::Config(format!(
@@ -210,7 +238,7 @@ impl TrainArgs {
             schedule: LrSchedule::parse(&self.lr_schedule, self.epochs)?,
             loss: BceWithLogits { pos_weight },
             batch_size: self.batch_size,
-            shuffle_seed: self.seed,
+            shuffle_seed: self.seed.unwrap_or(0),
             early_stopping,
         })
     }

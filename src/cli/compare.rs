@@ -8,6 +8,8 @@ use crate::data::ScalingMode;
 use crate::error::{Error, Result};
 use crate::experiment::{self, ModelSpec};
 use crate::model::Architecture;
+use crate::model::init::InitRng;
+use crate::train::TrainConfig;
 use clap::Args;
 
 #[derive(Debug, Clone, Args)]
@@ -40,7 +42,8 @@ impl CompareArgs {
 
 pub fn run(args: &CompareArgs) -> Result<()> {
     let (ds, p) = args.data.prepared(args.scaling())?;
-    let config = args.train.config(&p.train.y)?;
+    let (seed, init_rng) = args.train.init(42, InitRng::Torch);
+    let config = TrainConfig { shuffle_seed: seed, ..args.train.config(&p.train.y)? };
     let specs: Vec<ModelSpec> = if args.archs.is_empty() {
         experiment::tutorial_models(ds.n_features())
     } else {
@@ -68,8 +71,9 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         data: &ds,
         prepared: &p,
         config: &config,
-        seed: args.train.seed,
+        seed,
         output: &args.output,
+        init_rng,
     };
     session.announce();
     let result = session.train_models(&specs, None)?;

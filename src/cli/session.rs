@@ -8,6 +8,7 @@ use crate::data::{Dataset, Prepared};
 use crate::error::Result;
 use crate::experiment::{self, ModelSpec, SummaryRow, TrainedModel};
 use crate::io::{Checkpoint, OutputDir, Staged};
+use crate::model::init::InitRng;
 use crate::model::Network;
 use crate::report::figures::{self, Figure};
 use crate::report::run_report::RunReport;
@@ -22,6 +23,8 @@ pub struct Session<'a> {
     pub config: &'a TrainConfig,
     pub seed: u64,
     pub output: &'a OutputArgs,
+    /// The random stream of the initial weights (when not loaded from a file).
+    pub init_rng: InitRng,
 }
 
 /// What was trained, ready to be written.
@@ -187,7 +190,7 @@ impl Session<'_> {
                 self.prepared,
                 self.config,
                 self.seed,
-                init.cloned(),
+                Some(init.cloned().unwrap_or_else(|| Network::with_init(spec.arch.clone(), self.seed, self.init_rng))),
                 self.console.epoch_logger(&mut lines, &bar),
             )?;
             bar.finish_and_clear();

@@ -10,6 +10,7 @@ use crate::experiment::ModelSpec;
 use crate::io::{OutputDir, Staged};
 use crate::model::Architecture;
 use crate::report::png::svg_to_png;
+use crate::model::init::InitRng;
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -19,7 +20,7 @@ use std::time::Instant;
 #[command(after_help = "\
 --seed is the study seed: it picks the folds of every repeat and, unless --fixed-init is \
 given, the initialisation of every (repeat, fold, model) run. An experiment file's `seed` \
-is used when --seed is 0 (the default); --repeats and --folds override the file's values.\n\
+is used when --seed is not given; --repeats and --folds override the file's values.\n\
 \n\
 Baselines `logistic` (no hidden layer, same training) and `majority` (the training fold's \
 majority class) are always added. Results do not depend on --threads.")]
@@ -80,14 +81,14 @@ fn reject_split_flags(d: &DataArgs) -> Result<()> {
 /// The study configuration from the arguments and the data set's width.
 pub fn study_config(args: &StudyArgs, y: &[f32], d: usize) -> Result<StudyConfig> {
     reject_split_flags(&args.data)?;
-    let mut seed = args.train.seed;
+    let mut seed = args.train.seed.unwrap_or(0);
     let (mut repeats, mut folds) = (10, 5);
     let models: Vec<ModelSpec> = if let Some(path) = &args.experiment {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
         let file = ExperimentFile::parse(&text, &path.display().to_string())?;
         repeats = file.repeats.unwrap_or(repeats);
         folds = file.folds.unwrap_or(folds);
-        if args.train.seed == 0 {
+        if args.train.seed.is_none() {
             seed = file.seed.unwrap_or(0);
         }
         file.model_specs(d)?
@@ -112,6 +113,7 @@ pub fn study_config(args: &StudyArgs, y: &[f32], d: usize) -> Result<StudyConfig
     }
     let auto = args.train.pos_weight.as_deref() == Some("auto");
     let mut config = StudyConfig::new(models, args.train.config(y)?, seed);
+    config.init_rng = args.train.init_rng.map_or(InitRng::ChaCha8, InitRng::from);
     config.repeats = repeats;
     config.folds = folds;
     config.auto_pos_weight = auto;

@@ -8,6 +8,8 @@ use crate::error::{Error, Result};
 use crate::experiment::ModelSpec;
 use crate::io::checkpoint;
 use crate::model::{Activation, Architecture};
+use crate::model::init::InitRng;
+use crate::train::TrainConfig;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -67,7 +69,8 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
         ScalingMode::TrainOnly
     };
     let (ds, p) = args.data.prepared(scaling)?;
-    let config = args.train.config(&p.train.y)?;
+    let (seed, init_rng) = args.train.init(0, InitRng::ChaCha8);
+    let config = TrainConfig { shuffle_seed: seed, ..args.train.config(&p.train.y)? };
     let arch = args.architecture(ds.n_features())?;
     let init = match &args.init_weights {
         Some(path) => Some(checkpoint::init_network(path, &arch)?),
@@ -79,8 +82,9 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
         data: &ds,
         prepared: &p,
         config: &config,
-        seed: args.train.seed,
+        seed,
         output: &args.output,
+        init_rng,
     };
     session.announce();
     let result = session.train_models(&[ModelSpec::new("model", arch)], init.as_ref())?;

@@ -36,7 +36,8 @@ use crate::eval::stats::{
     corrected_resampled_ttest, describe_difference, summarize, PairedTest, Summary,
 };
 use crate::experiment::{self, ModelSpec};
-use crate::model::{Activation, Architecture, Workspace};
+use crate::model::init::InitRng;
+use crate::model::{Activation, Architecture, Network, Workspace};
 use crate::report::chart::{strip_box_svg, StripGroup};
 use crate::train::loss::auto_pos_weight;
 use crate::train::TrainConfig;
@@ -69,6 +70,8 @@ pub struct StudyConfig {
     /// overriding `train.loss.pos_weight`.
     pub auto_pos_weight: bool,
     pub init: InitSeeds,
+    /// The random stream of every initialisation (ChaCha8, or PyTorch's).
+    pub init_rng: InitRng,
     /// Add the `logistic` and `majority` baselines after the models.
     pub baselines: bool,
 }
@@ -84,6 +87,7 @@ impl StudyConfig {
             train,
             auto_pos_weight: false,
             init: InitSeeds::PerRun,
+            init_rng: InitRng::ChaCha8,
             baselines: true,
         }
     }
@@ -514,7 +518,8 @@ fn run_one(
                 InitSeeds::Fixed(s) => s,
             };
             train.shuffle_seed = seed;
-            let trained = experiment::train_one(spec, p, &train, seed, None, |_, _| {})?;
+            let net = Network::with_init(spec.arch.clone(), seed, config.init_rng);
+            let trained = experiment::train_one(spec, p, &train, seed, Some(net), |_, _| {})?;
             let mut ws = Workspace::new(&trained.net.arch, p.train.n.max(p.test.n));
             let logits = trained.net.forward(&mut ws, &p.train.xt, p.train.n);
             let train_loss = loss.evaluate(logits, &p.train.y).loss as f64;

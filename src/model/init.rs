@@ -1,10 +1,64 @@
 //! PyTorch's default `nn.Linear` initialisation — weights, then bias, each
-//! U(−1/√fan_in, 1/√fan_in) — drawn from ChaCha8, a portable seeded stream
-//! (the same numbers on every platform and `rand` version).
+//! U(−1/√fan_in, 1/√fan_in) — from one of two seeded streams:
+//! - ChaCha8 (the default): portable, the same numbers on every platform
+//!   and `rand` version;
+//! - `torch.manual_seed(seed)`: PyTorch's own CPU generator (MT19937) and its
+//!   `uniform_` arithmetic, so the initial weights equal, bit for bit, those
+//!   of `torch.manual_seed(seed); nn.Sequential(...)` on CPU.
 
 use super::{Architecture, Layer};
+use crate::data::mt19937::Mt19937;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
+use serde::Serialize;
+
+/// Which random stream draws the initial weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitRng {
+    #[default]
+    ChaCha8,
+    /// PyTorch's CPU generator after `torch.manual_seed(seed)`.
+    Torch,
+}
+
+/// Parameters for `arch` in state-dict order from the chosen stream.
+pub fn initialize(arch: &Architecture, seed: u64, rng: InitRng) -> Vec<f32> {
+    match rng {
+        InitRng::ChaCha8 => torch_default(arch, seed),
+        InitRng::Torch => torch_manual_seed(arch, seed),
+    }
+}
+
+/// `torch.manual_seed(seed)` then each `nn.Linear(in, out)` in order:
+/// `kaiming_uniform_(weight, a=√5)` (bound `√3·gain/√in` with
+/// `gain = √(2/(1+a²))`, in Python floats) and `uniform_(bias, −1/√in, 1/√in)`.
+/// Each value is ATen's `uniform_real`: 24 random bits of one 32-bit MT19937
+/// draw scaled to [0, 1) in double, times `(to − from)` computed in float,
+/// plus `from`, rounded to float.
+pub fn torch_manual_seed(arch: &Architecture, seed: u64) -> Vec<f32> {
+    let mut mt = Mt19937::new(seed as u32);
+    let mut params = Vec::with_capacity(arch.n_params());
+    let mut uniform = |n: usize, bound: f64, out: &mut Vec<f32>| {
+        let (from, to) = (-bound as f32, bound as f32);
+        let span = (to - from) as f64;
+        for _ in 0..n {
+            let x = (mt.next_u32() & 0xff_ffff) as f64 * (1.0 / (1u64 << 24) as f64);
+            out.push((x * span + from as f64) as f32);
+        }
+    };
+    for layer in &arch.layers {
+        if let Layer::Linear { in_features, out_features } = *layer {
+            let fan_in = in_features as f64;
+            let a = 5f64.sqrt();
+            let gain = (2.0 / (1.0 + a.powi(2))).sqrt();
+            let w_bound = 3f64.sqrt() * (gain / fan_in.sqrt());
+            uniform(in_features * out_features, w_bound, &mut params);
+            uniform(out_features, 1.0 / fan_in.sqrt(), &mut params);
+        }
+    }
+    params
+}
 
 /// A uniform f64 in [0, 1) from the top 53 bits of one draw.
 pub fn unit_f64(rng: &mut ChaCha8Rng) -> f64 {

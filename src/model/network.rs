@@ -32,6 +32,12 @@ impl Network {
         Network::with_params(arch, params).expect("init produces the right length")
     }
 
+    /// A network initialised from `seed` with the chosen random stream.
+    pub fn with_init(arch: Architecture, seed: u64, rng: init::InitRng) -> Network {
+        let params = init::initialize(&arch, seed, rng);
+        Network::with_params(arch, params).expect("init produces the right length")
+    }
+
     /// A network with the given parameters (state-dict order).
     pub fn with_params(arch: Architecture, params: Vec<f32>) -> Result<Network> {
         let mut tensors = Vec::new();
