@@ -164,7 +164,10 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// The seed and init stream, with this command's defaults.
     pub fn init(&self, default_seed: u64, default_rng: InitRng) -> (u64, InitRng) {
-        (self.seed.unwrap_or(default_seed), self.init_rng.map_or(default_rng, InitRng::from))
+        (
+            self.seed.unwrap_or(default_seed),
+            self.init_rng.map_or(default_rng, InitRng::from),
+        )
     }
 
     pub fn optimizer_config(&self) -> Result<OptimizerConfig> {

@@ -7,8 +7,8 @@ use super::session::Session;
 use crate::data::ScalingMode;
 use crate::error::{Error, Result};
 use crate::experiment::{self, ModelSpec};
-use crate::model::Architecture;
 use crate::model::init::InitRng;
+use crate::model::Architecture;
 use crate::train::TrainConfig;
 use clap::Args;
 
@@ -43,7 +43,10 @@ impl CompareArgs {
 pub fn run(args: &CompareArgs) -> Result<()> {
     let (ds, p) = args.data.prepared(args.scaling())?;
     let (seed, init_rng) = args.train.init(42, InitRng::Torch);
-    let config = TrainConfig { shuffle_seed: seed, ..args.train.config(&p.train.y)? };
+    let config = TrainConfig {
+        shuffle_seed: seed,
+        ..args.train.config(&p.train.y)?
+    };
     let specs: Vec<ModelSpec> = if args.archs.is_empty() {
         experiment::tutorial_models(ds.n_features())
     } else {

@@ -190,7 +190,9 @@ impl Session<'_> {
                 self.prepared,
                 self.config,
                 self.seed,
-                Some(init.cloned().unwrap_or_else(|| Network::with_init(spec.arch.clone(), self.seed, self.init_rng))),
+                Some(init.cloned().unwrap_or_else(|| {
+                    Network::with_init(spec.arch.clone(), self.seed, self.init_rng)
+                })),
                 self.console.epoch_logger(&mut lines, &bar),
             )?;
             bar.finish_and_clear();
@@ -222,30 +224,27 @@ impl Session<'_> {
             self.prepared.options.scaling.describe()
         ));
 
-        let single = result.models.len() == 1 && self.command == "train";
-        let prefix = |m: &TrainedModel| {
-            if single {
-                String::new()
-            } else {
-                format!("{}/", m.name)
-            }
-        };
+        let n = result.models.len();
         let mut staged = Staged::default();
         let mut figure_sections: Vec<(String, Vec<Figure>)> = Vec::new();
+        let mut to_render: Vec<(String, Figure)> = Vec::new();
         let zoom = self.output.zoom;
-        if !single && !self.output.no_plots {
+        let plots = !self.output.no_plots;
+        if plots && self.command != "train" {
             let figs = figures::comparison_figures(&result.models, zoom);
-            figures::stage_figures(&mut staged, "", &figs)?;
+            to_render.extend(figs.iter().map(|f| (String::new(), f.clone())));
             figure_sections.push(("Comparison".into(), figs));
         }
         for m in &result.models {
-            stage_model(&mut staged, &prefix(m), m, self.prepared, self.output.force)?;
-            if !self.output.no_plots {
+            let prefix = self.model_prefix(&m.name, n);
+            stage_model(&mut staged, &prefix, m, self.prepared, self.output.force)?;
+            if plots {
                 let figs = figures::model_figures(m, &self.prepared.test, zoom);
-                figures::stage_figures(&mut staged, &prefix(m), &figs)?;
+                to_render.extend(figs.iter().map(|f| (prefix.clone(), f.clone())));
                 figure_sections.push((format!("{} — {}", m.name, m.net.arch.torch_repr()), figs));
             }
         }
+        figures::stage_figures(&mut staged, &to_render)?;
         staged.add("summary.csv", experiment::summary_csv(&result.summary));
         staged.add("summary.txt", table);
         let report = RunReport {

@@ -8,9 +8,9 @@ use crate::eval::study::{
 };
 use crate::experiment::ModelSpec;
 use crate::io::{OutputDir, Staged};
+use crate::model::init::InitRng;
 use crate::model::Architecture;
 use crate::report::png::svg_to_png;
-use crate::model::init::InitRng;
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;

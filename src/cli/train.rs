@@ -7,8 +7,8 @@ use crate::data::ScalingMode;
 use crate::error::{Error, Result};
 use crate::experiment::ModelSpec;
 use crate::io::checkpoint;
-use crate::model::{Activation, Architecture};
 use crate::model::init::InitRng;
+use crate::model::{Activation, Architecture};
 use crate::train::TrainConfig;
 use clap::Args;
 use std::path::PathBuf;
@@ -70,7 +70,10 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
     };
     let (ds, p) = args.data.prepared(scaling)?;
     let (seed, init_rng) = args.train.init(0, InitRng::ChaCha8);
-    let config = TrainConfig { shuffle_seed: seed, ..args.train.config(&p.train.y)? };
+    let config = TrainConfig {
+        shuffle_seed: seed,
+        ..args.train.config(&p.train.y)?
+    };
     let arch = args.architecture(ds.n_features())?;
     let init = match &args.init_weights {
         Some(path) => Some(checkpoint::init_network(path, &arch)?),

@@ -48,7 +48,11 @@ pub fn torch_manual_seed(arch: &Architecture, seed: u64) -> Vec<f32> {
         }
     };
     for layer in &arch.layers {
-        if let Layer::Linear { in_features, out_features } = *layer {
+        if let Layer::Linear {
+            in_features,
+            out_features,
+        } = *layer
+        {
             let fan_in = in_features as f64;
             let a = 5f64.sqrt();
             let gain = (2.0 / (1.0 + a.powi(2))).sqrt();

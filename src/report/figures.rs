@@ -179,13 +179,20 @@ pub fn comparison_figures(models: &[TrainedModel], zoom: bool) -> Vec<Figure> {
     ]
 }
 
-/// Stages `prefix + stem` `.svg` and `.png` for each figure.
-pub fn stage_figures(staged: &mut Staged, prefix: &str, figures: &[Figure]) -> Result<()> {
-    for f in figures {
-        let png = svg_to_png(&f.svg, WIDTH, HEIGHT)
-            .map_err(|e| Error::Config(format!("could not render {prefix}{}.png: {e}", f.stem)))?;
+/// Stages `prefix + stem` `.svg` and `.png` for each `(prefix, figure)`.
+/// PNGs are rendered in parallel; the staged order is the given order.
+pub fn stage_figures(staged: &mut Staged, figures: &[(String, Figure)]) -> Result<()> {
+    use rayon::prelude::*;
+    let pngs: Vec<Result<Vec<u8>>> = figures
+        .par_iter()
+        .map(|(prefix, f)| {
+            svg_to_png(&f.svg, WIDTH, HEIGHT)
+                .map_err(|e| Error::Config(format!("could not render {prefix}{}.png: {e}", f.stem)))
+        })
+        .collect();
+    for ((prefix, f), png) in figures.iter().zip(pngs) {
         staged.add(format!("{prefix}{}.svg", f.stem), f.svg.clone());
-        staged.add(format!("{prefix}{}.png", f.stem), png);
+        staged.add(format!("{prefix}{}.png", f.stem), png?);
     }
     Ok(())
 }
