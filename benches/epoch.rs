@@ -6,8 +6,7 @@
 //! Run: `cargo bench --bench epoch`
 
 use divan::Bencher;
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode, Table};
+use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode};
 use nonlin::experiment::tutorial_models;
 use nonlin::model::Network;
 use nonlin::train::{TrainConfig, Trainer};
@@ -20,12 +19,7 @@ fn main() {
 fn data() -> &'static Prepared {
     static DATA: OnceLock<Prepared> = OnceLock::new();
     DATA.get_or_init(|| {
-        let ds = Dataset::from_table(
-            &Table::heart_failure(),
-            "DEATH_EVENT",
-            &FeatureSelection::All,
-        )
-        .unwrap();
+        let ds = Dataset::heart_failure();
         prepare(
             &ds,
             &PrepareOptions {

@@ -5,8 +5,7 @@
 //!
 //! `cargo bench --bench study`
 
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{Dataset, Table};
+use nonlin::data::Dataset;
 use nonlin::eval::study::{default_models, run_study, StudyConfig};
 use nonlin::train::TrainConfig;
 
@@ -15,12 +14,7 @@ fn main() {
 }
 
 fn heart() -> Dataset {
-    Dataset::from_table(
-        &Table::heart_failure(),
-        "DEATH_EVENT",
-        &FeatureSelection::All,
-    )
-    .unwrap()
+    Dataset::heart_failure()
 }
 
 /// The whole default study (350 runs).

@@ -1,7 +1,6 @@
 //! Trains model_non_linear for many epochs, for profilers (perf, callgrind):
 //! `cargo run --release --example profile_epochs -- [epochs] [model]`
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{prepare, Dataset, PrepareOptions, ScalingMode, Table};
+use nonlin::data::{prepare, Dataset, PrepareOptions, ScalingMode};
 use nonlin::experiment::tutorial_models;
 use nonlin::model::Network;
 use nonlin::train::{TrainConfig, Trainer};
@@ -10,12 +9,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let epochs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
     let name = args.next().unwrap_or_else(|| "model_non_linear".into());
-    let ds = Dataset::from_table(
-        &Table::heart_failure(),
-        "DEATH_EVENT",
-        &FeatureSelection::All,
-    )
-    .unwrap();
+    let ds = Dataset::heart_failure();
     let p = prepare(
         &ds,
         &PrepareOptions {

@@ -4,8 +4,7 @@
 mod common;
 
 use common::{arch, fixture_dir, history, meta, prepared};
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{Dataset, Prepared, Table};
+use nonlin::data::{Dataset, Prepared};
 use nonlin::eval::predict;
 use nonlin::experiment::{train_one, ModelSpec};
 use nonlin::io::checkpoint::{init_network, KEY_ARCH, KEY_FEATURES, KEY_LAYERS};
@@ -23,12 +22,7 @@ fn bits(v: &[f32]) -> Vec<u32> {
 
 /// Raw (unscaled) rows of the test split, row-major, in split order.
 fn raw_test_rows(p: &Prepared) -> Vec<f64> {
-    let ds = Dataset::from_table(
-        &Table::heart_failure(),
-        "DEATH_EVENT",
-        &FeatureSelection::All,
-    )
-    .unwrap();
+    let ds = Dataset::heart_failure();
     p.test
         .rows
         .iter()

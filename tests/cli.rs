@@ -259,7 +259,14 @@ fn bad_input_gets_a_clear_error() {
 #[test]
 fn compare_with_seed_0_reproduces_the_pytorch_runs() {
     let out = tmp("seed0");
-    let o = nonlin(&["--seed", "0", "--no-plots", "--quiet", "--out", out.to_str().unwrap()]);
+    let o = nonlin(&[
+        "--seed",
+        "0",
+        "--no-plots",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     for m in ["model_0", "deeper_model", "model_non_linear"] {
         let want = common::history(&format!("{m}_lr0.01"));
@@ -268,11 +275,24 @@ fn compare_with_seed_0_reproduces_the_pytorch_runs() {
             let f: Vec<&str> = line.split(',').collect();
             let tie = m == "model_non_linear" && w.epoch == 725; // LR001.md: a float tie
             let train_correct: usize = f[5].parse().unwrap();
-            assert!(train_correct.abs_diff(w.train_correct) <= tie as usize, "{m} epoch {}", w.epoch);
-            assert_eq!(f[6].parse::<usize>().unwrap(), w.test_correct, "{m} epoch {}", w.epoch);
+            assert!(
+                train_correct.abs_diff(w.train_correct) <= tie as usize,
+                "{m} epoch {}",
+                w.epoch
+            );
+            assert_eq!(
+                f[6].parse::<usize>().unwrap(),
+                w.test_correct,
+                "{m} epoch {}",
+                w.epoch
+            );
             for (k, x) in [(1, w.train_loss), (3, w.test_loss)] {
                 let v: f64 = f[k].parse().unwrap();
-                assert!((v - x as f64).abs() <= 1e-5 * (x.abs() as f64).max(1.0), "{m} epoch {}: {v} vs {x}", w.epoch);
+                assert!(
+                    (v - x as f64).abs() <= 1e-5 * (x.abs() as f64).max(1.0),
+                    "{m} epoch {}: {v} vs {x}",
+                    w.epoch
+                );
             }
         }
     }

@@ -2,8 +2,7 @@
 //! the baselines and the output files.
 
 use nonlin::cli::study::stage_outputs;
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler, Table};
+use nonlin::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler};
 use nonlin::eval::study::{
     init_seed, run_study, ModelKind, StudyConfig, StudyResult, COMPARED, LOGISTIC, MAJORITY,
     METRICS,
@@ -16,12 +15,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn heart() -> Dataset {
-    Dataset::from_table(
-        &Table::heart_failure(),
-        "DEATH_EVENT",
-        &FeatureSelection::All,
-    )
-    .unwrap()
+    Dataset::heart_failure()
 }
 
 /// 2 repeats × 3 folds, 100 epochs, two networks (+ the two baselines).

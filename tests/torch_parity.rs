@@ -303,11 +303,21 @@ parity!(model_non_linear_adam, "model_non_linear_adam", STRICT);
 #[test]
 fn torch_manual_seed_init_is_bit_identical() {
     use nonlin::model::init::{initialize, InitRng};
-    for variant in ["model_0", "deeper_model", "model_non_linear", "relu_12_16_16_1", "tanh_12_5_1"] {
+    for variant in [
+        "model_0",
+        "deeper_model",
+        "model_non_linear",
+        "relu_12_16_16_1",
+        "tanh_12_5_1",
+    ] {
         let want = init_network(variant);
         let got = initialize(&want.arch, 0, InitRng::Torch);
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&got), bits(&want.params), "{variant}");
-        assert_ne!(initialize(&want.arch, 1, InitRng::Torch), got, "the seed matters");
+        assert_ne!(
+            initialize(&want.arch, 1, InitRng::Torch),
+            got,
+            "the seed matters"
+        );
     }
 }

@@ -2,7 +2,6 @@
 //! table — the tutorial's experiment by default.
 
 use super::args::{DataArgs, OutputArgs, TrainArgs};
-use super::console::Console;
 use super::session::Session;
 use crate::data::ScalingMode;
 use crate::error::{Error, Result};
@@ -68,17 +67,5 @@ pub fn run(args: &CompareArgs) -> Result<()> {
             dup.1.name
         )));
     }
-    let session = Session {
-        command: "compare",
-        console: Console::new(args.output.quiet, args.output.log_every),
-        data: &ds,
-        prepared: &p,
-        config: &config,
-        seed,
-        output: &args.output,
-        init_rng,
-    };
-    session.announce();
-    let result = session.train_models(&specs, None)?;
-    session.finish(&result)
+    Session::new("compare", &ds, &p, &config, (seed, init_rng), &args.output).run(&specs, None)
 }

@@ -130,7 +130,35 @@ pub fn stage_model(
     Ok(())
 }
 
-impl Session<'_> {
+impl<'a> Session<'a> {
+    pub fn new(
+        command: &'static str,
+        data: &'a Dataset,
+        prepared: &'a Prepared,
+        config: &'a TrainConfig,
+        (seed, init_rng): (u64, InitRng),
+        output: &'a OutputArgs,
+    ) -> Session<'a> {
+        let console = Console::new(output.quiet, output.log_every);
+        Session {
+            command,
+            console,
+            data,
+            prepared,
+            config,
+            seed,
+            output,
+            init_rng,
+        }
+    }
+
+    /// Announces, trains every model, then writes the outputs.
+    pub fn run(&self, specs: &[ModelSpec], init: Option<&Network>) -> Result<()> {
+        self.announce();
+        let result = self.train_models(specs, init)?;
+        self.finish(&result)
+    }
+
     /// Prints the data summary and the training settings.
     pub fn announce(&self) {
         for (k, v) in data_summary(self.data, self.prepared) {

@@ -1,7 +1,6 @@
 //! `nonlin train`: one model on any numeric CSV.
 
 use super::args::{DataArgs, OutputArgs, TrainArgs};
-use super::console::Console;
 use super::session::Session;
 use crate::data::ScalingMode;
 use crate::error::{Error, Result};
@@ -79,17 +78,6 @@ pub fn run(args: &TrainCmdArgs) -> Result<()> {
         Some(path) => Some(checkpoint::init_network(path, &arch)?),
         None => None,
     };
-    let session = Session {
-        command: "train",
-        console: Console::new(args.output.quiet, args.output.log_every),
-        data: &ds,
-        prepared: &p,
-        config: &config,
-        seed,
-        output: &args.output,
-        init_rng,
-    };
-    session.announce();
-    let result = session.train_models(&[ModelSpec::new("model", arch)], init.as_ref())?;
-    session.finish(&result)
+    Session::new("train", &ds, &p, &config, (seed, init_rng), &args.output)
+        .run(&[ModelSpec::new("model", arch)], init.as_ref())
 }

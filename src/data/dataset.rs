@@ -44,6 +44,12 @@ impl Dataset {
         self.y.iter().filter(|&&v| v == 1.0).count()
     }
 
+    /// The embedded Heart Failure data set: all 12 features, target `DEATH_EVENT`.
+    pub fn heart_failure() -> Dataset {
+        Dataset::from_table(&Table::heart_failure(), super::HEART_FAILURE_TARGET, &FeatureSelection::All)
+            .expect("the embedded data set has its target")
+    }
+
     /// Picks the target and feature columns; the target must hold only 0 and 1.
     pub fn from_table(
         table: &Table,

@@ -97,7 +97,7 @@ impl ArchitectureBuilder {
             Activation::Softplus { beta, threshold } if !ok(beta) || !ok(threshold) => {
                 Some("beta and threshold must be finite and ≥ 0")
             }
-            Activation::Softplus { beta, .. } if beta == 0.0 => Some("beta must not be 0"),
+            Activation::Softplus { beta: 0.0, .. } => Some("beta must not be 0"),
             _ => None,
         };
         if let Some(why) = bad {

@@ -1,8 +1,7 @@
 //! Shared helpers for the integration tests: reading the PyTorch fixtures.
 #![allow(dead_code)]
 
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode, Table};
+use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode};
 use nonlin::model::Architecture;
 use nonlin::train::OptimizerConfig;
 use safetensors::{Dtype, SafeTensors};
@@ -98,12 +97,7 @@ pub fn prepared(folder: &str) -> Prepared {
         "data_train_scaler" => ScalingMode::TrainOnly,
         f => panic!("unknown data folder {f}"),
     };
-    let ds = Dataset::from_table(
-        &Table::heart_failure(),
-        "DEATH_EVENT",
-        &FeatureSelection::All,
-    )
-    .unwrap();
+    let ds = Dataset::heart_failure();
     prepare(
         &ds,
         &PrepareOptions {
