@@ -46,8 +46,12 @@ impl Dataset {
 
     /// The embedded Heart Failure data set: all 12 features, target `DEATH_EVENT`.
     pub fn heart_failure() -> Dataset {
-        Dataset::from_table(&Table::heart_failure(), super::HEART_FAILURE_TARGET, &FeatureSelection::All)
-            .expect("the embedded data set has its target")
+        Dataset::from_table(
+            &Table::heart_failure(),
+            super::HEART_FAILURE_TARGET,
+            &FeatureSelection::All,
+        )
+        .expect("the embedded data set has its target")
     }
 
     /// Picks the target and feature columns; the target must hold only 0 and 1.

@@ -119,30 +119,21 @@ fn beta_cf(a: f64, b: f64, x: f64, y: f64) -> f64 {
     for m in 1..=MAX_ITER {
         let m = m as f64;
         let m2 = 2.0 * m;
-        // Even step.
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < FPMIN {
-            d = FPMIN;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < FPMIN {
-            c = FPMIN;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        // Odd step.
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < FPMIN {
-            d = FPMIN;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < FPMIN {
-            c = FPMIN;
-        }
-        d = 1.0 / d;
-        let del = d * c;
+        // Even step, then odd step: d ← 1/(1 + aa·d), c ← 1 + aa/c (both kept off zero).
+        let mut lentz = |aa: f64| {
+            d = 1.0 + aa * d;
+            if d.abs() < FPMIN {
+                d = FPMIN;
+            }
+            c = 1.0 + aa / c;
+            if c.abs() < FPMIN {
+                c = FPMIN;
+            }
+            d = 1.0 / d;
+            d * c
+        };
+        h *= lentz(m * (b - m) * x / ((qam + m2) * (a + m2)));
+        let del = lentz(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)));
         h *= del;
         if (del - 1.0).abs() <= EPS {
             break;

@@ -104,17 +104,20 @@ impl OptimizerConfig {
                 beta2,
                 eps,
                 weight_decay,
-            } => {
-                format!("Adam(lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})")
             }
-            OptimizerConfig::AdamW {
+            | OptimizerConfig::AdamW {
                 lr,
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
             } => {
-                format!("AdamW(lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})")
+                let name = if matches!(self, OptimizerConfig::AdamW { .. }) {
+                    "AdamW"
+                } else {
+                    "Adam"
+                };
+                format!("{name}(lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})")
             }
         }
     }
