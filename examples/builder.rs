@@ -2,8 +2,7 @@
 //! the embedded Heart Failure data (Adam, lr 0.01, 300 epochs, mini-batches
 //! of 32) and prints the result:
 //! `cargo run --release --example builder`
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{prepare, Dataset, PrepareOptions, Table, HEART_FAILURE_TARGET};
+use nonlin::data::{prepare, Dataset, PrepareOptions};
 use nonlin::experiment::{train_one, ModelSpec};
 use nonlin::model::{Activation, ArchitectureBuilder};
 use nonlin::train::{BceWithLogits, LrSchedule, OptimizerConfig, TrainConfig};
@@ -11,11 +10,7 @@ use nonlin::train::{BceWithLogits, LrSchedule, OptimizerConfig, TrainConfig};
 fn main() -> nonlin::Result<()> {
     // Data: the embedded CSV, target DEATH_EVENT, the tutorial's 80/20 split
     // (seed 10), scaler fit on the training rows.
-    let ds = Dataset::from_table(
-        &Table::heart_failure(),
-        HEART_FAILURE_TARGET,
-        &FeatureSelection::All,
-    )?;
+    let ds = Dataset::heart_failure();
     let data = prepare(&ds, &PrepareOptions::default())?;
 
     // Model: the same as `--arch 16-relu-8-tanh`; `build` adds the output
