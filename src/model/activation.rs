@@ -280,6 +280,7 @@ impl Activation {
 
 impl fmt::Display for Activation {
     /// The CLI/spec name, with parameters only where they differ from PyTorch's defaults.
+    #[allow(clippy::redundant_guards)] // float fields: guards read clearer than float patterns
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Activation::Identity => f.write_str("identity"),

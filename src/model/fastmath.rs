@@ -5,6 +5,9 @@
 //! against f64 over their whole range). PyTorch's own vectorized kernels
 //! (Sleef) are likewise ~1-ulp approximations, not libm.
 
+// The constants are written as published (Cephes, musl), digits beyond f32 included.
+#![allow(clippy::excessive_precision)]
+
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 /// 1.5·2²³: adding and subtracting it rounds an f32 to the nearest integer.
 const ROUNDER: f32 = 12_582_912.0;

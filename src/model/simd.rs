@@ -4,6 +4,8 @@
 //! (never a fused multiply-add) and [`F8::sum`] reduces in one fixed order,
 //! so both versions give the same bits.
 
+#![allow(clippy::should_implement_trait)] // add/mul by value, like the intrinsics
+
 #[cfg(target_arch = "x86_64")]
 mod imp {
     use std::arch::x86_64::*;

@@ -137,8 +137,8 @@ pub struct Optimizer {
 impl Optimizer {
     pub fn new(config: OptimizerConfig, n: usize) -> Optimizer {
         let (m, v) = match config {
-            OptimizerConfig::Sgd { momentum, .. } if momentum == 0.0 => (Vec::new(), Vec::new()),
-            OptimizerConfig::Sgd { .. } => (vec![0.0; n], Vec::new()),
+            OptimizerConfig::Sgd { momentum, .. } if momentum != 0.0 => (vec![0.0; n], Vec::new()),
+            OptimizerConfig::Sgd { .. } => (Vec::new(), Vec::new()),
             _ => (vec![0.0; n], vec![0.0; n]),
         };
         Optimizer {

@@ -123,9 +123,7 @@ impl<'d> Trainer<'d> {
             }
         }
         let batches = match config.batch_size {
-            Some(b) if b == 0 => {
-                return Err(Error::Config("--batch-size must be at least 1".into()))
-            }
+            Some(0) => return Err(Error::Config("--batch-size must be at least 1".into())),
             Some(b) if b < train.n => Some(Batches {
                 size: b,
                 order: (0..train.n).collect(),
