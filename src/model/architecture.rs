@@ -11,6 +11,32 @@ use super::Activation;
 use crate::error::{Error, Result};
 use std::fmt;
 
+/// Splits a spec at its `-` separators. A `-` right after `:` or after the
+/// exponent mark of a number is a minus sign (`elu:-0.5`, `leaky_relu:1e-3`).
+fn tokens(spec: &str) -> Vec<&str> {
+    let bytes = spec.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b'-' {
+            continue;
+        }
+        let prev = if i > 0 { bytes[i - 1] } else { b'-' };
+        let in_param = spec[start..i].contains(':');
+        let minus = prev == b':'
+            || (in_param
+                && (prev == b'e' || prev == b'E')
+                && i >= 2
+                && bytes[i - 2].is_ascii_digit());
+        if !minus {
+            out.push(spec[start..i].trim());
+            start = i + 1;
+        }
+    }
+    out.push(spec[start..].trim());
+    out
+}
+
 /// One module of the stack.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Layer {
@@ -53,7 +79,7 @@ impl Architecture {
 
     /// Parses a full spec such as `12-5-relu-1` (the form stored in checkpoints).
     pub fn parse(spec: &str) -> Result<Architecture> {
-        let tokens: Vec<&str> = spec.split('-').map(str::trim).collect();
+        let tokens = tokens(spec);
         let input: usize = tokens[0].parse().ok().filter(|&w| w > 0).ok_or_else(|| {
             Error::Config(format!(
                 "architecture '{spec}': token 1 '{}' should be the input width (a number)",
@@ -78,7 +104,7 @@ impl Architecture {
     /// Parses a hidden-layer spec such as `16-relu-8-tanh`, adding the input
     /// width and the final `Linear(…, 1)`.
     pub fn parse_hidden(spec: &str, input: usize) -> Result<Architecture> {
-        let tokens: Vec<&str> = spec.split('-').map(str::trim).collect();
+        let tokens = tokens(spec);
         let mut arch = Self::from_tokens(spec, input, &tokens, 1)?;
         let width = arch.output_width(input);
         arch.layers.push(Layer::Linear {
@@ -244,6 +270,15 @@ mod tests {
             a.torch_repr(),
             "nn.Sequential(Linear(12, 16), ReLU(), Linear(16, 8), Tanh(), Linear(8, 1))"
         );
+    }
+
+    #[test]
+    fn negative_and_exponent_parameters_survive_the_spec() {
+        let a = Architecture::parse_hidden("5-elu:-0.5-3-leaky_relu:1e-3", 12).unwrap();
+        assert_eq!(a.to_string(), "12-5-elu:-0.5-3-leaky_relu:0.001-1");
+        assert_eq!(Architecture::parse(&a.to_string()).unwrap(), a);
+        let b = Architecture::parse_hidden("4-leaky_relu:-2e-3", 3).unwrap();
+        assert_eq!(Architecture::parse(&b.to_string()).unwrap(), b);
     }
 
     #[test]

@@ -85,17 +85,14 @@ impl ArchitectureBuilder {
                 act.torch_name()
             ));
         }
-        // Finite and not negative: a '-' in a parameter would split the spec
-        // string (`12-4-elu:-0.5-1`), so such a model could not be named by a
-        // spec nor saved in a checkpoint.
-        let ok = |v: f32| v.is_finite() && !v.is_sign_negative();
+        // Finite, as every parameter in a spec string or checkpoint must be;
+        // negative values are fine (`12-4-elu:-0.5-1` parses back).
+        let ok = |v: f32| v.is_finite();
         let bad = match act {
-            Activation::Elu { alpha } if !ok(alpha) => Some("alpha must be finite and ≥ 0"),
-            Activation::LeakyRelu { slope } if !ok(slope) => {
-                Some("negative_slope must be finite and ≥ 0")
-            }
+            Activation::Elu { alpha } if !ok(alpha) => Some("alpha must be finite"),
+            Activation::LeakyRelu { slope } if !ok(slope) => Some("negative_slope must be finite"),
             Activation::Softplus { beta, threshold } if !ok(beta) || !ok(threshold) => {
-                Some("beta and threshold must be finite and ≥ 0")
+                Some("beta and threshold must be finite")
             }
             Activation::Softplus { beta: 0.0, .. } => Some("beta must not be 0"),
             _ => None,
@@ -322,12 +319,16 @@ mod tests {
             .linear(4)
             .leaky_relu(f32::INFINITY));
         assert!(m.contains("negative_slope"), "{m}");
-        // Negative parameters are valid in PyTorch but have no spec string:
-        // the '-' splits the tokens, so the spec would not parse back.
-        let m = e(ArchitectureBuilder::new(3).linear(4).elu(-0.5));
-        assert!(m.contains("alpha must be finite and ≥ 0"), "{m}");
-        assert!(Architecture::parse("3-4-elu:-0.5-1").is_err());
-        let m = e(ArchitectureBuilder::new(3).linear(4).softplus(1.0, -1.0));
+        // Negative parameters are valid in PyTorch and round-trip through specs.
+        let neg = ArchitectureBuilder::new(3)
+            .linear(4)
+            .elu(-0.5)
+            .build()
+            .unwrap();
+        assert_eq!(Architecture::parse("3-4-elu:-0.5-1").unwrap(), neg);
+        let m = e(ArchitectureBuilder::new(3)
+            .linear(4)
+            .softplus(1.0, f32::NAN));
         assert!(m.contains("threshold"), "{m}");
         // The first mistake wins.
         let m = e(ArchitectureBuilder::new(3).tanh().linear(0));
