@@ -80,7 +80,7 @@ pub fn config_summary(config: &TrainConfig, seed: u64) -> Vec<(String, String)> 
         ("optimizer".to_string(), config.optimizer.describe()),
         ("epochs".into(), config.epochs.to_string()),
         ("batches".into(), batch_text(config)),
-        ("lr schedule".into(), format!("{:?}", config.schedule)),
+        ("lr schedule".into(), config.schedule.describe()),
         (
             "loss".into(),
             match config.loss.pos_weight {

@@ -160,7 +160,7 @@ pub fn comparison_figures(models: &[TrainedModel], zoom: bool) -> Vec<Figure> {
     let panels: Vec<LineChart> = models
         .iter()
         .map(|m| LineChart {
-            title: format!("{} ({})", m.name, m.net.arch),
+            title: m.name.clone(),
             ..accuracy_chart(m, zoom)
         })
         .collect();

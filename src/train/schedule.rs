@@ -60,6 +60,19 @@ impl LrSchedule {
         }
     }
 
+    /// The `torch.optim.lr_scheduler` this follows, for reports.
+    pub fn describe(&self) -> String {
+        match *self {
+            LrSchedule::Constant => "constant".into(),
+            LrSchedule::Step { step_size, gamma } => {
+                format!("StepLR(step_size={step_size}, gamma={gamma})")
+            }
+            LrSchedule::Cosine { t_max, eta_min } => {
+                format!("CosineAnnealingLR(T_max={t_max}, eta_min={eta_min})")
+            }
+        }
+    }
+
     /// The rate for `epoch` (0-based) from the base rate.
     pub fn lr(&self, base: f32, epoch: usize) -> f32 {
         let base = base as f64;
