@@ -189,4 +189,33 @@ mod tests {
         let d4 = dot4(&b, [&a, &b, &a, &a]);
         assert_eq!(d4, [dot(&b, &a), dot(&b, &b), dot(&b, &a), dot(&b, &a)]);
     }
+
+    /// The SIMD dot equals, bit for bit, the plain-array definition of its
+    /// order (eight lanes, fixed pairwise lane sum, sequential tail) — what
+    /// the portable fallback computes on other architectures.
+    #[test]
+    fn simd_dot_has_the_portable_bits() {
+        let a: Vec<f32> = (0..239)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
+            .collect();
+        let b: Vec<f32> = (0..239)
+            .map(|i| ((i * 53 % 97) as f32 - 48.0) / 3.0)
+            .collect();
+        let mut lanes = [0.0f32; 8];
+        let full = 239 - 239 % 8;
+        for j in (0..full).step_by(8) {
+            for l in 0..8 {
+                lanes[l] += a[j + l] * b[j + l];
+            }
+        }
+        let mut tail = 0.0f32;
+        for t in full..239 {
+            tail += a[t] * b[t];
+        }
+        let c = lanes;
+        let want = (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
+        assert_eq!(dot(&a, &b).to_bits(), want.to_bits());
+        let naive: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        assert!((dot(&a, &b) - naive).abs() < 1e-2 * naive.abs().max(1.0));
+    }
 }
