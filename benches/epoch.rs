@@ -77,3 +77,14 @@ fn one_epoch_minibatch_32(bencher: Bencher, name: &str) {
         .with_inputs(|| trainer(name, config.clone()))
         .bench_local_refs(|t| t.epoch().unwrap());
 }
+
+/// One full-batch epoch on the x86_64 baseline kernels (SSE; what a CPU
+/// without AVX2 runs). Same bits as `one_epoch`, only slower.
+#[divan::bench(args = MODELS)]
+fn one_epoch_baseline_simd(bencher: Bencher, name: &str) {
+    nonlin::model::simd::force_baseline(true);
+    bencher
+        .with_inputs(|| trainer(name, TrainConfig::tutorial(1, 0.01)))
+        .bench_local_refs(|t| t.epoch().unwrap());
+    nonlin::model::simd::force_baseline(false);
+}

@@ -3,8 +3,43 @@
 //! over the contiguous batch dimension; reductions use eight fixed lanes so
 //! they vectorize and stay bit-for-bit deterministic.
 
+use super::simd::{self, Lanes, F8};
+
 /// `y[o] = bias[o] + Σ_i W[o,i] · x[i]` for each batch row; `W` is `[out, in]`.
 pub fn forward(
+    w: &[f32],
+    bias: &[f32],
+    x: &[f32],
+    y: &mut [f32],
+    n_in: usize,
+    n_out: usize,
+    n: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if simd::avx2() {
+        // SAFETY: AVX2 was detected on this CPU.
+        return unsafe { forward_avx2(w, bias, x, y, n_in, n_out, n) };
+    }
+    forward_impl(w, bias, x, y, n_in, n_out, n)
+}
+
+/// [`forward`] compiled for AVX2 (same operations, same bits, wider vectors).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn forward_avx2(
+    w: &[f32],
+    bias: &[f32],
+    x: &[f32],
+    y: &mut [f32],
+    n_in: usize,
+    n_out: usize,
+    n: usize,
+) {
+    forward_impl(w, bias, x, y, n_in, n_out, n)
+}
+
+#[inline(always)]
+fn forward_impl(
     w: &[f32],
     bias: &[f32],
     x: &[f32],
@@ -56,14 +91,53 @@ pub fn backward(
     n_out: usize,
     n: usize,
 ) {
+    #[cfg(target_arch = "x86_64")]
+    if simd::avx2() {
+        // SAFETY: AVX2 was detected on this CPU.
+        return unsafe { backward_avx2(w, x, dy, dw, db, dx, n_in, n_out, n) };
+    }
+    backward_impl::<F8>(w, x, dy, dw, db, dx, n_in, n_out, n)
+}
+
+/// [`backward`] compiled for AVX2 with one-register lanes (same bits).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn backward_avx2(
+    w: &[f32],
+    x: &[f32],
+    dy: &[f32],
+    dw: &mut [f32],
+    db: &mut [f32],
+    dx: Option<&mut [f32]>,
+    n_in: usize,
+    n_out: usize,
+    n: usize,
+) {
+    backward_impl::<simd::F8Avx>(w, x, dy, dw, db, dx, n_in, n_out, n)
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn backward_impl<V: Lanes>(
+    w: &[f32],
+    x: &[f32],
+    dy: &[f32],
+    dw: &mut [f32],
+    db: &mut [f32],
+    dx: Option<&mut [f32]>,
+    n_in: usize,
+    n_out: usize,
+    n: usize,
+) {
     for o in 0..n_out {
         let dyo = &dy[o * n..(o + 1) * n];
-        db[o] = sum(dyo);
+        db[o] = sum_with::<V>(dyo);
         let dwo = &mut dw[o * n_in..(o + 1) * n_in];
         // Four inputs per pass over dy[o]: each dy value is loaded once for four dots.
         let mut i = 0;
         while i + 4 <= n_in {
-            let d4 = dot4(
+            let d4 = dot4_with::<V>(
                 dyo,
                 [
                     &x[i * n..(i + 1) * n],
@@ -76,7 +150,7 @@ pub fn backward(
             i += 4;
         }
         while i < n_in {
-            dwo[i] = dot(dyo, &x[i * n..(i + 1) * n]);
+            dwo[i] = dot_with::<V>(dyo, &x[i * n..(i + 1) * n]);
             i += 1;
         }
     }
@@ -94,19 +168,33 @@ pub fn backward(
     }
 }
 
-use super::simd::F8;
-
 const LANES: usize = 8;
 
 /// Σ a·b with eight fixed lanes (vectorized; same order every time).
-#[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    dot_with::<F8>(a, b)
+}
+
+/// Four dot products of `a` with `bs[k]`, each summed exactly as [`dot`].
+pub fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
+    dot4_with::<F8>(a, bs)
+}
+
+/// Σ a with eight fixed lanes.
+pub fn sum(a: &[f32]) -> f32 {
+    sum_with::<F8>(a)
+}
+
+/// [`dot`] on lanes `V`: lane `l` sums the products at `j ≡ l (mod 8)`, the
+/// lanes are combined in the fixed [`Lanes::sum`] order, then the tail.
+#[inline(always)]
+fn dot_with<V: Lanes>(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let full = n - n % LANES;
-    let mut acc = F8::zero();
+    let mut acc = V::zero();
     let mut j = 0;
     while j < full {
-        acc = acc.mul_add(F8::load(&a[j..]), F8::load(&b[j..]));
+        acc = acc.mul_add(V::load(&a[j..]), V::load(&b[j..]));
         j += LANES;
     }
     let mut tail = 0.0;
@@ -116,21 +204,20 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     acc.sum() + tail
 }
 
-/// Four dot products of `a` with `bs[k]`, each summed exactly as [`dot`]
-/// does; `a` is loaded once for all four.
-#[inline]
-pub fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
+/// Four [`dot_with`]s sharing each load of `a`.
+#[inline(always)]
+fn dot4_with<V: Lanes>(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
     let n = a.len();
     let full = n - n % LANES;
     let (b0, b1, b2, b3) = (&bs[0][..n], &bs[1][..n], &bs[2][..n], &bs[3][..n]);
-    let (mut c0, mut c1, mut c2, mut c3) = (F8::zero(), F8::zero(), F8::zero(), F8::zero());
+    let (mut c0, mut c1, mut c2, mut c3) = (V::zero(), V::zero(), V::zero(), V::zero());
     let mut j = 0;
     while j < full {
-        let av = F8::load(&a[j..]);
-        c0 = c0.mul_add(av, F8::load(&b0[j..]));
-        c1 = c1.mul_add(av, F8::load(&b1[j..]));
-        c2 = c2.mul_add(av, F8::load(&b2[j..]));
-        c3 = c3.mul_add(av, F8::load(&b3[j..]));
+        let av = V::load(&a[j..]);
+        c0 = c0.mul_add(av, V::load(&b0[j..]));
+        c1 = c1.mul_add(av, V::load(&b1[j..]));
+        c2 = c2.mul_add(av, V::load(&b2[j..]));
+        c3 = c3.mul_add(av, V::load(&b3[j..]));
         j += LANES;
     }
     let mut out = [c0.sum(), c1.sum(), c2.sum(), c3.sum()];
@@ -144,19 +231,21 @@ pub fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
     out
 }
 
-/// Σ a with eight fixed accumulators.
-#[inline]
-pub fn sum(a: &[f32]) -> f32 {
-    let mut acc = [0.0f32; LANES];
-    let ca = a.chunks_exact(LANES);
-    let ra = ca.remainder();
-    for x in ca {
-        for l in 0..LANES {
-            acc[l] += x[l];
-        }
+/// [`sum`] on lanes `V`.
+#[inline(always)]
+fn sum_with<V: Lanes>(a: &[f32]) -> f32 {
+    let full = a.len() - a.len() % LANES;
+    let mut acc = V::zero();
+    let mut j = 0;
+    while j < full {
+        acc = acc.add(V::load(&a[j..]));
+        j += LANES;
     }
-    let tail: f32 = ra.iter().sum();
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail
+    let mut tail = 0.0;
+    for &v in &a[full..] {
+        tail += v;
+    }
+    acc.sum() + tail
 }
 
 #[cfg(test)]

@@ -29,44 +29,61 @@ impl BceWithLogits {
         self.run(logits, y, Some(grad))
     }
 
-    fn run(&self, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) -> LossValue {
-        let n = logits.len();
-        let nf = n as f32;
+    fn run(&self, logits: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> LossValue {
         // pos_weight 1 is exactly the unweighted loss and gradient, bit for bit.
         let pw = self.pos_weight.unwrap_or(1.0);
-        // Eight f64 partial sums, combined in a fixed order: deterministic.
-        let mut total = [0.0f64; LANES];
-        let mut correct = 0;
-        let mut start = 0;
-        while start < n {
-            let len = LANES.min(n - start);
-            // Eight elements at a time through straight-line math (vectorizes);
-            // the last chunk is padded with logit 0, label 0 and not counted.
-            let mut x = [0.0f32; LANES];
-            let mut t = [0.0f32; LANES];
-            x[..len].copy_from_slice(&logits[start..start + len]);
-            t[..len].copy_from_slice(&y[start..start + len]);
-            let (loss, sig) = elementwise(&x, &t, pw);
+        #[cfg(target_arch = "x86_64")]
+        if crate::model::simd::avx2() {
+            // SAFETY: AVX2 was detected on this CPU.
+            return unsafe { run_avx2(pw, logits, y, grad) };
+        }
+        run_impl(pw, logits, y, grad)
+    }
+}
+
+/// [`BceWithLogits`]'s pass compiled for AVX2 (same operations, same bits).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn run_avx2(pw: f32, logits: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> LossValue {
+    run_impl(pw, logits, y, grad)
+}
+
+#[inline(always)]
+fn run_impl(pw: f32, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) -> LossValue {
+    let n = logits.len();
+    let nf = n as f32;
+    // Eight f64 partial sums, combined in a fixed order: deterministic.
+    let mut total = [0.0f64; LANES];
+    let mut correct = 0;
+    let mut start = 0;
+    while start < n {
+        let len = LANES.min(n - start);
+        // Eight elements at a time through straight-line math (vectorizes);
+        // the last chunk is padded with logit 0, label 0 and not counted.
+        let mut x = [0.0f32; LANES];
+        let mut t = [0.0f32; LANES];
+        x[..len].copy_from_slice(&logits[start..start + len]);
+        t[..len].copy_from_slice(&y[start..start + len]);
+        let (loss, sig) = elementwise(&x, &t, pw);
+        for j in 0..len {
+            total[j] += loss[j] as f64;
+            // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
+            let pred = if sig[j] > 0.5 { 1.0 } else { 0.0 };
+            correct += (pred == t[j]) as usize;
+        }
+        if let Some(g) = grad.as_deref_mut() {
             for j in 0..len {
-                total[j] += loss[j] as f64;
-                // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
-                let pred = if sig[j] > 0.5 { 1.0 } else { 0.0 };
-                correct += (pred == t[j]) as usize;
+                let pt = pw * t[j];
+                g[start + j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
             }
-            if let Some(g) = grad.as_deref_mut() {
-                for j in 0..len {
-                    let pt = pw * t[j];
-                    g[start + j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
-                }
-            }
-            start += len;
         }
-        let sum = ((total[0] + total[1]) + (total[2] + total[3]))
-            + ((total[4] + total[5]) + (total[6] + total[7]));
-        LossValue {
-            loss: (sum / n as f64) as f32,
-            correct,
-        }
+        start += len;
+    }
+    let sum = ((total[0] + total[1]) + (total[2] + total[3]))
+        + ((total[4] + total[5]) + (total[6] + total[7]));
+    LossValue {
+        loss: (sum / n as f64) as f32,
+        correct,
     }
 }
 

@@ -1,0 +1,52 @@
+//! The AVX2 kernels are a speed choice only: training with them and with the
+//! x86_64 baseline (SSE) gives the same bits — history and parameters.
+
+mod common;
+
+use nonlin::model::simd;
+use nonlin::model::{Architecture, Network};
+use nonlin::train::{OptimizerConfig, TrainConfig, Trainer};
+
+fn train(hidden: &str, config: &TrainConfig) -> (Vec<u32>, Vec<u32>) {
+    let p = common::prepared("data");
+    let net = Network::new(Architecture::parse_hidden(hidden, 12).unwrap(), 3);
+    let mut t = Trainer::new("m", net, config.clone(), &p.train, &p.test, None).unwrap();
+    t.run(|_, _| {}).unwrap();
+    let (net, hist) = t.finish();
+    let losses = hist
+        .records
+        .iter()
+        .flat_map(|r| {
+            [
+                r.train_loss.to_bits(),
+                r.test_loss.to_bits(),
+                r.train_correct as u32,
+                r.test_correct as u32,
+            ]
+        })
+        .collect();
+    (losses, net.params.iter().map(|v| v.to_bits()).collect())
+}
+
+#[test]
+fn avx2_and_baseline_kernels_give_identical_bits() {
+    let configs = [
+        TrainConfig::tutorial(300, 0.1),
+        TrainConfig {
+            optimizer: OptimizerConfig::adam(0.01),
+            batch_size: Some(32),
+            ..TrainConfig::tutorial(100, 0.01)
+        },
+    ];
+    for hidden in ["5", "20-20", "5-relu", "16-tanh-8-gelu", "7-elu-3-softplus"] {
+        for config in &configs {
+            simd::force_baseline(true);
+            assert!(!simd::avx2());
+            let baseline = train(hidden, config);
+            simd::force_baseline(false);
+            let best = train(hidden, config);
+            assert_eq!(baseline, best, "{hidden}: the kernels disagree");
+        }
+    }
+    simd::force_baseline(false);
+}
