@@ -3,7 +3,7 @@
 //! over the contiguous batch dimension; reductions use eight fixed lanes so
 //! they vectorize and stay bit-for-bit deterministic.
 
-use super::simd::{self, Lanes, F8};
+use super::simd::{self, Kernel, Lanes, F8};
 
 /// `y[o] = bias[o] + Σ_i W[o,i] · x[i]` for each batch row; `W` is `[out, in]`.
 pub fn forward(
@@ -15,27 +15,43 @@ pub fn forward(
     n_out: usize,
     n: usize,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if simd::avx2() {
-        // SAFETY: AVX2 was detected on this CPU.
-        return unsafe { forward_avx2(w, bias, x, y, n_in, n_out, n) };
-    }
-    forward_impl(w, bias, x, y, n_in, n_out, n)
+    simd::dispatch(Forward {
+        w,
+        bias,
+        x,
+        y,
+        n_in,
+        n_out,
+        n,
+    })
 }
 
-/// [`forward`] compiled for AVX2 (same operations, same bits, wider vectors).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn forward_avx2(
-    w: &[f32],
-    bias: &[f32],
-    x: &[f32],
-    y: &mut [f32],
+/// The arguments of [`forward`], as a [`Kernel`].
+struct Forward<'a> {
+    w: &'a [f32],
+    bias: &'a [f32],
+    x: &'a [f32],
+    y: &'a mut [f32],
     n_in: usize,
     n_out: usize,
     n: usize,
-) {
-    forward_impl(w, bias, x, y, n_in, n_out, n)
+}
+
+impl Kernel for Forward<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        let Forward {
+            w,
+            bias,
+            x,
+            y,
+            n_in,
+            n_out,
+            n,
+        } = self;
+        forward_impl(w, bias, x, y, n_in, n_out, n)
+    }
 }
 
 #[inline(always)]
@@ -91,77 +107,80 @@ pub fn backward(
     n_out: usize,
     n: usize,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if simd::avx2() {
-        // SAFETY: AVX2 was detected on this CPU.
-        return unsafe { backward_avx2(w, x, dy, dw, db, dx, n_in, n_out, n) };
-    }
-    backward_impl::<F8>(w, x, dy, dw, db, dx, n_in, n_out, n)
+    simd::dispatch(Backward {
+        w,
+        x,
+        dy,
+        dw,
+        db,
+        dx,
+        n_in,
+        n_out,
+        n,
+    })
 }
 
-/// [`backward`] compiled for AVX2 with one-register lanes (same bits).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn backward_avx2(
-    w: &[f32],
-    x: &[f32],
-    dy: &[f32],
-    dw: &mut [f32],
-    db: &mut [f32],
-    dx: Option<&mut [f32]>,
+/// The arguments of [`backward`], as a [`Kernel`].
+struct Backward<'a> {
+    w: &'a [f32],
+    x: &'a [f32],
+    dy: &'a [f32],
+    dw: &'a mut [f32],
+    db: &'a mut [f32],
+    dx: Option<&'a mut [f32]>,
     n_in: usize,
     n_out: usize,
     n: usize,
-) {
-    backward_impl::<simd::F8Avx>(w, x, dy, dw, db, dx, n_in, n_out, n)
 }
 
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn backward_impl<V: Lanes>(
-    w: &[f32],
-    x: &[f32],
-    dy: &[f32],
-    dw: &mut [f32],
-    db: &mut [f32],
-    dx: Option<&mut [f32]>,
-    n_in: usize,
-    n_out: usize,
-    n: usize,
-) {
-    for o in 0..n_out {
-        let dyo = &dy[o * n..(o + 1) * n];
-        db[o] = sum_with::<V>(dyo);
-        let dwo = &mut dw[o * n_in..(o + 1) * n_in];
-        // Four inputs per pass over dy[o]: each dy value is loaded once for four dots.
-        let mut i = 0;
-        while i + 4 <= n_in {
-            let d4 = dot4_with::<V>(
-                dyo,
-                [
-                    &x[i * n..(i + 1) * n],
-                    &x[(i + 1) * n..(i + 2) * n],
-                    &x[(i + 2) * n..(i + 3) * n],
-                    &x[(i + 3) * n..(i + 4) * n],
-                ],
-            );
-            dwo[i..i + 4].copy_from_slice(&d4);
-            i += 4;
+impl Kernel for Backward<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        let Backward {
+            w,
+            x,
+            dy,
+            dw,
+            db,
+            dx,
+            n_in,
+            n_out,
+            n,
+        } = self;
+        for o in 0..n_out {
+            let dyo = &dy[o * n..(o + 1) * n];
+            db[o] = sum_with::<V>(dyo);
+            let dwo = &mut dw[o * n_in..(o + 1) * n_in];
+            // Four inputs per pass over dy[o]: each dy value is loaded once for four dots.
+            let mut i = 0;
+            while i + 4 <= n_in {
+                let d4 = dot4_with::<V>(
+                    dyo,
+                    [
+                        &x[i * n..(i + 1) * n],
+                        &x[(i + 1) * n..(i + 2) * n],
+                        &x[(i + 2) * n..(i + 3) * n],
+                        &x[(i + 3) * n..(i + 4) * n],
+                    ],
+                );
+                dwo[i..i + 4].copy_from_slice(&d4);
+                i += 4;
+            }
+            while i < n_in {
+                dwo[i] = dot_with::<V>(dyo, &x[i * n..(i + 1) * n]);
+                i += 1;
+            }
         }
-        while i < n_in {
-            dwo[i] = dot_with::<V>(dyo, &x[i * n..(i + 1) * n]);
-            i += 1;
-        }
-    }
-    if let Some(dx) = dx {
-        for i in 0..n_in {
-            let dxi = &mut dx[i * n..(i + 1) * n];
-            dxi.fill(0.0);
-            for o in 0..n_out {
-                let woi = w[o * n_in + i];
-                for (d, &g) in dxi.iter_mut().zip(&dy[o * n..(o + 1) * n]) {
-                    *d += woi * g;
+        if let Some(dx) = dx {
+            for i in 0..n_in {
+                let dxi = &mut dx[i * n..(i + 1) * n];
+                dxi.fill(0.0);
+                for o in 0..n_out {
+                    let woi = w[o * n_in + i];
+                    for (d, &g) in dxi.iter_mut().zip(&dy[o * n..(o + 1) * n]) {
+                        *d += woi * g;
+                    }
                 }
             }
         }

@@ -175,6 +175,32 @@ mod imp {
 pub use imp::F8Avx;
 pub use imp::F8;
 
+/// A kernel written once over any [`Lanes`]; [`dispatch`] runs it with the
+/// best lanes the CPU has. Implementations mark `run` `#[inline(always)]` so
+/// that the whole body is compiled inside the AVX2-enabled frame.
+pub trait Kernel {
+    type Output;
+    fn run<V: Lanes>(self) -> Self::Output;
+}
+
+/// Runs `k` on AVX2 lanes (and AVX2-compiled loops) when [`avx2`] says so,
+/// else on the baseline lanes. Same operations either way, so same bits.
+#[inline]
+pub fn dispatch<K: Kernel>(k: K) -> K::Output {
+    #[cfg(target_arch = "x86_64")]
+    if avx2() {
+        // SAFETY: AVX2 was detected on this CPU.
+        return unsafe { dispatch_avx2(k) };
+    }
+    k.run::<F8>()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn dispatch_avx2<K: Kernel>(k: K) -> K::Output {
+    k.run::<F8Avx>()
+}
+
 /// 0 = not yet detected, 1 = baseline only, 2 = AVX2.
 static LEVEL: AtomicU8 = AtomicU8::new(0);
 

@@ -2,6 +2,7 @@
 //! its gradient and the tutorial's accuracy (`round(sigmoid(logit))`).
 
 use crate::model::fastmath::{exp_nonpositive, log1p_unit};
+use crate::model::simd::{self, Kernel, Lanes};
 
 /// Mean binary cross-entropy on logits, as PyTorch computes it:
 /// `ℓ = (1 − y)·x − w·logσ(x)` with `w = 1 + (pos_weight − 1)·y` and
@@ -32,20 +33,29 @@ impl BceWithLogits {
     fn run(&self, logits: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> LossValue {
         // pos_weight 1 is exactly the unweighted loss and gradient, bit for bit.
         let pw = self.pos_weight.unwrap_or(1.0);
-        #[cfg(target_arch = "x86_64")]
-        if crate::model::simd::avx2() {
-            // SAFETY: AVX2 was detected on this CPU.
-            return unsafe { run_avx2(pw, logits, y, grad) };
-        }
-        run_impl(pw, logits, y, grad)
+        simd::dispatch(Pass {
+            pw,
+            logits,
+            y,
+            grad,
+        })
     }
 }
 
-/// [`BceWithLogits`]'s pass compiled for AVX2 (same operations, same bits).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn run_avx2(pw: f32, logits: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> LossValue {
-    run_impl(pw, logits, y, grad)
+/// One loss pass, as a [`Kernel`] (so it also runs AVX2-compiled).
+struct Pass<'a> {
+    pw: f32,
+    logits: &'a [f32],
+    y: &'a [f32],
+    grad: Option<&'a mut [f32]>,
+}
+
+impl Kernel for Pass<'_> {
+    type Output = LossValue;
+    #[inline(always)]
+    fn run<V: Lanes>(self) -> LossValue {
+        run_impl(self.pw, self.logits, self.y, self.grad)
+    }
 }
 
 #[inline(always)]
