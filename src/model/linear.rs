@@ -5,36 +5,24 @@
 
 use super::simd::{self, Kernel, Lanes, F8};
 
-/// `y[o] = bias[o] + Σ_i W[o,i] · x[i]` for each batch row; `W` is `[out, in]`.
-pub fn forward(
-    w: &[f32],
-    bias: &[f32],
-    x: &[f32],
-    y: &mut [f32],
-    n_in: usize,
-    n_out: usize,
-    n: usize,
-) {
-    simd::dispatch(Forward {
-        w,
-        bias,
-        x,
-        y,
-        n_in,
-        n_out,
-        n,
-    })
+/// Forward pass of a linear layer: `y[o] = bias[o] + Σ_i W[o,i] · x[i]` for
+/// each batch row; `W` is `[out, in]`.
+pub struct Forward<'a> {
+    pub w: &'a [f32],
+    pub bias: &'a [f32],
+    pub x: &'a [f32],
+    pub y: &'a mut [f32],
+    pub n_in: usize,
+    pub n_out: usize,
+    /// Batch rows.
+    pub n: usize,
 }
 
-/// The arguments of [`forward`], as a [`Kernel`].
-struct Forward<'a> {
-    w: &'a [f32],
-    bias: &'a [f32],
-    x: &'a [f32],
-    y: &'a mut [f32],
-    n_in: usize,
-    n_out: usize,
-    n: usize,
+impl Forward<'_> {
+    /// Runs on the best kernels this CPU has (same bits on all of them).
+    pub fn apply(self) {
+        simd::dispatch(self)
+    }
 }
 
 impl Kernel for Forward<'_> {
@@ -95,42 +83,24 @@ fn forward_impl(
 /// Gradients of a linear layer for the whole batch:
 /// `dW[o,i] = Σ_b dy[o,b]·x[i,b]`, `db[o] = Σ_b dy[o,b]` (overwritten, not
 /// accumulated) and, when `dx` is given, `dx[i,b] = Σ_o W[o,i]·dy[o,b]`.
-#[allow(clippy::too_many_arguments)]
-pub fn backward(
-    w: &[f32],
-    x: &[f32],
-    dy: &[f32],
-    dw: &mut [f32],
-    db: &mut [f32],
-    dx: Option<&mut [f32]>,
-    n_in: usize,
-    n_out: usize,
-    n: usize,
-) {
-    simd::dispatch(Backward {
-        w,
-        x,
-        dy,
-        dw,
-        db,
-        dx,
-        n_in,
-        n_out,
-        n,
-    })
+pub struct Backward<'a> {
+    pub w: &'a [f32],
+    pub x: &'a [f32],
+    pub dy: &'a [f32],
+    pub dw: &'a mut [f32],
+    pub db: &'a mut [f32],
+    pub dx: Option<&'a mut [f32]>,
+    pub n_in: usize,
+    pub n_out: usize,
+    /// Batch rows.
+    pub n: usize,
 }
 
-/// The arguments of [`backward`], as a [`Kernel`].
-struct Backward<'a> {
-    w: &'a [f32],
-    x: &'a [f32],
-    dy: &'a [f32],
-    dw: &'a mut [f32],
-    db: &'a mut [f32],
-    dx: Option<&'a mut [f32]>,
-    n_in: usize,
-    n_out: usize,
-    n: usize,
+impl Backward<'_> {
+    /// Runs on the best kernels this CPU has (same bits on all of them).
+    pub fn apply(self) {
+        simd::dispatch(self)
+    }
 }
 
 impl Kernel for Backward<'_> {
@@ -278,11 +248,31 @@ mod tests {
         let b = [0.1, -0.2];
         let x = [1.0, 2.0, 3.0, /* feature 1 */ -1.0, 0.0, 1.0];
         let mut y = [0.0; 6];
-        forward(&w, &b, &x, &mut y, 2, 2, 3);
+        Forward {
+            w: &w,
+            bias: &b,
+            x: &x,
+            y: &mut y,
+            n_in: 2,
+            n_out: 2,
+            n: 3,
+        }
+        .apply();
         assert_eq!(y, [0.1 - 1.0, 2.1, 5.1, -0.2 - 1.5, -2.2, -2.7]);
         let dy = [1.0, 0.0, 1.0, 0.5, 0.5, 0.5];
         let (mut dw, mut db, mut dx) = ([0.0; 4], [0.0; 2], [0.0; 6]);
-        backward(&w, &x, &dy, &mut dw, &mut db, Some(&mut dx), 2, 2, 3);
+        Backward {
+            w: &w,
+            x: &x,
+            dy: &dy,
+            dw: &mut dw,
+            db: &mut db,
+            dx: Some(&mut dx),
+            n_in: 2,
+            n_out: 2,
+            n: 3,
+        }
+        .apply();
         assert_eq!(db, [2.0, 1.5]);
         assert_eq!(dw, [4.0, 0.0, 3.0, 0.0]);
         assert_eq!(dx, [0.5, -0.5, 0.5, 2.25, 0.25, 2.25]);

@@ -111,15 +111,16 @@ impl Network {
                     out_features,
                 } => {
                     let (w, b) = self.offsets[k].clone().expect("linear layer has offsets");
-                    linear::forward(
-                        &self.params[w],
-                        &self.params[b],
-                        input,
-                        out,
-                        in_features,
-                        out_features,
+                    linear::Forward {
+                        w: &self.params[w],
+                        bias: &self.params[b],
+                        x: input,
+                        y: out,
+                        n_in: in_features,
+                        n_out: out_features,
                         n,
-                    );
+                    }
+                    .apply();
                 }
                 Layer::Activation(act) => {
                     let width = ws.widths[k];
@@ -157,17 +158,18 @@ impl Network {
                     } else {
                         Some(&mut dbefore[k - 1][..])
                     };
-                    linear::backward(
-                        &self.params[w.clone()],
-                        input,
-                        dout,
-                        &mut gw[w],
-                        &mut gb[..b.len()],
+                    linear::Backward {
+                        w: &self.params[w.clone()],
+                        x: input,
+                        dy: dout,
+                        dw: &mut gw[w],
+                        db: &mut gb[..b.len()],
                         dx,
-                        in_features,
-                        out_features,
+                        n_in: in_features,
+                        n_out: out_features,
                         n,
-                    );
+                    }
+                    .apply();
                 }
                 Layer::Activation(act) => {
                     let m = widths[k] * n;
