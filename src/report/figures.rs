@@ -8,7 +8,7 @@ use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{roc_auc, roc_curve};
 use crate::eval::predict::probabilities;
-use crate::experiment::TrainedModel;
+use crate::train::TrainedModel;
 use crate::io::Staged;
 use crate::train::History;
 

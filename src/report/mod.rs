@@ -6,3 +6,4 @@ pub mod figures;
 pub mod html;
 pub mod png;
 pub mod run_report;
+pub mod summary_table;

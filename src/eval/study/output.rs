@@ -84,7 +84,7 @@ impl StudyResult {
             })
             .collect();
         let h: Vec<&str> = headers.iter().map(String::as_str).collect();
-        experiment::text_table(&h, &rows)
+        crate::report::summary_table::text_table(&h, &rows)
     }
 
     /// One sentence per comparison of `metric`, each on its own line.
