@@ -11,6 +11,7 @@ use crate::io::{OutputDir, Staged};
 use crate::model::init::InitRng;
 use crate::model::Architecture;
 use crate::report::png::svg_to_png;
+use crate::report::study as study_report;
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -126,13 +127,13 @@ pub fn study_config(args: &StudyArgs, y: &[f32], d: usize) -> Result<StudyConfig
 /// Every output file of a study, in memory.
 pub fn stage_outputs(result: &StudyResult, plots: bool) -> Result<Staged> {
     let mut staged = Staged::default();
-    staged.add("study.md", result.to_markdown());
-    staged.add("study.csv", result.summary_csv());
-    staged.add("folds.csv", result.folds_csv());
-    staged.add("comparisons.csv", result.comparisons_csv());
-    staged.add("study.json", result.to_json());
+    staged.add("study.md", study_report::to_markdown(result));
+    staged.add("study.csv", study_report::summary_csv(result));
+    staged.add("folds.csv", study_report::folds_csv(result));
+    staged.add("comparisons.csv", study_report::comparisons_csv(result));
+    staged.add("study.json", study_report::to_json(result));
     if plots {
-        let svg = result.accuracy_mcc_svg(1200, 800);
+        let svg = study_report::accuracy_mcc_svg(result, 1200, 800);
         let png = svg_to_png(&svg, 2400, 800)
             .map_err(|e| Error::Config(format!("cannot render accuracy_mcc.png: {e}")))?;
         staged.add("accuracy_mcc.svg", svg);
@@ -194,8 +195,16 @@ pub fn run(args: &StudyArgs) -> Result<()> {
         100.0 * result.n_positive as f64 / result.n_rows as f64,
         result.features.len()
     ));
-    say(&format!("{:>10}: {}", "design", result.design()));
-    say(&format!("{:>10}: {}", "training", result.training()));
+    say(&format!(
+        "{:>10}: {}",
+        "design",
+        study_report::design(&result)
+    ));
+    say(&format!(
+        "{:>10}: {}",
+        "training",
+        study_report::training(&result)
+    ));
     say(&format!(
         "{:>10}: {total} runs in {secs:.1} s on {} threads",
         "time",
@@ -204,11 +213,11 @@ pub fn run(args: &StudyArgs) -> Result<()> {
     say(&format!(
         "\nTest metrics, mean [95% CI] over {} folds\n{}",
         result.repeats * result.folds,
-        result.console_table()
+        study_report::console_table(&result)
     ));
     say(&format!(
         "Paired comparisons of accuracy (corrected resampled t-test; MCC and ROC AUC in study.md)\n{}",
-        result.sentences("accuracy")
+        study_report::sentences(&result, "accuracy")
     ));
 
     let staged = stage_outputs(&result, !args.no_plots)?;

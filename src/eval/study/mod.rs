@@ -33,20 +33,16 @@ use crate::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, Standar
 use crate::error::{Error, Result};
 use crate::eval::metrics::{binary_metrics, BinaryMetrics};
 use crate::eval::predict::sigmoid;
-use crate::eval::stats::{
-    corrected_resampled_ttest, describe_difference, summarize, PairedTest, Summary,
-};
+use crate::eval::stats::{corrected_resampled_ttest, summarize, PairedTest, Summary};
 use crate::experiment::{self, ModelSpec};
 use crate::model::init::InitRng;
 use crate::model::{Activation, Architecture, Network, Workspace};
-use crate::report::chart::{strip_box_svg, StripGroup};
 use crate::train::loss::auto_pos_weight;
 use crate::train::TrainConfig;
 use rayon::prelude::*;
 use serde::Serialize;
 
 mod experiment_file;
-mod output;
 
 pub use experiment_file::{ExperimentFile, ExperimentModel};
 
@@ -291,7 +287,6 @@ pub struct Comparison {
     /// (differences ×100), else the metric's own scale.
     pub unit: &'static str,
     pub test: PairedTest,
-    pub sentence: String,
 }
 
 /// Everything a study produced.
@@ -320,6 +315,21 @@ pub struct StudyResult {
     pub summaries: Vec<MetricSummary>,
     /// Metric in [`COMPARED`] order, then pairs (i < j) in model order.
     pub comparisons: Vec<Comparison>,
+}
+
+impl StudyResult {
+    /// The summary of `metric` for `model`.
+    pub fn summary(&self, model: &str, metric: &str) -> Option<&Summary> {
+        self.summaries
+            .iter()
+            .find(|s| s.model == model && s.metric == metric)
+            .map(|s| &s.summary)
+    }
+
+    /// The comparisons of one metric.
+    pub fn comparisons_of<'a>(&'a self, metric: &'a str) -> impl Iterator<Item = &'a Comparison> {
+        self.comparisons.iter().filter(move |c| c.metric == metric)
+    }
 }
 
 enum Job<'a> {
@@ -593,10 +603,10 @@ fn compare_models(
     let mut out = Vec::new();
     for key in COMPARED {
         let info = metric_info(key).expect("compared metrics are listed");
-        let (scale, unit, words) = if info.percent {
-            (100.0, "percentage points", format!("points {}", info.label))
+        let (scale, unit) = if info.percent {
+            (100.0, "percentage points")
         } else {
-            (1.0, info.label, info.label.to_string())
+            (1.0, info.label)
         };
         for (i, a) in models.iter().enumerate() {
             for b in &models[i + 1..] {
@@ -614,7 +624,6 @@ fn compare_models(
                     b: b.name.clone(),
                     metric: key,
                     unit,
-                    sentence: describe_difference(&a.name, &b.name, &test, &words),
                     test,
                 });
             }
@@ -625,7 +634,6 @@ fn compare_models(
 
 #[cfg(test)]
 mod tests {
-    use super::output::csv_field;
     use super::*;
 
     #[test]
@@ -661,12 +669,5 @@ mod tests {
             .contains("twice"));
         let bad = ExperimentFile::parse("[[model]]\nname = \"a\"\narc = \"5\"\n", "t.toml");
         assert!(bad.unwrap_err().to_string().contains("t.toml"));
-    }
-
-    #[test]
-    fn csv_fields_are_quoted() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_field("ab"), "ab");
     }
 }
