@@ -278,6 +278,7 @@ pub struct MetricSummary {
 }
 
 /// A paired comparison of `a` against `b` (differences a − b) on one metric.
+/// Its sentence in words is the report layer's (`report::study::sentence`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub a: String,

@@ -156,6 +156,7 @@ pub(super) fn tick_label(v: f64, step: f64) -> String {
     s.replace('-', "\u{2212}")
 }
 
+/// The space left of the plot: y tick labels, the y label and padding.
 pub(super) fn left_margin(y_axis: &Axis, y_label: &str, f: &Fonts) -> f64 {
     let widest = y_axis
         .ticks
@@ -170,6 +171,8 @@ pub(super) fn left_margin(y_axis: &Axis, y_label: &str, f: &Fonts) -> f64 {
     f.pad + label + widest + f.gap + f.tick_len
 }
 
+/// Draws the plot background, y grid lines, ticks, labels and the axis
+/// lines; `left` is the margin from [`left_margin`].
 pub(super) fn draw_y_axis(
     out: &mut String,
     plot: &Frame,
@@ -227,6 +230,7 @@ pub(super) fn draw_y_axis(
     out.push_str("</g>");
 }
 
+/// Draws the x grid lines, ticks, tick labels and the x label.
 pub(super) fn draw_x_axis(out: &mut String, plot: &Frame, x: &Axis, x_label: &str, f: &Fonts) {
     out.push_str(r##"<g class="x-axis">"##);
     for &t in &x.ticks {

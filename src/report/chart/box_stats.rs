@@ -1,6 +1,6 @@
 //! Box-plot statistics: quartiles and whiskers of a set of values.
 
-/// Five-number summary as drawn by [`strip_box_svg`]. Quartiles use linear
+/// Five-number summary as drawn by [`super::strip_box_svg`]. Quartiles use linear
 /// interpolation (the "type 7" definition of R and NumPy); whiskers reach the
 /// most extreme values within 1.5 IQR of the box.
 #[derive(Debug, Clone, Copy, PartialEq)]

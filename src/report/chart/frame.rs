@@ -5,6 +5,7 @@ use super::svg::{esc, n};
 use super::text::{fit_text, text_w_bold};
 use std::fmt::Write as _;
 
+/// A rectangle in user units: origin `x`, `y` (top left), width and height.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Frame {
     pub(super) x: f64,
@@ -78,6 +79,7 @@ pub(super) fn draw_title(
     fs * 1.35
 }
 
+/// Writes "no data" in the middle of `plot`.
 pub(super) fn no_data(out: &mut String, plot: &Frame, f: &Fonts) {
     let _ = write!(
         out,

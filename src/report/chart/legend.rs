@@ -7,6 +7,7 @@ use super::svg::{esc, n};
 use super::text::{fit_text, text_w};
 use std::fmt::Write as _;
 
+/// One legend item at (`x`, `y`): a line sample in `style`, then `name`.
 pub(super) fn legend_item(out: &mut String, name: &str, style: &Style, x: f64, y: f64, f: &Fonts) {
     let sw = 36.0 * f.k;
     let _ = write!(
@@ -23,6 +24,7 @@ pub(super) fn legend_item(out: &mut String, name: &str, style: &Style, x: f64, y
     );
 }
 
+/// The width [`legend_item`] takes for `name`.
 pub(super) fn legend_item_w(name: &str, f: &Fonts) -> f64 {
     36.0 * f.k + f.gap + text_w(name, f.legend)
 }

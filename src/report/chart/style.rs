@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 /// given one of the palette styles.
 pub const CHANCE_SERIES_NAME: &str = "chance (random guess)";
 
+/// How one series is stroked.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Style {
     pub(super) color: &'static str,
@@ -31,6 +32,7 @@ const PALETTE: [(&str, &[f64]); 8] = [
     ("#999933", &[2.5, 1.2, 2.5, 3.5]),
 ];
 
+/// The `i`-th palette style (wrapping around).
 pub(super) fn palette(i: usize) -> Style {
     let (color, dash) = PALETTE[i % PALETTE.len()];
     Style {
@@ -40,6 +42,7 @@ pub(super) fn palette(i: usize) -> Style {
     }
 }
 
+/// The chance line: thin, grey, dashed.
 pub(super) const CHANCE_STYLE: Style = Style {
     color: "#888888",
     dash: &[3.0, 3.0],
@@ -69,6 +72,7 @@ pub(super) fn series_styles<'a>(
         .collect()
 }
 
+/// The stroke attributes of `style` at the figure's scale.
 pub(super) fn stroke_attrs(style: &Style, f: &Fonts) -> String {
     let sw = f.stroke * style.width;
     let mut s = format!(
