@@ -6,6 +6,7 @@ use super::console::Console;
 use clap::Args;
 use nonlin::error::{Error, Result};
 use nonlin::eval::study::InitSeeds;
+use nonlin::report::study as study_report;
 use nonlin::run::models::{resolve_all, study_models};
 use nonlin::run::{study, study_outputs, Cancel, ExperimentFile, ModelDef, StudyConfig};
 use std::path::PathBuf;
@@ -131,8 +132,8 @@ pub fn run(args: &StudyArgs) -> Result<()> {
         100.0 * result.n_positive as f64 / result.n_rows as f64,
         result.features.len()
     ));
-    console.say(&format!("{:>10}: {}", "design", result.design()));
-    console.say(&format!("{:>10}: {}", "training", result.training()));
+    console.say(&format!("{:>10}: {}", "design", study_report::design(&result)));
+    console.say(&format!("{:>10}: {}", "training", study_report::training(&result)));
     console.say(&format!(
         "{:>10}: {} runs in {secs:.1} s on {threads} threads",
         "time",
@@ -141,11 +142,11 @@ pub fn run(args: &StudyArgs) -> Result<()> {
     console.say(&format!(
         "\nTest metrics, mean [95% CI] over {} folds\n{}",
         result.repeats * result.folds,
-        result.console_table()
+        study_report::console_table(&result)
     ));
     console.say(&format!(
         "Paired comparisons of accuracy (corrected resampled t-test; MCC and ROC AUC in study.md)\n{}",
-        result.sentences("accuracy")
+        study_report::sentences(&result, "accuracy")
     ));
     let dir = study_outputs::write_study(&result, args.out.clone(), !args.no_plots, &mut console)?;
     println!("Wrote {}", dir.display());

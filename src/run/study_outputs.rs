@@ -6,18 +6,19 @@ use crate::error::{Error, Result};
 use crate::eval::study::StudyResult;
 use crate::io::{OutputDir, Staged};
 use crate::report::png::svg_to_png;
+use crate::report::study as study_report;
 use std::path::PathBuf;
 
 /// Every output file of a study, in memory.
 pub fn stage(result: &StudyResult, plots: bool) -> Result<Staged> {
     let mut staged = Staged::default();
-    staged.add("study.md", result.to_markdown());
-    staged.add("study.csv", result.summary_csv());
-    staged.add("folds.csv", result.folds_csv());
-    staged.add("comparisons.csv", result.comparisons_csv());
-    staged.add("study.json", result.to_json());
+    staged.add("study.md", study_report::to_markdown(result));
+    staged.add("study.csv", study_report::summary_csv(result));
+    staged.add("folds.csv", study_report::folds_csv(result));
+    staged.add("comparisons.csv", study_report::comparisons_csv(result));
+    staged.add("study.json", study_report::to_json(result));
     if plots {
-        let svg = result.accuracy_mcc_svg(1200, 800);
+        let svg = study_report::accuracy_mcc_svg(result, 1200, 800);
         let png = svg_to_png(&svg, 2400, 800)
             .map_err(|e| Error::Config(format!("cannot render accuracy_mcc.png: {e}")))?;
         staged.add("accuracy_mcc.svg", svg);

@@ -28,15 +28,11 @@
 //! over the parts, starting from a fixed constant.
 
 use crate::eval::metrics::BinaryMetrics;
-use crate::eval::stats::{
-    corrected_resampled_ttest, describe_difference, summarize, PairedTest, Summary,
-};
-use crate::report::chart::{strip_box_svg, StripGroup};
+use crate::eval::stats::{corrected_resampled_ttest, summarize, PairedTest, Summary};
 use crate::train::TrainConfig;
 use serde::Serialize;
 
 mod folds;
-mod output;
 
 pub use folds::{fold_design, score_majority, score_network, FoldScore};
 
@@ -215,6 +211,7 @@ pub struct MetricSummary {
 }
 
 /// A paired comparison of `a` against `b` (differences a − b) on one metric.
+/// Its sentence in words is the report layer's (`report::study::sentence`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub a: String,
@@ -224,7 +221,6 @@ pub struct Comparison {
     /// (differences ×100), else the metric's own scale.
     pub unit: &'static str,
     pub test: PairedTest,
-    pub sentence: String,
 }
 
 /// Everything a study produced.
@@ -255,6 +251,21 @@ pub struct StudyResult {
     pub comparisons: Vec<Comparison>,
 }
 
+
+impl StudyResult {
+    /// The summary of `metric` for `model`.
+    pub fn summary(&self, model: &str, metric: &str) -> Option<&Summary> {
+        self.summaries
+            .iter()
+            .find(|s| s.model == model && s.metric == metric)
+            .map(|s| &s.summary)
+    }
+
+    /// The comparisons of one metric.
+    pub fn comparisons_of<'a>(&'a self, metric: &'a str) -> impl Iterator<Item = &'a Comparison> {
+        self.comparisons.iter().filter(move |c| c.metric == metric)
+    }
+}
 
 /// The values of `metric` for `model`, in (repeat, fold) order.
 pub fn fold_values(records: &[FoldRecord], model: &str, metric: &str) -> Vec<f64> {
@@ -292,10 +303,10 @@ pub fn compare_models(
     let mut out = Vec::new();
     for key in COMPARED {
         let info = metric_info(key).expect("compared metrics are listed");
-        let (scale, unit, words) = if info.percent {
-            (100.0, "percentage points", format!("points {}", info.label))
+        let (scale, unit) = if info.percent {
+            (100.0, "percentage points")
         } else {
-            (1.0, info.label, info.label.to_string())
+            (1.0, info.label)
         };
         for (i, a) in models.iter().enumerate() {
             for b in &models[i + 1..] {
@@ -313,7 +324,6 @@ pub fn compare_models(
                     b: b.name.clone(),
                     metric: key,
                     unit,
-                    sentence: describe_difference(&a.name, &b.name, &test, &words),
                     test,
                 });
             }
@@ -324,7 +334,6 @@ pub fn compare_models(
 
 #[cfg(test)]
 mod tests {
-    use super::output::csv_field;
     use super::*;
 
     #[test]
@@ -335,12 +344,5 @@ mod tests {
         assert_ne!(fold_seed(0, 0), fold_seed(1, 0));
         // SplitMix64 reference value: first output of the generator seeded 0.
         assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
-    }
-
-    #[test]
-    fn csv_fields_are_quoted() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_field("ab"), "ab");
     }
 }
