@@ -15,6 +15,7 @@ pub mod experiment;
 pub mod io;
 pub mod model;
 pub mod report;
+pub mod rng;
 pub mod train;
 
 pub use error::{Error, Result};

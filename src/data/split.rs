@@ -2,7 +2,7 @@
 //! `train_test_split(test_size, random_state)` exactly; the stratified one
 //! keeps the class ratio in both parts.
 
-use super::mt19937::Mt19937;
+use crate::rng::Mt19937;
 use crate::error::{Error, Result};
 
 /// Row indices (into the data set) of the train and test parts, in the order

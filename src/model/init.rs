@@ -7,9 +7,9 @@
 //!   of `torch.manual_seed(seed); nn.Sequential(...)` on CPU.
 
 use super::{Architecture, Layer};
-use crate::data::mt19937::Mt19937;
+use crate::rng::{unit_f64, Mt19937};
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use serde::Serialize;
 
 /// Which random stream draws the initial weights.
@@ -62,11 +62,6 @@ pub fn torch_manual_seed(arch: &Architecture, seed: u64) -> Vec<f32> {
         }
     }
     params
-}
-
-/// A uniform f64 in [0, 1) from the top 53 bits of one draw.
-pub fn unit_f64(rng: &mut ChaCha8Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Parameters for `arch` in state-dict order (each Linear: weight `[out,in]`, bias).

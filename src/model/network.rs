@@ -217,10 +217,6 @@ impl Workspace {
         }
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     /// The logits of the last forward pass and the buffer for ∂L/∂logits.
     pub fn logits_and_grad(&mut self, n: usize) -> (&[f32], &mut [f32]) {
         let last = self.acts.len() - 1;

@@ -6,8 +6,9 @@ use super::{BceWithLogits, EpochRecord, History, LrSchedule, Optimizer, Optimize
 use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::model::{Network, Workspace};
+use crate::rng::below;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use serde::Serialize;
 
 /// Stop when the validation loss has not improved for `patience` epochs and
@@ -82,18 +83,6 @@ pub struct Trainer<'d> {
     name: String,
 }
 
-/// Uniform integer in `0..n` without modulo bias.
-fn below(rng: &mut ChaCha8Rng, n: usize) -> usize {
-    let n = n as u64;
-    let zone = u64::MAX - u64::MAX % n;
-    loop {
-        let v = rng.next_u64();
-        if v < zone {
-            return (v % n) as usize;
-        }
-    }
-}
-
 impl<'d> Trainer<'d> {
     /// Prepares a run; `val` is required when early stopping is configured.
     pub fn new(
@@ -163,10 +152,6 @@ impl<'d> Trainer<'d> {
             stopper,
             name: name.to_string(),
         })
-    }
-
-    pub fn config(&self) -> &TrainConfig {
-        &self.config
     }
 
     /// True once all epochs ran or early stopping fired.
