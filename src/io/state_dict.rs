@@ -98,29 +98,32 @@ impl StateDict {
     /// are an error. Shapes are compared before anything is allocated, so an
     /// architecture that claims huge layers cannot exhaust memory.
     pub fn to_network(&self, arch: Architecture, name: &str) -> Result<Network> {
-        let expected = arch.tensor_shapes();
+        let layout = arch.layout();
+        let expected = layout.tensors();
         let listing = || {
             expected
                 .iter()
-                .map(|(n, s)| format!("{n} {s:?}"))
+                .map(|t| format!("{} {:?}", t.name, t.shape))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        for (tname, tshape) in &expected {
-            let (shape, _) = self.tensors.get(tname).ok_or_else(|| {
+        for t in expected {
+            let (shape, _) = self.tensors.get(&t.name).ok_or_else(|| {
                 Error::model(
                     name,
                     format!(
-                        "tensor '{tname}' is missing; architecture {arch} needs {}",
+                        "tensor '{}' is missing; architecture {arch} needs {}",
+                        t.name,
                         listing()
                     ),
                 )
             })?;
-            if shape != tshape {
+            if *shape != t.shape {
                 return Err(Error::model(
                     name,
                     format!(
-                        "tensor '{tname}' has shape {shape:?}, architecture {arch} needs {tshape:?}"
+                        "tensor '{}' has shape {shape:?}, architecture {arch} needs {:?}",
+                        t.name, t.shape
                     ),
                 ));
             }
@@ -128,7 +131,7 @@ impl StateDict {
         if let Some(extra) = self
             .tensors
             .keys()
-            .find(|k| !expected.iter().any(|(n, _)| n == *k))
+            .find(|k| !expected.iter().any(|t| t.name == **k))
         {
             return Err(Error::model(
                 name,
@@ -139,19 +142,31 @@ impl StateDict {
             ));
         }
         // Shapes matched, so the sizes are those of tensors held in the file.
-        let mut params = Vec::with_capacity(self.tensors.values().map(|(_, v)| v.len()).sum());
-        for (tname, _) in &expected {
-            let values = &self.tensors[tname].1;
+        let mut params = vec![0.0f32; layout.len()];
+        for t in expected {
+            let values = &self.tensors[&t.name].1;
             if let Some(i) = values.iter().position(|v| !v.is_finite()) {
                 return Err(Error::model(
                     name,
                     format!(
-                        "tensor '{tname}' holds {} at index {i}; weights must be finite",
-                        values[i]
+                        "tensor '{}' holds {} at index {i}; weights must be finite",
+                        t.name, values[i]
                     ),
                 ));
             }
-            params.extend_from_slice(values);
+            if values.len() != t.range.len() {
+                return Err(Error::model(
+                    name,
+                    format!(
+                        "tensor '{}' holds {} values, its shape {:?} needs {}",
+                        t.name,
+                        values.len(),
+                        t.shape,
+                        t.range.len()
+                    ),
+                ));
+            }
+            params[t.range.clone()].copy_from_slice(values);
         }
         Network::with_params(arch, params).map_err(|e| Error::model(name, e.to_string()))
     }
