@@ -24,7 +24,7 @@ use super::{write_atomic, StateDict};
 use crate::data::Prepared;
 use crate::error::{Error, Result};
 use crate::eval::predict;
-use crate::model::{Activation, Architecture, Layer, Network};
+use crate::model::{Architecture, Layer, Network};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -103,71 +103,43 @@ fn json_number(v: f64) -> serde_json::Value {
 }
 
 /// One `nn.Sequential` module as `nonlin.layers` lists it: the `torch.nn`
-/// class in `type` and the constructor's keyword arguments, so that
+/// class in `type` and the constructor's keyword arguments (an
+/// activation's from its table entry), so that
 /// `getattr(torch.nn, l.pop("type"))(**l)` rebuilds it in Python.
-#[allow(clippy::upper_case_acronyms)]
-#[derive(Debug, Serialize)]
-#[serde(tag = "type")]
-enum LayerJson {
-    Linear {
-        in_features: usize,
-        out_features: usize,
-    },
-    Identity,
-    ReLU,
-    Tanh,
-    Sigmoid,
-    ELU {
-        alpha: f32,
-    },
-    LeakyReLU {
-        negative_slope: f32,
-    },
-    GELU {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        approximate: Option<&'static str>,
-    },
-    SiLU,
-    Softplus {
-        beta: f32,
-        threshold: f32,
-    },
-}
+struct LayerJson<'a>(&'a Layer);
 
-impl LayerJson {
-    fn of(layer: &Layer) -> LayerJson {
-        match *layer {
+impl Serialize for LayerJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        match *self.0 {
             Layer::Linear {
                 in_features,
                 out_features,
-            } => LayerJson::Linear {
-                in_features,
-                out_features,
-            },
-            Layer::Activation(a) => match a {
-                Activation::Identity => LayerJson::Identity,
-                Activation::Relu => LayerJson::ReLU,
-                Activation::Tanh => LayerJson::Tanh,
-                Activation::Sigmoid => LayerJson::Sigmoid,
-                Activation::Elu { alpha } => LayerJson::ELU { alpha },
-                Activation::LeakyRelu { slope } => LayerJson::LeakyReLU {
-                    negative_slope: slope,
-                },
-                Activation::Gelu => LayerJson::GELU { approximate: None },
-                Activation::GeluTanh => LayerJson::GELU {
-                    approximate: Some("tanh"),
-                },
-                Activation::Silu => LayerJson::SiLU,
-                Activation::Softplus { beta, threshold } => LayerJson::Softplus { beta, threshold },
-            },
+            } => {
+                m.serialize_entry("type", "Linear")?;
+                m.serialize_entry("in_features", &in_features)?;
+                m.serialize_entry("out_features", &out_features)?;
+            }
+            Layer::Activation(a) => {
+                let (entry, values) = a.info();
+                m.serialize_entry("type", entry.torch_class)?;
+                for (p, v) in entry.params.iter().zip(values) {
+                    m.serialize_entry(p.torch_name, &v)?;
+                }
+                for (k, v) in entry.torch_fixed {
+                    m.serialize_entry(k, v)?;
+                }
+            }
         }
+        m.end()
     }
 }
 
 /// The `nonlin.layers` value of an architecture, e.g.
 /// `[{"type":"Linear","in_features":12,"out_features":5},{"type":"ReLU"},...]`.
 pub fn layers_json(arch: &Architecture) -> String {
-    let layers: Vec<LayerJson> = arch.layers.iter().map(LayerJson::of).collect();
+    let layers: Vec<LayerJson> = arch.layers.iter().map(LayerJson).collect();
     serde_json::to_string(&layers).expect("layers serialize")
 }
 
