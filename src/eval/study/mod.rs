@@ -32,7 +32,6 @@ use crate::data::split::stratified_folds;
 use crate::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler};
 use crate::error::{Error, Result};
 use crate::eval::metrics::{binary_metrics, BinaryMetrics};
-use crate::eval::predict::sigmoid;
 use crate::eval::stats::{
     corrected_resampled_ttest, describe_difference, summarize, PairedTest, Summary,
 };
@@ -40,7 +39,7 @@ use crate::experiment::{self, ModelSpec};
 use crate::model::init::InitRng;
 use crate::model::{Activation, Architecture, Network, Workspace};
 use crate::report::chart::{strip_box_svg, StripGroup};
-use crate::train::loss::auto_pos_weight;
+use crate::train::loss::{auto_pos_weight, sigmoid};
 use crate::train::TrainConfig;
 use rayon::prelude::*;
 use serde::Serialize;
