@@ -1,7 +1,7 @@
 //! Element-wise activations with PyTorch's definitions, defaults and
 //! backward formulas: the [`Activation`] enum, its facts in one table
 //! ([`table`]: names, parameters, `torch.nn` class, help) and its kernels
-//! ([`kernels`]).
+//! (`kernels.rs`).
 
 mod kernels;
 pub mod table;

@@ -6,7 +6,7 @@
 //! The spec parser, `Display`, the `torch.nn` repr, checkpoint metadata
 //! (`nonlin.layers`), the builder's checks and the CLI help all read this
 //! table. Adding an activation is one enum variant, one entry here, and its
-//! kernels in [`super::kernels`].
+//! kernels in `kernels.rs`.
 
 use super::Activation;
 
