@@ -14,6 +14,7 @@ pub mod eval;
 pub mod io;
 pub mod model;
 pub mod report;
+pub mod rng;
 pub mod run;
 pub mod train;
 

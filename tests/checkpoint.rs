@@ -5,7 +5,7 @@ mod common;
 
 use common::{arch, fixture_dir, history, meta, prepared};
 use nonlin::data::{Dataset, Prepared};
-use nonlin::eval::predict;
+use nonlin::eval::predict::{self, Predict};
 use nonlin::experiment::{train_one, ModelSpec};
 use nonlin::io::checkpoint::{init_network, KEY_ARCH, KEY_FEATURES, KEY_LAYERS};
 use nonlin::io::{Checkpoint, StateDict};

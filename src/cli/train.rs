@@ -5,6 +5,7 @@ use super::run_split;
 use clap::Args;
 use nonlin::data::ScalingMode;
 use nonlin::error::Result;
+use nonlin::model::Activation;
 use nonlin::run::{Hidden, ModelDef, RunConfig};
 use std::path::PathBuf;
 
@@ -20,9 +21,12 @@ pub struct TrainCmdArgs {
         conflicts_with = "arch"
     )]
     pub hidden: Vec<usize>,
-    /// Activation after every hidden layer: relu, tanh, sigmoid, elu[:alpha],
-    /// leaky_relu[:slope], gelu, gelu_tanh, silu, softplus[:beta[:threshold]], identity.
-    #[arg(long, default_value = "relu", conflicts_with = "arch")]
+    #[arg(
+        long,
+        default_value = "relu",
+        conflicts_with = "arch",
+        help = format!("Activation after every hidden layer, one of:\n{}\n", Activation::help_list())
+    )]
     pub activation: String,
     /// Mixed stack instead of --hidden/--activation, e.g. `16-relu-8-tanh`
     /// (input width from the data, one output logit added).

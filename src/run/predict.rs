@@ -2,6 +2,7 @@
 
 use crate::data::Table;
 use crate::error::{Error, Result};
+use crate::eval::predict::Predict;
 use crate::io::checkpoint::already_exists;
 use crate::io::{write_atomic, Checkpoint};
 use std::path::{Path, PathBuf};

@@ -6,8 +6,9 @@ use super::{EpochRecord, History, Optimizer, TrainConfig};
 use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::model::{Network, Workspace};
+use crate::rng::below;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 
 /// Buffers for mini-batch training.
 struct Batches {
@@ -40,18 +41,6 @@ pub struct Trainer<'d> {
     batches: Option<Batches>,
     stopper: Option<Stopper>,
     name: String,
-}
-
-/// Uniform integer in `0..n` without modulo bias.
-fn below(rng: &mut ChaCha8Rng, n: usize) -> usize {
-    let n = n as u64;
-    let zone = u64::MAX - u64::MAX % n;
-    loop {
-        let v = rng.next_u64();
-        if v < zone {
-            return (v % n) as usize;
-        }
-    }
 }
 
 impl<'d> Trainer<'d> {
@@ -123,10 +112,6 @@ impl<'d> Trainer<'d> {
             stopper,
             name: name.to_string(),
         })
-    }
-
-    pub fn config(&self) -> &TrainConfig {
-        &self.config
     }
 
     /// True once all epochs ran or early stopping fired.

@@ -7,7 +7,7 @@ use crate::data::split::stratified_folds;
 use crate::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler};
 use crate::error::{Error, Result};
 use crate::eval::metrics::{binary_metrics, BinaryMetrics};
-use crate::eval::predict::sigmoid;
+use crate::train::loss::sigmoid;
 use crate::model::{Network, Workspace};
 use crate::train::BceWithLogits;
 
