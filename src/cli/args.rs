@@ -8,9 +8,7 @@ use nonlin::data::{PrepareOptions, ScalingMode};
 use nonlin::error::{Error, Result};
 use nonlin::model::init::InitRng;
 use nonlin::run::{DataConfig, OutputOptions};
-use nonlin::train::{
-    BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig,
-};
+use nonlin::train::{BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig};
 use std::path::PathBuf;
 
 /// Which data, which columns, how to split and scale.

@@ -64,11 +64,7 @@ impl Console {
 impl Observer for Console {
     fn on_event(&mut self, event: &Event<'_>) {
         match *event {
-            Event::Started {
-                data,
-                training,
-                ..
-            } => {
+            Event::Started { data, training, .. } => {
                 for (k, v) in data {
                     self.say(&format!("{k:>16}: {v}"));
                 }
@@ -79,10 +75,7 @@ impl Observer for Console {
                 arch,
                 epochs,
             } => {
-                self.say(&format!(
-                    "\n== {model} — {arch} — {} ==",
-                    arch.torch_repr()
-                ));
+                self.say(&format!("\n== {model} — {arch} — {} ==", arch.torch_repr()));
                 self.start_bar(
                     epochs,
                     "{prefix} [{bar:40}] {pos}/{len} {msg} ({elapsed})",

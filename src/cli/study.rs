@@ -132,8 +132,16 @@ pub fn run(args: &StudyArgs) -> Result<()> {
         100.0 * result.n_positive as f64 / result.n_rows as f64,
         result.features.len()
     ));
-    console.say(&format!("{:>10}: {}", "design", study_report::design(&result)));
-    console.say(&format!("{:>10}: {}", "training", study_report::training(&result)));
+    console.say(&format!(
+        "{:>10}: {}",
+        "design",
+        study_report::design(&result)
+    ));
+    console.say(&format!(
+        "{:>10}: {}",
+        "training",
+        study_report::training(&result)
+    ));
     console.say(&format!(
         "{:>10}: {} runs in {secs:.1} s on {threads} threads",
         "time",

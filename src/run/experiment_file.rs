@@ -1,8 +1,8 @@
 //! Study experiment files: a small TOML list of models and, optionally,
 //! the design (`repeats`, `folds`, `seed`).
 
-use crate::error::{Error, Result};
 use super::models::{ModelDef, ModelSpec};
+use crate::error::{Error, Result};
 use crate::model::Architecture;
 use serde::Deserialize;
 

@@ -2,12 +2,12 @@
 //!
 //! ```no_run
 //! # use nonlin::{data::{prepare, Dataset, PrepareOptions}, model::{Activation, Architecture}};
-//! # use nonlin::{run::{Fit, ModelSpec}, train::TrainConfig};
+//! # use nonlin::{run::{Fit, ModelSpec, Silent}, train::TrainConfig};
 //! # fn main() -> nonlin::Result<()> {
 //! let ds = Dataset::heart_failure();
 //! let data = prepare(&ds, &PrepareOptions::default())?;
 //! let spec = ModelSpec::new("relu", Architecture::mlp(12, &[5], Activation::Relu));
-//! let trained = Fit::new(&spec, &data, &TrainConfig::default()).seed(7).run(&mut |_: &_| {})?;
+//! let trained = Fit::new(&spec, &data, &TrainConfig::default()).seed(7).run(&mut Silent)?;
 //! # Ok(()) }
 //! ```
 

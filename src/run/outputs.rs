@@ -51,9 +51,7 @@ impl OutputOptions {
             return Ok(());
         };
         for name in models {
-            let path = dir
-                .join(model_prefix(kind, name))
-                .join("model.safetensors");
+            let path = dir.join(model_prefix(kind, name)).join("model.safetensors");
             if path.exists() {
                 return Err(checkpoint::already_exists(&path));
             }
@@ -164,7 +162,11 @@ pub fn write(staged: &Staged, dir: &OutputDir, obs: &mut dyn Observer) -> Result
 }
 
 /// Stages and writes every file of a finished run; returns the folder.
-pub fn write_run(result: &RunResult, opts: &OutputOptions, obs: &mut dyn Observer) -> Result<PathBuf> {
+pub fn write_run(
+    result: &RunResult,
+    opts: &OutputOptions,
+    obs: &mut dyn Observer,
+) -> Result<PathBuf> {
     let staged = stage(result, opts)?;
     write(&staged, &opts.folder(result.kind.name()), obs)
 }

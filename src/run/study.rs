@@ -187,7 +187,15 @@ fn run_in_pool(
                 return Err(Error::Cancelled);
             }
             let (split, prepared) = &design[p];
-            let record = run_one(&jobs[m], prepared, split, config, &models[m].name, m, cancel)?;
+            let record = run_one(
+                &jobs[m],
+                prepared,
+                split,
+                config,
+                &models[m].name,
+                m,
+                cancel,
+            )?;
             let done = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Ok(mut obs) = obs.lock() {
                 obs.on_event(&Event::FoldFinished {

@@ -145,9 +145,12 @@ impl TrainConfig {
             LrSchedule::Constant => {}
             LrSchedule::Step { step_size, gamma } => {
                 if step_size == 0 {
-                    return Err(Error::invalid("lr_schedule", "step size must be at least 1"));
+                    return Err(Error::invalid(
+                        "lr_schedule",
+                        "step size must be at least 1",
+                    ));
                 }
-                positive("lr_schedule", gamma)?;
+                non_negative("lr_schedule", gamma)?;
             }
             LrSchedule::Cosine { t_max, eta_min } => {
                 if t_max == 0 {

@@ -9,10 +9,10 @@ pub mod schedule;
 pub mod trained_model;
 pub mod trainer;
 
+pub use config::{EarlyStopping, TrainConfig};
 pub use history::{EpochRecord, History};
 pub use loss::BceWithLogits;
 pub use optimizer::{Optimizer, OptimizerConfig};
 pub use schedule::LrSchedule;
 pub use trained_model::TrainedModel;
-pub use config::{EarlyStopping, TrainConfig};
 pub use trainer::Trainer;

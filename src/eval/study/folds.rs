@@ -7,8 +7,8 @@ use crate::data::split::stratified_folds;
 use crate::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler};
 use crate::error::{Error, Result};
 use crate::eval::metrics::{binary_metrics, BinaryMetrics};
-use crate::train::loss::sigmoid;
 use crate::model::{Network, Workspace};
+use crate::train::loss::sigmoid;
 use crate::train::BceWithLogits;
 
 /// Every fold of every repeat, in (repeat, fold) order, with its samples

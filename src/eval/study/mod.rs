@@ -46,8 +46,6 @@ pub enum InitSeeds {
     Fixed(u64),
 }
 
-
-
 /// Name of the no-hidden-layer baseline.
 pub const LOGISTIC: &str = "logistic";
 /// Name of the majority-class baseline.
@@ -250,7 +248,6 @@ pub struct StudyResult {
     /// Metric in [`COMPARED`] order, then pairs (i < j) in model order.
     pub comparisons: Vec<Comparison>,
 }
-
 
 impl StudyResult {
     /// The summary of `metric` for `model`.
