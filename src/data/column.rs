@@ -179,7 +179,7 @@ impl ColumnBuilder {
             }
             Cell::Text(s) => {
                 if self.text.is_none() {
-                    self.to_text(row);
+                    self.convert_to_text(row);
                 }
                 self.text.as_mut().expect("text").push_str(s);
             }
@@ -195,7 +195,7 @@ impl ColumnBuilder {
         }
     }
 
-    fn to_text(&mut self, row: usize) {
+    fn convert_to_text(&mut self, row: usize) {
         let mut t = TextBuilder {
             first_text: row,
             codes: Vec::with_capacity(self.numbers.capacity()),

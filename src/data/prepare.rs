@@ -121,6 +121,24 @@ pub fn prepare_fitted(data: &Dataset, options: &PrepareOptions) -> Result<Fitted
 /// after splitting, and what a cross-validation fold needs (`options`'
 /// split fields are only recorded).
 pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> Result<Fitted> {
+    for (part, rows) in [("training", &split.train), ("test", &split.test)] {
+        let positives = rows.iter().filter(|&&r| data.y[r] == 1.0).count();
+        if positives == 0 || positives == rows.len() {
+            let label = if positives == 0 {
+                &data.labels.negative
+            } else {
+                &data.labels.positive
+            };
+            return Err(Error::Data(format!(
+                "{}: the split leaves only one class in the {part} part ({} rows, all '{label}' \
+                 of target '{}'); both parts need both classes. Use --stratify, another \
+                 --split-seed, a larger --test-size, or more rows of the rarer class",
+                data.source,
+                rows.len(),
+                data.target
+            )));
+        }
+    }
     let all: Vec<usize>;
     let fit_rows: &[usize] = match options.scaling {
         ScalingMode::TrainOnly => &split.train,

@@ -29,14 +29,20 @@ pub fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
         .filter(|c| c.len() <= 200)
         .map(|c| {
             let cl = c.to_lowercase();
-            let d = if cl == lower || (!lower.is_empty() && cl.contains(&lower)) {
+            let (short, long) = if cl.len() <= lower.len() {
+                (&cl, &lower)
+            } else {
+                (&lower, &cl)
+            };
+            let contains = short.chars().count() >= 3 && long.contains(short.as_str());
+            let d = if cl == lower || contains {
                 0
             } else {
                 distance(name, c)
             };
             (d, c)
         })
-        .filter(|(d, c)| *d <= (c.chars().count().max(name.chars().count()) / 3).max(1))
+        .filter(|(d, c)| *d <= c.chars().count().max(name.chars().count()) / 3)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.as_str())
 }
@@ -55,5 +61,11 @@ mod tests {
         assert_eq!(closest("death_event", &names), Some("DEATH_EVENT"));
         assert_eq!(closest("serum_sodim", &names), Some("serum_sodium"));
         assert_eq!(closest("platelets", &names), None);
+        let short: Vec<String> = ["a", "b", "y"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(closest("c", &short), None);
+        assert_eq!(
+            closest("grad", &["a".to_string(), "grade".to_string()]),
+            Some("grade")
+        );
     }
 }

@@ -132,6 +132,16 @@ pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<T
                 n = width;
             }
             if n != width {
+                if record.iter().any(|f| f.contains(&b'\n')) {
+                    return Err(csv_err(
+                        line,
+                        format!(
+                            "a quoted field on this line runs over several lines and the row \
+                             has {n} field(s) where {width} are expected: is a closing quote \
+                             (\") missing?"
+                        ),
+                    ));
+                }
                 return Err(field_count_error(
                     source,
                     &bytes,

@@ -11,7 +11,7 @@ const SAMPLE_LINES: usize = 30;
 const SAMPLE_BYTES: usize = 1 << 20;
 
 /// Single-byte delimiters tried, in order of preference when several fit.
-const CANDIDATES: [u8; 4] = [b';', b'\t', b',', b'|'];
+const CANDIDATES: [u8; 4] = [b';', b'\t', b'|', b','];
 
 /// The delimiter and decimal separator to read a file with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,18 +106,25 @@ fn detect_delimiter(lines: &[&[u8]]) -> Delimiter {
         .iter()
         .map(|&d| lines.iter().map(|l| count_outside_quotes(l, d)).collect())
         .collect();
+    let ws: Vec<usize> = lines.iter().map(|l| whitespace_fields(l)).collect();
     // The same number of delimiters on every line...
     if let Some(k) = (0..CANDIDATES.len()).find(|&k| consistent(&counts[k])) {
+        // ...unless those are decimal commas between numbers set apart by spaces.
+        if CANDIDATES[k] == b',' && spaced_numbers(lines, &ws) {
+            return Delimiter::Whitespace;
+        }
         return Delimiter::Byte(CANDIDATES[k]);
     }
     // ...or on every line after the header (which the reader then reports)...
     if lines.len() > 2 {
         if let Some(k) = (0..CANDIDATES.len()).find(|&k| consistent(&counts[k][1..])) {
+            if CANDIDATES[k] == b',' && spaced_numbers(lines, &ws) {
+                return Delimiter::Whitespace;
+            }
             return Delimiter::Byte(CANDIDATES[k]);
         }
     }
     // ...or runs of spaces, the same number of fields on every line...
-    let ws: Vec<usize> = lines.iter().map(|l| whitespace_fields(l)).collect();
     if ws.first().is_some_and(|&f| f > 1) && ws.iter().all(|&f| f == ws[0]) {
         return Delimiter::Whitespace;
     }
@@ -129,6 +136,35 @@ fn detect_delimiter(lines: &[&[u8]]) -> Delimiter {
         _ if ws.first().is_some_and(|&f| f > 1) => Delimiter::Whitespace,
         _ => Delimiter::Byte(b','),
     }
+}
+
+/// Whether the lines split on runs of spaces into the same number (> 1) of
+/// fields that are all numbers, some with a decimal comma (the first line
+/// may be a header).
+fn spaced_numbers(lines: &[&[u8]], ws: &[usize]) -> bool {
+    let tokens = |l: &[u8]| -> Vec<Vec<u8>> {
+        l.split(|&b| b == b' ' || b == b'\t')
+            .filter(|t| !t.is_empty())
+            .map(|t| strip_quotes(t).to_vec())
+            .collect()
+    };
+    let numeric =
+        |t: &[u8]| looks_decimal_comma(t) || super::cell::parse_number(t, false).is_some();
+    let data = if lines
+        .first()
+        .is_some_and(|l| !tokens(l).iter().all(|t| numeric(t)))
+    {
+        &lines[1..]
+    } else {
+        lines
+    };
+    !data.is_empty()
+        && ws.first().is_some_and(|&f| f > 1)
+        && ws.iter().all(|&f| f == ws[0])
+        && data.iter().all(|l| tokens(l).iter().all(|t| numeric(t)))
+        && data
+            .iter()
+            .any(|l| tokens(l).iter().any(|t| looks_decimal_comma(t)))
 }
 
 /// Whether some cell of the sample looks like `1,83`.
@@ -208,6 +244,10 @@ mod tests {
             Delimiter::Whitespace
         );
         assert_eq!(detect("x\n1\n").delimiter, Delimiter::Byte(b','));
+        let s = detect("a b\n1,5 2,5\n-3,5 4\n");
+        assert_eq!(s.delimiter, Delimiter::Whitespace);
+        assert!(s.decimal_comma);
+        assert_eq!(detect("a, b\n1, 2\n").delimiter, Delimiter::Byte(b','));
     }
 
     #[test]
