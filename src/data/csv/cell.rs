@@ -98,6 +98,21 @@ pub fn parse_number(b: &[u8], decimal_comma: bool) -> Option<f64> {
 /// Classifies one raw cell.
 pub fn classify(raw: &[u8], decimal_comma: bool) -> Cell<'_> {
     let b = trim(raw);
+    // Fast path: digits, point, sign and exponent only.
+    if !b.is_empty()
+        && b.len() <= 64
+        && b.iter()
+            .all(|&c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        // ASCII, so valid UTF-8.
+        if let Ok(v) = std::str::from_utf8(b).unwrap_or_default().parse::<f64>() {
+            return if v.is_finite() {
+                Cell::Number(v)
+            } else {
+                Cell::NonFinite(v)
+            };
+        }
+    }
     if is_missing_token(b) {
         return Cell::Missing;
     }
