@@ -264,6 +264,40 @@ mod tests {
     }
 
     #[test]
+    fn a_fold_fits_encoder_and_imputer_on_its_training_rows_only() {
+        let mut csv = String::from("region,bmi,y\n");
+        for i in 0..12 {
+            let region = if i == 11 { "Island" } else { ["N", "S"][i % 2] };
+            let bmi = if i == 10 {
+                "NA".to_string()
+            } else {
+                (20 + i).to_string()
+            };
+            csv.push_str(&format!("{region},{bmi},{}\n", (i / 2) % 2));
+        }
+        let t = Table::from_csv_bytes(csv.as_bytes(), "t.csv").unwrap();
+        let o = DatasetOptions {
+            missing: crate::data::MissingPolicy::parse("mean").unwrap(),
+            ..DatasetOptions::new("y")
+        };
+        let d = Dataset::from_table_with(&t, &o).unwrap();
+        let split = Split {
+            train: (0..9).collect(),
+            test: vec![9, 10, 11],
+        };
+        let f = prepare_split(&d, split, &PrepareOptions::default()).unwrap();
+        // 'Island' is only in the test fold: not a category, and counted.
+        assert_eq!(f.prepared.features, ["region=N", "region=S", "bmi"]);
+        assert!(f
+            .notes
+            .iter()
+            .any(|n| n.text.contains("1 test row(s) hold categories")));
+        // bmi's fill is the mean of the training rows 20..=28.
+        let fill = &f.preprocessing.columns[1].fill;
+        assert_eq!(*fill, Some(crate::data::preprocess::Fill::Number(24.0)));
+    }
+
+    #[test]
     fn overflowing_and_constant_columns() {
         let t = Table::from_csv_bytes(
             b"big,k,y\n1e200,1,0\n-1e200,1,1\n3e200,1,0\n-2e200,1,1\n5e200,1,0\n4e200,1,1\n",
