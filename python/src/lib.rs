@@ -1,0 +1,277 @@
+//! `nonlin._core`: the compiled half of the `nonlin` Python package. It
+//! moves arrays in and out, releases the GIL while the engine works, and
+//! maps nonlin's errors to Python exceptions; the library calls themselves
+//! are all in [`engine`].
+
+mod engine;
+
+use engine::{ArchSpec, FitSpec, Model, PosWeight, Solver};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::exceptions::{PyFloatingPointError, PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+/// nonlin's error as the Python exception a scikit-learn user expects:
+/// divergence is a `FloatingPointError`, file trouble an `OSError`, and
+/// anything about the data, settings or a model file a `ValueError`.
+fn py_err(e: engine::Error) -> PyErr {
+    let msg = e.to_string();
+    match e {
+        engine::Error::Diverged { .. } => PyFloatingPointError::new_err(msg),
+        engine::Error::Io { .. } => PyOSError::new_err(msg),
+        _ => PyValueError::new_err(msg),
+    }
+}
+
+fn contiguous<'a, T: numpy::Element>(
+    a: &'a numpy::PyReadonlyArray<'_, T, impl numpy::ndarray::Dimension>,
+    what: &str,
+) -> PyResult<&'a [T]> {
+    a.as_slice()
+        .map_err(|_| PyValueError::new_err(format!("{what} must be a C-contiguous array")))
+}
+
+/// Logits and probabilities, float32 arrays.
+type Predictions<'py> = (Bound<'py, PyArray1<f32>>, Bound<'py, PyArray1<f32>>);
+
+/// A trained network with its checkpoint metadata (feature names, scaler,
+/// target, labels): what `model.safetensors` holds.
+#[pyclass(module = "nonlin._core", name = "Model", frozen)]
+struct PyModel {
+    inner: Model,
+}
+
+#[pymethods]
+impl PyModel {
+    /// Parses and validates `model.safetensors` bytes; `name` is used in errors.
+    #[staticmethod]
+    #[pyo3(signature = (data, name = "model.safetensors"))]
+    fn from_bytes(data: &[u8], name: &str) -> PyResult<PyModel> {
+        Model::from_bytes(data, name)
+            .map(|inner| PyModel { inner })
+            .map_err(py_err)
+    }
+
+    /// The metadata of `model.safetensors` bytes, as a dict of strings.
+    #[staticmethod]
+    #[pyo3(signature = (data, name = "model.safetensors"))]
+    fn metadata<'py>(py: Python<'py>, data: &[u8], name: &str) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in Model::metadata(data, name).map_err(py_err)? {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+
+    /// The `model.safetensors` bytes, with extra metadata `(key, value)` pairs.
+    #[pyo3(signature = (extra = Vec::new()))]
+    fn to_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        extra: Vec<(String, String)>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.inner.to_bytes(&extra).map_err(py_err)?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Logits and probabilities (float32) of raw rows, a C-contiguous
+    /// float64 `(n, d)` array; the stored scaler is applied as `nonlin
+    /// predict` applies it.
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Predictions<'py>> {
+        let rows = contiguous(&x, "X")?;
+        let model = &self.inner;
+        let (logits, probs) = py
+            .detach(|| {
+                model.logits(rows).map(|l| {
+                    let p = l.iter().map(|&v| Model::sigmoid(v)).collect::<Vec<_>>();
+                    (l, p)
+                })
+            })
+            .map_err(py_err)?;
+        Ok((logits.into_pyarray(py), probs.into_pyarray(py)))
+    }
+
+    #[getter]
+    fn features(&self) -> Vec<String> {
+        self.inner.features().to_vec()
+    }
+
+    #[getter]
+    fn target(&self) -> String {
+        self.inner.target().to_string()
+    }
+
+    /// `(negative, positive)` target values as stored.
+    #[getter]
+    fn labels(&self) -> (f64, f64) {
+        self.inner.labels()
+    }
+
+    #[getter]
+    fn threshold(&self) -> f32 {
+        self.inner.threshold()
+    }
+
+    /// The full architecture spec, e.g. `12-5-relu-1`.
+    #[getter]
+    fn arch(&self) -> String {
+        self.inner.arch()
+    }
+
+    /// `[(name, shape, float32 values)]` in state-dict order (`0.weight` is `[out, in]`).
+    fn tensors<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> Vec<(String, Vec<usize>, Bound<'py, PyArray1<f32>>)> {
+        self.inner
+            .tensors()
+            .into_iter()
+            .map(|(n, s, v)| (n, s, v.into_pyarray(py)))
+            .collect()
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let ctor = slf.getattr("from_bytes")?;
+        Ok((ctor, (slf.get().to_bytes(py, Vec::new())?,)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("nonlin._core.Model('{}')", self.inner.arch())
+    }
+}
+
+/// The full architecture spec for `d` inputs (`"16-relu"` → `"12-16-relu-1"`);
+/// raises ValueError with nonlin's message for a bad spec or activation.
+#[pyfunction]
+#[pyo3(signature = (d, *, hidden = None, activation = None, arch = None))]
+fn full_spec(
+    d: usize,
+    hidden: Option<Vec<usize>>,
+    activation: Option<String>,
+    arch: Option<String>,
+) -> PyResult<String> {
+    engine::full_spec(&arch_spec(hidden, activation, arch), d).map_err(py_err)
+}
+
+fn arch_spec(
+    hidden: Option<Vec<usize>>,
+    activation: Option<String>,
+    arch: Option<String>,
+) -> ArchSpec {
+    match arch {
+        Some(s) => ArchSpec::Spec(s),
+        None => ArchSpec::Mlp {
+            hidden: hidden.unwrap_or_default(),
+            activation: activation.unwrap_or_else(|| "relu".into()),
+        },
+    }
+}
+
+/// Trains a network on feature-major inputs `xt` (a C-contiguous float32
+/// `(d, n)` array: `X.T`) and 0/1 float32 targets `y`, with the GIL
+/// released. Returns the model and its history (a dict).
+#[pyfunction]
+#[pyo3(signature = (
+    xt, y, *, hidden = None, activation = None, arch = None, solver = "adam",
+    lr = 0.001, momentum = 0.0, nesterov = false, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
+    alpha = 0.0, epochs = 200, batch_size = None, seed = 0, torch_init = false,
+    pos_weight = None, early_stopping = None, tol = 1e-4, n_iter_no_change = 10,
+    features = Vec::new(), target = "y".to_string(), labels = None
+))]
+#[allow(clippy::too_many_arguments)]
+fn fit<'py>(
+    py: Python<'py>,
+    xt: PyReadonlyArray2<'py, f32>,
+    y: PyReadonlyArray1<'py, f32>,
+    hidden: Option<Vec<usize>>,
+    activation: Option<String>,
+    arch: Option<String>,
+    solver: &str,
+    lr: f32,
+    momentum: f32,
+    nesterov: bool,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    alpha: f32,
+    epochs: usize,
+    batch_size: Option<usize>,
+    seed: u64,
+    torch_init: bool,
+    pos_weight: Option<&Bound<'py, PyAny>>,
+    early_stopping: Option<(usize, f64)>,
+    tol: f64,
+    n_iter_no_change: usize,
+    features: Vec<String>,
+    target: String,
+    labels: Option<(f64, f64)>,
+) -> PyResult<(PyModel, Bound<'py, PyDict>)> {
+    let solver = match solver {
+        "sgd" => Solver::Sgd { momentum, nesterov },
+        "adam" => Solver::Adam { beta1, beta2, eps },
+        "adamw" => Solver::AdamW { beta1, beta2, eps },
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "solver '{other}': expected 'sgd', 'adam' or 'adamw'"
+            )))
+        }
+    };
+    let pos_weight = match pos_weight {
+        None => PosWeight::None,
+        Some(v) if v.extract::<String>().is_ok_and(|s| s == "auto") => PosWeight::Auto,
+        Some(v) => PosWeight::Value(v.extract::<f32>()?),
+    };
+    let spec = FitSpec {
+        arch: arch_spec(hidden, activation, arch),
+        solver,
+        lr,
+        alpha,
+        epochs,
+        batch_size,
+        seed,
+        torch_init,
+        pos_weight,
+        early_stopping,
+        tol,
+        n_iter_no_change,
+    };
+    let (_, n) = xt.as_array().dim();
+    let (xs, ys) = (contiguous(&xt, "X")?, contiguous(&y, "y")?);
+    if ys.len() != n {
+        return Err(PyValueError::new_err(format!(
+            "X has {n} rows but y has {} values",
+            ys.len()
+        )));
+    }
+    let (net, h) = py
+        .detach(|| engine::fit(xs.to_vec(), n, ys.to_vec(), &spec))
+        .map_err(py_err)?;
+    let model = Model::new(net, features, target, labels);
+    let d = PyDict::new(py);
+    d.set_item("loss", h.loss.into_pyarray(py))?;
+    d.set_item("train_correct", h.train_correct)?;
+    d.set_item("val_accuracy", h.val_accuracy)?;
+    d.set_item("val_loss", h.val_loss)?;
+    d.set_item("best_epoch", h.best_epoch)?;
+    d.set_item("stopped_epoch", h.stopped_epoch)?;
+    d.set_item("converged", h.converged)?;
+    d.set_item("n_train", h.n_train)?;
+    Ok((PyModel { inner: model }, d))
+}
+
+/// The compiled core of the `nonlin` package.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyModel>()?;
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_function(wrap_pyfunction!(full_spec, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
