@@ -6,8 +6,8 @@
 # NONLIN_BIN). Usage: python/ci-test.sh [pytest args...]
 #
 # Environment: PYTHON (interpreter, default python3, CPython >= 3.9),
-# NONLIN_VENV (venv folder, default target/python-venv), NONLIN_DASK=1 to
-# also install dask[distributed] and run the LocalCluster test.
+# NONLIN_VENV (venv folder, default target/python-venv), NONLIN_DASK=0 to
+# leave out dask[distributed] (the LocalCluster test then reports itself skipped).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -18,7 +18,7 @@ start=$SECONDS
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 python -m pip install -q --disable-pip-version-check -r "$here/requirements-test.txt"
-if [ "${NONLIN_DASK:-0}" = 1 ]; then
+if [ "${NONLIN_DASK:-1}" = 1 ]; then
   python -m pip install -q --disable-pip-version-check -r "$here/requirements-dask.txt"
 fi
 echo "python deps ready: $((SECONDS - start)) s"
