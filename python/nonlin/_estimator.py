@@ -241,6 +241,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.history_["val_loss"] = np.asarray(h["val_loss"], dtype=np.float32)
             self.history_["val_accuracy"] = np.asarray(h["val_accuracy"])
         self.best_epoch_ = h["best_epoch"]
+        # Seconds of the engine's epoch loop (the rest of fit is validation
+        # and conversion).
+        self.train_seconds_ = h["train_seconds"]
         self.stopped_epoch_ = h["stopped_epoch"]
 
     # -------------------------------------------------------------- predict

@@ -85,6 +85,9 @@ pub struct FitHistory {
     pub converged: bool,
     /// Rows trained on (after the validation hold-out).
     pub n_train: usize,
+    /// Wall time of the epoch loop alone (what `nonlin train` spends
+    /// training), in seconds.
+    pub train_seconds: f64,
 }
 
 fn architecture(spec: &ArchSpec, d: usize) -> Result<Architecture, Error> {
@@ -102,10 +105,9 @@ pub fn full_spec(spec: &ArchSpec, d: usize) -> Result<String, Error> {
     Ok(architecture(spec, d)?.to_string())
 }
 
-fn train_config(s: &FitSpec, train: &Samples) -> TrainConfig {
-    let rows = s.batch_size.map_or(train.n, |b| b.min(train.n)).max(1);
-    let wd = s.alpha / rows as f32;
-    let y = &train.y;
+/// The engine's settings; `wd` is the weight decay and `y` the training
+/// targets (for `pos_weight="auto"`).
+fn train_config(s: &FitSpec, wd: f32, y: &[f32]) -> TrainConfig {
     let optimizer = match s.solver {
         Solver::Sgd { momentum, nesterov } => OptimizerConfig::Sgd {
             lr: s.lr,
@@ -189,7 +191,8 @@ pub fn fit(
         }
         None => (all, None),
     };
-    let config = train_config(s, &train);
+    let rows = s.batch_size.map_or(train.n, |b| b.min(train.n)).max(1);
+    let config = train_config(s, s.alpha / rows as f32, &train.y);
     let probe = train.select(&[0]);
     let test = val.as_ref().unwrap_or(&probe);
     let mut trainer = Trainer::new("MLPClassifier", net, config, &train, test, val.as_ref())?;
@@ -198,6 +201,7 @@ pub fn fit(
         ..FitHistory::default()
     };
     let (mut best, mut no_improvement) = (f64::INFINITY, 0usize);
+    let started = std::time::Instant::now();
     while !trainer.finished() {
         let rec = trainer.epoch()?;
         h.loss.push(rec.train_loss);
@@ -220,6 +224,7 @@ pub fn fit(
             break;
         }
     }
+    h.train_seconds = started.elapsed().as_secs_f64();
     let (net, history) = trainer.finish();
     h.best_epoch = history.best_epoch;
     h.stopped_epoch = h.stopped_epoch.or(history.stopped_epoch);
@@ -335,4 +340,86 @@ impl Model {
     pub fn sigmoid(logit: f32) -> f32 {
         nonlin::eval::predict::sigmoid(logit)
     }
+}
+
+/// A cross-validation study (`nonlin study`): models by name, the design,
+/// and the training settings shared by every run.
+#[derive(Debug, Clone)]
+pub struct StudySpec {
+    /// `(name, hidden spec)`; an empty spec is a network without hidden layers.
+    pub models: Option<Vec<(String, String)>>,
+    pub repeats: usize,
+    pub folds: usize,
+    pub seed: u64,
+    /// Training settings (`alpha` unused: see `weight_decay`).
+    pub fit: FitSpec,
+    /// PyTorch's weight decay, as `nonlin study --weight-decay`.
+    pub weight_decay: f32,
+    pub baselines: bool,
+}
+
+/// A study's tables as CSV text (`study.csv`, `folds.csv`,
+/// `comparisons.csv`), its Markdown report and the accuracy/MCC strip plot.
+#[derive(Debug, Clone)]
+pub struct StudyTables {
+    pub summary_csv: String,
+    pub folds_csv: String,
+    pub comparisons_csv: String,
+    pub markdown: String,
+    pub plot_svg: String,
+}
+
+/// Runs `nonlin study` on raw row-major rows `x` (`n × d`, f64; the scaler
+/// is fit on each training fold) with 0/1 targets `y`.
+pub fn study(
+    x: Vec<f64>,
+    y: Vec<f32>,
+    features: Vec<String>,
+    target: String,
+    s: &StudySpec,
+) -> Result<StudyTables, Error> {
+    use nonlin::eval::study::{default_models, run_study, StudyConfig};
+    use nonlin::experiment::ModelSpec;
+    let d = features.len();
+    let models = match &s.models {
+        None => default_models(d),
+        Some(list) => list
+            .iter()
+            .map(|(name, spec)| {
+                let arch = if spec.trim().is_empty() {
+                    Architecture::mlp(d, &[], Activation::Identity)
+                } else {
+                    Architecture::parse_hidden(spec, d)?
+                };
+                Ok(ModelSpec::new(name, arch))
+            })
+            .collect::<Result<_, Error>>()?,
+    };
+    let data = nonlin::data::Dataset {
+        source: "Python arrays".into(),
+        features,
+        target,
+        x,
+        y,
+    };
+    let train = train_config(&s.fit, s.weight_decay, &[]);
+    let mut config = StudyConfig::new(models, train, s.seed);
+    config.repeats = s.repeats;
+    config.folds = s.folds;
+    // "auto" is resolved on each training fold.
+    config.auto_pos_weight = matches!(s.fit.pos_weight, PosWeight::Auto);
+    config.baselines = s.baselines;
+    config.init_rng = if s.fit.torch_init {
+        InitRng::Torch
+    } else {
+        InitRng::ChaCha8
+    };
+    let r = run_study(&data, &config, &|| {})?;
+    Ok(StudyTables {
+        summary_csv: r.summary_csv(),
+        folds_csv: r.folds_csv(),
+        comparisons_csv: r.comparisons_csv(),
+        markdown: r.to_markdown(),
+        plot_svg: r.accuracy_mcc_svg(900, 420),
+    })
 }

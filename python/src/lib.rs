@@ -174,6 +174,28 @@ fn arch_spec(
     }
 }
 
+fn solver_of(name: &str, momentum: f32, nesterov: bool, adam: (f32, f32, f32)) -> PyResult<Solver> {
+    let (beta1, beta2, eps) = adam;
+    Ok(match name {
+        "sgd" => Solver::Sgd { momentum, nesterov },
+        "adam" => Solver::Adam { beta1, beta2, eps },
+        "adamw" => Solver::AdamW { beta1, beta2, eps },
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "solver '{other}': expected 'sgd', 'adam' or 'adamw'"
+            )))
+        }
+    })
+}
+
+fn pos_weight_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<PosWeight> {
+    Ok(match v {
+        None => PosWeight::None,
+        Some(v) if v.extract::<String>().is_ok_and(|s| s == "auto") => PosWeight::Auto,
+        Some(v) => PosWeight::Value(v.extract::<f32>()?),
+    })
+}
+
 /// Trains a network on feature-major inputs `xt` (a C-contiguous float32
 /// `(d, n)` array: `X.T`) and 0/1 float32 targets `y`, with the GIL
 /// released. Returns the model and its history (a dict).
@@ -213,21 +235,8 @@ fn fit<'py>(
     target: String,
     labels: Option<(f64, f64)>,
 ) -> PyResult<(PyModel, Bound<'py, PyDict>)> {
-    let solver = match solver {
-        "sgd" => Solver::Sgd { momentum, nesterov },
-        "adam" => Solver::Adam { beta1, beta2, eps },
-        "adamw" => Solver::AdamW { beta1, beta2, eps },
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "solver '{other}': expected 'sgd', 'adam' or 'adamw'"
-            )))
-        }
-    };
-    let pos_weight = match pos_weight {
-        None => PosWeight::None,
-        Some(v) if v.extract::<String>().is_ok_and(|s| s == "auto") => PosWeight::Auto,
-        Some(v) => PosWeight::Value(v.extract::<f32>()?),
-    };
+    let solver = solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?;
+    let pos_weight = pos_weight_of(pos_weight)?;
     let spec = FitSpec {
         arch: arch_spec(hidden, activation, arch),
         solver,
@@ -263,7 +272,82 @@ fn fit<'py>(
     d.set_item("stopped_epoch", h.stopped_epoch)?;
     d.set_item("converged", h.converged)?;
     d.set_item("n_train", h.n_train)?;
+    d.set_item("train_seconds", h.train_seconds)?;
     Ok((PyModel { inner: model }, d))
+}
+
+/// Runs `nonlin study` (repeated stratified cross-validation, the scaler fit
+/// on each training fold) on raw rows `x` (C-contiguous float64 `(n, d)`)
+/// and 0/1 float32 targets, with the GIL released. Returns its tables as CSV
+/// text, the Markdown report and the accuracy/MCC plot (SVG).
+#[pyfunction]
+#[pyo3(signature = (
+    x, y, *, models = None, repeats = 10, folds = 5, seed = 0, solver = "sgd", lr = 0.01,
+    momentum = 0.0, nesterov = false, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
+    weight_decay = 0.0, epochs = 1000, batch_size = None, torch_init = false,
+    pos_weight = None, baselines = true, features = Vec::new(), target = "y".to_string()
+))]
+#[allow(clippy::too_many_arguments)]
+fn study<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    y: PyReadonlyArray1<'py, f32>,
+    models: Option<Vec<(String, String)>>,
+    repeats: usize,
+    folds: usize,
+    seed: u64,
+    solver: &str,
+    lr: f32,
+    momentum: f32,
+    nesterov: bool,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    weight_decay: f32,
+    epochs: usize,
+    batch_size: Option<usize>,
+    torch_init: bool,
+    pos_weight: Option<&Bound<'py, PyAny>>,
+    baselines: bool,
+    features: Vec<String>,
+    target: String,
+) -> PyResult<Bound<'py, PyDict>> {
+    let spec = engine::StudySpec {
+        models,
+        repeats,
+        folds,
+        seed,
+        fit: FitSpec {
+            arch: ArchSpec::Spec(String::new()),
+            solver: solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?,
+            lr,
+            alpha: 0.0,
+            epochs,
+            batch_size,
+            seed,
+            torch_init,
+            pos_weight: pos_weight_of(pos_weight)?,
+            early_stopping: None,
+            tol: 0.0,
+            n_iter_no_change: epochs,
+        },
+        weight_decay,
+        baselines,
+    };
+    let (rows, ys) = (contiguous(&x, "X")?, contiguous(&y, "y")?);
+    if features.len() != x.as_array().ncols() {
+        return Err(PyValueError::new_err("one feature name per column of X"));
+    }
+    let t = py
+        .detach(|| engine::study(rows.to_vec(), ys.to_vec(), features, target, &spec))
+        .map_err(py_err)?;
+    let d = PyDict::new(py);
+    d.set_item("summary_csv", t.summary_csv)?;
+    d.set_item("folds_csv", t.folds_csv)?;
+    d.set_item("comparisons_csv", t.comparisons_csv)?;
+    d.set_item("markdown", t.markdown)?;
+    d.set_item("plot_svg", t.plot_svg)?;
+    Ok(d)
 }
 
 /// The compiled core of the `nonlin` package.
@@ -272,6 +356,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyModel>()?;
     m.add_function(wrap_pyfunction!(fit, m)?)?;
     m.add_function(wrap_pyfunction!(full_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(study, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
