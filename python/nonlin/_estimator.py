@@ -147,7 +147,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
         y_name = getattr(y, "name", None)
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
-        check_classification_targets(y)
+        if y.dtype.kind not in "biu":  # integer labels are never continuous
+            check_classification_targets(y)
         classes, y_idx = np.unique(y, return_inverse=True)
         if len(classes) == 1:
             raise ValueError(
