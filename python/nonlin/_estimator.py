@@ -14,9 +14,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _core, _settings
 from ._checkpoint import estimator_metadata, restore_from_metadata
 
-#: Activation names accepted besides nonlin's ``name[:params]`` forms.
-_ACTIVATIONS = "identity, logistic (= sigmoid), tanh, relu, sigmoid, elu[:alpha], leaky_relu[:slope], gelu, gelu_tanh, silu, softplus[:beta[:threshold]]"
-
 
 class MLPClassifier(ClassifierMixin, BaseEstimator):
     """A binary MLP classifier trained by nonlin's engine (PyTorch's
