@@ -180,11 +180,10 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         n_no_change = self.max_iter if n_no_change == np.inf else int(n_no_change)
         features = self._feature_names(X.shape[1])
         classes_numeric = classes.dtype.kind in "iuf"
-        # Feature-major float32, as the engine stores samples: a copy unless
-        # X is already a float32 Fortran-ordered array.
-        xt = np.ascontiguousarray(X.T, dtype=np.float32)
+        # The core reads X in place (float32 or float64, any layout) into the
+        # engine's feature-major float32 samples: one copy in all.
         model, history = _core.fit(
-            xt,
+            X,
             (y_idx == 1).astype(np.float32),
             **_settings.architecture(self),
             **_settings.solver(self),

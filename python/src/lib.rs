@@ -196,12 +196,32 @@ fn pos_weight_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<PosWeight> {
     })
 }
 
-/// Trains a network on feature-major inputs `xt` (a C-contiguous float32
-/// `(d, n)` array: `X.T`) and 0/1 float32 targets `y`, with the GIL
+/// The rows of a float32 or float64 `(n, d)` array of any memory layout,
+/// feature-major (`xt[j·n + i]`) in float32 (round to nearest even, as
+/// numpy's `astype`): the one copy the engine's samples need.
+fn feature_major(x: &Bound<'_, PyAny>) -> PyResult<(Vec<f32>, usize)> {
+    fn gather<T: Copy>(a: numpy::ndarray::ArrayView2<'_, T>, cast: impl Fn(T) -> f32) -> Vec<f32> {
+        let mut xt = Vec::with_capacity(a.len());
+        for col in a.columns() {
+            xt.extend(col.iter().map(|&v| cast(v)));
+        }
+        xt
+    }
+    if let Ok(a) = x.extract::<PyReadonlyArray2<'_, f32>>() {
+        return Ok((gather(a.as_array(), |v| v), a.as_array().nrows()));
+    }
+    let a = x
+        .extract::<PyReadonlyArray2<'_, f64>>()
+        .map_err(|_| PyValueError::new_err("X must be a 2-D float32 or float64 numpy array"))?;
+    Ok((gather(a.as_array(), |v| v as f32), a.as_array().nrows()))
+}
+
+/// Trains a network on `x` (a float32 or float64 `(n, d)` array, any
+/// layout) and 0/1 float32 targets `y`, with the GIL
 /// released. Returns the model and its history (a dict).
 #[pyfunction]
 #[pyo3(signature = (
-    xt, y, *, hidden = None, activation = None, arch = None, solver = "adam",
+    x, y, *, hidden = None, activation = None, arch = None, solver = "adam",
     lr = 0.001, momentum = 0.0, nesterov = false, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
     alpha = 0.0, epochs = 200, batch_size = None, seed = 0, torch_init = false,
     pos_weight = None, early_stopping = None, tol = 1e-4, n_iter_no_change = 10,
@@ -210,7 +230,7 @@ fn pos_weight_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<PosWeight> {
 #[allow(clippy::too_many_arguments)]
 fn fit<'py>(
     py: Python<'py>,
-    xt: PyReadonlyArray2<'py, f32>,
+    x: &Bound<'py, PyAny>,
     y: PyReadonlyArray1<'py, f32>,
     hidden: Option<Vec<usize>>,
     activation: Option<String>,
@@ -251,8 +271,8 @@ fn fit<'py>(
         tol,
         n_iter_no_change,
     };
-    let (_, n) = xt.as_array().dim();
-    let (xs, ys) = (contiguous(&xt, "X")?, contiguous(&y, "y")?);
+    let (xt, n) = feature_major(x)?;
+    let ys = contiguous(&y, "y")?;
     if ys.len() != n {
         return Err(PyValueError::new_err(format!(
             "X has {n} rows but y has {} values",
@@ -260,7 +280,7 @@ fn fit<'py>(
         )));
     }
     let (net, h) = py
-        .detach(|| engine::fit(xs.to_vec(), n, ys.to_vec(), &spec))
+        .detach(|| engine::fit(xt, n, ys.to_vec(), &spec))
         .map_err(py_err)?;
     let model = Model::new(net, features, target, labels);
     let d = PyDict::new(py);
