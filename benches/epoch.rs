@@ -7,8 +7,8 @@
 
 use divan::Bencher;
 use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode};
-use nonlin::experiment::tutorial_models;
 use nonlin::model::Network;
+use nonlin::run::tutorial_models;
 use nonlin::train::{TrainConfig, Trainer};
 use std::sync::OnceLock;
 

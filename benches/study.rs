@@ -1,12 +1,13 @@
 //! The default `nonlin study`: 10 × 5-fold CV of the five default networks
 //! (250 trainings of 1000 epochs) plus the logistic (50 more trainings) and
-//! majority baselines, on the embedded Heart Failure data, on rayon's global
-//! pool (one thread per core; set RAYON_NUM_THREADS to change it).
+//! majority baselines, on the embedded Heart Failure data, on one thread per core
+//! (rayon's default; set RAYON_NUM_THREADS to change it).
 //!
 //! `cargo bench --bench study`
 
 use nonlin::data::Dataset;
-use nonlin::eval::study::{default_models, run_study, StudyConfig};
+use nonlin::run::models::study_models;
+use nonlin::run::{study, Cancel, Silent, StudyConfig};
 use nonlin::train::TrainConfig;
 
 fn main() {
@@ -22,11 +23,12 @@ fn heart() -> Dataset {
 fn default_study(bencher: divan::Bencher) {
     let ds = heart();
     let config = StudyConfig::new(
-        default_models(ds.n_features()),
+        study_models(ds.n_features()),
         TrainConfig::tutorial(1000, 0.01),
         0,
     );
-    bencher.bench(|| run_study(&ds, divan::black_box(&config), &|| {}).unwrap());
+    bencher
+        .bench(|| study::run(&ds, divan::black_box(&config), &mut Silent, &Cancel::new()).unwrap());
 }
 
 /// One repeat of 5 folds (35 runs): a tenth of the default study.
@@ -34,10 +36,11 @@ fn default_study(bencher: divan::Bencher) {
 fn one_repeat(bencher: divan::Bencher) {
     let ds = heart();
     let mut config = StudyConfig::new(
-        default_models(ds.n_features()),
+        study_models(ds.n_features()),
         TrainConfig::tutorial(1000, 0.01),
         0,
     );
     config.repeats = 1;
-    bencher.bench(|| run_study(&ds, divan::black_box(&config), &|| {}).unwrap());
+    bencher
+        .bench(|| study::run(&ds, divan::black_box(&config), &mut Silent, &Cancel::new()).unwrap());
 }

@@ -3,8 +3,8 @@
 //! of 32) and prints the result:
 //! `cargo run --release --example builder`
 use nonlin::data::{prepare, Dataset, PrepareOptions};
-use nonlin::experiment::{train_one, ModelSpec};
 use nonlin::model::{Activation, ArchitectureBuilder};
+use nonlin::run::{Event, Fit, ModelSpec};
 use nonlin::train::{BceWithLogits, LrSchedule, OptimizerConfig, TrainConfig};
 
 fn main() -> nonlin::Result<()> {
@@ -33,18 +33,17 @@ fn main() -> nonlin::Result<()> {
         early_stopping: None,
     };
     let start = std::time::Instant::now();
-    let model = train_one(
-        &ModelSpec::new("built", arch),
-        &data,
-        &config,
-        0,
-        None,
-        |h, r| {
-            if (r.epoch + 1) % 100 == 0 {
-                println!("{}", h.log_line(r));
+    let spec = ModelSpec::new("built", arch);
+    let model = Fit::new(&spec, &data, &config).run(&mut |e: &Event| {
+        if let Event::Epoch {
+            history, record, ..
+        } = e
+        {
+            if (record.epoch + 1) % 100 == 0 {
+                println!("{}", history.log_line(record));
             }
-        },
-    )?;
+        }
+    })?;
     let h = &model.history;
     let last = h.last().expect("300 epochs ran");
     println!(

@@ -1,29 +1,32 @@
 //! The README's library snippet, compiled and run:
 //! `cargo run --release --example library`
-use nonlin::data::{dataset::FeatureSelection, prepare, Dataset, PrepareOptions, Table};
-use nonlin::experiment::{train_one, ModelSpec};
-use nonlin::model::{Activation, Architecture};
-use nonlin::train::{OptimizerConfig, TrainConfig};
+//!
+//! The run layer is the library's door: a configuration (here `train`'s
+//! defaults with Adam), an observer (a closure printing every 100th epoch)
+//! and a cancellation flag; the result holds the trained model and summary.
+use nonlin::run::{self, Cancel, DataConfig, Event, RunConfig};
+use nonlin::train::OptimizerConfig;
 
 fn main() -> nonlin::Result<()> {
-    let ds = Dataset::from_table(
-        &Table::heart_failure(),
-        "DEATH_EVENT",
-        &FeatureSelection::All,
-    )?;
-    let data = prepare(&ds, &PrepareOptions::default())?; // sklearn split, leakage-free scaler
-    let spec = ModelSpec::new(
-        "relu",
-        Architecture::mlp(ds.n_features(), &[5], Activation::Relu),
-    );
-    let config = TrainConfig {
-        optimizer: OptimizerConfig::adam(0.01),
-        ..TrainConfig::tutorial(300, 0.01)
+    let data = DataConfig::default().load()?; // the embedded Heart Failure data
+    let mut config = RunConfig::train(); // one 5-relu model, leakage-free scaler
+    config.train.epochs = 300;
+    config.train.optimizer = OptimizerConfig::adam(0.01);
+    let mut print_every_100 = |e: &Event| {
+        if let Event::Epoch {
+            history, record, ..
+        } = e
+        {
+            if record.epoch % 100 == 0 {
+                println!("{}", history.log_line(record));
+            }
+        }
     };
-    let trained = train_one(&spec, &data, &config, 0, None, |_, _| {})?;
+    let result = run::split_run::run(&data, &config, &mut print_every_100, &Cancel::new())?;
+    let s = &result.summary[0];
     println!(
-        "{}",
-        trained.history.log_line(trained.history.last().unwrap())
+        "{} ({}): final test accuracy {:.2}%, best {:.2}% at epoch {}",
+        s.model, s.arch, s.final_test_acc, s.best_test_acc, s.best_test_epoch
     );
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Trains model_non_linear for many epochs, for profilers (perf, callgrind):
 //! `cargo run --release --example profile_epochs -- [epochs] [model]`
 use nonlin::data::{prepare, Dataset, PrepareOptions, ScalingMode};
-use nonlin::experiment::tutorial_models;
 use nonlin::model::Network;
+use nonlin::run::tutorial_models;
 use nonlin::train::{TrainConfig, Trainer};
 
 fn main() {

@@ -53,6 +53,13 @@ pub enum Error {
     Config(String),
     /// A model file (safetensors) that is not what nonlin expects.
     Model { path: String, message: String },
+    /// A setting outside its range. `field` is the configuration's name for
+    /// it (`validation_fraction`); each front end maps it to its own word
+    /// (the flag `--validation-fraction`, a form field, a keyword argument).
+    /// `message` continues the sentence: "must be between 0 and 1, got 1.5".
+    Invalid { field: String, message: String },
+    /// The caller cancelled the run.
+    Cancelled,
     /// Training produced NaN or infinity.
     Diverged {
         model: String,
@@ -69,6 +76,14 @@ impl Error {
             path: path.into(),
             action,
             source,
+        }
+    }
+
+    /// A setting outside its range (see [`Error::Invalid`]).
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
         }
     }
 
@@ -145,6 +160,8 @@ impl fmt::Display for Error {
                  found '{text}'. nonlin trains binary classifiers; recode the target as 0/1."
             ),
             Error::Data(msg) | Error::Config(msg) => f.write_str(msg),
+            Error::Invalid { field, message } => write!(f, "{field} {message}"),
+            Error::Cancelled => f.write_str("the run was cancelled"),
             Error::Model { path, message } => write!(f, "model file '{path}': {message}"),
             Error::Diverged { model, epoch, what } => write!(
                 f,

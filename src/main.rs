@@ -1,10 +1,12 @@
 //! The `nonlin` command: parse the arguments, call the library, report errors.
 
+mod cli;
+
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let cli = nonlin::cli::Cli::parse();
-    match nonlin::cli::run(cli) {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

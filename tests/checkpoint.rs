@@ -5,11 +5,11 @@ mod common;
 
 use common::{arch, fixture_dir, history, meta, prepared};
 use nonlin::data::{Dataset, Prepared};
-use nonlin::eval::predict;
-use nonlin::experiment::{train_one, ModelSpec};
+use nonlin::eval::predict::{self, Predict};
 use nonlin::io::checkpoint::{init_network, KEY_ARCH, KEY_FEATURES, KEY_LAYERS};
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::{Activation, Architecture, Network};
+use nonlin::run::{Fit, ModelSpec, Silent};
 use nonlin::train::{BceWithLogits, TrainConfig};
 use safetensors::tensor::TensorView;
 use safetensors::Dtype;
@@ -36,15 +36,10 @@ fn train_save_load_predict_is_bit_identical() {
         let p = prepared(folder);
         for act in [Activation::Relu, Activation::Elu { alpha: 0.5 }] {
             let spec = ModelSpec::new("m", Architecture::mlp(12, &[5], act));
-            let m = train_one(
-                &spec,
-                &p,
-                &TrainConfig::tutorial(50, 0.1),
-                3,
-                None,
-                |_, _| {},
-            )
-            .unwrap();
+            let m = Fit::new(&spec, &p, &TrainConfig::tutorial(50, 0.1))
+                .seed(3)
+                .run(&mut Silent)
+                .unwrap();
             let in_memory = predict::probabilities(&m.net, &p.test.xt, p.test.n);
 
             let bytes = Checkpoint::new(m.net.clone(), &p).to_bytes().unwrap();

@@ -2,6 +2,7 @@
 //! reads it and new rows.
 
 use nonlin::data::{Table, HEART_FAILURE_CSV};
+use nonlin::eval::predict::Predict;
 use nonlin::io::Checkpoint;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,18 +1,23 @@
 //! `nonlin study`: determinism across thread counts, the folds, the scaler,
 //! the baselines and the output files.
 
-use nonlin::cli::study::stage_outputs;
 use nonlin::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler};
 use nonlin::eval::study::{
-    init_seed, run_study, ModelKind, StudyConfig, StudyResult, COMPARED, LOGISTIC, MAJORITY,
-    METRICS,
+    init_seed, ModelKind, StudyResult, COMPARED, LOGISTIC, MAJORITY, METRICS,
 };
-use nonlin::experiment::{train_one, ModelSpec};
 use nonlin::model::{Activation, Architecture};
+use nonlin::run::models::study_models;
+use nonlin::run::study_outputs::stage as stage_outputs;
+use nonlin::run::{study, Cancel, Event, ExperimentFile, Fit, ModelSpec, Silent, StudyConfig};
 use nonlin::train::TrainConfig;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
+
+/// The study pipeline without an observer.
+fn run_study(ds: &Dataset, config: &StudyConfig) -> nonlin::Result<StudyResult> {
+    study::run(ds, config, &mut Silent, &Cancel::new())
+}
 
 fn heart() -> Dataset {
     Dataset::heart_failure()
@@ -31,12 +36,11 @@ fn small_config(d: usize, seed: u64) -> StudyConfig {
 }
 
 fn run_with_threads(ds: &Dataset, config: &StudyConfig, threads: usize) -> StudyResult {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap()
-        .install(|| run_study(ds, config, &|| {}))
-        .unwrap()
+    let config = StudyConfig {
+        threads: Some(threads),
+        ..config.clone()
+    };
+    run_study(ds, &config).unwrap()
 }
 
 /// Every staged file, plots included, as (name, bytes).
@@ -67,10 +71,12 @@ fn progress_ticks_once_per_run() {
     let mut config = small_config(ds.n_features(), 1);
     config.train.epochs = 5;
     let count = std::sync::atomic::AtomicUsize::new(0);
-    let r = run_study(&ds, &config, &|| {
-        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    })
-    .unwrap();
+    let mut observer = |e: &Event| {
+        if let Event::FoldFinished { .. } = e {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let r = study::run(&ds, &config, &mut observer, &Cancel::new()).unwrap();
     assert_eq!(count.into_inner(), config.n_runs());
     assert_eq!(r.records.len(), config.n_runs());
     assert_eq!(config.n_runs(), 2 * 3 * 4);
@@ -82,7 +88,7 @@ fn folds_partition_the_rows_and_keep_the_class_ratio() {
     let mut config = small_config(ds.n_features(), 3);
     config.train.epochs = 5;
     config.folds = 5;
-    let r = run_study(&ds, &config, &|| {}).unwrap();
+    let r = run_study(&ds, &config).unwrap();
     assert_eq!(r.splits.len(), 2 * 5);
     let share = ds.n_positive() as f64 / ds.n_rows() as f64;
     let mut per_repeat = Vec::new();
@@ -109,7 +115,7 @@ fn folds_partition_the_rows_and_keep_the_class_ratio() {
 fn scaler_is_fit_on_the_training_fold_only() {
     let ds = heart();
     let config = small_config(ds.n_features(), 5);
-    let r = run_study(&ds, &config, &|| {}).unwrap();
+    let r = run_study(&ds, &config).unwrap();
     let all: Vec<usize> = (0..ds.n_rows()).collect();
     let on_all = StandardScaler::fit(&ds.x, ds.n_features(), &all);
     for s in &r.splits {
@@ -150,7 +156,10 @@ fn scaler_is_fit_on_the_training_fold_only() {
     let seed = init_seed(config.seed, s.repeat, s.fold, m);
     let mut train_cfg = config.train.clone();
     train_cfg.shuffle_seed = seed;
-    let t = train_one(&config.models[m], &p, &train_cfg, seed, None, |_, _| {}).unwrap();
+    let t = Fit::new(&config.models[m], &p, &train_cfg)
+        .seed(seed)
+        .run(&mut Silent)
+        .unwrap();
     let last = t.history.last().unwrap();
     let rec = r
         .records
@@ -166,7 +175,7 @@ fn scaler_is_fit_on_the_training_fold_only() {
 fn baselines_are_majority_and_logistic() {
     let ds = heart();
     let config = small_config(ds.n_features(), 11);
-    let r = run_study(&ds, &config, &|| {}).unwrap();
+    let r = run_study(&ds, &config).unwrap();
     let names: Vec<&str> = r.models.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["linear", "relu", LOGISTIC, MAJORITY]);
     assert_eq!(r.models[2].arch, "12-1");
@@ -198,7 +207,7 @@ fn duplicate_names_are_rejected() {
         LOGISTIC,
         Architecture::mlp(d, &[], Activation::Identity),
     ));
-    let e = run_study(&ds, &config, &|| {}).unwrap_err().to_string();
+    let e = run_study(&ds, &config).unwrap_err().to_string();
     assert!(e.contains("'logistic' is used twice"), "{e}");
 }
 
@@ -206,7 +215,7 @@ fn duplicate_names_are_rejected() {
 fn output_files_parse_and_have_one_row_per_record() {
     let ds = heart();
     let config = small_config(ds.n_features(), 2);
-    let r = run_study(&ds, &config, &|| {}).unwrap();
+    let r = run_study(&ds, &config).unwrap();
     let files = outputs(&r);
     let get = |n: &str| {
         let f = files
@@ -362,9 +371,9 @@ fn experiment_file_sets_models_and_design() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("experiments/tutorial.toml"),
     )
     .unwrap();
-    let f = nonlin::eval::study::ExperimentFile::parse(&shipped, "tutorial.toml").unwrap();
+    let f = ExperimentFile::parse(&shipped, "tutorial.toml").unwrap();
     let specs = f.model_specs(12).unwrap();
-    let default = nonlin::eval::study::default_models(12);
+    let default = study_models(12);
     assert_eq!(specs, default);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -6,8 +6,9 @@
 mod common;
 
 use nonlin::data::{Prepared, Samples};
-use nonlin::experiment::{train_one, ModelSpec, TrainedModel};
 use nonlin::model::{Architecture, Network, Workspace};
+use nonlin::run::{Fit, ModelSpec, Silent};
+use nonlin::train::TrainedModel;
 use nonlin::train::{
     BceWithLogits, EarlyStopping, History, LrSchedule, Optimizer, OptimizerConfig, TrainConfig,
     Trainer,
@@ -38,7 +39,10 @@ fn config(epochs: usize, optimizer: OptimizerConfig) -> TrainConfig {
 }
 
 fn run(hidden: &str, data: &Prepared, config: &TrainConfig, seed: u64) -> TrainedModel {
-    train_one(&spec(hidden), data, config, seed, None, |_, _| {}).unwrap()
+    Fit::new(&spec(hidden), data, config)
+        .seed(seed)
+        .run(&mut Silent)
+        .unwrap()
 }
 
 fn bits(v: &[f32]) -> Vec<u32> {
@@ -225,7 +229,7 @@ fn early(epochs: usize, patience: usize, lr: f32) -> TrainConfig {
     }
 }
 
-/// The validation loss of `net` on the split `train_one` carves out.
+/// The validation loss of `net` on the split `Fit` carves out.
 fn val_loss(net: &Network, data: &Prepared, fraction: f64, seed: u64) -> (f32, usize, usize) {
     let (train, val) = data.train.split_validation(fraction, seed as u32).unwrap();
     let mut ws = Workspace::new(&net.arch, val.n);

@@ -1,13 +1,14 @@
-//! Argument groups shared by the subcommands, and their translation into the
-//! library's configuration types.
+//! Argument groups shared by the subcommands, turned into the library's
+//! run configurations. Defaults come from those configurations; flags that
+//! `study` must tell apart from their default are `Option`s.
 
-use crate::data::dataset::FeatureSelection;
-use crate::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode, Table};
-use crate::error::{Error, Result};
-use crate::model::init::InitRng;
-use crate::train::loss::auto_pos_weight;
-use crate::train::{BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig};
 use clap::{Args, ValueEnum};
+use nonlin::data::dataset::FeatureSelection;
+use nonlin::data::{PrepareOptions, ScalingMode};
+use nonlin::error::{Error, Result};
+use nonlin::model::init::InitRng;
+use nonlin::run::{DataConfig, OutputOptions};
+use nonlin::train::{BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig};
 use std::path::PathBuf;
 
 /// Which data, which columns, how to split and scale.
@@ -16,9 +17,9 @@ pub struct DataArgs {
     /// CSV file with a header row (default: the embedded Heart Failure data set).
     #[arg(long, value_name = "PATH")]
     pub data: Option<PathBuf>,
-    /// Target column, holding 0 and 1.
-    #[arg(long, default_value = "DEATH_EVENT", value_name = "COL")]
-    pub target: String,
+    /// Target column, holding 0 and 1 (default: DEATH_EVENT).
+    #[arg(long, value_name = "COL")]
+    pub target: Option<String>,
     /// Use only these feature columns, in this order (comma-separated).
     #[arg(
         long,
@@ -30,12 +31,13 @@ pub struct DataArgs {
     /// Leave these columns out (comma-separated), e.g. `--drop time`.
     #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
     pub drop: Vec<String>,
-    /// Share of rows held out for testing; n_test = ceil(test_size·n) as in scikit-learn.
-    #[arg(long, default_value_t = 0.2)]
-    pub test_size: f64,
-    /// Seed of the split (scikit-learn's `random_state`; the tutorial's is 10).
-    #[arg(long, default_value_t = 10)]
-    pub split_seed: u32,
+    /// Share of rows held out for testing; n_test = ceil(test_size·n) as in
+    /// scikit-learn (default 0.2).
+    #[arg(long, value_name = "F")]
+    pub test_size: Option<f64>,
+    /// Seed of the split (scikit-learn's `random_state`; default 10, the tutorial's).
+    #[arg(long, value_name = "N")]
+    pub split_seed: Option<u32>,
     /// Keep the class ratio in train and test (seeded; off to match the tutorial).
     #[arg(long)]
     pub stratify: bool,
@@ -46,36 +48,30 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    /// Reads the table and picks the features and target.
-    pub fn dataset(&self) -> Result<Dataset> {
-        let table = match &self.data {
-            Some(path) => Table::from_path(path)?,
-            None => Table::heart_failure(),
-        };
-        let selection = if !self.features.is_empty() {
-            FeatureSelection::Only(self.features.clone())
-        } else if !self.drop.is_empty() {
-            FeatureSelection::Drop(self.drop.clone())
-        } else {
-            FeatureSelection::All
-        };
-        Dataset::from_table(&table, &self.target, &selection)
-    }
-
-    pub fn prepare_options(&self, scaling: ScalingMode) -> PrepareOptions {
-        PrepareOptions {
-            test_size: self.test_size,
-            split_seed: self.split_seed,
-            stratify: self.stratify,
-            scaling,
+    /// Which file and columns.
+    pub fn data_config(&self) -> DataConfig {
+        let defaults = DataConfig::default();
+        DataConfig {
+            path: self.data.clone(),
+            target: self.target.clone().unwrap_or(defaults.target),
+            features: if !self.features.is_empty() {
+                FeatureSelection::Only(self.features.clone())
+            } else if !self.drop.is_empty() {
+                FeatureSelection::Drop(self.drop.clone())
+            } else {
+                FeatureSelection::All
+            },
         }
     }
 
-    /// Dataset, split and scaled.
-    pub fn prepared(&self, scaling: ScalingMode) -> Result<(Dataset, Prepared)> {
-        let ds = self.dataset()?;
-        let p = prepare(&ds, &self.prepare_options(scaling))?;
-        Ok((ds, p))
+    /// The split and scaling, over `defaults` (scaling: `scaling`).
+    pub fn split(&self, defaults: &PrepareOptions, scaling: ScalingMode) -> PrepareOptions {
+        PrepareOptions {
+            test_size: self.test_size.unwrap_or(defaults.test_size),
+            split_seed: self.split_seed.unwrap_or(defaults.split_seed),
+            stratify: self.stratify || defaults.stratify,
+            scaling,
+        }
     }
 }
 
@@ -105,35 +101,35 @@ pub enum OptimizerName {
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
     /// Training epochs.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = TrainConfig::DEFAULT_EPOCHS)]
     pub epochs: usize,
     /// Learning rate (the tutorial's is 0.01).
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = TrainConfig::DEFAULT_LR, allow_negative_numbers = true)]
     pub lr: f32,
     /// Optimizer, with PyTorch's update rule and defaults.
     #[arg(long, value_enum, default_value = "sgd")]
     pub optimizer: OptimizerName,
-    /// SGD momentum.
-    #[arg(long, default_value_t = 0.0)]
-    pub momentum: f32,
-    /// SGD dampening (not applied on the first step, as in PyTorch).
-    #[arg(long, default_value_t = 0.0)]
-    pub dampening: f32,
+    /// SGD momentum (default 0).
+    #[arg(long, allow_negative_numbers = true)]
+    pub momentum: Option<f32>,
+    /// SGD dampening (not applied on the first step, as in PyTorch; default 0).
+    #[arg(long, allow_negative_numbers = true)]
+    pub dampening: Option<f32>,
     /// SGD Nesterov momentum.
     #[arg(long)]
     pub nesterov: bool,
     /// Weight decay: coupled L2 for SGD and Adam, decoupled for AdamW (default 0, AdamW 0.01).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub weight_decay: Option<f32>,
-    /// Adam/AdamW beta1.
-    #[arg(long, default_value_t = 0.9)]
-    pub beta1: f32,
-    /// Adam/AdamW beta2.
-    #[arg(long, default_value_t = 0.999)]
-    pub beta2: f32,
-    /// Adam/AdamW epsilon.
-    #[arg(long, default_value_t = 1e-8)]
-    pub eps: f32,
+    /// Adam/AdamW beta1 (default 0.9).
+    #[arg(long, allow_negative_numbers = true)]
+    pub beta1: Option<f32>,
+    /// Adam/AdamW beta2 (default 0.999).
+    #[arg(long, allow_negative_numbers = true)]
+    pub beta2: Option<f32>,
+    /// Adam/AdamW epsilon (default 1e-8).
+    #[arg(long, allow_negative_numbers = true)]
+    pub eps: Option<f32>,
     /// constant | step:STEP_SIZE[:GAMMA] | cosine[:T_MAX[:ETA_MIN]]
     #[arg(long, default_value = "constant", value_name = "SCHEDULE")]
     pub lr_schedule: String,
@@ -141,13 +137,13 @@ pub struct TrainArgs {
     #[arg(long)]
     pub batch_size: Option<usize>,
     /// BCEWithLogitsLoss pos_weight: a number, or `auto` (negatives/positives of the train split).
-    #[arg(long, value_name = "W|auto")]
+    #[arg(long, value_name = "W|auto", allow_negative_numbers = true)]
     pub pos_weight: Option<String>,
     /// Early stopping: epochs without validation-loss improvement before stopping.
     #[arg(long)]
     pub patience: Option<usize>,
     /// Share of the train split held out (stratified) for early stopping.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = EarlyStopping::DEFAULT_VALIDATION_FRACTION, allow_negative_numbers = true)]
     pub validation_fraction: f64,
     /// Seed of the weight initialisation and mini-batch shuffling (default 0;
     /// 42 for `compare`, the tutorial's `torch.manual_seed(42)`).
@@ -162,88 +158,84 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The seed and init stream, with this command's defaults.
-    pub fn init(&self, default_seed: u64, default_rng: InitRng) -> (u64, InitRng) {
-        (
-            self.seed.unwrap_or(default_seed),
-            self.init_rng.map_or(default_rng, InitRng::from),
-        )
+    fn optimizer(&self) -> OptimizerConfig {
+        let base = match self.optimizer {
+            OptimizerName::Sgd => OptimizerConfig::sgd(self.lr),
+            OptimizerName::Adam => OptimizerConfig::adam(self.lr),
+            OptimizerName::Adamw => OptimizerConfig::adamw(self.lr),
+        };
+        match base {
+            OptimizerConfig::Sgd {
+                lr,
+                momentum,
+                dampening,
+                weight_decay,
+                ..
+            } => OptimizerConfig::Sgd {
+                lr,
+                momentum: self.momentum.unwrap_or(momentum),
+                dampening: self.dampening.unwrap_or(dampening),
+                nesterov: self.nesterov,
+                weight_decay: self.weight_decay.unwrap_or(weight_decay),
+            },
+            OptimizerConfig::Adam {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => OptimizerConfig::Adam {
+                lr,
+                beta1: self.beta1.unwrap_or(beta1),
+                beta2: self.beta2.unwrap_or(beta2),
+                eps: self.eps.unwrap_or(eps),
+                weight_decay: self.weight_decay.unwrap_or(weight_decay),
+            },
+            OptimizerConfig::AdamW {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => OptimizerConfig::AdamW {
+                lr,
+                beta1: self.beta1.unwrap_or(beta1),
+                beta2: self.beta2.unwrap_or(beta2),
+                eps: self.eps.unwrap_or(eps),
+                weight_decay: self.weight_decay.unwrap_or(weight_decay),
+            },
+        }
     }
 
-    pub fn optimizer_config(&self) -> Result<OptimizerConfig> {
-        if !(self.lr > 0.0 && self.lr.is_finite()) {
-            return Err(Error::Config(format!(
-                "--lr must be a positive number, got {}",
-                self.lr
-            )));
-        }
-        let wd = self.weight_decay;
-        Ok(match self.optimizer {
-            OptimizerName::Sgd => {
-                if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
-                    return Err(Error::Config(
-                        "--nesterov needs --momentum > 0 and --dampening 0 (as in PyTorch)".into(),
-                    ));
-                }
-                OptimizerConfig::Sgd {
-                    lr: self.lr,
-                    momentum: self.momentum,
-                    dampening: self.dampening,
-                    nesterov: self.nesterov,
-                    weight_decay: wd.unwrap_or(0.0),
-                }
-            }
-            OptimizerName::Adam => OptimizerConfig::Adam {
-                lr: self.lr,
-                beta1: self.beta1,
-                beta2: self.beta2,
-                eps: self.eps,
-                weight_decay: wd.unwrap_or(0.0),
-            },
-            OptimizerName::Adamw => OptimizerConfig::AdamW {
-                lr: self.lr,
-                beta1: self.beta1,
-                beta2: self.beta2,
-                eps: self.eps,
-                weight_decay: wd.unwrap_or(0.01),
-            },
-        })
-    }
-
-    /// The full training configuration; `train_y` resolves `--pos-weight auto`.
-    pub fn config(&self, train_y: &[f32]) -> Result<TrainConfig> {
-        if self.epochs == 0 {
-            return Err(Error::Config("--epochs must be at least 1".into()));
-        }
-        let pos_weight = match self.pos_weight.as_deref() {
-            None => None,
-            Some("auto") => Some(auto_pos_weight(train_y).ok_or_else(|| {
-                Error::Data("--pos-weight auto: the train split has no positive rows".into())
-            })?),
-            Some(s) => Some(
-                s.parse::<f32>()
-                    .ok()
-                    .filter(|v| *v > 0.0 && v.is_finite())
-                    .ok_or_else(|| {
-                        Error::Config(format!(
-                            "--pos-weight must be a positive number or 'auto', got '{s}'"
-                        ))
-                    })?,
+    /// The training settings and whether `pos_weight` is `auto`.
+    pub fn train_config(&self) -> Result<(TrainConfig, bool)> {
+        let (pos_weight, auto) = match self.pos_weight.as_deref() {
+            None => (None, false),
+            Some("auto") => (None, true),
+            Some(s) => (
+                Some(s.parse::<f32>().map_err(|_| {
+                    Error::invalid(
+                        "pos_weight",
+                        format!("must be a positive number or 'auto', got '{s}'"),
+                    )
+                })?),
+                false,
             ),
         };
-        let early_stopping = self.patience.map(|patience| EarlyStopping {
-            patience,
-            validation_fraction: self.validation_fraction,
-        });
-        Ok(TrainConfig {
+        let config = TrainConfig {
             epochs: self.epochs,
-            optimizer: self.optimizer_config()?,
+            optimizer: self.optimizer(),
             schedule: LrSchedule::parse(&self.lr_schedule, self.epochs)?,
             loss: BceWithLogits { pos_weight },
             batch_size: self.batch_size,
             shuffle_seed: self.seed.unwrap_or(0),
-            early_stopping,
-        })
+            early_stopping: self.patience.map(|patience| EarlyStopping {
+                patience,
+                validation_fraction: self.validation_fraction,
+            }),
+        };
+        config.validate()?;
+        Ok((config, auto))
     }
 }
 
@@ -254,7 +246,7 @@ pub struct OutputArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print a log line every N epochs (the tutorial's 100); 0 for none.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = OutputOptions::DEFAULT_LOG_EVERY, value_name = "N")]
     pub log_every: usize,
     /// Print only errors and the final paths.
     #[arg(long, short)]
@@ -268,4 +260,36 @@ pub struct OutputArgs {
     /// Replace an existing model file.
     #[arg(long)]
     pub force: bool,
+}
+
+impl OutputArgs {
+    pub fn options(&self) -> OutputOptions {
+        OutputOptions {
+            dir: self.out.clone(),
+            force: self.force,
+            plots: !self.no_plots,
+            zoom: self.zoom,
+            log_every: self.log_every,
+        }
+    }
+}
+
+/// A library error in the words of the command line: a configuration field
+/// becomes the flag that sets it.
+pub fn in_flag_terms(e: Error) -> Error {
+    match e {
+        Error::Invalid { field, message } => {
+            Error::Config(format!("{} {message}", flag_for(&field)))
+        }
+        other => other,
+    }
+}
+
+/// The flag that sets a configuration field.
+fn flag_for(field: &str) -> String {
+    match field {
+        "models" => "--arch".into(),
+        "init_weights" => "--init-weights".into(),
+        f => format!("--{}", f.replace('_', "-")),
+    }
 }

@@ -2,14 +2,11 @@
 //! table — the tutorial's experiment by default.
 
 use super::args::{DataArgs, OutputArgs, TrainArgs};
-use super::session::Session;
-use crate::data::ScalingMode;
-use crate::error::{Error, Result};
-use crate::experiment::{self, ModelSpec};
-use crate::model::init::InitRng;
-use crate::model::Architecture;
-use crate::train::TrainConfig;
+use super::run_split;
 use clap::Args;
+use nonlin::data::ScalingMode;
+use nonlin::error::Result;
+use nonlin::run::{ModelDef, RunConfig};
 
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
@@ -29,43 +26,30 @@ pub struct CompareArgs {
     pub output: OutputArgs,
 }
 
-impl CompareArgs {
-    pub fn scaling(&self) -> ScalingMode {
-        if self.scale_train_only {
-            ScalingMode::TrainOnly
+/// The run configuration of `compare` from its flags.
+pub fn config(args: &CompareArgs) -> Result<RunConfig> {
+    let defaults = RunConfig::compare();
+    let scaling = if args.scale_train_only {
+        ScalingMode::TrainOnly
+    } else {
+        defaults.split.scaling
+    };
+    let (train, auto_pos_weight) = args.train.train_config()?;
+    Ok(RunConfig {
+        models: if args.archs.is_empty() {
+            defaults.models.clone()
         } else {
-            ScalingMode::BeforeSplit
-        }
-    }
+            args.archs.iter().map(|s| ModelDef::spec(s)).collect()
+        },
+        split: args.data.split(&defaults.split, scaling),
+        train,
+        auto_pos_weight,
+        seed: args.train.seed.unwrap_or(defaults.seed),
+        init_rng: args.train.init_rng.map_or(defaults.init_rng, Into::into),
+        ..defaults
+    })
 }
 
 pub fn run(args: &CompareArgs) -> Result<()> {
-    let (ds, p) = args.data.prepared(args.scaling())?;
-    let (seed, init_rng) = args.train.init(42, InitRng::Torch);
-    let config = TrainConfig {
-        shuffle_seed: seed,
-        ..args.train.config(&p.train.y)?
-    };
-    let specs: Vec<ModelSpec> = if args.archs.is_empty() {
-        experiment::tutorial_models(ds.n_features())
-    } else {
-        args.archs
-            .iter()
-            .map(|s| {
-                Architecture::parse_hidden(s, ds.n_features())
-                    .map(|a| ModelSpec::new(&a.to_string(), a))
-            })
-            .collect::<Result<_>>()?
-    };
-    if let Some(dup) = specs
-        .iter()
-        .enumerate()
-        .find(|(i, s)| specs[..*i].iter().any(|t| t.name == s.name))
-    {
-        return Err(Error::Config(format!(
-            "model '{}' is listed twice",
-            dup.1.name
-        )));
-    }
-    Session::new("compare", &ds, &p, &config, (seed, init_rng), &args.output).run(&specs, None)
+    run_split(&args.data, config(args)?, &args.output)
 }

@@ -1,36 +1,27 @@
-//! What a run prints while it trains: the tutorial's log lines on stdout and,
-//! when stderr is a terminal, a progress bar per model.
+//! The console front end of a run: an [`Observer`] that prints the
+//! tutorial's log lines on stdout and, when stderr is a terminal, draws a
+//! progress bar per model (or one for a whole study).
 
-use crate::train::{EpochRecord, History};
 use indicatif::{ProgressBar, ProgressStyle};
+use nonlin::run::{Event, Observer};
 use std::io::IsTerminal;
 
-/// Prints log lines every `every` epochs (epoch % every == 0), unless quiet.
-#[derive(Debug, Clone, Copy)]
+/// Prints what a run reports, unless quiet.
+#[derive(Debug)]
 pub struct Console {
-    pub quiet: bool,
-    pub every: usize,
+    quiet: bool,
+    /// Print a log line every `every` epochs (epoch % every == 0); 0: none.
+    every: usize,
+    bar: ProgressBar,
 }
 
 impl Console {
     pub fn new(quiet: bool, every: usize) -> Console {
-        Console { quiet, every }
-    }
-
-    /// A progress bar of `len` steps on stderr, or a hidden one when stderr
-    /// is not a terminal or the run is quiet.
-    pub fn progress(&self, len: usize, what: &str) -> ProgressBar {
-        if self.quiet || !std::io::stderr().is_terminal() {
-            return ProgressBar::hidden();
+        Console {
+            quiet,
+            every,
+            bar: ProgressBar::hidden(),
         }
-        let bar = ProgressBar::new(len as u64);
-        let style =
-            ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {msg} ({elapsed})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
-        bar.set_style(style);
-        bar.set_prefix(what.to_string());
-        bar
     }
 
     pub fn say(&self, text: &str) {
@@ -39,22 +30,78 @@ impl Console {
         }
     }
 
-    /// The per-epoch callback for [`crate::experiment::train_one`]; also
-    /// collects the printed lines for the report.
-    pub fn epoch_logger<'a>(
-        &'a self,
-        lines: &'a mut Vec<String>,
-        bar: &'a ProgressBar,
-    ) -> impl FnMut(&History, &EpochRecord) + 'a {
-        move |h, r| {
-            bar.inc(1);
-            if self.every > 0 && r.epoch % self.every == 0 {
-                let line = h.log_line(r);
-                if !self.quiet {
-                    bar.suspend(|| println!("{line}"));
+    /// A progress bar of `len` steps on stderr, hidden when stderr is not a
+    /// terminal or the run is quiet.
+    fn start_bar(&mut self, len: usize, template: &str, prefix: &str) {
+        self.bar = if self.quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let bar = ProgressBar::new(len as u64);
+            let style = ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_prefix(prefix.to_string());
+            bar
+        };
+    }
+
+    /// A bar over the `total` runs of a study.
+    pub fn start_study(&mut self, total: usize) {
+        self.start_bar(
+            total,
+            "{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})",
+            "",
+        );
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Observer for Console {
+    fn on_event(&mut self, event: &Event<'_>) {
+        match *event {
+            Event::Started { data, training, .. } => {
+                for (k, v) in data {
+                    self.say(&format!("{k:>16}: {v}"));
                 }
-                lines.push(line);
+                self.say(&format!("{:>16}: {training}", "training"));
             }
+            Event::ModelStarted {
+                model,
+                arch,
+                epochs,
+            } => {
+                self.say(&format!("\n== {model} — {arch} — {} ==", arch.torch_repr()));
+                self.start_bar(
+                    epochs,
+                    "{prefix} [{bar:40}] {pos}/{len} {msg} ({elapsed})",
+                    model,
+                );
+            }
+            Event::Epoch {
+                history, record, ..
+            } => {
+                self.bar.inc(1);
+                if self.every > 0 && record.epoch % self.every == 0 && !self.quiet {
+                    let line = history.log_line(record);
+                    self.bar.suspend(|| println!("{line}"));
+                }
+            }
+            Event::ModelFinished { history, .. } => {
+                self.finish();
+                if let Some(stop) = history.stopped_epoch {
+                    self.say(&format!(
+                        "Early stopping after epoch {stop}; restored the weights of epoch {}",
+                        history.best_epoch.unwrap_or(stop)
+                    ));
+                }
+            }
+            Event::FoldFinished { .. } => self.bar.inc(1),
+            Event::Diverged { .. } | Event::Written { .. } => self.finish(),
         }
     }
 }

@@ -1,17 +1,20 @@
-//! The command line: argument definitions (clap) and one file per
-//! subcommand. Each subcommand parses its arguments into library types, calls
-//! the library, and prints.
+//! The command line: argument definitions (clap), one file per subcommand,
+//! and the console observer. Each subcommand turns its flags into a library
+//! run configuration, calls the library's pipeline, and prints.
 
-pub mod args;
-pub mod compare;
-pub mod console;
-pub mod predict;
-pub mod session;
-pub mod study;
-pub mod train;
+mod args;
+mod compare;
+mod console;
+mod predict;
+mod study;
+mod train;
 
-use crate::error::Result;
+use args::{in_flag_terms, DataArgs, OutputArgs};
 use clap::{Parser, Subcommand};
+use console::Console;
+use nonlin::error::Result;
+use nonlin::report::summary_table::summary_text;
+use nonlin::run::{outputs, split_run, Cancel, RunConfig};
 
 /// Train small neural networks on tabular data, fast, and see what
 /// non-linear activations do. With no subcommand, runs `compare`: the
@@ -44,7 +47,7 @@ pub enum Command {
     Study(study::StudyArgs),
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line; errors speak of flags, not fields.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => compare::run(&cli.compare),
@@ -53,4 +56,28 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Predict(a)) => predict::run(&a),
         Some(Command::Study(a)) => study::run(&a),
     }
+    .map_err(in_flag_terms)
+}
+
+/// `train` and `compare`: read the data, refuse to start when a model file
+/// would be overwritten, train with console output, print the summary and
+/// write every file.
+fn run_split(data: &DataArgs, config: RunConfig, output: &OutputArgs) -> Result<()> {
+    config.validate()?;
+    let ds = data.data_config().load()?;
+    let opts = output.options();
+    let specs = config.resolve_models(ds.n_features())?;
+    let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+    opts.check_free(config.kind, &names)?;
+    let mut console = Console::new(output.quiet, output.log_every);
+    let result = split_run::run(&ds, &config, &mut console, &Cancel::new())?;
+    console.say(&format!(
+        "\nSummary ({})\n{}",
+        result.prepared.options.scaling.describe(),
+        summary_text(&result.summary)
+    ));
+    let dir = outputs::write_run(&result, &opts, &mut console)?;
+    println!("Wrote {}", dir.display());
+    println!("Report: {}", dir.join("report.html").display());
+    Ok(())
 }

@@ -2,17 +2,13 @@
 //! models on the same folds, with confidence intervals and paired tests.
 
 use super::args::{DataArgs, TrainArgs};
-use crate::error::{Error, Result};
-use crate::eval::study::{
-    default_models, run_study, ExperimentFile, InitSeeds, StudyConfig, StudyResult,
-};
-use crate::experiment::ModelSpec;
-use crate::io::{OutputDir, Staged};
-use crate::model::init::InitRng;
-use crate::model::Architecture;
-use crate::report::png::svg_to_png;
+use super::console::Console;
 use clap::Args;
-use std::io::IsTerminal;
+use nonlin::error::{Error, Result};
+use nonlin::eval::study::InitSeeds;
+use nonlin::report::study as study_report;
+use nonlin::run::models::{resolve_all, study_models};
+use nonlin::run::{study, study_outputs, Cancel, ExperimentFile, ModelDef, StudyConfig};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -27,7 +23,7 @@ majority class) are always added. Results do not depend on --threads.")]
 pub struct StudyArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Repetitions of the k-fold cross-validation, each with new folds (default 10).
+    /// Repetitions of the k-fold cross-validation (default 10).
     #[arg(long)]
     pub repeats: Option<usize>,
     /// Folds per repetition (default 5).
@@ -64,8 +60,8 @@ pub struct StudyArgs {
 /// DataArgs flags about a single train/test split have no meaning here.
 fn reject_split_flags(d: &DataArgs) -> Result<()> {
     let used = [
-        ("--test-size", d.test_size != 0.2),
-        ("--split-seed", d.split_seed != 10),
+        ("--test-size", d.test_size.is_some()),
+        ("--split-seed", d.split_seed.is_some()),
         ("--stratify", d.stratify),
         ("--scale-before-split", d.scale_before_split),
     ];
@@ -79,11 +75,11 @@ fn reject_split_flags(d: &DataArgs) -> Result<()> {
 }
 
 /// The study configuration from the arguments and the data set's width.
-pub fn study_config(args: &StudyArgs, y: &[f32], d: usize) -> Result<StudyConfig> {
+pub fn study_config(args: &StudyArgs, d: usize) -> Result<StudyConfig> {
     reject_split_flags(&args.data)?;
     let mut seed = args.train.seed.unwrap_or(0);
-    let (mut repeats, mut folds) = (10, 5);
-    let models: Vec<ModelSpec> = if let Some(path) = &args.experiment {
+    let (mut repeats, mut folds) = (StudyConfig::DEFAULT_REPEATS, StudyConfig::DEFAULT_FOLDS);
+    let models = if let Some(path) = &args.experiment {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
         let file = ExperimentFile::parse(&text, &path.display().to_string())?;
         repeats = file.repeats.unwrap_or(repeats);
@@ -93,100 +89,42 @@ pub fn study_config(args: &StudyArgs, y: &[f32], d: usize) -> Result<StudyConfig
         }
         file.model_specs(d)?
     } else if args.archs.is_empty() {
-        default_models(d)
+        study_models(d)
     } else {
-        let mut specs: Vec<ModelSpec> = Vec::new();
-        for s in &args.archs {
-            let a = Architecture::parse_hidden(s, d)?;
-            let name = a.to_string();
-            if specs.iter().any(|t| t.name == name) {
-                return Err(Error::Config(format!("model '{name}' is listed twice")));
-            }
-            specs.push(ModelSpec::new(&name, a));
-        }
-        specs
+        let defs: Vec<ModelDef> = args.archs.iter().map(|s| ModelDef::spec(s)).collect();
+        resolve_all(&defs, d)?
     };
-    let repeats = args.repeats.unwrap_or(repeats);
-    let folds = args.folds.unwrap_or(folds);
-    if repeats == 0 {
-        return Err(Error::Config("--repeats must be at least 1".into()));
-    }
-    let auto = args.train.pos_weight.as_deref() == Some("auto");
-    let mut config = StudyConfig::new(models, args.train.config(y)?, seed);
-    config.init_rng = args.train.init_rng.map_or(InitRng::ChaCha8, InitRng::from);
-    config.repeats = repeats;
-    config.folds = folds;
-    config.auto_pos_weight = auto;
+    let (train, auto_pos_weight) = args.train.train_config()?;
+    let mut config = StudyConfig::new(models, train, seed);
+    config.init_rng = args.train.init_rng.map_or(config.init_rng, Into::into);
+    config.repeats = args.repeats.unwrap_or(repeats);
+    config.folds = args.folds.unwrap_or(folds);
+    config.auto_pos_weight = auto_pos_weight;
+    config.threads = args.threads;
     if let Some(s) = args.fixed_init {
         config.init = InitSeeds::Fixed(s);
     }
+    config.validate()?;
     Ok(config)
 }
 
-/// Every output file of a study, in memory.
-pub fn stage_outputs(result: &StudyResult, plots: bool) -> Result<Staged> {
-    let mut staged = Staged::default();
-    staged.add("study.md", result.to_markdown());
-    staged.add("study.csv", result.summary_csv());
-    staged.add("folds.csv", result.folds_csv());
-    staged.add("comparisons.csv", result.comparisons_csv());
-    staged.add("study.json", result.to_json());
-    if plots {
-        let svg = result.accuracy_mcc_svg(1200, 800);
-        let png = svg_to_png(&svg, 2400, 800)
-            .map_err(|e| Error::Config(format!("cannot render accuracy_mcc.png: {e}")))?;
-        staged.add("accuracy_mcc.svg", svg);
-        staged.add("accuracy_mcc.png", png);
-    }
-    Ok(staged)
-}
-
 pub fn run(args: &StudyArgs) -> Result<()> {
-    let ds = args.data.dataset()?;
-    let config = study_config(args, &ds.y, ds.n_features())?;
-    let say = |s: &str| {
-        if !args.quiet {
-            println!("{s}");
-        }
-    };
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = args.threads {
-            if n == 0 {
-                return Err(Error::Config("--threads must be at least 1".into()));
-            }
-            b = b.num_threads(n);
-        }
-        b.build()
-            .map_err(|e| Error::Config(format!("cannot start the worker threads: {e}")))?
-    };
-    let total = config.n_runs();
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
-        let pb = indicatif::ProgressBar::new(total as u64);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})",
-            )
-            .expect("a valid template"),
-        );
-        pb
-    });
+    reject_split_flags(&args.data)?;
+    let ds = args.data.data_config().load()?;
+    let config = study_config(args, ds.n_features())?;
+    let mut console = Console::new(args.quiet, 0);
+    console.start_study(config.n_runs());
     let start = Instant::now();
-    let result = pool.install(|| {
-        run_study(&ds, &config, &|| {
-            if let Some(pb) = &bar {
-                pb.inc(1);
-            }
-        })
-    });
-    if let Some(pb) = &bar {
-        pb.finish_and_clear();
-    }
+    let result = study::run(&ds, &config, &mut console, &Cancel::new());
+    console.finish();
     let result = result?;
     let secs = start.elapsed().as_secs_f64();
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
 
-    say(&format!("{:>10}: {}", "data", result.source));
-    say(&format!(
+    console.say(&format!("{:>10}: {}", "data", result.source));
+    console.say(&format!(
         "{:>10}: {} rows, {} positive ({:.1}%), {} features",
         "rows",
         result.n_rows,
@@ -194,30 +132,31 @@ pub fn run(args: &StudyArgs) -> Result<()> {
         100.0 * result.n_positive as f64 / result.n_rows as f64,
         result.features.len()
     ));
-    say(&format!("{:>10}: {}", "design", result.design()));
-    say(&format!("{:>10}: {}", "training", result.training()));
-    say(&format!(
-        "{:>10}: {total} runs in {secs:.1} s on {} threads",
-        "time",
-        pool.current_num_threads()
+    console.say(&format!(
+        "{:>10}: {}",
+        "design",
+        study_report::design(&result)
     ));
-    say(&format!(
+    console.say(&format!(
+        "{:>10}: {}",
+        "training",
+        study_report::training(&result)
+    ));
+    console.say(&format!(
+        "{:>10}: {} runs in {secs:.1} s on {threads} threads",
+        "time",
+        config.n_runs()
+    ));
+    console.say(&format!(
         "\nTest metrics, mean [95% CI] over {} folds\n{}",
         result.repeats * result.folds,
-        result.console_table()
+        study_report::console_table(&result)
     ));
-    say(&format!(
+    console.say(&format!(
         "Paired comparisons of accuracy (corrected resampled t-test; MCC and ROC AUC in study.md)\n{}",
-        result.sentences("accuracy")
+        study_report::sentences(&result, "accuracy")
     ));
-
-    let staged = stage_outputs(&result, !args.no_plots)?;
-    let out = args
-        .out
-        .clone()
-        .map(OutputDir::new)
-        .unwrap_or_else(|| OutputDir::timestamped("study"));
-    staged.write_all(&out)?;
-    println!("Wrote {}", out.path.display());
+    let dir = study_outputs::write_study(&result, args.out.clone(), !args.no_plots, &mut console)?;
+    println!("Wrote {}", dir.display());
     Ok(())
 }

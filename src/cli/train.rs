@@ -1,15 +1,12 @@
 //! `nonlin train`: one model on any numeric CSV.
 
 use super::args::{DataArgs, OutputArgs, TrainArgs};
-use super::session::Session;
-use crate::data::ScalingMode;
-use crate::error::{Error, Result};
-use crate::experiment::ModelSpec;
-use crate::io::checkpoint;
-use crate::model::init::InitRng;
-use crate::model::{Activation, Architecture};
-use crate::train::TrainConfig;
+use super::run_split;
 use clap::Args;
+use nonlin::data::ScalingMode;
+use nonlin::error::Result;
+use nonlin::model::Activation;
+use nonlin::run::{Hidden, ModelDef, RunConfig};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Args)]
@@ -24,9 +21,12 @@ pub struct TrainCmdArgs {
         conflicts_with = "arch"
     )]
     pub hidden: Vec<usize>,
-    /// Activation after every hidden layer: relu, tanh, sigmoid, elu[:alpha],
-    /// leaky_relu[:slope], gelu, gelu_tanh, silu, softplus[:beta[:threshold]], identity.
-    #[arg(long, default_value = "relu", conflicts_with = "arch")]
+    #[arg(
+        long,
+        default_value = "relu",
+        conflicts_with = "arch",
+        help = format!("Activation after every hidden layer, one of:\n{}\n", Activation::help_list())
+    )]
     pub activation: String,
     /// Mixed stack instead of --hidden/--activation, e.g. `16-relu-8-tanh`
     /// (input width from the data, one output logit added).
@@ -43,41 +43,37 @@ pub struct TrainCmdArgs {
     pub output: OutputArgs,
 }
 
-impl TrainCmdArgs {
-    pub fn architecture(&self, d: usize) -> Result<Architecture> {
-        match &self.arch {
-            Some(spec) => Architecture::parse_hidden(spec, d),
-            None => {
-                if self.hidden.contains(&0) {
-                    return Err(Error::Config("--hidden widths must be at least 1".into()));
-                }
-                Ok(Architecture::mlp(
-                    d,
-                    &self.hidden,
-                    Activation::parse(&self.activation)?,
-                ))
-            }
-        }
-    }
-}
-
-pub fn run(args: &TrainCmdArgs) -> Result<()> {
+/// The run configuration of `train` from its flags.
+pub fn config(args: &TrainCmdArgs) -> Result<RunConfig> {
+    let defaults = RunConfig::train();
     let scaling = if args.data.scale_before_split {
         ScalingMode::BeforeSplit
     } else {
-        ScalingMode::TrainOnly
+        defaults.split.scaling
     };
-    let (ds, p) = args.data.prepared(scaling)?;
-    let (seed, init_rng) = args.train.init(0, InitRng::ChaCha8);
-    let config = TrainConfig {
-        shuffle_seed: seed,
-        ..args.train.config(&p.train.y)?
+    let hidden = match &args.arch {
+        Some(spec) => Hidden::Spec(spec.clone()),
+        None => Hidden::Widths {
+            widths: args.hidden.clone(),
+            activation: args.activation.clone(),
+        },
     };
-    let arch = args.architecture(ds.n_features())?;
-    let init = match &args.init_weights {
-        Some(path) => Some(checkpoint::init_network(path, &arch)?),
-        None => None,
-    };
-    Session::new("train", &ds, &p, &config, (seed, init_rng), &args.output)
-        .run(&[ModelSpec::new("model", arch)], init.as_ref())
+    let (train, auto_pos_weight) = args.train.train_config()?;
+    Ok(RunConfig {
+        models: vec![ModelDef {
+            name: Some("model".into()),
+            hidden,
+        }],
+        split: args.data.split(&defaults.split, scaling),
+        train,
+        auto_pos_weight,
+        seed: args.train.seed.unwrap_or(defaults.seed),
+        init_rng: args.train.init_rng.map_or(defaults.init_rng, Into::into),
+        init_weights: args.init_weights.clone(),
+        ..defaults
+    })
+}
+
+pub fn run(args: &TrainCmdArgs) -> Result<()> {
+    run_split(&args.data, config(args)?, &args.output)
 }

@@ -2,7 +2,6 @@
 //! → [`Split`] → [`StandardScaler`] → f32 [`Samples`] for training.
 
 pub mod dataset;
-pub mod mt19937;
 pub mod prepare;
 pub mod samples;
 pub mod scaler;

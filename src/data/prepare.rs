@@ -36,6 +36,13 @@ pub struct PrepareOptions {
     pub scaling: ScalingMode,
 }
 
+impl PrepareOptions {
+    /// Checks the settings; the error names the field.
+    pub fn validate(&self) -> Result<()> {
+        super::split::test_count(1, self.test_size).map(|_| ())
+    }
+}
+
 impl Default for PrepareOptions {
     /// The tutorial's split (`test_size=0.2, random_state=10`), leakage-free scaling.
     fn default() -> Self {

@@ -84,9 +84,15 @@ impl StandardScaler {
 
     /// `(x − mean) / scale` of one row, in f64.
     pub fn transform_row(&self, row: &[f64], out: &mut [f64]) {
-        for j in 0..row.len() {
-            out[j] = (row[j] - self.mean[j]) / self.scale[j];
-        }
+        standardize_row(&self.mean, &self.scale, row, out);
+    }
+}
+
+/// A scaler's transform given its statistics alone (as a checkpoint stores
+/// them): `out[j] = (row[j] − mean[j]) / scale[j]`, in f64.
+pub fn standardize_row(mean: &[f64], scale: &[f64], row: &[f64], out: &mut [f64]) {
+    for j in 0..row.len() {
+        out[j] = (row[j] - mean[j]) / scale[j];
     }
 }
 

@@ -2,8 +2,8 @@
 //! `train_test_split(test_size, random_state)` exactly; the stratified one
 //! keeps the class ratio in both parts.
 
-use super::mt19937::Mt19937;
 use crate::error::{Error, Result};
+use crate::rng::Mt19937;
 
 /// Row indices (into the data set) of the train and test parts, in the order
 /// the rows are used.
@@ -16,9 +16,10 @@ pub struct Split {
 /// sklearn's rule: `n_test = ceil(test_size · n)`, the rest trains.
 pub fn test_count(n: usize, test_size: f64) -> Result<usize> {
     if !(test_size > 0.0 && test_size < 1.0) {
-        return Err(Error::Config(format!(
-            "--test-size must be between 0 and 1 (exclusive), got {test_size}"
-        )));
+        return Err(Error::invalid(
+            "test_size",
+            format!("must be between 0 and 1 (exclusive), got {test_size}"),
+        ));
     }
     Ok((test_size * n as f64).ceil() as usize)
 }

@@ -4,3 +4,4 @@ pub mod metrics;
 pub mod predict;
 pub mod stats;
 pub mod study;
+pub mod summary;

@@ -1,17 +1,25 @@
-//! Predictions of a network: standardized inputs → logits → probabilities
-//! → labels. One code path for a model in memory and a model loaded from a
-//! checkpoint, so both give bit-identical probabilities.
+//! Predictions of a network: raw rows → standardized inputs → logits →
+//! probabilities → labels. One code path for a model in memory and a model
+//! loaded from a checkpoint, so both give bit-identical probabilities.
+//! [`Predictor`] holds what prediction on raw rows needs (network, scaler
+//! statistics, feature names, threshold, labels); anything that can lend
+//! one (a checkpoint) gets [`Predict`]'s methods.
 
+use crate::data::scaler::standardize_row;
+use crate::error::{Error, Result};
 use crate::model::{Network, Workspace};
+use crate::train::loss::sigmoid;
+use serde::Deserialize;
 
 /// Rows evaluated per forward pass. Every output depends only on its own
 /// row, so the chunk size does not change any value; it bounds the memory
 /// of the activation buffers for large files.
 const CHUNK: usize = 1024;
 
-/// Standardizes row-major raw rows (`n × d`) as training did:
-/// `(x − mean) / scale` in f64, then cast to f32 (round to nearest even).
-/// Returns the rows feature-major (`xt[j·n + i]`), as the network takes them.
+/// Standardizes row-major raw rows (`n × d`) as training did, with the
+/// scaler's own transform ([`standardize_row`]: `(x − mean) / scale` in
+/// f64), then cast to f32 (round to nearest even). Returns the rows
+/// feature-major (`xt[j·n + i]`), as the network takes them.
 pub fn standardize(rows: &[f64], mean: &[f64], scale: &[f64]) -> Vec<f32> {
     let d = mean.len();
     assert_eq!(scale.len(), d, "mean and scale differ in length");
@@ -21,9 +29,11 @@ pub fn standardize(rows: &[f64], mean: &[f64], scale: &[f64]) -> Vec<f32> {
     assert_eq!(rows.len() % d, 0, "rows are not a multiple of {d} features");
     let n = rows.len() / d;
     let mut xt = vec![0.0f32; n * d];
+    let mut z = vec![0.0f64; d];
     for (i, row) in rows.chunks_exact(d).enumerate() {
-        for j in 0..d {
-            xt[j * n + i] = ((row[j] - mean[j]) / scale[j]) as f32;
+        standardize_row(mean, scale, row, &mut z);
+        for (j, &v) in z.iter().enumerate() {
+            xt[j * n + i] = v as f32;
         }
     }
     xt
@@ -49,14 +59,10 @@ pub fn logits(net: &Network, xt: &[f32], n: usize) -> Vec<f32> {
     out
 }
 
-/// `σ(x)` in f32, computed as the loss does (`1/(1+e^−x)` for x ≥ 0,
-/// `e^x/(1+e^x)` below), so it never overflows and `σ(x) > 0.5` exactly
-/// when the training accuracy counts a positive prediction.
-pub fn sigmoid(x: f32) -> f32 {
-    crate::train::loss::sigmoid(x)
-}
-
-/// Probabilities of the positive class for `n` feature-major standardized rows.
+/// Probabilities of the positive class for `n` feature-major standardized
+/// rows: `σ(logit)` computed as the loss does ([`sigmoid`]), so it never
+/// overflows and `σ > 0.5` exactly when training's accuracy counts a
+/// positive prediction.
 pub fn probabilities(net: &Network, xt: &[f32], n: usize) -> Vec<f32> {
     logits(net, xt, n).into_iter().map(sigmoid).collect()
 }
@@ -65,6 +71,113 @@ pub fn probabilities(net: &Network, xt: &[f32], n: usize) -> Vec<f32> {
 /// 0.5 a probability of exactly 0.5 predicts 0, as `torch.round` does.
 pub fn is_positive(prob: f32, threshold: f32) -> bool {
     prob > threshold
+}
+
+/// The decision threshold of training's accuracy (`torch.round(σ)`).
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
+
+/// Which raw target value the model calls positive (its probability is
+/// `P(target == positive)`) and which negative. nonlin targets are 0/1, so
+/// this is `{positive: 1, negative: 0}`; checkpoints store it so that a
+/// reader never has to guess.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub positive: f64,
+    pub negative: f64,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            positive: 1.0,
+            negative: 0.0,
+        }
+    }
+}
+
+impl Labels {
+    /// The raw target value of a predicted class.
+    pub fn of(&self, positive: bool) -> f64 {
+        if positive {
+            self.positive
+        } else {
+            self.negative
+        }
+    }
+}
+
+/// What prediction on raw rows needs, borrowed from a trained model.
+#[derive(Debug, Clone, Copy)]
+pub struct Predictor<'a> {
+    pub net: &'a Network,
+    /// Feature names, in input order.
+    pub features: &'a [String],
+    /// Scaler statistics per feature (`(x − mean) / scale`).
+    pub mean: &'a [f64],
+    pub scale: &'a [f64],
+    /// Positive iff probability > threshold.
+    pub threshold: f32,
+    pub labels: Labels,
+}
+
+impl Predictor<'_> {
+    /// Probabilities of the positive class for raw (unscaled) row-major
+    /// rows in [`Predictor::features`] order: standardized with the stored
+    /// scaler exactly as training did, then [`probabilities`]. Rows must be
+    /// whole and every value finite.
+    pub fn predict_proba(&self, rows: &[f64]) -> Result<Vec<f32>> {
+        let d = self.features.len();
+        if d == 0 || !rows.len().is_multiple_of(d) {
+            return Err(Error::Data(format!(
+                "{} values are not whole rows of the model's {d} features",
+                rows.len()
+            )));
+        }
+        if let Some(k) = rows.iter().position(|v| !v.is_finite()) {
+            return Err(Error::Data(format!(
+                "row {}, feature '{}': {} is not a finite number",
+                k / d + 1,
+                self.features[k % d],
+                rows[k]
+            )));
+        }
+        let n = rows.len() / d;
+        let xt = standardize(rows, self.mean, self.scale);
+        Ok(probabilities(self.net, &xt, n))
+    }
+
+    /// Whether a probability predicts the positive class (`> threshold`).
+    pub fn is_positive(&self, prob: f32) -> bool {
+        is_positive(prob, self.threshold)
+    }
+
+    /// The raw target value predicted for a probability.
+    pub fn label(&self, prob: f32) -> f64 {
+        self.labels.of(self.is_positive(prob))
+    }
+}
+
+/// A trained model that predicts on raw rows: whatever can lend a
+/// [`Predictor`] (a checkpoint read from a file) gets these methods.
+pub trait Predict {
+    /// The pieces prediction needs.
+    fn predictor(&self) -> Predictor<'_>;
+
+    /// [`Predictor::predict_proba`].
+    fn predict_proba(&self, rows: &[f64]) -> Result<Vec<f32>> {
+        self.predictor().predict_proba(rows)
+    }
+
+    /// [`Predictor::is_positive`].
+    fn is_positive(&self, prob: f32) -> bool {
+        self.predictor().is_positive(prob)
+    }
+
+    /// [`Predictor::label`].
+    fn label(&self, prob: f32) -> f64 {
+        self.predictor().label(prob)
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 use crate::error::{Error, Result};
 use crate::model::{Architecture, Network};
 use safetensors::{tensor::TensorView, Dtype, SafeTensorError, SafeTensors};
-use std::collections::{BTreeMap, HashMap};
+use serde::ser::SerializeMap;
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Named f32 tensors plus the string metadata of the file.
@@ -71,26 +73,43 @@ impl StateDict {
         }
     }
 
-    /// Serializes to safetensors bytes (tensors little-endian f32).
+    /// Serializes to safetensors bytes (tensors little-endian f32), the
+    /// same bytes every time: the header is written here, as
+    /// `safetensors::serialize` lays it out (metadata first, then the
+    /// tensors in name order, padded with spaces to 8 bytes), but with the
+    /// metadata keys sorted — `safetensors` takes them in a `HashMap`, whose
+    /// order changes from run to run.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let bytes: Vec<Vec<u8>> = self
-            .tensors
-            .values()
-            .map(|(_, values)| le_bytes(values))
-            .collect();
-        let views: Vec<(String, TensorView)> = self
-            .tensors
-            .iter()
-            .zip(&bytes)
-            .map(|((name, (shape, _)), data)| {
-                let view = TensorView::new(Dtype::F32, shape.clone(), data)
-                    .map_err(|e| Error::Config(format!("tensor '{name}': {e}")))?;
-                Ok((name.clone(), view))
-            })
-            .collect::<Result<_>>()?;
-        let meta: HashMap<String, String> = self.metadata.clone().into_iter().collect();
-        safetensors::serialize(views, if meta.is_empty() { None } else { Some(meta) })
-            .map_err(|e| Error::Config(format!("could not serialize the model: {e}")))
+        const MAX_HEADER: usize = 100_000_000;
+        let mut data = Vec::new();
+        let mut infos = Vec::with_capacity(self.tensors.len());
+        for (name, (shape, values)) in &self.tensors {
+            let bytes = le_bytes(values);
+            // The check safetensors makes: the shape must hold these values.
+            TensorView::new(Dtype::F32, shape.clone(), &bytes)
+                .map_err(|e| Error::Config(format!("tensor '{name}': {e}")))?;
+            infos.push((name, shape, (data.len(), data.len() + bytes.len())));
+            data.extend_from_slice(&bytes);
+        }
+        let header = Header {
+            metadata: &self.metadata,
+            tensors: &infos,
+        };
+        let mut header = serde_json::to_vec(&header)
+            .map_err(|e| Error::Config(format!("could not serialize the model: {e}")))?;
+        header.resize(header.len().next_multiple_of(8), b' ');
+        if header.len() > MAX_HEADER {
+            return Err(Error::Config(
+                "could not serialize the model: the header is larger than safetensors allows \
+                 (100 MB)"
+                    .into(),
+            ));
+        }
+        let mut out = Vec::with_capacity(8 + header.len() + data.len());
+        out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&data);
+        Ok(out)
     }
 
     /// Builds a network of `arch` from these tensors: every parameter tensor
@@ -98,29 +117,32 @@ impl StateDict {
     /// are an error. Shapes are compared before anything is allocated, so an
     /// architecture that claims huge layers cannot exhaust memory.
     pub fn to_network(&self, arch: Architecture, name: &str) -> Result<Network> {
-        let expected = arch.tensor_shapes();
+        let layout = arch.layout();
+        let expected = layout.tensors();
         let listing = || {
             expected
                 .iter()
-                .map(|(n, s)| format!("{n} {s:?}"))
+                .map(|t| format!("{} {:?}", t.name, t.shape))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        for (tname, tshape) in &expected {
-            let (shape, _) = self.tensors.get(tname).ok_or_else(|| {
+        for t in expected {
+            let (shape, _) = self.tensors.get(&t.name).ok_or_else(|| {
                 Error::model(
                     name,
                     format!(
-                        "tensor '{tname}' is missing; architecture {arch} needs {}",
+                        "tensor '{}' is missing; architecture {arch} needs {}",
+                        t.name,
                         listing()
                     ),
                 )
             })?;
-            if shape != tshape {
+            if *shape != t.shape {
                 return Err(Error::model(
                     name,
                     format!(
-                        "tensor '{tname}' has shape {shape:?}, architecture {arch} needs {tshape:?}"
+                        "tensor '{}' has shape {shape:?}, architecture {arch} needs {:?}",
+                        t.name, t.shape
                     ),
                 ));
             }
@@ -128,7 +150,7 @@ impl StateDict {
         if let Some(extra) = self
             .tensors
             .keys()
-            .find(|k| !expected.iter().any(|(n, _)| n == *k))
+            .find(|k| !expected.iter().any(|t| t.name == **k))
         {
             return Err(Error::model(
                 name,
@@ -139,21 +161,64 @@ impl StateDict {
             ));
         }
         // Shapes matched, so the sizes are those of tensors held in the file.
-        let mut params = Vec::with_capacity(self.tensors.values().map(|(_, v)| v.len()).sum());
-        for (tname, _) in &expected {
-            let values = &self.tensors[tname].1;
+        let mut params = vec![0.0f32; layout.len()];
+        for t in expected {
+            let values = &self.tensors[&t.name].1;
             if let Some(i) = values.iter().position(|v| !v.is_finite()) {
                 return Err(Error::model(
                     name,
                     format!(
-                        "tensor '{tname}' holds {} at index {i}; weights must be finite",
-                        values[i]
+                        "tensor '{}' holds {} at index {i}; weights must be finite",
+                        t.name, values[i]
                     ),
                 ));
             }
-            params.extend_from_slice(values);
+            if values.len() != t.range.len() {
+                return Err(Error::model(
+                    name,
+                    format!(
+                        "tensor '{}' holds {} values, its shape {:?} needs {}",
+                        t.name,
+                        values.len(),
+                        t.shape,
+                        t.range.len()
+                    ),
+                ));
+            }
+            params[t.range.clone()].copy_from_slice(values);
         }
         Network::with_params(arch, params).map_err(|e| Error::model(name, e.to_string()))
+    }
+}
+
+/// A safetensors header: `{"__metadata__": {...}, name: {"dtype", "shape",
+/// "data_offsets"}, ...}`, in the given (sorted) order.
+struct Header<'a> {
+    metadata: &'a BTreeMap<String, String>,
+    tensors: &'a [(&'a String, &'a Vec<usize>, (usize, usize))],
+}
+
+impl Serialize for Header<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Info<'a> {
+            dtype: Dtype,
+            shape: &'a [usize],
+            data_offsets: (usize, usize),
+        }
+        let mut m = s.serialize_map(None)?;
+        if !self.metadata.is_empty() {
+            m.serialize_entry("__metadata__", self.metadata)?;
+        }
+        for &(name, shape, data_offsets) in self.tensors {
+            let info = Info {
+                dtype: Dtype::F32,
+                shape,
+                data_offsets,
+            };
+            m.serialize_entry(name, &info)?;
+        }
+        m.end()
     }
 }
 
@@ -243,6 +308,42 @@ mod tests {
         assert_eq!(back, sd);
         assert_eq!(back.to_network(net.arch.clone(), "m").unwrap(), net);
         assert_eq!(back.tensors["2.weight"].0, vec![1, 4]);
+    }
+
+    #[test]
+    fn bytes_are_those_of_safetensors_with_metadata_keys_sorted() {
+        let net = Network::new(Architecture::parse("3-4-relu-2-1").unwrap(), 7);
+        let mut sd = StateDict::from_network(&net);
+        let theirs = |sd: &StateDict| {
+            let bytes: Vec<Vec<u8>> = sd.tensors.values().map(|(_, v)| le_bytes(v)).collect();
+            let views: Vec<(String, TensorView)> = sd
+                .tensors
+                .iter()
+                .zip(&bytes)
+                .map(|((n, (s, _)), b)| {
+                    (
+                        n.clone(),
+                        TensorView::new(Dtype::F32, s.clone(), b).unwrap(),
+                    )
+                })
+                .collect();
+            let meta = (!sd.metadata.is_empty()).then(|| sd.metadata.clone().into_iter().collect());
+            safetensors::serialize(views, meta).unwrap()
+        };
+        assert_eq!(sd.to_bytes().unwrap(), theirs(&sd));
+        sd.metadata
+            .insert("nonlin.arch".into(), "3-4-relu-2-1".into());
+        assert_eq!(sd.to_bytes().unwrap(), theirs(&sd));
+        for k in ["b", "a", "c", "z", "y"] {
+            sd.metadata.insert(k.into(), "v".into());
+        }
+        let bytes = sd.to_bytes().unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains(r#"{"__metadata__":{"a":"v","b":"v","c":"v","nonlin.arch""#),
+            "{text}"
+        );
+        assert_eq!(StateDict::from_bytes(&bytes, "m").unwrap(), sd);
     }
 
     #[test]

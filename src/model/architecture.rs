@@ -7,7 +7,7 @@
 //! (`12-5-relu-1`); a hidden spec (`16-relu-8-tanh`, for `--arch`) takes the
 //! input width from the data and ends with one output logit.
 
-use super::Activation;
+use super::{Activation, ParamLayout};
 use crate::error::{Error, Result};
 use std::fmt;
 
@@ -179,36 +179,14 @@ impl Architecture {
         }
     }
 
-    /// Number of trainable parameters.
-    pub fn n_params(&self) -> usize {
-        self.layers
-            .iter()
-            .map(|l| match l {
-                Layer::Linear {
-                    in_features,
-                    out_features,
-                } => (in_features + 1) * out_features,
-                Layer::Activation(_) => 0,
-            })
-            .sum()
+    /// Where every parameter lives in the flat block ([`ParamLayout`]).
+    pub fn layout(&self) -> ParamLayout {
+        ParamLayout::new(self)
     }
 
-    /// State-dict names and shapes of the parameter tensors, in order
-    /// (`0.weight` `[out, in]`, `0.bias` `[out]`, ...). Allocates nothing
-    /// per parameter, so it is safe on an architecture read from a file.
-    pub fn tensor_shapes(&self) -> Vec<(String, Vec<usize>)> {
-        let mut out = Vec::new();
-        for (k, layer) in self.layers.iter().enumerate() {
-            if let Layer::Linear {
-                in_features,
-                out_features,
-            } = *layer
-            {
-                out.push((format!("{k}.weight"), vec![out_features, in_features]));
-                out.push((format!("{k}.bias"), vec![out_features]));
-            }
-        }
-        out
+    /// Number of trainable parameters.
+    pub fn n_params(&self) -> usize {
+        self.layout().len()
     }
 
     /// The `torch.nn.Sequential(...)` that has the same state dict.

@@ -85,19 +85,10 @@ impl ArchitectureBuilder {
                 act.torch_name()
             ));
         }
-        // Finite, as every parameter in a spec string or checkpoint must be;
-        // negative values are fine (`12-4-elu:-0.5-1` parses back).
-        let ok = |v: f32| v.is_finite();
-        let bad = match act {
-            Activation::Elu { alpha } if !ok(alpha) => Some("alpha must be finite"),
-            Activation::LeakyRelu { slope } if !ok(slope) => Some("negative_slope must be finite"),
-            Activation::Softplus { beta, threshold } if !ok(beta) || !ok(threshold) => {
-                Some("beta and threshold must be finite")
-            }
-            Activation::Softplus { beta: 0.0, .. } => Some("beta must not be 0"),
-            _ => None,
-        };
-        if let Some(why) = bad {
+        // Finite, as every parameter in a spec string or checkpoint must be
+        // (negative values are fine: `12-4-elu:-0.5-1` parses back), and
+        // what the activation's table entry refuses (softplus beta 0).
+        if let Some(why) = act.invalid() {
             return self.fail(format!(
                 "activation {} at module {k}: {why}",
                 act.torch_name()

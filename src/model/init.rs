@@ -6,10 +6,10 @@
 //!   `uniform_` arithmetic, so the initial weights equal, bit for bit, those
 //!   of `torch.manual_seed(seed); nn.Sequential(...)` on CPU.
 
-use super::{Architecture, Layer};
-use crate::data::mt19937::Mt19937;
+use super::Architecture;
+use crate::rng::{unit_f64, Mt19937};
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use serde::Serialize;
 
 /// Which random stream draws the initial weights.
@@ -38,51 +38,38 @@ pub fn initialize(arch: &Architecture, seed: u64, rng: InitRng) -> Vec<f32> {
 /// plus `from`, rounded to float.
 pub fn torch_manual_seed(arch: &Architecture, seed: u64) -> Vec<f32> {
     let mut mt = Mt19937::new(seed as u32);
-    let mut params = Vec::with_capacity(arch.n_params());
-    let mut uniform = |n: usize, bound: f64, out: &mut Vec<f32>| {
+    let layout = arch.layout();
+    let mut params = vec![0.0f32; layout.len()];
+    let mut uniform = |out: &mut [f32], bound: f64| {
         let (from, to) = (-bound as f32, bound as f32);
         let span = (to - from) as f64;
-        for _ in 0..n {
+        for v in out {
             let x = (mt.next_u32() & 0xff_ffff) as f64 * (1.0 / (1u64 << 24) as f64);
-            out.push((x * span + from as f64) as f32);
+            *v = (x * span + from as f64) as f32;
         }
     };
-    for layer in &arch.layers {
-        if let Layer::Linear {
-            in_features,
-            out_features,
-        } = *layer
-        {
-            let fan_in = in_features as f64;
-            let a = 5f64.sqrt();
-            let gain = (2.0 / (1.0 + a.powi(2))).sqrt();
-            let w_bound = 3f64.sqrt() * (gain / fan_in.sqrt());
-            uniform(in_features * out_features, w_bound, &mut params);
-            uniform(out_features, 1.0 / fan_in.sqrt(), &mut params);
-        }
+    for l in layout.linears() {
+        let fan_in = l.in_features as f64;
+        let a = 5f64.sqrt();
+        let gain = (2.0 / (1.0 + a.powi(2))).sqrt();
+        let w_bound = 3f64.sqrt() * (gain / fan_in.sqrt());
+        uniform(&mut params[l.weight.clone()], w_bound);
+        uniform(&mut params[l.bias.clone()], 1.0 / fan_in.sqrt());
     }
     params
 }
 
-/// A uniform f64 in [0, 1) from the top 53 bits of one draw.
-pub fn unit_f64(rng: &mut ChaCha8Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// Parameters for `arch` in state-dict order (each Linear: weight `[out,in]`, bias).
+/// Parameters for `arch` in state-dict order (each Linear: weight `[out,in]`,
+/// then bias, both U(−1/√in, 1/√in)) from a ChaCha8 stream seeded with `seed`.
 pub fn torch_default(arch: &Architecture, seed: u64) -> Vec<f32> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut params = Vec::with_capacity(arch.n_params());
-    for layer in &arch.layers {
-        if let Layer::Linear {
-            in_features,
-            out_features,
-        } = *layer
-        {
-            let bound = 1.0 / (in_features as f64).sqrt();
-            for _ in 0..(in_features + 1) * out_features {
-                params.push(((2.0 * unit_f64(&mut rng) - 1.0) * bound) as f32);
-            }
+    let layout = arch.layout();
+    let mut params = vec![0.0f32; layout.len()];
+    for l in layout.linears() {
+        let bound = 1.0 / (l.in_features as f64).sqrt();
+        // The bias follows the weight: one run of draws covers both.
+        for v in &mut params[l.weight.start..l.bias.end] {
+            *v = ((2.0 * unit_f64(&mut rng) - 1.0) * bound) as f32;
         }
     }
     params

@@ -3,7 +3,7 @@
 //! over the contiguous batch dimension; reductions use eight fixed lanes so
 //! they vectorize and stay bit-for-bit deterministic.
 
-use super::simd::{self, Kernel, Lanes, F8};
+use super::simd::{self, Kernel, Lanes};
 
 /// Forward pass of a linear layer: `y[o] = bias[o] + Σ_i W[o,i] · x[i]` for
 /// each batch row; `W` is `[out, in]`.
@@ -159,22 +159,7 @@ impl Kernel for Backward<'_> {
 
 const LANES: usize = 8;
 
-/// Σ a·b with eight fixed lanes (vectorized; same order every time).
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    dot_with::<F8>(a, b)
-}
-
-/// Four dot products of `a` with `bs[k]`, each summed exactly as [`dot`].
-pub fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
-    dot4_with::<F8>(a, bs)
-}
-
-/// Σ a with eight fixed lanes.
-pub fn sum(a: &[f32]) -> f32 {
-    sum_with::<F8>(a)
-}
-
-/// [`dot`] on lanes `V`: lane `l` sums the products at `j ≡ l (mod 8)`, the
+/// Σ a·b on lanes `V`: lane `l` sums the products at `j ≡ l (mod 8)`, the
 /// lanes are combined in the fixed [`Lanes::sum`] order, then the tail.
 #[inline(always)]
 fn dot_with<V: Lanes>(a: &[f32], b: &[f32]) -> f32 {
@@ -220,7 +205,7 @@ fn dot4_with<V: Lanes>(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
     out
 }
 
-/// [`sum`] on lanes `V`.
+/// Σ a on lanes `V`, in the same lane order as [`dot_with`].
 #[inline(always)]
 fn sum_with<V: Lanes>(a: &[f32]) -> f32 {
     let full = a.len() - a.len() % LANES;
@@ -240,6 +225,19 @@ fn sum_with<V: Lanes>(a: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::simd::F8;
+
+    fn dot(a: &[f32], b: &[f32]) -> f32 {
+        dot_with::<F8>(a, b)
+    }
+
+    fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
+        dot4_with::<F8>(a, bs)
+    }
+
+    fn sum(a: &[f32]) -> f32 {
+        sum_with::<F8>(a)
+    }
 
     #[test]
     fn forward_and_backward_match_a_hand_computation() {

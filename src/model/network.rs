@@ -1,18 +1,8 @@
 //! A network: its architecture, one flat parameter block in state-dict order,
 //! and explicit forward/backward passes over a preallocated [`Workspace`].
 
-use super::{init, linear, Architecture, Layer};
+use super::{init, linear, Architecture, Layer, ParamLayout, ParamTensor};
 use crate::error::{Error, Result};
-use std::ops::Range;
-
-/// Where a layer's tensors live in the flat parameter block.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParamTensor {
-    /// State-dict name, e.g. `2.weight` (index in `nn.Sequential`).
-    pub name: String,
-    pub shape: Vec<usize>,
-    pub range: Range<usize>,
-}
 
 /// An MLP with its parameters. Gradients and activations live in a
 /// [`Workspace`], so one network can be evaluated with several batch sizes.
@@ -20,9 +10,7 @@ pub struct ParamTensor {
 pub struct Network {
     pub arch: Architecture,
     pub params: Vec<f32>,
-    tensors: Vec<ParamTensor>,
-    /// For each layer: (weight range, bias range) of Linear layers.
-    offsets: Vec<Option<(Range<usize>, Range<usize>)>>,
+    layout: ParamLayout,
 }
 
 impl Network {
@@ -40,55 +28,34 @@ impl Network {
 
     /// A network with the given parameters (state-dict order).
     pub fn with_params(arch: Architecture, params: Vec<f32>) -> Result<Network> {
-        let mut tensors = Vec::new();
-        let mut offsets = Vec::new();
-        let mut at = 0;
-        for (k, layer) in arch.layers.iter().enumerate() {
-            if let Layer::Linear {
-                in_features,
-                out_features,
-            } = *layer
-            {
-                let w = at..at + in_features * out_features;
-                let b = w.end..w.end + out_features;
-                at = b.end;
-                tensors.push(ParamTensor {
-                    name: format!("{k}.weight"),
-                    shape: vec![out_features, in_features],
-                    range: w.clone(),
-                });
-                tensors.push(ParamTensor {
-                    name: format!("{k}.bias"),
-                    shape: vec![out_features],
-                    range: b.clone(),
-                });
-                offsets.push(Some((w, b)));
-            } else {
-                offsets.push(None);
-            }
-        }
-        if params.len() != at {
+        let layout = ParamLayout::new(&arch);
+        if params.len() != layout.len() {
             return Err(Error::Config(format!(
-                "architecture {arch} has {at} parameters, {} were given",
+                "architecture {arch} has {} parameters, {} were given",
+                layout.len(),
                 params.len()
             )));
         }
         Ok(Network {
             arch,
             params,
-            tensors,
-            offsets,
+            layout,
         })
+    }
+
+    /// Where each parameter lives in [`Network::params`].
+    pub fn layout(&self) -> &ParamLayout {
+        &self.layout
     }
 
     /// The parameter tensors in state-dict order.
     pub fn tensors(&self) -> &[ParamTensor] {
-        &self.tensors
+        self.layout.tensors()
     }
 
     /// The values of one named tensor.
     pub fn tensor(&self, name: &str) -> Option<&[f32]> {
-        self.tensors
+        self.tensors()
             .iter()
             .find(|t| t.name == name)
             .map(|t| &self.params[t.range.clone()])
@@ -110,10 +77,10 @@ impl Network {
                     in_features,
                     out_features,
                 } => {
-                    let (w, b) = self.offsets[k].clone().expect("linear layer has offsets");
+                    let p = self.layout.linear(k).expect("a Linear has parameters");
                     linear::Forward {
-                        w: &self.params[w],
-                        bias: &self.params[b],
+                        w: &self.params[p.weight.clone()],
+                        bias: &self.params[p.bias.clone()],
                         x: input,
                         y: out,
                         n_in: in_features,
@@ -151,7 +118,8 @@ impl Network {
                     in_features,
                     out_features,
                 } => {
-                    let (w, b) = self.offsets[k].clone().expect("linear layer has offsets");
+                    let p = self.layout.linear(k).expect("a Linear has parameters");
+                    let (w, b) = (p.weight.clone(), p.bias.clone());
                     let (gw, gb) = grads.split_at_mut(b.start);
                     let dx = if k == 0 {
                         None
@@ -215,10 +183,6 @@ impl Workspace {
             widths,
             grads: vec![0.0; arch.n_params()],
         }
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.capacity
     }
 
     /// The logits of the last forward pass and the buffer for ∂L/∂logits.

@@ -15,7 +15,6 @@ use std::sync::atomic::{AtomicU8, Ordering};
 /// Eight f32 lanes.
 pub trait Lanes: Copy {
     fn zero() -> Self;
-    fn splat(v: f32) -> Self;
     /// Loads `s[0..8]`.
     fn load(s: &[f32]) -> Self;
     /// Stores into `s[0..8]`.
@@ -53,10 +52,6 @@ mod imp {
         #[inline(always)]
         fn zero() -> F8 {
             unsafe { F8(_mm_setzero_ps(), _mm_setzero_ps()) }
-        }
-        #[inline(always)]
-        fn splat(v: f32) -> F8 {
-            unsafe { F8(_mm_set1_ps(v), _mm_set1_ps(v)) }
         }
         #[inline(always)]
         fn load(s: &[f32]) -> F8 {
@@ -101,10 +96,6 @@ mod imp {
             unsafe { F8Avx(_mm256_setzero_ps()) }
         }
         #[inline(always)]
-        fn splat(v: f32) -> F8Avx {
-            unsafe { F8Avx(_mm256_set1_ps(v)) }
-        }
-        #[inline(always)]
         fn load(s: &[f32]) -> F8Avx {
             assert!(s.len() >= 8);
             unsafe { F8Avx(_mm256_loadu_ps(s.as_ptr())) }
@@ -143,10 +134,6 @@ mod imp {
         #[inline(always)]
         fn zero() -> F8 {
             F8([0.0; 8])
-        }
-        #[inline(always)]
-        fn splat(v: f32) -> F8 {
-            F8([v; 8])
         }
         #[inline(always)]
         fn load(s: &[f32]) -> F8 {
@@ -242,7 +229,7 @@ mod tests {
 
     fn check<V: Lanes>() {
         let a: Vec<f32> = (0..8).map(|i| i as f32 + 0.5).collect();
-        let b = V::load(&a).mul_add(V::splat(2.0), V::load(&a));
+        let b = V::load(&a).mul_add(V::load(&[2.0; 8]), V::load(&a));
         let mut out = [0.0; 8];
         b.store(&mut out);
         assert_eq!(out, std::array::from_fn(|i| a[i] + 2.0 * a[i]));

@@ -8,9 +8,9 @@ use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{roc_auc, roc_curve};
 use crate::eval::predict::probabilities;
-use crate::experiment::TrainedModel;
 use crate::io::Staged;
 use crate::train::History;
+use crate::train::TrainedModel;
 
 /// Pixel size of every PNG (and the SVG's user units).
 pub const WIDTH: u32 = 1200;

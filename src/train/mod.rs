@@ -1,14 +1,18 @@
 //! Training: loss, optimizers, learning-rate schedules, the epoch loop and
 //! its history.
 
+pub mod config;
 pub mod history;
 pub mod loss;
 pub mod optimizer;
 pub mod schedule;
+pub mod trained_model;
 pub mod trainer;
 
+pub use config::{EarlyStopping, TrainConfig};
 pub use history::{EpochRecord, History};
 pub use loss::BceWithLogits;
 pub use optimizer::{Optimizer, OptimizerConfig};
 pub use schedule::LrSchedule;
-pub use trainer::{EarlyStopping, TrainConfig, Trainer};
+pub use trained_model::TrainedModel;
+pub use trainer::Trainer;

@@ -22,7 +22,7 @@ impl LrSchedule {
     /// `cosine[:T_MAX[:ETA_MIN]]` (T_max default: the number of epochs).
     pub fn parse(text: &str, epochs: usize) -> Result<LrSchedule> {
         let parts: Vec<&str> = text.split(':').collect();
-        let bad = |why: &str| Error::Config(format!("--lr-schedule '{text}': {why}"));
+        let bad = |why: &str| Error::invalid("lr_schedule", format!("'{text}': {why}"));
         let num = |i: usize| -> Result<Option<f64>> {
             parts
                 .get(i)

@@ -2,52 +2,13 @@
 //! state, batch buffers, the history — is allocated in [`Trainer::new`]; an
 //! epoch allocates nothing.
 
-use super::{BceWithLogits, EpochRecord, History, LrSchedule, Optimizer, OptimizerConfig};
+use super::{EpochRecord, History, Optimizer, TrainConfig};
 use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::model::{Network, Workspace};
+use crate::rng::below;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
-use serde::Serialize;
-
-/// Stop when the validation loss has not improved for `patience` epochs and
-/// restore the best weights.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct EarlyStopping {
-    pub patience: usize,
-    /// Share of the train split held out (stratified) for validation.
-    pub validation_fraction: f64,
-}
-
-/// How to train.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TrainConfig {
-    pub epochs: usize,
-    pub optimizer: OptimizerConfig,
-    pub schedule: LrSchedule,
-    pub loss: BceWithLogits,
-    /// `None`: full batch (the tutorial). `Some(b)`: reshuffled mini-batches
-    /// of `b` rows, the last one partial (DataLoader with `drop_last=False`).
-    pub batch_size: Option<usize>,
-    /// Seed of the per-epoch reshuffle.
-    pub shuffle_seed: u64,
-    pub early_stopping: Option<EarlyStopping>,
-}
-
-impl TrainConfig {
-    /// The tutorial's settings: full-batch SGD for `epochs` epochs at `lr`.
-    pub fn tutorial(epochs: usize, lr: f32) -> TrainConfig {
-        TrainConfig {
-            epochs,
-            optimizer: OptimizerConfig::sgd(lr),
-            schedule: LrSchedule::Constant,
-            loss: BceWithLogits::default(),
-            batch_size: None,
-            shuffle_seed: 0,
-            early_stopping: None,
-        }
-    }
-}
+use rand_core::SeedableRng;
 
 /// Buffers for mini-batch training.
 struct Batches {
@@ -82,18 +43,6 @@ pub struct Trainer<'d> {
     name: String,
 }
 
-/// Uniform integer in `0..n` without modulo bias.
-fn below(rng: &mut ChaCha8Rng, n: usize) -> usize {
-    let n = n as u64;
-    let zone = u64::MAX - u64::MAX % n;
-    loop {
-        let v = rng.next_u64();
-        if v < zone {
-            return (v % n) as usize;
-        }
-    }
-}
-
 impl<'d> Trainer<'d> {
     /// Prepares a run; `val` is required when early stopping is configured.
     pub fn new(
@@ -123,7 +72,7 @@ impl<'d> Trainer<'d> {
             }
         }
         let batches = match config.batch_size {
-            Some(0) => return Err(Error::Config("--batch-size must be at least 1".into())),
+            Some(0) => return Err(Error::invalid("batch_size", "must be at least 1")),
             Some(b) if b < train.n => Some(Batches {
                 size: b,
                 order: (0..train.n).collect(),
@@ -163,10 +112,6 @@ impl<'d> Trainer<'d> {
             stopper,
             name: name.to_string(),
         })
-    }
-
-    pub fn config(&self) -> &TrainConfig {
-        &self.config
     }
 
     /// True once all epochs ran or early stopping fired.

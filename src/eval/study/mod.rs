@@ -27,28 +27,14 @@
 //! Seeds are mixed with SplitMix64: `mix(parts) = fold h ← splitmix64(h ⊕ p)`
 //! over the parts, starting from a fixed constant.
 
-use crate::data::prepare::scale_rows;
-use crate::data::split::stratified_folds;
-use crate::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler};
-use crate::error::{Error, Result};
-use crate::eval::metrics::{binary_metrics, BinaryMetrics};
-use crate::eval::predict::sigmoid;
-use crate::eval::stats::{
-    corrected_resampled_ttest, describe_difference, summarize, PairedTest, Summary,
-};
-use crate::experiment::{self, ModelSpec};
-use crate::model::init::InitRng;
-use crate::model::{Activation, Architecture, Network, Workspace};
-use crate::report::chart::{strip_box_svg, StripGroup};
-use crate::train::loss::auto_pos_weight;
+use crate::eval::metrics::BinaryMetrics;
+use crate::eval::stats::{corrected_resampled_ttest, summarize, PairedTest, Summary};
 use crate::train::TrainConfig;
-use rayon::prelude::*;
 use serde::Serialize;
 
-mod experiment_file;
-mod output;
+mod folds;
 
-pub use experiment_file::{ExperimentFile, ExperimentModel};
+pub use folds::{fold_design, score_majority, score_network, FoldScore};
 
 /// How network runs are seeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,65 +44,6 @@ pub enum InitSeeds {
     PerRun,
     /// The same seed for every run (the fold alone varies).
     Fixed(u64),
-}
-
-/// What to run.
-#[derive(Debug, Clone)]
-pub struct StudyConfig {
-    pub repeats: usize,
-    pub folds: usize,
-    /// Study seed: folds and (with [`InitSeeds::PerRun`]) initialisations.
-    pub seed: u64,
-    pub models: Vec<ModelSpec>,
-    /// Settings of every network run; `shuffle_seed` is replaced by the
-    /// run's seed.
-    pub train: TrainConfig,
-    /// Resolve `pos_weight` per training fold (negatives / positives),
-    /// overriding `train.loss.pos_weight`.
-    pub auto_pos_weight: bool,
-    pub init: InitSeeds,
-    /// The random stream of every initialisation (ChaCha8, or PyTorch's).
-    pub init_rng: InitRng,
-    /// Add the `logistic` and `majority` baselines after the models.
-    pub baselines: bool,
-}
-
-impl StudyConfig {
-    /// The default design (10 × 5-fold) for these models and settings.
-    pub fn new(models: Vec<ModelSpec>, train: TrainConfig, seed: u64) -> StudyConfig {
-        StudyConfig {
-            repeats: 10,
-            folds: 5,
-            seed,
-            models,
-            train,
-            auto_pos_weight: false,
-            init: InitSeeds::PerRun,
-            init_rng: InitRng::ChaCha8,
-            baselines: true,
-        }
-    }
-
-    /// Number of runs (trainings plus majority-baseline evaluations): the
-    /// number of progress ticks of [`run_study`].
-    pub fn n_runs(&self) -> usize {
-        self.repeats * self.folds * (self.models.len() + if self.baselines { 2 } else { 0 })
-    }
-}
-
-/// The default study set: the tutorial's three networks plus `12-5-tanh-1`
-/// and `12-5-elu-1` (for `d` inputs).
-pub fn default_models(d: usize) -> Vec<ModelSpec> {
-    let mut m = experiment::tutorial_models(d);
-    m.push(ModelSpec::new(
-        "model_tanh",
-        Architecture::mlp(d, &[5], Activation::Tanh),
-    ));
-    m.push(ModelSpec::new(
-        "model_elu",
-        Architecture::mlp(d, &[5], Activation::Elu { alpha: 1.0 }),
-    ));
-    m
 }
 
 /// Name of the no-hidden-layer baseline.
@@ -282,6 +209,7 @@ pub struct MetricSummary {
 }
 
 /// A paired comparison of `a` against `b` (differences a − b) on one metric.
+/// Its sentence in words is the report layer's (`report::study::sentence`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub a: String,
@@ -291,7 +219,6 @@ pub struct Comparison {
     /// (differences ×100), else the metric's own scale.
     pub unit: &'static str,
     pub test: PairedTest,
-    pub sentence: String,
 }
 
 /// Everything a study produced.
@@ -322,238 +249,18 @@ pub struct StudyResult {
     pub comparisons: Vec<Comparison>,
 }
 
-enum Job<'a> {
-    Net(&'a ModelSpec),
-    Majority,
-}
-
-/// Runs the study. `tick` is called once per finished run (from worker
-/// threads), [`StudyConfig::n_runs`] times in all.
-pub fn run_study(
-    data: &Dataset,
-    config: &StudyConfig,
-    tick: &(dyn Fn() + Sync),
-) -> Result<StudyResult> {
-    let d = data.n_features();
-    if config.repeats == 0 {
-        return Err(Error::Config("--repeats must be at least 1".into()));
-    }
-    if config.models.is_empty() && !config.baselines {
-        return Err(Error::Config("the study has no models".into()));
-    }
-    let mut specs = config.models.clone();
-    if config.baselines {
-        specs.push(ModelSpec::new(
-            LOGISTIC,
-            Architecture::mlp(d, &[], Activation::Identity),
-        ));
-    }
-    for (i, s) in specs.iter().enumerate() {
-        if specs[..i].iter().any(|t| t.name == s.name) || (config.baselines && s.name == MAJORITY) {
-            return Err(Error::Config(format!(
-                "model name '{}' is used twice (the baselines are called '{LOGISTIC}' and '{MAJORITY}')",
-                s.name
-            )));
-        }
-        if s.arch.input_width() != d {
-            return Err(Error::Config(format!(
-                "model '{}' ({}) takes {} inputs but the data has {d} features",
-                s.name,
-                s.arch,
-                s.arch.input_width()
-            )));
-        }
-    }
-    let mut jobs: Vec<Job> = specs.iter().map(Job::Net).collect();
-    let mut models: Vec<StudyModel> = specs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| StudyModel {
-            name: s.name.clone(),
-            arch: s.arch.to_string(),
-            params: s.arch.n_params(),
-            kind: if config.baselines && i + 1 == specs.len() {
-                ModelKind::LogisticBaseline
-            } else {
-                ModelKind::Network
-            },
-        })
-        .collect();
-    if config.baselines {
-        jobs.push(Job::Majority);
-        models.push(StudyModel {
-            name: MAJORITY.into(),
-            arch: "majority class".into(),
-            params: 0,
-            kind: ModelKind::MajorityBaseline,
-        });
+impl StudyResult {
+    /// The summary of `metric` for `model`.
+    pub fn summary(&self, model: &str, metric: &str) -> Option<&Summary> {
+        self.summaries
+            .iter()
+            .find(|s| s.model == model && s.metric == metric)
+            .map(|s| &s.summary)
     }
 
-    // Folds and scaled samples, in (repeat, fold) order.
-    let k = config.folds;
-    let mut splits = Vec::with_capacity(config.repeats * k);
-    let mut prepared = Vec::with_capacity(config.repeats * k);
-    for r in 0..config.repeats {
-        let folds = stratified_folds(&data.y, k, fold_seed(config.seed, r))?;
-        for (f, test) in folds.into_iter().enumerate() {
-            let mut in_test = vec![false; data.n_rows()];
-            for &i in &test {
-                in_test[i] = true;
-            }
-            let train: Vec<usize> = (0..data.n_rows()).filter(|&i| !in_test[i]).collect();
-            if train.len() < 2 || test.len() < 2 {
-                return Err(Error::Data(format!(
-                    "{k} folds of {} rows leave {} training and {} test rows; each needs at least 2",
-                    data.n_rows(),
-                    train.len(),
-                    test.len()
-                )));
-            }
-            let scaler = StandardScaler::fit(&data.x, d, &train);
-            let p = Prepared {
-                train: scale_rows(data, &scaler, &train),
-                test: scale_rows(data, &scaler, &test),
-                split: Split {
-                    train: train.clone(),
-                    test: test.clone(),
-                },
-                options: PrepareOptions {
-                    test_size: 1.0 / k as f64,
-                    split_seed: fold_seed(config.seed, r),
-                    stratify: true,
-                    scaling: ScalingMode::TrainOnly,
-                },
-                scaler: scaler.clone(),
-                features: data.features.clone(),
-                target: data.target.clone(),
-            };
-            splits.push(FoldSplit {
-                repeat: r,
-                fold: f,
-                n_train: train.len(),
-                n_train_positive: p.train.n_positive(),
-                n_test_positive: p.test.n_positive(),
-                test_rows: test,
-                scaler_mean: scaler.mean,
-                scaler_scale: scaler.scale,
-            });
-            prepared.push(p);
-        }
-    }
-
-    let n_jobs = jobs.len();
-    let work: Vec<(usize, usize)> = (0..prepared.len())
-        .flat_map(|p| (0..n_jobs).map(move |m| (p, m)))
-        .collect();
-    let outcomes: Vec<Result<FoldRecord>> = work
-        .par_iter()
-        .map(|&(p, m)| {
-            let out = run_one(
-                &jobs[m],
-                &prepared[p],
-                &splits[p],
-                config,
-                &models[m].name,
-                m,
-            );
-            tick();
-            out
-        })
-        .collect();
-    let records = outcomes.into_iter().collect::<Result<Vec<_>>>()?;
-
-    let n_train_sum: usize = splits[..k].iter().map(|s| s.n_train).sum();
-    let n_test_sum: usize = splits[..k].iter().map(|s| s.test_rows.len()).sum();
-    let summaries = summarize_records(&models, &records);
-    let comparisons = compare_models(&models, &records, n_train_sum, n_test_sum);
-    Ok(StudyResult {
-        source: data.source.clone(),
-        target: data.target.clone(),
-        features: data.features.clone(),
-        n_rows: data.n_rows(),
-        n_positive: data.n_positive(),
-        repeats: config.repeats,
-        folds: k,
-        seed: config.seed,
-        init: config.init,
-        auto_pos_weight: config.auto_pos_weight,
-        train: config.train.clone(),
-        models,
-        n_train_mean: n_train_sum as f64 / k as f64,
-        n_test_mean: n_test_sum as f64 / k as f64,
-        splits,
-        records,
-        summaries,
-        comparisons,
-    })
-}
-
-fn run_one(
-    job: &Job,
-    p: &Prepared,
-    split: &FoldSplit,
-    config: &StudyConfig,
-    name: &str,
-    m: usize,
-) -> Result<FoldRecord> {
-    let (r, f) = (split.repeat, split.fold);
-    let mut train = config.train.clone();
-    if config.auto_pos_weight {
-        train.loss.pos_weight = Some(auto_pos_weight(&p.train.y).ok_or_else(|| {
-            Error::Data(format!(
-                "--pos-weight auto: training fold {f} of repeat {r} has no positive rows"
-            ))
-        })?);
-    }
-    let loss = train.loss;
-    match job {
-        Job::Net(spec) => {
-            let seed = match config.init {
-                InitSeeds::PerRun => init_seed(config.seed, r, f, m),
-                InitSeeds::Fixed(s) => s,
-            };
-            train.shuffle_seed = seed;
-            let net = Network::with_init(spec.arch.clone(), seed, config.init_rng);
-            let trained = experiment::train_one(spec, p, &train, seed, Some(net), |_, _| {})?;
-            let mut ws = Workspace::new(&trained.net.arch, p.train.n.max(p.test.n));
-            let logits = trained.net.forward(&mut ws, &p.train.xt, p.train.n);
-            let train_loss = loss.evaluate(logits, &p.train.y).loss as f64;
-            let logits = trained.net.forward(&mut ws, &p.test.xt, p.test.n);
-            let test_loss = loss.evaluate(logits, &p.test.y).loss as f64;
-            // The loss's own σ, so `prob > 0.5` agrees with its accuracy bit for bit.
-            let probs: Vec<f32> = logits.iter().map(|&x| sigmoid(x)).collect();
-            Ok(FoldRecord {
-                repeat: r,
-                fold: f,
-                model: name.to_string(),
-                seed: Some(seed),
-                n_train: p.train.n,
-                n_test: p.test.n,
-                epochs: trained.history.records.len(),
-                metrics: binary_metrics(&p.test.y, &probs, 0.5),
-                train_loss,
-                test_loss,
-            })
-        }
-        Job::Majority => {
-            let rate = split.n_train_positive as f64 / p.train.n as f64;
-            let prob = rate as f32;
-            let logit = (rate / (1.0 - rate)).ln() as f32;
-            let probs = vec![prob; p.test.n];
-            let const_loss = |y: &[f32]| loss.evaluate(&vec![logit; y.len()], y).loss as f64;
-            Ok(FoldRecord {
-                repeat: r,
-                fold: f,
-                model: name.to_string(),
-                seed: None,
-                n_train: p.train.n,
-                n_test: p.test.n,
-                epochs: 0,
-                metrics: binary_metrics(&p.test.y, &probs, 0.5),
-                train_loss: const_loss(&p.train.y),
-                test_loss: const_loss(&p.test.y),
-            })
-        }
+    /// The comparisons of one metric.
+    pub fn comparisons_of<'a>(&'a self, metric: &'a str) -> impl Iterator<Item = &'a Comparison> {
+        self.comparisons.iter().filter(move |c| c.metric == metric)
     }
 }
 
@@ -566,7 +273,7 @@ pub fn fold_values(records: &[FoldRecord], model: &str, metric: &str) -> Vec<f64
         .collect()
 }
 
-fn summarize_records(models: &[StudyModel], records: &[FoldRecord]) -> Vec<MetricSummary> {
+pub fn summarize_records(models: &[StudyModel], records: &[FoldRecord]) -> Vec<MetricSummary> {
     let mut out = Vec::new();
     for m in models {
         for info in METRICS {
@@ -584,7 +291,7 @@ fn summarize_records(models: &[StudyModel], records: &[FoldRecord]) -> Vec<Metri
     out
 }
 
-fn compare_models(
+pub fn compare_models(
     models: &[StudyModel],
     records: &[FoldRecord],
     n_train_sum: usize,
@@ -593,10 +300,10 @@ fn compare_models(
     let mut out = Vec::new();
     for key in COMPARED {
         let info = metric_info(key).expect("compared metrics are listed");
-        let (scale, unit, words) = if info.percent {
-            (100.0, "percentage points", format!("points {}", info.label))
+        let (scale, unit) = if info.percent {
+            (100.0, "percentage points")
         } else {
-            (1.0, info.label, info.label.to_string())
+            (1.0, info.label)
         };
         for (i, a) in models.iter().enumerate() {
             for b in &models[i + 1..] {
@@ -614,7 +321,6 @@ fn compare_models(
                     b: b.name.clone(),
                     metric: key,
                     unit,
-                    sentence: describe_difference(&a.name, &b.name, &test, &words),
                     test,
                 });
             }
@@ -625,7 +331,6 @@ fn compare_models(
 
 #[cfg(test)]
 mod tests {
-    use super::output::csv_field;
     use super::*;
 
     #[test]
@@ -636,37 +341,5 @@ mod tests {
         assert_ne!(fold_seed(0, 0), fold_seed(1, 0));
         // SplitMix64 reference value: first output of the generator seeded 0.
         assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
-    }
-
-    #[test]
-    fn experiment_file_parses_and_rejects_duplicates() {
-        let f = ExperimentFile::parse(
-            "repeats = 3\n[[model]]\nname = \"relu\"\narch = \"5-relu\"\n[[model]]\nname = \"linear\"\narch = \"5\"\n",
-            "t.toml",
-        )
-        .unwrap();
-        assert_eq!(f.repeats, Some(3));
-        let specs = f.model_specs(12).unwrap();
-        assert_eq!(specs[0].arch.to_string(), "12-5-relu-1");
-        assert_eq!(specs[1].name, "linear");
-        let dup = ExperimentFile::parse(
-            "[[model]]\nname = \"a\"\narch = \"5\"\n[[model]]\nname = \"a\"\narch = \"6\"\n",
-            "t.toml",
-        )
-        .unwrap();
-        assert!(dup
-            .model_specs(12)
-            .unwrap_err()
-            .to_string()
-            .contains("twice"));
-        let bad = ExperimentFile::parse("[[model]]\nname = \"a\"\narc = \"5\"\n", "t.toml");
-        assert!(bad.unwrap_err().to_string().contains("t.toml"));
-    }
-
-    #[test]
-    fn csv_fields_are_quoted() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_field("ab"), "ab");
     }
 }

@@ -1,8 +1,8 @@
 //! Study experiment files: a small TOML list of models and, optionally,
 //! the design (`repeats`, `folds`, `seed`).
 
+use super::models::{ModelDef, ModelSpec};
 use crate::error::{Error, Result};
-use crate::experiment::ModelSpec;
 use crate::model::Architecture;
 use serde::Deserialize;
 
@@ -39,6 +39,14 @@ impl ExperimentFile {
         Ok(file)
     }
 
+    /// The models as definitions (resolved against the data later).
+    pub fn model_defs(&self) -> Vec<ModelDef> {
+        self.models
+            .iter()
+            .map(|m| ModelDef::spec(&m.arch).named(&m.name))
+            .collect()
+    }
+
     /// The models for `d` input features; names must be unique.
     pub fn model_specs(&self, d: usize) -> Result<Vec<ModelSpec>> {
         let mut specs: Vec<ModelSpec> = Vec::new();
@@ -54,5 +62,35 @@ impl ExperimentFile {
             specs.push(ModelSpec::new(&m.name, arch));
         }
         Ok(specs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn experiment_file_parses_and_rejects_duplicates() {
+        let f = ExperimentFile::parse(
+            "repeats = 3\n[[model]]\nname = \"relu\"\narch = \"5-relu\"\n[[model]]\nname = \"linear\"\narch = \"5\"\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(f.repeats, Some(3));
+        let specs = f.model_specs(12).unwrap();
+        assert_eq!(specs[0].arch.to_string(), "12-5-relu-1");
+        assert_eq!(specs[1].name, "linear");
+        let dup = ExperimentFile::parse(
+            "[[model]]\nname = \"a\"\narch = \"5\"\n[[model]]\nname = \"a\"\narch = \"6\"\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert!(dup
+            .model_specs(12)
+            .unwrap_err()
+            .to_string()
+            .contains("twice"));
+        let bad = ExperimentFile::parse("[[model]]\nname = \"a\"\narc = \"5\"\n", "t.toml");
+        assert!(bad.unwrap_err().to_string().contains("t.toml"));
     }
 }

@@ -1,0 +1,114 @@
+//! The checkpoint file format: the `nonlin.*` metadata keys and how a
+//! [`Checkpoint`] becomes a state dict (and so safetensors bytes).
+
+use super::Checkpoint;
+use crate::error::Result;
+use crate::eval::predict::Labels;
+use crate::io::StateDict;
+use crate::model::{Architecture, Layer};
+use serde::Serialize;
+
+pub const KEY_VERSION: &str = "nonlin.version";
+pub const KEY_ARCH: &str = "nonlin.arch";
+pub const KEY_LAYERS: &str = "nonlin.layers";
+pub const KEY_FEATURES: &str = "nonlin.features";
+pub const KEY_SCALER_MEAN: &str = "nonlin.scaler_mean";
+pub const KEY_SCALER_SCALE: &str = "nonlin.scaler_scale";
+pub const KEY_TARGET: &str = "nonlin.target";
+pub const KEY_LABELS: &str = "nonlin.labels";
+pub const KEY_THRESHOLD: &str = "nonlin.threshold";
+
+/// Every metadata key a checkpoint must carry, in the order they are documented.
+pub const KEYS: [&str; 9] = [
+    KEY_VERSION,
+    KEY_ARCH,
+    KEY_LAYERS,
+    KEY_FEATURES,
+    KEY_SCALER_MEAN,
+    KEY_SCALER_SCALE,
+    KEY_TARGET,
+    KEY_LABELS,
+    KEY_THRESHOLD,
+];
+
+/// `{"positive":1,"negative":0}` (whole numbers written without `.0`).
+pub fn labels_json(labels: &Labels) -> String {
+    format!(
+        "{{\"positive\":{},\"negative\":{}}}",
+        json_number(labels.positive),
+        json_number(labels.negative)
+    )
+}
+
+fn json_number(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Value::from(v)
+    }
+}
+
+/// One `nn.Sequential` module as `nonlin.layers` lists it: the `torch.nn`
+/// class in `type` and the constructor's keyword arguments (an
+/// activation's from its table entry), so that
+/// `getattr(torch.nn, l.pop("type"))(**l)` rebuilds it in Python.
+struct LayerJson<'a>(&'a Layer);
+
+impl Serialize for LayerJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        match *self.0 {
+            Layer::Linear {
+                in_features,
+                out_features,
+            } => {
+                m.serialize_entry("type", "Linear")?;
+                m.serialize_entry("in_features", &in_features)?;
+                m.serialize_entry("out_features", &out_features)?;
+            }
+            Layer::Activation(a) => {
+                let (entry, values) = a.info();
+                m.serialize_entry("type", entry.torch_class)?;
+                for (p, v) in entry.params.iter().zip(values) {
+                    m.serialize_entry(p.torch_name, &v)?;
+                }
+                for (k, v) in entry.torch_fixed {
+                    m.serialize_entry(k, v)?;
+                }
+            }
+        }
+        m.end()
+    }
+}
+
+/// The `nonlin.layers` value of an architecture, e.g.
+/// `[{"type":"Linear","in_features":12,"out_features":5},{"type":"ReLU"},...]`.
+pub fn layers_json(arch: &Architecture) -> String {
+    let layers: Vec<LayerJson> = arch.layers.iter().map(LayerJson).collect();
+    serde_json::to_string(&layers).expect("layers serialize")
+}
+
+/// JSON of a list of names or numbers, for the metadata values.
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("lists of names and numbers serialize")
+}
+
+impl Checkpoint {
+    /// The state dict with the `nonlin.*` metadata.
+    pub fn to_state_dict(&self) -> Result<StateDict> {
+        self.check("(in memory)")?;
+        let mut sd = StateDict::from_network(&self.net);
+        let m = &mut sd.metadata;
+        m.insert(KEY_VERSION.into(), self.version.clone());
+        m.insert(KEY_ARCH.into(), self.net.arch.to_string());
+        m.insert(KEY_LAYERS.into(), layers_json(&self.net.arch));
+        m.insert(KEY_FEATURES.into(), json(&self.features));
+        m.insert(KEY_SCALER_MEAN.into(), json(&self.scaler_mean));
+        m.insert(KEY_SCALER_SCALE.into(), json(&self.scaler_scale));
+        m.insert(KEY_TARGET.into(), self.target.clone());
+        m.insert(KEY_LABELS.into(), labels_json(&self.labels));
+        m.insert(KEY_THRESHOLD.into(), self.threshold.to_string());
+        Ok(sd)
+    }
+}

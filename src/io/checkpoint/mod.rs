@@ -1,0 +1,203 @@
+//! nonlin checkpoints: a safetensors state dict that PyTorch loads as is
+//! (`nn.Sequential` names, float32), plus `nonlin.*` metadata holding
+//! everything needed to predict without the training data.
+//!
+//! Metadata keys (every value is a string; lists and objects are JSON):
+//!
+//! | key | value |
+//! |---|---|
+//! | `nonlin.version` | nonlin version that wrote the file, e.g. `0.1.0` |
+//! | `nonlin.arch` | full spec, e.g. `12-5-relu-1` ([`crate::model::Architecture::parse`]) |
+//! | `nonlin.layers` | JSON list, one object per `nn.Sequential` module: `{"type": <torch.nn class>, <constructor arguments>}` |
+//! | `nonlin.features` | JSON list of feature names, in input order |
+//! | `nonlin.scaler_mean` | JSON list of numbers, same order |
+//! | `nonlin.scaler_scale` | JSON list of numbers, same order |
+//! | `nonlin.target` | target column name |
+//! | `nonlin.labels` | JSON `{"positive": 1, "negative": 0}`: the raw target value the probability is about, and the other one |
+//! | `nonlin.threshold` | decision threshold: label positive iff probability > threshold |
+//!
+//! Files of this module: `format.rs` (the keys, a checkpoint to a state
+//! dict), `validate.rs` (loading trusts nothing: every key must be present
+//! and parse, the layers must agree with the spec, the tensors with the
+//! architecture, the lists with the input width, every number finite) and
+//! `init_weights.rs` (`--init-weights`). Prediction from a checkpoint is
+//! [`crate::eval::predict`]'s, through [`Predict`].
+
+mod format;
+mod init_weights;
+mod validate;
+
+pub use crate::eval::predict::{Labels, DEFAULT_THRESHOLD};
+pub use format::{
+    labels_json, layers_json, KEYS, KEY_ARCH, KEY_FEATURES, KEY_LABELS, KEY_LAYERS,
+    KEY_SCALER_MEAN, KEY_SCALER_SCALE, KEY_TARGET, KEY_THRESHOLD, KEY_VERSION,
+};
+pub use init_weights::init_network;
+
+use super::{write_atomic, StateDict};
+use crate::data::Prepared;
+use crate::error::{Error, Result};
+use crate::eval::predict::{Predict, Predictor};
+use crate::model::Network;
+use std::path::Path;
+
+/// A trained model with everything needed to predict on new raw rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    pub net: Network,
+    /// Feature names, in input order.
+    pub features: Vec<String>,
+    /// Scaler statistics per feature (`(x − mean) / scale`).
+    pub scaler_mean: Vec<f64>,
+    pub scaler_scale: Vec<f64>,
+    pub target: String,
+    pub labels: Labels,
+    /// Positive iff probability > threshold.
+    pub threshold: f32,
+    /// nonlin version that wrote the file (this one's for a new checkpoint).
+    pub version: String,
+}
+
+impl Checkpoint {
+    /// A checkpoint of `net` trained on `data` (its features, scaler and target).
+    pub fn new(net: Network, data: &Prepared) -> Checkpoint {
+        Checkpoint {
+            net,
+            features: data.features.clone(),
+            scaler_mean: data.scaler.mean.clone(),
+            scaler_scale: data.scaler.scale.clone(),
+            target: data.target.clone(),
+            labels: Labels::default(),
+            threshold: DEFAULT_THRESHOLD,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    /// Number of input features.
+    pub fn n_features(&self) -> usize {
+        self.features.len()
+    }
+
+    /// The safetensors bytes of this checkpoint.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        self.to_state_dict()?.to_bytes()
+    }
+
+    /// Writes atomically (temporary file + rename). An existing file is
+    /// replaced only with `force`.
+    pub fn write(&self, path: &Path, force: bool) -> Result<()> {
+        let bytes = self.to_bytes()?;
+        if !force && path.exists() {
+            return Err(already_exists(path));
+        }
+        write_atomic(path, &bytes)
+    }
+
+    /// Reads and validates a checkpoint file.
+    pub fn read(path: &Path) -> Result<Checkpoint> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the model file", e))?;
+        Checkpoint::from_bytes(&bytes, &path.display().to_string())
+    }
+
+    /// Parses and validates checkpoint bytes; `name` identifies the file in errors.
+    pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Checkpoint> {
+        Checkpoint::from_state_dict(&StateDict::from_bytes(bytes, name)?, name)
+    }
+}
+
+impl Predict for Checkpoint {
+    fn predictor(&self) -> Predictor<'_> {
+        Predictor {
+            net: &self.net,
+            features: &self.features,
+            mean: &self.scaler_mean,
+            scale: &self.scaler_scale,
+            threshold: self.threshold,
+            labels: self.labels,
+        }
+    }
+}
+
+/// The error for a model file that exists and may not be replaced.
+pub fn already_exists(path: &Path) -> Error {
+    Error::Config(format!(
+        "'{}' already exists; nothing was written. Pass --force to replace it, or choose \
+         another output.",
+        path.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Architecture;
+
+    fn ckpt(spec: &str) -> Checkpoint {
+        let arch = Architecture::parse(spec).unwrap();
+        let d = arch.input_width();
+        Checkpoint {
+            net: Network::new(arch, 1),
+            features: (0..d).map(|j| format!("f{j}")).collect(),
+            scaler_mean: (0..d).map(|j| j as f64 * 0.1).collect(),
+            scaler_scale: (0..d).map(|j| 1.0 + j as f64 / 3.0).collect(),
+            target: "y".into(),
+            labels: Labels::default(),
+            threshold: 0.5,
+            version: "0.1.0".into(),
+        }
+    }
+
+    #[test]
+    fn layers_name_torch_modules_and_their_arguments() {
+        let a = Architecture::parse("12-5-relu-1").unwrap();
+        assert_eq!(
+            layers_json(&a),
+            r#"[{"type":"Linear","in_features":12,"out_features":5},{"type":"ReLU"},{"type":"Linear","in_features":5,"out_features":1}]"#
+        );
+        let a = Architecture::parse("3-4-elu:0.3-2-leaky_relu-2-gelu_tanh-2-softplus:2-1").unwrap();
+        let j = layers_json(&a);
+        assert!(j.contains(r#"{"type":"ELU","alpha":0.3}"#), "{j}");
+        assert!(
+            j.contains(r#"{"type":"LeakyReLU","negative_slope":0.01}"#),
+            "{j}"
+        );
+        assert!(j.contains(r#"{"type":"GELU","approximate":"tanh"}"#), "{j}");
+        assert!(
+            j.contains(r#"{"type":"Softplus","beta":2.0,"threshold":20.0}"#),
+            "{j}"
+        );
+    }
+
+    #[test]
+    fn round_trips_with_parameterized_activations() {
+        for spec in [
+            "12-5-relu-1",
+            "3-4-elu:0.3-2-leaky_relu:0.2-2-gelu_tanh-1",
+            "2-1",
+        ] {
+            let c = ckpt(spec);
+            let back = Checkpoint::from_bytes(&c.to_bytes().unwrap(), "m").unwrap();
+            assert_eq!(back, c, "{spec}");
+        }
+        let sd = ckpt("12-5-relu-1").to_state_dict().unwrap();
+        assert_eq!(sd.metadata[KEY_LABELS], r#"{"positive":1,"negative":0}"#);
+        assert_eq!(sd.metadata[KEY_THRESHOLD], "0.5");
+        assert_eq!(sd.metadata[KEY_FEATURES].matches('"').count(), 24);
+    }
+
+    #[test]
+    fn writing_refuses_bad_values_and_existing_files() {
+        let mut c = ckpt("2-3-tanh-1");
+        c.scaler_scale[1] = f64::INFINITY;
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(e.contains("the scale of 'f1' is inf"), "{e}");
+        let c = ckpt("2-3-tanh-1");
+        let path = std::env::temp_dir().join(format!("nonlin-ckpt-{}.st", std::process::id()));
+        c.write(&path, false).unwrap();
+        let e = c.write(&path, false).unwrap_err().to_string();
+        assert!(e.contains("already exists"), "{e}");
+        c.write(&path, true).unwrap();
+        assert_eq!(Checkpoint::read(&path).unwrap(), c);
+        std::fs::remove_file(&path).unwrap();
+    }
+}

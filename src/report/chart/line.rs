@@ -1,0 +1,396 @@
+//! Line charts: the chart and series types, ROC charts, and drawing one line
+//! chart (axes, clipped series, legend) into a frame.
+
+use super::axis::{auto_axis, draw_x_axis, draw_y_axis, left_margin};
+use super::frame::{draw_title, no_data, Fonts, Frame};
+use super::legend::{flow_legend, legend_item, legend_item_w};
+use super::style::{series_styles, stroke_attrs, Style, CHANCE_SERIES_NAME};
+use super::svg::{clip_id, document, esc, n};
+use std::fmt::Write as _;
+
+/// One line of a [`LineChart`]. `xs` and `ys` pair up by index; extra values
+/// in the longer vector are ignored. Non-finite values break the line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Series {
+    pub name: String,
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+}
+
+/// A line chart. `x_range`/`y_range` fix an axis to `(min, max)`; `None`
+/// picks the range from the data (the y axis gets some padding and is
+/// widened to round tick values). Data outside a fixed range is clipped.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LineChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x_range: Option<(f64, f64)>,
+    pub y_range: Option<(f64, f64)>,
+    pub series: Vec<Series>,
+}
+
+/// A ROC chart: one series per `(name, fpr, tpr)` curve plus the chance
+/// diagonal (named [`CHANCE_SERIES_NAME`]), both axes fixed to `[0, 1]`.
+pub fn roc_chart(title: &str, curves: &[(String, Vec<f64>, Vec<f64>)]) -> LineChart {
+    let mut series: Vec<Series> = curves
+        .iter()
+        .map(|(name, fpr, tpr)| Series {
+            name: name.clone(),
+            xs: fpr.clone(),
+            ys: tpr.clone(),
+        })
+        .collect();
+    series.push(Series {
+        name: CHANCE_SERIES_NAME.to_string(),
+        xs: vec![0.0, 1.0],
+        ys: vec![0.0, 1.0],
+    });
+    LineChart {
+        title: title.to_string(),
+        x_label: "False positive rate".to_string(),
+        y_label: "True positive rate".to_string(),
+        x_range: Some((0.0, 1.0)),
+        y_range: Some((0.0, 1.0)),
+        series,
+    }
+}
+
+/// A complete SVG document of one line chart, `width`×`height` user units,
+/// with the legend in a band right of (or, if names are long, below) the
+/// plot area.
+pub fn line_chart_svg(chart: &LineChart, width: u32, height: u32) -> String {
+    let (w, h) = (width.max(1) as f64, height.max(1) as f64);
+    let f = Fonts::new((w / 1200.0).min(h / 800.0));
+    let styles = series_styles(chart.series.iter().map(|s| s.name.as_str()), None);
+    let mut body = String::new();
+    line_panel(
+        &mut body,
+        chart,
+        Frame {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+        },
+        &f,
+        true,
+        &styles,
+        "p0",
+    );
+    document(width, height, &chart.title, &body)
+}
+
+/// One line chart drawn inside `fr`.
+pub(super) fn line_panel(
+    out: &mut String,
+    chart: &LineChart,
+    fr: Frame,
+    f: &Fonts,
+    legend: bool,
+    styles: &[Style],
+    clip_suffix: &str,
+) {
+    let mut top = fr.y + f.pad;
+    top += draw_title(
+        out,
+        &chart.title,
+        fr.x + fr.w / 2.0,
+        top,
+        fr.w - 2.0 * f.pad,
+        f,
+    );
+
+    let pts = |s: &Series| {
+        s.xs.iter()
+            .copied()
+            .zip(s.ys.iter().copied())
+            .collect::<Vec<_>>()
+    };
+    let all: Vec<(f64, f64)> = chart
+        .series
+        .iter()
+        .flat_map(pts)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    let integer_x = !all.is_empty() && all.iter().all(|(x, _)| x.fract() == 0.0);
+
+    // Legend placement: a band on the right if the names are short enough,
+    // otherwise a band under the x axis.
+    let items: Vec<(&str, Style)> = chart
+        .series
+        .iter()
+        .map(|s| s.name.as_str())
+        .zip(styles.iter().copied())
+        .collect();
+    let show_legend = legend && !items.is_empty();
+    let right_legend_w = items
+        .iter()
+        .map(|(name, _)| legend_item_w(name, f))
+        .fold(0.0, f64::max)
+        + 3.0 * f.pad;
+    let legend_right = show_legend && right_legend_w <= fr.w * 0.3;
+
+    let mut bottom = f.pad + f.tick_len + f.gap * 0.5 + f.tick * 1.25;
+    if !chart.x_label.is_empty() {
+        bottom += f.label * 1.3;
+    }
+    let mut bottom_legend_h = 0.0;
+    if show_legend && !legend_right {
+        // Measure by laying out into a scratch buffer.
+        let mut scratch = String::new();
+        bottom_legend_h =
+            flow_legend(&mut scratch, &items, 0.0, 0.0, fr.w - 2.0 * f.pad, f) + f.gap;
+        bottom += bottom_legend_h;
+    }
+    let plot_y = top + f.gap;
+    let plot_h = (fr.y + fr.h - bottom - plot_y).max(10.0);
+    let y_axis = auto_axis(
+        all.iter().map(|p| p.1),
+        chart.y_range,
+        plot_h,
+        60.0 * f.k,
+        true,
+        false,
+    );
+    let left = left_margin(&y_axis, &chart.y_label, f);
+    let right = if legend_right {
+        right_legend_w
+    } else {
+        f.pad * 2.0 + f.tick * 0.6
+    };
+    let plot = Frame {
+        x: fr.x + left,
+        y: plot_y,
+        w: (fr.w - left - right).max(10.0),
+        h: plot_h,
+    };
+    let x_axis = auto_axis(
+        all.iter().map(|p| p.0),
+        chart.x_range,
+        plot.w,
+        110.0 * f.k,
+        false,
+        integer_x,
+    );
+
+    draw_y_axis(out, &plot, &y_axis, &chart.y_label, f, left);
+    draw_x_axis(out, &plot, &x_axis, &chart.x_label, f);
+
+    // Series, clipped to the plot area. The clip id is made unique per
+    // document content so that several charts can be inlined in one page.
+    let mut series_svg = String::new();
+    for (s, style) in chart.series.iter().zip(styles) {
+        let mut d = String::new();
+        let mut pen_down = false;
+        let mut run = 0usize;
+        for (x, y) in pts(s) {
+            if !(x.is_finite() && y.is_finite()) {
+                if run == 1 {
+                    d.push_str("h0.01");
+                }
+                pen_down = false;
+                run = 0;
+                continue;
+            }
+            let px = x_axis.map(x, plot.x, plot.x + plot.w);
+            let py = y_axis.map(y, plot.y + plot.h, plot.y);
+            let _ = write!(d, "{}{} {}", if pen_down { 'L' } else { 'M' }, n(px), n(py));
+            pen_down = true;
+            run += 1;
+        }
+        if run == 1 {
+            d.push_str("h0.01");
+        }
+        let _ = write!(
+            series_svg,
+            r#"<path class="series" data-name="{}" d="{}" {}/>"#,
+            esc(&s.name),
+            d,
+            stroke_attrs(style, f)
+        );
+    }
+    let clip_id = clip_id(&series_svg, &chart.title, clip_suffix);
+    // Allow strokes to spill slightly over the frame so lines on the edge
+    // (e.g. 100 % accuracy) are not cut in half.
+    let m = f.stroke;
+    let _ = write!(
+        out,
+        r#"<clipPath id="{clip_id}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath><g class="data" clip-path="url(#{clip_id})">{series_svg}</g>"#,
+        n(plot.x - m),
+        n(plot.y - m),
+        n(plot.w + 2.0 * m),
+        n(plot.h + 2.0 * m),
+    );
+    if all.is_empty() {
+        no_data(out, &plot, f);
+    }
+
+    if show_legend {
+        if legend_right {
+            let lx = plot.x + plot.w + f.pad * 1.5;
+            out.push_str(r#"<g class="legend">"#);
+            for (i, (name, style)) in items.iter().enumerate() {
+                let ly = plot.y + f.legend * 0.6 + i as f64 * f.legend * 1.7;
+                legend_item(out, name, style, lx, ly, f);
+            }
+            out.push_str("</g>");
+        } else {
+            let ly = fr.y + fr.h - f.pad - bottom_legend_h + f.gap;
+            flow_legend(out, &items, fr.x + f.pad, ly, fr.w - 2.0 * f.pad, f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::chart::style::CHANCE_STYLE;
+    use crate::report::chart::tests::{accuracy_chart, count_class, parse};
+
+    #[test]
+    fn line_chart_is_xml_with_one_element_per_series() {
+        let chart = accuracy_chart(50);
+        let svg = line_chart_svg(&chart, 1200, 800);
+        let doc = parse(&svg);
+        let series = count_class(&doc, "series");
+        assert_eq!(series.len(), 3);
+        let names: Vec<_> = series
+            .iter()
+            .map(|n| n.attribute("data-name").unwrap())
+            .collect();
+        assert_eq!(names, ["ReLU train", "ReLU test", "Sigmoid train"]);
+        for s in &series {
+            assert!(matches!(s.tag_name().name(), "path" | "polyline"));
+        }
+        // Every series differs from the others in color and dash pattern.
+        let styles: Vec<_> = series
+            .iter()
+            .map(|n| (n.attribute("stroke"), n.attribute("stroke-dasharray")))
+            .collect();
+        for i in 0..styles.len() {
+            for j in 0..i {
+                assert_ne!(styles[i].0, styles[j].0);
+                assert_ne!(styles[i].1, styles[j].1);
+            }
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_and_present() {
+        let mut chart = accuracy_chart(10);
+        chart.x_label = "x <&> \"q\"".to_string();
+        chart.series[0].name = "a<b & c".to_string();
+        let svg = line_chart_svg(&chart, 1200, 800);
+        assert!(svg.contains("Accuracy &lt;train&gt; &amp; test"));
+        assert!(!svg.contains("<train>"));
+        let doc = parse(&svg);
+        let texts: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect();
+        assert!(
+            texts.iter().any(|t| t == "Accuracy <train> & test"),
+            "{texts:?}"
+        );
+        assert!(texts.iter().any(|t| t == "Epoch" || t == "x <&> \"q\""));
+        assert!(texts.iter().any(|t| t == "x <&> \"q\""));
+        assert!(texts.iter().any(|t| t == "Accuracy (%)"));
+        assert!(
+            texts.iter().any(|t| t == "a<b & c"),
+            "legend shows the name"
+        );
+        assert!(count_class(&doc, "series")
+            .iter()
+            .any(|n| n.attribute("data-name") == Some("a<b & c")));
+    }
+
+    #[test]
+    fn accuracy_axis_has_round_ticks_from_0_to_100() {
+        let svg = line_chart_svg(&accuracy_chart(30), 1200, 800);
+        let doc = parse(&svg);
+        let labels: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("y-axis"))
+            .flat_map(|g| g.descendants().filter(|n| n.has_tag_name("text")))
+            .filter(|n| n.attribute("class") != Some("axis-label"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(labels.first(), Some(&"0"));
+        assert_eq!(labels.last(), Some(&"100"));
+        assert!(labels.len() >= 5 && labels.len() <= 11, "{labels:?}");
+    }
+
+    #[test]
+    fn degenerate_data_still_renders() {
+        let chart = LineChart {
+            title: String::new(),
+            series: vec![
+                Series {
+                    name: "empty".into(),
+                    xs: vec![],
+                    ys: vec![],
+                },
+                Series {
+                    name: "nan".into(),
+                    xs: vec![1.0, 2.0, 3.0],
+                    ys: vec![f64::NAN, 5.0, f64::INFINITY],
+                },
+            ],
+            ..Default::default()
+        };
+        let svg = line_chart_svg(&chart, 600, 400);
+        let doc = parse(&svg);
+        assert_eq!(count_class(&doc, "series").len(), 2);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn long_series_is_one_path_and_long_names_move_legend_below() {
+        let mut chart = accuracy_chart(1000);
+        chart.series.truncate(2);
+        let svg = line_chart_svg(&chart, 1200, 800);
+        let doc = parse(&svg);
+        let s = count_class(&doc, "series");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].attribute("d").unwrap().matches('L').count(), 999);
+
+        chart.series[0].name = "a very long series name that does not fit on the right side".into();
+        let svg = line_chart_svg(&chart, 1200, 800);
+        let doc = parse(&svg);
+        let legend_y: f64 = count_class(&doc, "legend")[0]
+            .descendants()
+            .find(|n| n.has_tag_name("line"))
+            .and_then(|n| n.attribute("y1"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            legend_y > 700.0,
+            "legend band at the bottom, got y={legend_y}"
+        );
+    }
+
+    #[test]
+    fn roc_chart_has_diagonal_and_unit_axes() {
+        let chart = roc_chart(
+            "ROC",
+            &[(
+                "MLP".into(),
+                vec![0.0, 0.1, 0.4, 1.0],
+                vec![0.0, 0.6, 0.9, 1.0],
+            )],
+        );
+        assert_eq!(chart.x_range, Some((0.0, 1.0)));
+        assert_eq!(chart.y_range, Some((0.0, 1.0)));
+        assert_eq!(chart.series.len(), 2);
+        assert_eq!(chart.series[1].name, CHANCE_SERIES_NAME);
+        assert_eq!(chart.series[1].xs, chart.series[1].ys);
+        let svg = line_chart_svg(&chart, 800, 800);
+        let doc = parse(&svg);
+        let s = count_class(&doc, "series");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].attribute("stroke"), Some(CHANCE_STYLE.color));
+    }
+}

@@ -1,0 +1,95 @@
+//! `study.json`: the whole [`StudyResult`], each comparison with its
+//! sentence.
+
+use super::sentence;
+use crate::eval::study::{
+    Comparison, FoldRecord, FoldSplit, InitSeeds, MetricSummary, StudyModel, StudyResult,
+};
+use crate::train::TrainConfig;
+use serde::Serialize;
+
+/// The JSON document: the fields of [`StudyResult`] in their order, with
+/// every comparison followed by its sentence.
+#[derive(Serialize)]
+struct StudyJson<'a> {
+    source: &'a str,
+    target: &'a str,
+    features: &'a [String],
+    n_rows: usize,
+    n_positive: usize,
+    repeats: usize,
+    folds: usize,
+    seed: u64,
+    init: InitSeeds,
+    auto_pos_weight: bool,
+    train: &'a TrainConfig,
+    models: &'a [StudyModel],
+    n_train_mean: f64,
+    n_test_mean: f64,
+    splits: &'a [FoldSplit],
+    records: &'a [FoldRecord],
+    summaries: &'a [MetricSummary],
+    comparisons: Vec<ComparisonJson<'a>>,
+}
+
+/// A comparison's own fields, then `sentence`.
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    #[serde(flatten)]
+    comparison: &'a Comparison,
+    sentence: String,
+}
+
+/// `study.json`: the whole result (NaN becomes null), each comparison with
+/// its sentence ([`super::sentence`]).
+pub fn to_json(study: &StudyResult) -> String {
+    // Destructured without `..`: a field added to `StudyResult` fails to
+    // compile here until the document says where it goes.
+    let StudyResult {
+        source,
+        target,
+        features,
+        n_rows,
+        n_positive,
+        repeats,
+        folds,
+        seed,
+        init,
+        auto_pos_weight,
+        train,
+        models,
+        n_train_mean,
+        n_test_mean,
+        splits,
+        records,
+        summaries,
+        comparisons,
+    } = study;
+    let doc = StudyJson {
+        source,
+        target,
+        features,
+        n_rows: *n_rows,
+        n_positive: *n_positive,
+        repeats: *repeats,
+        folds: *folds,
+        seed: *seed,
+        init: *init,
+        auto_pos_weight: *auto_pos_weight,
+        train,
+        models,
+        n_train_mean: *n_train_mean,
+        n_test_mean: *n_test_mean,
+        splits,
+        records,
+        summaries,
+        comparisons: comparisons
+            .iter()
+            .map(|c| ComparisonJson {
+                comparison: c,
+                sentence: sentence(c),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).expect("the study serializes") + "\n"
+}

@@ -1,0 +1,182 @@
+//! A study in words: `study.md`, the console table, the design and training
+//! lines and the comparison sentences.
+
+use super::{mean_ci, sentence, shown, unit_suffix};
+use crate::eval::study::{metric_info, InitSeeds, StudyResult, COMPARED, METRICS};
+use crate::report::summary_table::text_table;
+use std::fmt::Write;
+
+/// The console table: model × main metrics, `mean [95% CI]`.
+pub fn console_table(study: &StudyResult) -> String {
+    let keys = ["accuracy", "balanced_accuracy", "mcc", "roc_auc", "brier"];
+    let headers: Vec<String> = ["model".to_string(), "arch".to_string()]
+        .into_iter()
+        .chain(keys.iter().map(|k| {
+            let i = metric_info(k).unwrap();
+            format!("{}{}", i.label, unit_suffix(&i))
+        }))
+        .collect();
+    let rows: Vec<Vec<String>> = study
+        .models
+        .iter()
+        .map(|m| {
+            let mut row = vec![m.name.clone(), m.arch.clone()];
+            row.extend(
+                keys.iter()
+                    .map(|k| mean_ci(study, &m.name, &metric_info(k).unwrap())),
+            );
+            row
+        })
+        .collect();
+    let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+    text_table(&h, &rows)
+}
+
+/// One sentence per comparison of `metric`, each on its own line.
+pub fn sentences(study: &StudyResult, metric: &str) -> String {
+    study
+        .comparisons_of(metric)
+        .map(|c| sentence(c) + "\n")
+        .collect()
+}
+
+/// A one-line description of the design.
+pub fn design(study: &StudyResult) -> String {
+    format!(
+        "{} × {}-fold stratified cross-validation (seed {}), scaler fit on each training fold; \
+         {:.1} training / {:.1} test rows per fold",
+        study.repeats, study.folds, study.seed, study.n_train_mean, study.n_test_mean
+    )
+}
+
+/// The training settings in words.
+pub fn training(study: &StudyResult) -> String {
+    let t = &study.train;
+    let batch = match t.batch_size {
+        Some(b) => format!("mini-batches of {b}"),
+        None => "full batch".into(),
+    };
+    let mut s = format!(
+        "{} for {} epochs, {batch}",
+        t.optimizer.describe(),
+        t.epochs
+    );
+    if study.auto_pos_weight {
+        s += ", pos_weight = negatives/positives of each training fold";
+    } else if let Some(w) = t.loss.pos_weight {
+        let _ = write!(s, ", pos_weight {w}");
+    }
+    if let Some(es) = t.early_stopping {
+        let _ = write!(
+            s,
+            ", early stopping (patience {}, validation fraction {})",
+            es.patience, es.validation_fraction
+        );
+    }
+    match study.init {
+        InitSeeds::PerRun => s += "; initialisation seeded per (repeat, fold, model)",
+        InitSeeds::Fixed(v) => {
+            let _ = write!(s, "; initialisation seed {v} for every run");
+        }
+    }
+    s
+}
+
+/// `study.md`: design, tables per metric, comparisons in words.
+pub fn to_markdown(study: &StudyResult) -> String {
+    let mut s = String::from("# Repeated cross-validation study\n\n");
+    let pos = study.n_positive as f64 / study.n_rows as f64 * 100.0;
+    let _ = writeln!(s, "- data: {}", study.source);
+    let _ = writeln!(
+        s,
+        "- rows: {} ({} positive, {pos:.1}%), target `{}`",
+        study.n_rows, study.n_positive, study.target
+    );
+    let _ = writeln!(
+        s,
+        "- features ({}): {}",
+        study.features.len(),
+        study.features.join(", ")
+    );
+    let _ = writeln!(s, "- design: {}", design(study));
+    let _ = writeln!(s, "- training: {}", training(study));
+    s += "- baselines: `logistic` is a network with no hidden layer trained with the same \
+          settings; `majority` predicts the training fold's majority class with probability \
+          equal to its positive rate (all scores tied: ROC AUC 0.5, PR AUC = test positive rate)\n";
+    s += "- 95% CIs of the mean over folds use Student's t and treat the folds as independent, \
+          so they are too narrow (training sets overlap); to compare models use the paired \
+          comparisons below, which use the corrected resampled t-test (Nadeau & Bengio 2003)\n\n";
+
+    s += "## Models\n\n| model | architecture | parameters |\n|---|---|---:|\n";
+    for m in &study.models {
+        let _ = writeln!(s, "| {} | {} | {} |", m.name, m.arch, m.params);
+    }
+
+    s += "\n## Summary (mean [95% CI] over folds)\n\n";
+    let keys = [
+        "accuracy",
+        "balanced_accuracy",
+        "mcc",
+        "roc_auc",
+        "pr_auc",
+        "brier",
+    ];
+    s += "| model |";
+    for k in keys {
+        let i = metric_info(k).unwrap();
+        let _ = write!(s, " {}{} |", i.label, unit_suffix(&i));
+    }
+    s += "\n|---|";
+    s += &"---:|".repeat(keys.len());
+    s += "\n";
+    for m in &study.models {
+        let _ = write!(s, "| {} |", m.name);
+        for k in keys {
+            let _ = write!(
+                s,
+                " {} |",
+                mean_ci(study, &m.name, &metric_info(k).unwrap())
+            );
+        }
+        s += "\n";
+    }
+
+    s += "\n## Metrics\n";
+    for info in METRICS {
+        let _ = write!(
+            s,
+            "\n### {}{}{}\n\n| model | mean | std | 95% CI | folds |\n|---|---:|---:|---:|---:|\n",
+            info.label,
+            unit_suffix(&info),
+            if info.higher_is_better {
+                ""
+            } else {
+                " — lower is better"
+            }
+        );
+        for m in &study.models {
+            if let Some(x) = study.summary(&m.name, info.key) {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | [{}, {}] | {} |",
+                    m.name,
+                    shown(&info, x.mean),
+                    shown(&info, x.std),
+                    shown(&info, x.ci_low),
+                    shown(&info, x.ci_high),
+                    x.n
+                );
+            }
+        }
+    }
+
+    s += "\n## Paired comparisons\n";
+    for key in COMPARED {
+        let info = metric_info(key).unwrap();
+        let _ = writeln!(s, "\n### {}\n", info.label);
+        for c in study.comparisons_of(key) {
+            let _ = writeln!(s, "- {}", sentence(c));
+        }
+    }
+    s
+}

@@ -1,0 +1,221 @@
+//! `train` and `compare`: models trained on one train/test split, each
+//! reported epoch by epoch, with a summary row per model.
+
+use super::describe::{data_summary, settings_summary, training_line};
+use super::event::{Cancel, Event, Observer};
+use super::fit::Fit;
+use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
+use crate::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode};
+use crate::error::{Error, Result};
+use crate::eval::summary::SummaryRow;
+use crate::io::checkpoint;
+use crate::model::init::InitRng;
+use crate::train::loss::auto_pos_weight;
+use crate::train::{TrainConfig, TrainedModel};
+use std::path::PathBuf;
+
+/// Which pipeline a [`RunConfig`] describes; it decides the defaults and
+/// how outputs are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// One model; its files go directly into the output folder.
+    Train,
+    /// Several models; each gets a sub-folder, plus comparison figures.
+    Compare,
+}
+
+impl RunKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RunKind::Train => "train",
+            RunKind::Compare => "compare",
+        }
+    }
+}
+
+/// Everything a `train` or `compare` run needs besides the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunConfig {
+    pub kind: RunKind,
+    pub models: Vec<ModelDef>,
+    pub split: PrepareOptions,
+    /// Training settings of every model. `shuffle_seed` is replaced by
+    /// [`RunConfig::seed`].
+    pub train: TrainConfig,
+    /// Set `pos_weight` to negatives/positives of the train split.
+    pub auto_pos_weight: bool,
+    /// Seeds the initial weights, the mini-batch shuffle and the
+    /// early-stopping hold-out.
+    pub seed: u64,
+    pub init_rng: InitRng,
+    /// Start every model from these weights (a safetensors state dict)
+    /// instead of seeded ones.
+    pub init_weights: Option<PathBuf>,
+}
+
+impl RunConfig {
+    /// `train`'s defaults: one model `5-relu` called `model`, the tutorial's
+    /// split and training, the scaler fit on the training rows only, seed 0
+    /// with the portable ChaCha8 stream.
+    pub fn train() -> RunConfig {
+        RunConfig {
+            kind: RunKind::Train,
+            models: vec![ModelDef {
+                name: Some("model".into()),
+                hidden: Hidden::Widths {
+                    widths: vec![5],
+                    activation: "relu".into(),
+                },
+            }],
+            split: PrepareOptions::default(),
+            train: TrainConfig::default(),
+            auto_pos_weight: false,
+            seed: 0,
+            init_rng: InitRng::ChaCha8,
+            init_weights: None,
+        }
+    }
+
+    /// `compare`'s defaults, the tutorial exactly: its three models, the
+    /// scaler fit on all rows before the split, and the initial weights of
+    /// `torch.manual_seed(42)`.
+    pub fn compare() -> RunConfig {
+        RunConfig {
+            kind: RunKind::Compare,
+            models: tutorial_defs(),
+            split: PrepareOptions {
+                scaling: ScalingMode::BeforeSplit,
+                ..PrepareOptions::default()
+            },
+            seed: 42,
+            init_rng: InitRng::Torch,
+            ..RunConfig::train()
+        }
+    }
+
+    /// Checks the settings that do not depend on the data.
+    pub fn validate(&self) -> Result<()> {
+        if self.models.is_empty() {
+            return Err(Error::invalid("models", "must list at least one model"));
+        }
+        if self.kind == RunKind::Train && self.models.len() > 1 {
+            return Err(Error::invalid("models", "train takes exactly one model"));
+        }
+        self.split.validate()?;
+        self.train.validate()
+    }
+
+    /// The models for `inputs` features.
+    pub fn resolve_models(&self, inputs: usize) -> Result<Vec<ModelSpec>> {
+        resolve_all(&self.models, inputs)
+    }
+}
+
+/// The tutorial's three models as definitions (see
+/// [`super::models::tutorial_models`]).
+pub fn tutorial_defs() -> Vec<ModelDef> {
+    let def = |name: &str, widths: &[usize], activation: &str| ModelDef {
+        name: Some(name.into()),
+        hidden: Hidden::Widths {
+            widths: widths.to_vec(),
+            activation: activation.into(),
+        },
+    };
+    vec![
+        def("model_0", &[5], "identity"),
+        def("deeper_model", &[20, 20], "identity"),
+        def("model_non_linear", &[5], "relu"),
+    ]
+}
+
+/// What a `train`/`compare` run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub kind: RunKind,
+    /// The data description and the settings, as announced.
+    pub data_summary: Vec<(String, String)>,
+    pub settings: Vec<(String, String)>,
+    /// The split and scaler every model used.
+    pub prepared: Prepared,
+    pub source: String,
+    /// The training settings as used (`pos_weight` and seed resolved).
+    pub train: TrainConfig,
+    pub seed: u64,
+    /// Every model trained, in order (with cancellation: those started).
+    pub models: Vec<TrainedModel>,
+    pub summary: Vec<SummaryRow>,
+    pub cancelled: bool,
+}
+
+/// Trains every model of `config` on one split of `data`.
+pub fn run(
+    data: &Dataset,
+    config: &RunConfig,
+    obs: &mut dyn Observer,
+    cancel: &Cancel,
+) -> Result<RunResult> {
+    config.validate()?;
+    let specs = config.resolve_models(data.n_features())?;
+    let prepared = prepare(data, &config.split)?;
+    let mut train = TrainConfig {
+        shuffle_seed: config.seed,
+        ..config.train.clone()
+    };
+    if config.auto_pos_weight {
+        train.loss.pos_weight = Some(auto_pos_weight(&prepared.train.y).ok_or_else(|| {
+            Error::Data("pos_weight auto: the train split has no positive rows".into())
+        })?);
+    }
+    let weights = match &config.init_weights {
+        Some(path) => specs
+            .iter()
+            .map(|s| checkpoint::init_network(path, &s.arch).map(Some))
+            .collect::<Result<Vec<_>>>()?,
+        None => vec![None; specs.len()],
+    };
+    let data_summary = data_summary(data, &prepared);
+    let settings = settings_summary(&train, config.seed);
+    obs.on_event(&Event::Started {
+        kind: config.kind.name(),
+        data: &data_summary,
+        settings: &settings,
+        training: &training_line(&train),
+    });
+    let mut models = Vec::with_capacity(specs.len());
+    let mut cancelled = false;
+    for (spec, init) in specs.iter().zip(&weights) {
+        if cancel.is_cancelled() {
+            cancelled = true;
+            break;
+        }
+        obs.on_event(&Event::ModelStarted {
+            model: &spec.name,
+            arch: &spec.arch,
+            epochs: train.epochs,
+        });
+        let fitted = Fit::new(spec, &prepared, &train)
+            .seed(config.seed)
+            .init_rng(config.init_rng)
+            .weights(init.as_ref())
+            .cancel(cancel)
+            .run_cancellable(obs)?;
+        models.push(fitted.model);
+        if fitted.cancelled {
+            cancelled = true;
+            break;
+        }
+    }
+    let summary = models.iter().filter_map(SummaryRow::of).collect();
+    Ok(RunResult {
+        kind: config.kind,
+        data_summary,
+        settings,
+        source: data.source.clone(),
+        prepared,
+        train,
+        seed: config.seed,
+        models,
+        summary,
+        cancelled,
+    })
+}

@@ -1,0 +1,43 @@
+//! The files of a study: tables, JSON and the accuracy/MCC figure, staged in
+//! memory and written only when everything succeeded.
+
+use super::event::Observer;
+use crate::error::{Error, Result};
+use crate::eval::study::StudyResult;
+use crate::io::{OutputDir, Staged};
+use crate::report::png::svg_to_png;
+use crate::report::study as study_report;
+use std::path::PathBuf;
+
+/// Every output file of a study, in memory.
+pub fn stage(result: &StudyResult, plots: bool) -> Result<Staged> {
+    let mut staged = Staged::default();
+    staged.add("study.md", study_report::to_markdown(result));
+    staged.add("study.csv", study_report::summary_csv(result));
+    staged.add("folds.csv", study_report::folds_csv(result));
+    staged.add("comparisons.csv", study_report::comparisons_csv(result));
+    staged.add("study.json", study_report::to_json(result));
+    if plots {
+        let svg = study_report::accuracy_mcc_svg(result, 1200, 800);
+        let png = svg_to_png(&svg, 2400, 800)
+            .map_err(|e| Error::Config(format!("cannot render accuracy_mcc.png: {e}")))?;
+        staged.add("accuracy_mcc.svg", svg);
+        staged.add("accuracy_mcc.png", png);
+    }
+    Ok(staged)
+}
+
+/// Stages and writes the study's files into `dir` (or a new
+/// `runs/study-<time>/`); returns the folder.
+pub fn write_study(
+    result: &StudyResult,
+    dir: Option<PathBuf>,
+    plots: bool,
+    obs: &mut dyn Observer,
+) -> Result<PathBuf> {
+    let staged = stage(result, plots)?;
+    let dir = dir
+        .map(OutputDir::new)
+        .unwrap_or_else(|| OutputDir::timestamped("study"));
+    super::outputs::write(&staged, &dir, obs)
+}
