@@ -1,28 +1,23 @@
 //! Every call this crate makes into the nonlin library, in one place, so a
 //! change of the library's API touches only this file. The rest of the crate
 //! speaks plain Rust types (slices, `Vec`, `String`) and Python.
+//!
+//! Training goes through the library's `run` layer: [`Fit`] for one
+//! estimator fit (with an observer that applies scikit-learn's loss-plateau
+//! rule through the run's [`Cancel`] flag) and `run::study::run` for
+//! studies.
 
-use nonlin::data::Samples;
-use nonlin::io::checkpoint::{Checkpoint, Labels, DEFAULT_THRESHOLD};
+use nonlin::data::{PrepareOptions, Prepared, Samples, Split, StandardScaler};
+use nonlin::eval::predict::Labels;
+use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::init::InitRng;
-use nonlin::model::{Activation, Architecture, Network};
+use nonlin::run::{Cancel, Event, Fit, ModelDef, Silent};
 use nonlin::train::{
     loss::auto_pos_weight, BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig,
-    Trainer,
 };
 
+pub use nonlin::run::Hidden;
 pub use nonlin::Error;
-
-/// The network: hidden widths with one activation after each, or a nonlin
-/// hidden-part spec (`16-relu-8-tanh`).
-#[derive(Debug, Clone)]
-pub enum ArchSpec {
-    Mlp {
-        hidden: Vec<usize>,
-        activation: String,
-    },
-    Spec(String),
-}
 
 /// The optimizer, PyTorch's names.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +38,7 @@ pub enum PosWeight {
 /// Everything a fit needs, already validated by the Python side.
 #[derive(Debug, Clone)]
 pub struct FitSpec {
-    pub arch: ArchSpec,
+    pub hidden: Hidden,
     pub solver: Solver,
     pub lr: f32,
     /// scikit-learn's `alpha`: an L2 penalty `0.5·alpha·‖θ‖²` on each
@@ -90,19 +85,14 @@ pub struct FitHistory {
     pub train_seconds: f64,
 }
 
-fn architecture(spec: &ArchSpec, d: usize) -> Result<Architecture, Error> {
-    match spec {
-        ArchSpec::Spec(s) => Architecture::parse_hidden(s, d),
-        ArchSpec::Mlp { hidden, activation } => {
-            Ok(Architecture::mlp(d, hidden, Activation::parse(activation)?))
-        }
-    }
-}
-
-/// The full spec (`12-16-relu-1`) of an architecture on `d` inputs, or the
+/// The full spec (`12-16-relu-1`) of hidden layers on `d` inputs, or the
 /// library's error for a bad spec or activation.
-pub fn full_spec(spec: &ArchSpec, d: usize) -> Result<String, Error> {
-    Ok(architecture(spec, d)?.to_string())
+pub fn full_spec(hidden: &Hidden, d: usize) -> Result<String, Error> {
+    let def = ModelDef {
+        name: None,
+        hidden: hidden.clone(),
+    };
+    Ok(def.resolve(d)?.arch.to_string())
 }
 
 /// The engine's settings; `wd` is the weight decay and `y` the training
@@ -152,22 +142,40 @@ fn train_config(s: &FitSpec, wd: f32, y: &[f32]) -> TrainConfig {
     }
 }
 
+/// What the estimator stores with a fitted network.
+#[derive(Debug, Clone)]
+pub struct ModelInfo {
+    pub features: Vec<String>,
+    pub target: String,
+    /// `(negative, positive)` numeric class values, or `None` (stored as 0/1).
+    pub labels: NumericLabels,
+}
+
 /// Trains on `n` rows given feature-major (`xt[j·n + i]`, f32) with 0/1
-/// targets `y`. The same steps as `nonlin train` (network from the seed,
-/// validation hold-out from the seed, `Trainer` epochs); the engine's
-/// per-epoch test metrics are not needed here, so its test set is the
-/// validation set with early stopping and a single training row without.
+/// targets `y`, through the library's [`Fit`] as `nonlin train` does
+/// (network from the seed, validation hold-out from the seed). The inputs
+/// are used as given (a scaler of mean 0, scale 1). The run's test set —
+/// evaluated every epoch — is the validation hold-out with early stopping
+/// (its accuracy becomes `validation_scores_`), else a single training row.
 pub fn fit(
     xt: Vec<f32>,
     n: usize,
     y: Vec<f32>,
     s: &FitSpec,
-) -> Result<(Network, FitHistory), Error> {
+    info: ModelInfo,
+) -> Result<(Model, FitHistory), Error> {
     if n == 0 || !xt.len().is_multiple_of(n) {
         return Err(Error::Data("no rows to train on".into()));
     }
     let d = xt.len() / n;
-    let arch = architecture(&s.arch, d)?;
+    if info.features.len() != d {
+        return Err(Error::invalid("features", format!("{d} names needed")));
+    }
+    let spec = ModelDef {
+        name: Some("MLPClassifier".into()),
+        hidden: s.hidden.clone(),
+    }
+    .resolve(d)?;
     let all = Samples {
         n,
         d,
@@ -175,42 +183,52 @@ pub fn fit(
         y,
         rows: (0..n).collect(),
     };
-    let net = Network::with_init(
-        arch,
-        s.seed,
-        if s.torch_init {
-            InitRng::Torch
-        } else {
-            InitRng::ChaCha8
-        },
-    );
-    let (train, val) = match s.early_stopping {
+    let (n_train, val) = match s.early_stopping {
+        // The same hold-out `Fit` makes.
         Some((_, fraction)) => {
             let (t, v) = all.split_validation(fraction, s.seed as u32)?;
-            (t, Some(v))
+            (t.n, Some(v))
         }
-        None => (all, None),
+        None => (n, None),
     };
-    let rows = s.batch_size.map_or(train.n, |b| b.min(train.n)).max(1);
-    let config = train_config(s, s.alpha / rows as f32, &train.y);
-    let probe = train.select(&[0]);
-    let test = val.as_ref().unwrap_or(&probe);
-    let mut trainer = Trainer::new("MLPClassifier", net, config, &train, test, val.as_ref())?;
+    let rows = s.batch_size.map_or(n_train, |b| b.min(n_train)).max(1);
+    let config = train_config(s, s.alpha / rows as f32, &all.y);
+    let test = val.clone().unwrap_or_else(|| all.select(&[0]));
+    let prepared = Prepared {
+        split: Split {
+            train: (0..n).collect(),
+            test: test.rows.clone(),
+        },
+        train: all,
+        test,
+        scaler: StandardScaler {
+            mean: vec![0.0; d],
+            scale: vec![1.0; d],
+            var: vec![1.0; d],
+            n_samples_seen: n,
+        },
+        options: PrepareOptions::default(),
+        features: info.features,
+        target: info.target,
+    };
+    let cancel = Cancel::new();
     let mut h = FitHistory {
-        n_train: train.n,
+        n_train,
         ..FitHistory::default()
     };
     let (mut best, mut no_improvement) = (f64::INFINITY, 0usize);
-    let started = std::time::Instant::now();
-    while !trainer.finished() {
-        let rec = trainer.epoch()?;
+    let mut observe = |e: &Event<'_>| {
+        let Event::Epoch { record: rec, .. } = *e else {
+            return;
+        };
         h.loss.push(rec.train_loss);
         h.train_correct.push(rec.train_correct);
         if let Some(v) = &val {
             h.val_accuracy.push(rec.test_correct as f64 / v.n as f64);
             h.val_loss.push(rec.val_loss.unwrap_or(rec.test_loss));
-            continue;
+            return;
         }
+        // scikit-learn's rule on the training loss.
         let loss = rec.train_loss as f64;
         if loss > best - s.tol {
             no_improvement += 1;
@@ -219,16 +237,30 @@ pub fn fit(
         }
         best = best.min(loss);
         if no_improvement > s.n_iter_no_change {
-            h.converged = true;
             h.stopped_epoch = Some(rec.epoch);
-            break;
+            cancel.cancel();
         }
-    }
+    };
+    let started = std::time::Instant::now();
+    let fitted = Fit::new(&spec, &prepared, &config)
+        .seed(s.seed)
+        .init_rng(if s.torch_init {
+            InitRng::Torch
+        } else {
+            InitRng::ChaCha8
+        })
+        .cancel(&cancel)
+        .run_cancellable(&mut observe)?;
     h.train_seconds = started.elapsed().as_secs_f64();
-    let (net, history) = trainer.finish();
+    h.converged = fitted.cancelled;
+    let history = &fitted.model.history;
     h.best_epoch = history.best_epoch;
     h.stopped_epoch = h.stopped_epoch.or(history.stopped_epoch);
-    Ok((net, h))
+    let mut ckpt = Checkpoint::new(fitted.model.net, &prepared);
+    if let Some((negative, positive)) = info.labels {
+        ckpt.labels = Labels { positive, negative };
+    }
+    Ok((Model(ckpt), h))
 }
 
 /// A model ready to predict: the network with its checkpoint metadata.
@@ -240,30 +272,6 @@ pub struct Model(Checkpoint);
 pub type NumericLabels = Option<(f64, f64)>;
 
 impl Model {
-    /// A model of `net` that takes raw inputs (no scaler: mean 0, scale 1).
-    pub fn new(
-        net: Network,
-        features: Vec<String>,
-        target: String,
-        labels: NumericLabels,
-    ) -> Model {
-        let d = features.len();
-        let labels = match labels {
-            Some((negative, positive)) => Labels { positive, negative },
-            None => Labels::default(),
-        };
-        Model(Checkpoint {
-            net,
-            features,
-            scaler_mean: vec![0.0; d],
-            scaler_scale: vec![1.0; d],
-            target,
-            labels,
-            threshold: DEFAULT_THRESHOLD,
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        })
-    }
-
     /// Reads checkpoint bytes (a `model.safetensors`), validated by nonlin.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Model, Error> {
         Checkpoint::from_bytes(bytes, name).map(Model)
@@ -280,7 +288,7 @@ impl Model {
 
     /// Metadata of a checkpoint's bytes (all of it, `nonlin.*` and others).
     pub fn metadata(bytes: &[u8], name: &str) -> Result<Vec<(String, String)>, Error> {
-        let sd = nonlin::io::StateDict::from_bytes(bytes, name)?;
+        let sd = StateDict::from_bytes(bytes, name)?;
         Ok(sd.metadata.into_iter().collect())
     }
 
@@ -338,7 +346,7 @@ impl Model {
 
     /// `σ(logit)` as nonlin computes it (so `σ > threshold` is its label).
     pub fn sigmoid(logit: f32) -> f32 {
-        nonlin::eval::predict::sigmoid(logit)
+        nonlin::train::loss::sigmoid(logit)
     }
 }
 
@@ -378,22 +386,18 @@ pub fn study(
     target: String,
     s: &StudySpec,
 ) -> Result<StudyTables, Error> {
-    use nonlin::eval::study::{default_models, run_study, StudyConfig};
-    use nonlin::experiment::ModelSpec;
+    use nonlin::report::study as tables;
+    use nonlin::run::{models::study_models, study, StudyConfig};
     let d = features.len();
     let models = match &s.models {
-        None => default_models(d),
-        Some(list) => list
-            .iter()
-            .map(|(name, spec)| {
-                let arch = if spec.trim().is_empty() {
-                    Architecture::mlp(d, &[], Activation::Identity)
-                } else {
-                    Architecture::parse_hidden(spec, d)?
-                };
-                Ok(ModelSpec::new(name, arch))
-            })
-            .collect::<Result<_, Error>>()?,
+        None => study_models(d),
+        Some(list) => nonlin::run::models::resolve_all(
+            &list
+                .iter()
+                .map(|(name, spec)| ModelDef::spec(spec).named(name))
+                .collect::<Vec<_>>(),
+            d,
+        )?,
     };
     let data = nonlin::data::Dataset {
         source: "Python arrays".into(),
@@ -414,12 +418,12 @@ pub fn study(
     } else {
         InitRng::ChaCha8
     };
-    let r = run_study(&data, &config, &|| {})?;
+    let r = study::run(&data, &config, &mut Silent, &Cancel::new())?;
     Ok(StudyTables {
-        summary_csv: r.summary_csv(),
-        folds_csv: r.folds_csv(),
-        comparisons_csv: r.comparisons_csv(),
-        markdown: r.to_markdown(),
-        plot_svg: r.accuracy_mcc_svg(900, 420),
+        summary_csv: tables::summary_csv(&r),
+        folds_csv: tables::folds_csv(&r),
+        comparisons_csv: tables::comparisons_csv(&r),
+        markdown: tables::to_markdown(&r),
+        plot_svg: tables::accuracy_mcc_svg(&r, 900, 420),
     })
 }

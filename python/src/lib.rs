@@ -5,7 +5,7 @@
 
 mod engine;
 
-use engine::{ArchSpec, FitSpec, Model, PosWeight, Solver};
+use engine::{FitSpec, Hidden, Model, ModelInfo, PosWeight, Solver};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyFloatingPointError, PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -164,11 +164,11 @@ fn arch_spec(
     hidden: Option<Vec<usize>>,
     activation: Option<String>,
     arch: Option<String>,
-) -> ArchSpec {
+) -> Hidden {
     match arch {
-        Some(s) => ArchSpec::Spec(s),
-        None => ArchSpec::Mlp {
-            hidden: hidden.unwrap_or_default(),
+        Some(s) => Hidden::Spec(s),
+        None => Hidden::Widths {
+            widths: hidden.unwrap_or_default(),
             activation: activation.unwrap_or_else(|| "relu".into()),
         },
     }
@@ -258,7 +258,7 @@ fn fit<'py>(
     let solver = solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?;
     let pos_weight = pos_weight_of(pos_weight)?;
     let spec = FitSpec {
-        arch: arch_spec(hidden, activation, arch),
+        hidden: arch_spec(hidden, activation, arch),
         solver,
         lr,
         alpha,
@@ -279,10 +279,16 @@ fn fit<'py>(
             ys.len()
         )));
     }
-    let (net, h) = py
-        .detach(|| engine::fit(xt, n, ys.to_vec(), &spec))
+    let (model, h) = py
+        .detach(|| {
+            let info = ModelInfo {
+                features,
+                target,
+                labels,
+            };
+            engine::fit(xt, n, ys.to_vec(), &spec, info)
+        })
         .map_err(py_err)?;
-    let model = Model::new(net, features, target, labels);
     let d = PyDict::new(py);
     d.set_item("loss", h.loss.into_pyarray(py))?;
     d.set_item("train_correct", h.train_correct)?;
@@ -338,7 +344,7 @@ fn study<'py>(
         folds,
         seed,
         fit: FitSpec {
-            arch: ArchSpec::Spec(String::new()),
+            hidden: Hidden::Spec(String::new()),
             solver: solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?,
             lr,
             alpha: 0.0,
