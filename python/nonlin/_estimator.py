@@ -182,6 +182,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         classes_numeric = classes.dtype.kind in "iuf"
         # The core reads X in place (float32 or float64, any layout) into the
         # engine's feature-major float32 samples: one copy in all.
+        if not X.flags.aligned:  # e.g. unpickled from an out-of-band buffer
+            X = np.require(X, requirements="A")
         model, history = _core.fit(
             X,
             (y_idx == 1).astype(np.float32),
@@ -248,7 +250,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def _forward(self, X):
         check_is_fitted(self, "_core")
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        rows = np.ascontiguousarray(X, dtype=np.float64)
+        rows = np.require(X, dtype=np.float64, requirements=["C", "A"])
         return self._core.predict(rows)
 
     def decision_function(self, X):

@@ -109,7 +109,7 @@ def study(
         raise ValueError(f"X has {X.shape[0]} rows but y has {len(y)} values")
     features = [str(c) for c in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
     tables = _core.study(
-        np.ascontiguousarray(X),
+        np.require(X, dtype=np.float64, requirements=["C", "A"]),
         (y_idx == 1).astype(np.float32),
         models=None if models is None else [(str(k), str(v)) for k, v in models.items()],
         repeats=int(repeats),

@@ -38,6 +38,11 @@ def test_grid_search_on_a_local_cluster_equals_one_process():
             remote = search()
         # The fits really ran in the workers.
         assert len(client.scheduler_info()["workers"]) == 2
+        # A whole study runs on a worker and comes back as DataFrames.
+        kw = dict(repeats=1, folds=2, epochs=20)
+        remote_study = client.submit(nonlin.study, X, y, {"a": "4"}, **kw).result(timeout=120)
+    local_study = nonlin.study(X, y, {"a": "4"}, **kw)
+    assert remote_study.summary.equals(local_study.summary)
     assert remote.best_params_ == local.best_params_
     np.testing.assert_array_equal(
         remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]

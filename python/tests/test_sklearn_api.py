@@ -103,6 +103,18 @@ def test_float32_fortran_and_pandas_inputs():
     np.testing.assert_array_equal(est.predict_proba(df), ref)
 
 
+def test_unaligned_inputs():
+    X, y = small_data()
+    buf = bytearray(X.nbytes + 1)
+    Xu = np.frombuffer(buf, dtype=np.float64, offset=1, count=X.size).reshape(X.shape)
+    Xu[:] = X
+    assert not Xu.flags.aligned
+    est = quick().fit(Xu, y)
+    np.testing.assert_array_equal(est.predict_proba(Xu), quick().fit(X, y).predict_proba(X))
+    s = nonlin.study(Xu, y, {"a": "2"}, repeats=1, folds=2, epochs=5)
+    assert len(s.folds) == 2 * 3
+
+
 def test_sklearn_names_and_nonlin_extras():
     X, y = small_data()
     for kw in [
