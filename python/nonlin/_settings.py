@@ -24,7 +24,7 @@ def seed_of(random_state):
 
 
 def architecture(est):
-    """Keyword arguments naming the network for ``_core.fit``/``full_spec``:
+    """Keyword arguments naming the network for ``_core.fit``:
     ``arch`` (a nonlin hidden spec) wins over ``hidden_layer_sizes`` +
     ``activation``."""
     if est.arch is not None:

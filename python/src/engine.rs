@@ -80,19 +80,9 @@ pub struct FitHistory {
     pub converged: bool,
     /// Rows trained on (after the validation hold-out).
     pub n_train: usize,
-    /// Wall time of the epoch loop alone (what `nonlin train` spends
-    /// training), in seconds.
+    /// Wall time of the library's `Fit::run` (network set-up and the epoch
+    /// loop: what `nonlin train` spends training), in seconds.
     pub train_seconds: f64,
-}
-
-/// The full spec (`12-16-relu-1`) of hidden layers on `d` inputs, or the
-/// library's error for a bad spec or activation.
-pub fn full_spec(hidden: &Hidden, d: usize) -> Result<String, Error> {
-    let def = ModelDef {
-        name: None,
-        hidden: hidden.clone(),
-    };
-    Ok(def.resolve(d)?.arch.to_string())
 }
 
 /// The engine's settings; `wd` is the weight decay and `y` the training
@@ -183,16 +173,17 @@ pub fn fit(
         y,
         rows: (0..n).collect(),
     };
-    let (n_train, val) = match s.early_stopping {
+    let (train_y, val) = match s.early_stopping {
         // The same hold-out `Fit` makes.
         Some((_, fraction)) => {
             let (t, v) = all.split_validation(fraction, s.seed as u32)?;
-            (t.n, Some(v))
+            (t.y, Some(v))
         }
-        None => (n, None),
+        None => (all.y.clone(), None),
     };
+    let n_train = train_y.len();
     let rows = s.batch_size.map_or(n_train, |b| b.min(n_train)).max(1);
-    let config = train_config(s, s.alpha / rows as f32, &all.y);
+    let config = train_config(s, s.alpha / rows as f32, &train_y);
     let test = val.clone().unwrap_or_else(|| all.select(&[0]));
     let prepared = Prepared {
         split: Split {

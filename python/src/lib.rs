@@ -147,19 +147,6 @@ impl PyModel {
     }
 }
 
-/// The full architecture spec for `d` inputs (`"16-relu"` → `"12-16-relu-1"`);
-/// raises ValueError with nonlin's message for a bad spec or activation.
-#[pyfunction]
-#[pyo3(signature = (d, *, hidden = None, activation = None, arch = None))]
-fn full_spec(
-    d: usize,
-    hidden: Option<Vec<usize>>,
-    activation: Option<String>,
-    arch: Option<String>,
-) -> PyResult<String> {
-    engine::full_spec(&arch_spec(hidden, activation, arch), d).map_err(py_err)
-}
-
 fn arch_spec(
     hidden: Option<Vec<usize>>,
     activation: Option<String>,
@@ -381,7 +368,6 @@ fn study<'py>(
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyModel>()?;
     m.add_function(wrap_pyfunction!(fit, m)?)?;
-    m.add_function(wrap_pyfunction!(full_spec, m)?)?;
     m.add_function(wrap_pyfunction!(study, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
