@@ -158,53 +158,48 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
+    /// The optimizer with PyTorch's defaults, overridden by the flags given.
     fn optimizer(&self) -> OptimizerConfig {
-        let base = match self.optimizer {
+        let mut opt = match self.optimizer {
             OptimizerName::Sgd => OptimizerConfig::sgd(self.lr),
             OptimizerName::Adam => OptimizerConfig::adam(self.lr),
             OptimizerName::Adamw => OptimizerConfig::adamw(self.lr),
         };
-        match base {
+        let set = |slot: &mut f32, flag: Option<f32>| *slot = flag.unwrap_or(*slot);
+        match &mut opt {
             OptimizerConfig::Sgd {
-                lr,
                 momentum,
                 dampening,
+                nesterov,
                 weight_decay,
                 ..
-            } => OptimizerConfig::Sgd {
-                lr,
-                momentum: self.momentum.unwrap_or(momentum),
-                dampening: self.dampening.unwrap_or(dampening),
-                nesterov: self.nesterov,
-                weight_decay: self.weight_decay.unwrap_or(weight_decay),
-            },
+            } => {
+                set(momentum, self.momentum);
+                set(dampening, self.dampening);
+                set(weight_decay, self.weight_decay);
+                *nesterov = self.nesterov;
+            }
             OptimizerConfig::Adam {
-                lr,
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
-            } => OptimizerConfig::Adam {
-                lr,
-                beta1: self.beta1.unwrap_or(beta1),
-                beta2: self.beta2.unwrap_or(beta2),
-                eps: self.eps.unwrap_or(eps),
-                weight_decay: self.weight_decay.unwrap_or(weight_decay),
-            },
-            OptimizerConfig::AdamW {
-                lr,
+                ..
+            }
+            | OptimizerConfig::AdamW {
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
-            } => OptimizerConfig::AdamW {
-                lr,
-                beta1: self.beta1.unwrap_or(beta1),
-                beta2: self.beta2.unwrap_or(beta2),
-                eps: self.eps.unwrap_or(eps),
-                weight_decay: self.weight_decay.unwrap_or(weight_decay),
-            },
+                ..
+            } => {
+                set(beta1, self.beta1);
+                set(beta2, self.beta2);
+                set(eps, self.eps);
+                set(weight_decay, self.weight_decay);
+            }
         }
+        opt
     }
 
     /// The training settings and whether `pos_weight` is `auto`.

@@ -63,35 +63,22 @@ impl TrainConfig {
         if self.batch_size == Some(0) {
             return Err(Error::invalid("batch_size", "must be at least 1"));
         }
-        let positive = |field: &str, v: f64| {
-            if v > 0.0 && v.is_finite() {
+        let check = |field: &str, v: f64, ok: bool, range: &str| {
+            if ok && v.is_finite() {
                 Ok(())
             } else {
-                Err(Error::invalid(
-                    field,
-                    format!("must be greater than 0, got {v}"),
-                ))
+                Err(Error::invalid(field, format!("must be {range}, got {v}")))
             }
         };
-        let non_negative = |field: &str, v: f64| {
-            if v >= 0.0 && v.is_finite() {
-                Ok(())
-            } else {
-                Err(Error::invalid(
-                    field,
-                    format!("must be 0 or greater, got {v}"),
-                ))
-            }
-        };
+        let positive = |field: &str, v: f64| check(field, v, v > 0.0, "greater than 0");
+        let non_negative = |field: &str, v: f64| check(field, v, v >= 0.0, "0 or greater");
         let unit = |field: &str, v: f64| {
-            if (0.0..1.0).contains(&v) {
-                Ok(())
-            } else {
-                Err(Error::invalid(
-                    field,
-                    format!("must be at least 0 and less than 1, got {v}"),
-                ))
-            }
+            check(
+                field,
+                v,
+                (0.0..1.0).contains(&v),
+                "at least 0 and less than 1",
+            )
         };
         match self.optimizer {
             OptimizerConfig::Sgd {
