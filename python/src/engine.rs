@@ -203,7 +203,12 @@ pub fn fit(
         target: info.target,
     };
     let cancel = Cancel::new();
+    let (epochs, with_val) = (s.epochs, if val.is_some() { s.epochs } else { 0 });
     let mut h = FitHistory {
+        loss: Vec::with_capacity(epochs),
+        train_correct: Vec::with_capacity(epochs),
+        val_accuracy: Vec::with_capacity(with_val),
+        val_loss: Vec::with_capacity(with_val),
         n_train,
         ..FitHistory::default()
     };
