@@ -23,7 +23,10 @@ if [ "${NONLIN_DASK:-1}" = 1 ]; then
 fi
 echo "python deps ready: $((SECONDS - start)) s"
 
-(cd "$here" && maturin develop --release --quiet)
+# (pip's "Requirement already satisfied" lines for the package's own
+# dependencies are left out; errors still fail the script.)
+(cd "$here" && maturin develop --release --quiet 2>&1 |
+  { grep -v '^Requirement already satisfied' || true; })
 echo "nonlin._core built: $((SECONDS - start)) s"
 
 cd "$here"
