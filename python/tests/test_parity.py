@@ -49,7 +49,7 @@ def test_tutorial_history_equals_the_cli_bit_for_bit(cli, tmp_path, tutorial_spl
     out = tmp_path / "run"
     subprocess.run(
         [
-            str(cli), "train", "--hidden", "5", "--activation", "relu",
+            str(cli), "train", "--preset", "tutorial", "--hidden", "5", "--activation", "relu",
             "--init-rng", "torch", "--seed", "42", "--scale-before-split",
             "--lr", "0.01", "--epochs", "1000", "--optimizer", "sgd",
             "--out", str(out), "--no-plots", "--quiet",
