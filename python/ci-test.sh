@@ -12,6 +12,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 venv="${NONLIN_VENV:-$repo/target/python-venv}"
+# A relative NONLIN_BIN means relative to where the script was called from.
+if [ -n "${NONLIN_BIN:-}" ]; then export NONLIN_BIN="$(realpath "$NONLIN_BIN")"; fi
 start=$SECONDS
 
 "${PYTHON:-python3}" -m venv "$venv"
