@@ -1,0 +1,374 @@
+//! `nonlin._core`: the compiled half of the `nonlin` Python package. It
+//! moves arrays in and out, releases the GIL while the engine works, and
+//! maps nonlin's errors to Python exceptions; the library calls themselves
+//! are all in [`engine`].
+
+mod engine;
+
+use engine::{FitSpec, Hidden, Model, ModelInfo, PosWeight, Solver};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::exceptions::{PyFloatingPointError, PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+/// nonlin's error as the Python exception a scikit-learn user expects:
+/// divergence is a `FloatingPointError`, file trouble an `OSError`, and
+/// anything about the data, settings or a model file a `ValueError`.
+fn py_err(e: engine::Error) -> PyErr {
+    let msg = e.to_string();
+    match e {
+        engine::Error::Diverged { .. } => PyFloatingPointError::new_err(msg),
+        engine::Error::Io { .. } => PyOSError::new_err(msg),
+        _ => PyValueError::new_err(msg),
+    }
+}
+
+fn contiguous<'a, T: numpy::Element>(
+    a: &'a numpy::PyReadonlyArray<'_, T, impl numpy::ndarray::Dimension>,
+    what: &str,
+) -> PyResult<&'a [T]> {
+    a.as_slice()
+        .map_err(|_| PyValueError::new_err(format!("{what} must be a C-contiguous array")))
+}
+
+/// Logits and probabilities, float32 arrays.
+type Predictions<'py> = (Bound<'py, PyArray1<f32>>, Bound<'py, PyArray1<f32>>);
+
+/// A trained network with its checkpoint metadata (feature names, scaler,
+/// target, labels): what `model.safetensors` holds.
+#[pyclass(module = "nonlin._core", name = "Model", frozen)]
+struct PyModel {
+    inner: Model,
+}
+
+#[pymethods]
+impl PyModel {
+    /// Parses and validates `model.safetensors` bytes; `name` is used in errors.
+    #[staticmethod]
+    #[pyo3(signature = (data, name = "model.safetensors"))]
+    fn from_bytes(data: &[u8], name: &str) -> PyResult<PyModel> {
+        Model::from_bytes(data, name)
+            .map(|inner| PyModel { inner })
+            .map_err(py_err)
+    }
+
+    /// The metadata of `model.safetensors` bytes, as a dict of strings.
+    #[staticmethod]
+    #[pyo3(signature = (data, name = "model.safetensors"))]
+    fn metadata<'py>(py: Python<'py>, data: &[u8], name: &str) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in Model::metadata(data, name).map_err(py_err)? {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+
+    /// The `model.safetensors` bytes, with extra metadata `(key, value)` pairs.
+    #[pyo3(signature = (extra = Vec::new()))]
+    fn to_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        extra: Vec<(String, String)>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.inner.to_bytes(&extra).map_err(py_err)?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Logits and probabilities (float32) of raw rows, a C-contiguous
+    /// float64 `(n, d)` array; the stored scaler is applied as `nonlin
+    /// predict` applies it.
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Predictions<'py>> {
+        let rows = contiguous(&x, "X")?;
+        let model = &self.inner;
+        let (logits, probs) = py
+            .detach(|| {
+                model.logits(rows).map(|l| {
+                    let p = l.iter().map(|&v| Model::sigmoid(v)).collect::<Vec<_>>();
+                    (l, p)
+                })
+            })
+            .map_err(py_err)?;
+        Ok((logits.into_pyarray(py), probs.into_pyarray(py)))
+    }
+
+    #[getter]
+    fn features(&self) -> Vec<String> {
+        self.inner.features().to_vec()
+    }
+
+    #[getter]
+    fn target(&self) -> String {
+        self.inner.target().to_string()
+    }
+
+    /// `(negative, positive)` target values as stored.
+    #[getter]
+    fn labels(&self) -> (f64, f64) {
+        self.inner.labels()
+    }
+
+    #[getter]
+    fn threshold(&self) -> f32 {
+        self.inner.threshold()
+    }
+
+    /// The full architecture spec, e.g. `12-5-relu-1`.
+    #[getter]
+    fn arch(&self) -> String {
+        self.inner.arch()
+    }
+
+    /// `[(name, shape, float32 values)]` in state-dict order (`0.weight` is `[out, in]`).
+    fn tensors<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> Vec<(String, Vec<usize>, Bound<'py, PyArray1<f32>>)> {
+        self.inner
+            .tensors()
+            .into_iter()
+            .map(|(n, s, v)| (n, s, v.into_pyarray(py)))
+            .collect()
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let ctor = slf.getattr("from_bytes")?;
+        Ok((ctor, (slf.get().to_bytes(py, Vec::new())?,)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("nonlin._core.Model('{}')", self.inner.arch())
+    }
+}
+
+fn arch_spec(
+    hidden: Option<Vec<usize>>,
+    activation: Option<String>,
+    arch: Option<String>,
+) -> Hidden {
+    match arch {
+        Some(s) => Hidden::Spec(s),
+        None => Hidden::Widths {
+            widths: hidden.unwrap_or_default(),
+            activation: activation.unwrap_or_else(|| "relu".into()),
+        },
+    }
+}
+
+fn solver_of(name: &str, momentum: f32, nesterov: bool, adam: (f32, f32, f32)) -> PyResult<Solver> {
+    let (beta1, beta2, eps) = adam;
+    Ok(match name {
+        "sgd" => Solver::Sgd { momentum, nesterov },
+        "adam" => Solver::Adam { beta1, beta2, eps },
+        "adamw" => Solver::AdamW { beta1, beta2, eps },
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "solver '{other}': expected 'sgd', 'adam' or 'adamw'"
+            )))
+        }
+    })
+}
+
+fn pos_weight_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<PosWeight> {
+    Ok(match v {
+        None => PosWeight::None,
+        Some(v) if v.extract::<String>().is_ok_and(|s| s == "auto") => PosWeight::Auto,
+        Some(v) => PosWeight::Value(v.extract::<f32>()?),
+    })
+}
+
+/// The rows of a float32 or float64 `(n, d)` array of any memory layout,
+/// feature-major (`xt[j·n + i]`) in float32 (round to nearest even, as
+/// numpy's `astype`): the one copy the engine's samples need.
+fn feature_major(x: &Bound<'_, PyAny>) -> PyResult<(Vec<f32>, usize)> {
+    fn gather<T: Copy>(a: numpy::ndarray::ArrayView2<'_, T>, cast: impl Fn(T) -> f32) -> Vec<f32> {
+        let mut xt = Vec::with_capacity(a.len());
+        for col in a.columns() {
+            xt.extend(col.iter().map(|&v| cast(v)));
+        }
+        xt
+    }
+    if let Ok(a) = x.extract::<PyReadonlyArray2<'_, f32>>() {
+        return Ok((gather(a.as_array(), |v| v), a.as_array().nrows()));
+    }
+    let a = x
+        .extract::<PyReadonlyArray2<'_, f64>>()
+        .map_err(|_| PyValueError::new_err("X must be a 2-D float32 or float64 numpy array"))?;
+    Ok((gather(a.as_array(), |v| v as f32), a.as_array().nrows()))
+}
+
+/// Trains a network on `x` (a float32 or float64 `(n, d)` array, any
+/// layout) and 0/1 float32 targets `y`, with the GIL
+/// released. Returns the model and its history (a dict).
+#[pyfunction]
+#[pyo3(signature = (
+    x, y, *, hidden = None, activation = None, arch = None, solver = "adam",
+    lr = 0.001, momentum = 0.0, nesterov = false, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
+    alpha = 0.0, epochs = 200, batch_size = None, seed = 0, torch_init = false,
+    pos_weight = None, early_stopping = None, tol = 1e-4, n_iter_no_change = 10,
+    features = Vec::new(), target = "y".to_string(), labels = None
+))]
+#[allow(clippy::too_many_arguments)]
+fn fit<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    y: PyReadonlyArray1<'py, f32>,
+    hidden: Option<Vec<usize>>,
+    activation: Option<String>,
+    arch: Option<String>,
+    solver: &str,
+    lr: f32,
+    momentum: f32,
+    nesterov: bool,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    alpha: f32,
+    epochs: usize,
+    batch_size: Option<usize>,
+    seed: u64,
+    torch_init: bool,
+    pos_weight: Option<&Bound<'py, PyAny>>,
+    early_stopping: Option<(usize, f64)>,
+    tol: f64,
+    n_iter_no_change: usize,
+    features: Vec<String>,
+    target: String,
+    labels: Option<(f64, f64)>,
+) -> PyResult<(PyModel, Bound<'py, PyDict>)> {
+    let solver = solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?;
+    let pos_weight = pos_weight_of(pos_weight)?;
+    let spec = FitSpec {
+        hidden: arch_spec(hidden, activation, arch),
+        solver,
+        lr,
+        alpha,
+        epochs,
+        batch_size,
+        seed,
+        torch_init,
+        pos_weight,
+        early_stopping,
+        tol,
+        n_iter_no_change,
+    };
+    let (xt, n) = feature_major(x)?;
+    let ys = contiguous(&y, "y")?;
+    if ys.len() != n {
+        return Err(PyValueError::new_err(format!(
+            "X has {n} rows but y has {} values",
+            ys.len()
+        )));
+    }
+    let (model, h) = py
+        .detach(|| {
+            let info = ModelInfo {
+                features,
+                target,
+                labels,
+            };
+            engine::fit(xt, n, ys.to_vec(), &spec, info)
+        })
+        .map_err(py_err)?;
+    let d = PyDict::new(py);
+    d.set_item("loss", h.loss.into_pyarray(py))?;
+    d.set_item("train_correct", h.train_correct)?;
+    d.set_item("val_accuracy", h.val_accuracy)?;
+    d.set_item("val_loss", h.val_loss)?;
+    d.set_item("best_epoch", h.best_epoch)?;
+    d.set_item("stopped_epoch", h.stopped_epoch)?;
+    d.set_item("converged", h.converged)?;
+    d.set_item("n_train", h.n_train)?;
+    d.set_item("train_seconds", h.train_seconds)?;
+    Ok((PyModel { inner: model }, d))
+}
+
+/// Runs `nonlin study` (repeated stratified cross-validation, the scaler fit
+/// on each training fold) on raw rows `x` (C-contiguous float64 `(n, d)`)
+/// and 0/1 float32 targets, with the GIL released. Returns its tables as CSV
+/// text, the Markdown report and the accuracy/MCC plot (SVG).
+#[pyfunction]
+#[pyo3(signature = (
+    x, y, *, models = None, repeats = 10, folds = 5, seed = 0, solver = "sgd", lr = 0.01,
+    momentum = 0.0, nesterov = false, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
+    weight_decay = 0.0, epochs = 1000, batch_size = None, torch_init = false,
+    pos_weight = None, baselines = true, features = Vec::new(), target = "y".to_string()
+))]
+#[allow(clippy::too_many_arguments)]
+fn study<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    y: PyReadonlyArray1<'py, f32>,
+    models: Option<Vec<(String, String)>>,
+    repeats: usize,
+    folds: usize,
+    seed: u64,
+    solver: &str,
+    lr: f32,
+    momentum: f32,
+    nesterov: bool,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    weight_decay: f32,
+    epochs: usize,
+    batch_size: Option<usize>,
+    torch_init: bool,
+    pos_weight: Option<&Bound<'py, PyAny>>,
+    baselines: bool,
+    features: Vec<String>,
+    target: String,
+) -> PyResult<Bound<'py, PyDict>> {
+    let spec = engine::StudySpec {
+        models,
+        repeats,
+        folds,
+        seed,
+        fit: FitSpec {
+            hidden: Hidden::Spec(String::new()),
+            solver: solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?,
+            lr,
+            alpha: 0.0,
+            epochs,
+            batch_size,
+            seed,
+            torch_init,
+            pos_weight: pos_weight_of(pos_weight)?,
+            early_stopping: None,
+            tol: 0.0,
+            n_iter_no_change: epochs,
+        },
+        weight_decay,
+        baselines,
+    };
+    let (rows, ys) = (contiguous(&x, "X")?, contiguous(&y, "y")?);
+    if features.len() != x.as_array().ncols() {
+        return Err(PyValueError::new_err("one feature name per column of X"));
+    }
+    let t = py
+        .detach(|| engine::study(rows.to_vec(), ys.to_vec(), features, target, &spec))
+        .map_err(py_err)?;
+    let d = PyDict::new(py);
+    d.set_item("summary_csv", t.summary_csv)?;
+    d.set_item("folds_csv", t.folds_csv)?;
+    d.set_item("comparisons_csv", t.comparisons_csv)?;
+    d.set_item("markdown", t.markdown)?;
+    d.set_item("plot_svg", t.plot_svg)?;
+    Ok(d)
+}
+
+/// The compiled core of the `nonlin` package.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyModel>()?;
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_function(wrap_pyfunction!(study, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
