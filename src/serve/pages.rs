@@ -2,7 +2,7 @@
 //! activations, presets, defaults and caps the form needs) and CSV uploads.
 
 use super::error::ApiError;
-use super::state::AppState;
+use super::state::{AppState, HEART};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
@@ -79,6 +79,7 @@ pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Value> {
         "presets": presets,
         "limits": state.limits,
         "data": table_info(id, table, target),
+        "heart": table_info(HEART, state.heart(), nonlin::data::HEART_FAILURE_TARGET),
     }))
 }
 

@@ -118,6 +118,13 @@ pub fn hidden(form: &Form, field: &str, limits: &Limits) -> Result<Hidden, ApiEr
         spec.push(width.to_string());
         spec.push(parsed.to_string());
     }
+    if spec.is_empty() {
+        // No hidden layer: logistic regression.
+        return Ok(Hidden::Widths {
+            widths: Vec::new(),
+            activation: "identity".into(),
+        });
+    }
     Ok(Hidden::Spec(spec.join("-")))
 }
 

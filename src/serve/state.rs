@@ -102,6 +102,11 @@ impl AppState {
         })
     }
 
+    /// The embedded Heart Failure table.
+    pub fn heart(&self) -> &Table {
+        &self.heart
+    }
+
     /// The page's default data: its id, table and target.
     pub fn default_data(&self) -> (&'static str, &Table, &str) {
         match &self.start {
