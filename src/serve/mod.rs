@@ -15,6 +15,7 @@ mod request;
 mod runs;
 mod sse;
 mod state;
+mod worker;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};

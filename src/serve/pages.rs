@@ -50,7 +50,7 @@ pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Value> {
                 "name": a.name,
                 "usage": a.usage(),
                 "help": a.help,
-                "params": a.params.iter().map(|p| json!({"name": p.name, "default": p.default})).collect::<Vec<_>>(),
+                "params": a.params.iter().map(|p| json!({"name": p.name, "default": short(p.default)})).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -65,7 +65,7 @@ pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Value> {
                 Hidden::Spec(_) => Vec::new(),
             };
             json!({
-                "name": d.name, "layers": layers, "optimizer": "sgd", "lr": TrainConfig::DEFAULT_LR,
+                "name": d.name, "layers": layers, "optimizer": "sgd", "lr": short(TrainConfig::DEFAULT_LR),
                 "epochs": TrainConfig::DEFAULT_EPOCHS, "scaling": "before_split", "seed": 42,
                 "init_rng": "torch", "batch_size": null,
             })
@@ -81,6 +81,12 @@ pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Value> {
         "data": table_info(id, table, target),
         "heart": table_info(HEART, state.heart(), nonlin::data::HEART_FAILURE_TARGET),
     }))
+}
+
+/// An f32 as the shortest decimal that reads back as it (0.01, not
+/// 0.009999999776482582), for the form.
+fn short(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(x as f64)
 }
 
 fn table_info(id: &str, t: &Table, target: &str) -> Value {

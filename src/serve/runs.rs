@@ -10,6 +10,7 @@ use super::outcome::{decision_grid, done_message};
 use super::request::{data_choice, run_config, study_config, DataChoice};
 use super::sse::{self, BUFFER};
 use super::state::AppState;
+use super::worker;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
@@ -76,7 +77,7 @@ pub async fn start_run(
     let slot = state.add_run(id);
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
-    tokio::task::spawn_blocking(move || {
+    worker::spawn(move || {
         let _permit = permit;
         let mut fw = Forwarder::new(tx, slot.control.clone());
         fw.send(json!({ "type": "run", "id": id }));
@@ -88,7 +89,7 @@ pub async fn start_run(
             }
             Err(e) => fw.send(error_message(e)),
         }
-    });
+    })?;
     Ok(sse::stream(rx, control).into_response())
 }
 
@@ -247,7 +248,7 @@ pub async fn start_study(
     let control = Arc::new(Control::default());
     let (tx, rx) = mpsc::channel(BUFFER);
     let c = control.clone();
-    tokio::task::spawn_blocking(move || {
+    worker::spawn(move || {
         let _permit = permit;
         let mut fw = Forwarder::new(tx, c.clone());
         fw.send(json!({ "type": "study_started", "runs": config.n_runs() }));
@@ -261,6 +262,6 @@ pub async fn start_study(
             })),
             Err(e) => fw.send(error_message(e)),
         }
-    });
+    })?;
     Ok(sse::stream(rx, control).into_response())
 }
