@@ -461,11 +461,7 @@ fn study_streams_sentences_and_svg() {
     assert_eq!(last["type"], "study", "{last}");
     assert!(last["svg"].as_str().unwrap().starts_with("<svg"));
     assert!(last["accuracy"].as_str().unwrap().contains("relu"));
-    let progress = events
-        .iter()
-        .filter(|e| e["type"] == "progress")
-        .last()
-        .unwrap();
+    let progress = events.iter().rfind(|e| e["type"] == "progress").unwrap();
     assert_eq!(progress["done"], progress["total"]);
     assert_eq!(progress["total"], 3 * 4);
 }

@@ -178,6 +178,12 @@ fn playground_in_a_real_browser() {
     b.call("Page.navigate", json!({ "url": server.url }));
     b.wait_for("!!(window.__nonlin && window.__nonlin.meta && document.getElementById('preset-model_non_linear'))", 20);
 
+    // The linear model of the tutorial, trained and pinned for the overlay.
+    b.eval("document.getElementById('preset-model_0').click(); document.getElementById('start').click(); true");
+    b.wait_for("document.body.dataset.state === 'done' && !document.getElementById('pin').disabled", 60);
+    b.eval("document.getElementById('pin').click(); true");
+    assert_eq!(b.eval("window.__nonlin.pinned.length"), json!(1));
+
     // The ReLU preset of the tutorial, started from the page.
     b.eval("document.getElementById('preset-model_non_linear').click(); document.getElementById('start').click(); true");
     b.wait_for(
