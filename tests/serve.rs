@@ -392,6 +392,26 @@ fn over_the_cap_gets_429_and_a_closed_stream_cancels() {
     assert_eq!(epoch_rows(&r.events()).len(), 3);
 }
 
+/// A run whose loss overflows says so, once, and ends.
+#[test]
+fn a_diverged_run_is_reported() {
+    let server = Server::start(&[]);
+    let req = json!({"layers": [{"width": 5, "activation": "relu"}], "epochs": 2000, "lr": 100});
+    let r = post(server.addr, "/api/runs", &req);
+    assert_eq!(r.status, 200);
+    let events = r.events();
+    let last = events.last().unwrap();
+    assert_eq!(last["type"], "diverged", "{last}");
+    assert!(last["error"]
+        .as_str()
+        .unwrap()
+        .contains("smaller learning rate"));
+    assert_eq!(
+        epoch_rows(&events).len(),
+        last["epoch"].as_u64().unwrap() as usize
+    );
+}
+
 /// Pause holds the run between epochs; step lets exactly one more through.
 #[test]
 fn pause_and_step() {

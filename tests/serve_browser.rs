@@ -180,7 +180,10 @@ fn playground_in_a_real_browser() {
 
     // The linear model of the tutorial, trained and pinned for the overlay.
     b.eval("document.getElementById('preset-model_0').click(); document.getElementById('start').click(); true");
-    b.wait_for("document.body.dataset.state === 'done' && !document.getElementById('pin').disabled", 60);
+    b.wait_for(
+        "document.body.dataset.state === 'done' && !document.getElementById('pin').disabled",
+        60,
+    );
     b.eval("document.getElementById('pin').click(); true");
     assert_eq!(b.eval("window.__nonlin.pinned.length"), json!(1));
 

@@ -68,7 +68,10 @@ impl<'a> Form<'a> {
             .as_f64()
             .ok_or_else(|| self.err(field, format!("must be a number, got {v}")))?;
         if !(lo..=hi).contains(&x) {
-            return Err(self.err(field, format!("must be between {lo} and {hi}, got {x}")));
+            return Err(self.err(
+                field,
+                format!("must be between {} and {hi}, got {x}", number(lo)),
+            ));
         }
         Ok(Some(x))
     }
@@ -176,6 +179,15 @@ impl<'a> Form<'a> {
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
+    }
+}
+
+/// A bound as people write it: `1e-12`, not `0.000000000001`.
+fn number(x: f64) -> String {
+    if x != 0.0 && x.abs() < 1e-3 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
     }
 }
 

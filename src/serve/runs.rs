@@ -64,6 +64,7 @@ pub async fn start_run(
     let body = parse_body(&body_or_400(body)?)?;
     let form = Form::new(&body);
     let config = run_config(&form, &state.limits)?;
+    let paused = form.bool("paused", false)?;
     let choice = data_choice(&form, state.as_ref())?;
     let permit = state.permit()?;
     let ds = dataset(choice).await?;
@@ -75,6 +76,9 @@ pub async fn start_run(
     .await?;
     let id = state.next_id();
     let slot = state.add_run(id);
+    if paused {
+        slot.control.pause();
+    }
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
     worker::spawn(move || {
@@ -87,6 +91,8 @@ pub async fn start_run(
                 let _ = slot.result.set(result);
                 fw.send(msg);
             }
+            // The `diverged` event has told the page already.
+            Err(nonlin::Error::Diverged { .. }) => {}
             Err(e) => fw.send(error_message(e)),
         }
     })?;

@@ -145,6 +145,7 @@ async function start(paused) {
   stop();
   showError(null);
   const req = request();
+  if (paused) req.paused = true;
   const run = newRun(S.presetName || modelName(req), req);
   S.presetName = null;
   S.run = run;
@@ -165,7 +166,7 @@ async function start(paused) {
   }
   $("pause").disabled = false;
   try {
-    await readEvents(resp, (m) => onRunMessage(run, m, paused));
+    await readEvents(resp, (m) => onRunMessage(run, m));
   } catch (e) {
     if (e.name !== "AbortError") showError({ error: `the stream broke: ${e.message || e}` });
   }
@@ -173,11 +174,10 @@ async function start(paused) {
   if (S.run === run) { setState(run.state); $("pause").disabled = true; }
 }
 
-function onRunMessage(run, m, startPaused) {
+function onRunMessage(run, m) {
   switch (m.type) {
     case "run":
       run.id = m.id;
-      if (startPaused) control("step");
       break;
     case "model":
       run.total = m.epochs; run.arch = m.arch; run.state = "running"; setState("running");
