@@ -392,6 +392,48 @@ fn over_the_cap_gets_429_and_a_closed_stream_cancels() {
     assert_eq!(epoch_rows(&r.events()).len(), 3);
 }
 
+/// `--data PATH --target COL`: the page starts with that table; a bad file
+/// stops the server before it listens, with train's message.
+#[test]
+fn data_flag_sets_the_default_table() {
+    let dir = temp_dir("serve-data-flag");
+    let csv = dir.join("tiny.csv");
+    std::fs::write(&csv, tiny_csv()).unwrap();
+    let server = Server::start(&["--data", csv.to_str().unwrap(), "--target", "y"]);
+    let meta = get(server.addr, "/api/meta").json();
+    assert_eq!(meta["data"]["id"], "start");
+    assert_eq!(meta["data"]["target"], "y");
+    assert_eq!(meta["data"]["rows"], 40);
+    let r = post(
+        server.addr,
+        "/api/runs",
+        &json!({"layers": [{"width": 3, "activation": "elu:0.5"}], "epochs": 4}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let events = r.events();
+    assert_eq!(
+        events.iter().find(|e| e["type"] == "model").unwrap()["arch"],
+        "2-3-elu:0.5-1"
+    );
+    assert_eq!(epoch_rows(&events).len(), 4);
+    drop(server);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nonlin"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--data",
+            csv.to_str().unwrap(),
+            "--target",
+            "nope",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no column named 'nope'"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A run whose loss overflows says so, once, and ends.
 #[test]
 fn a_diverged_run_is_reported() {

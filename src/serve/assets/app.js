@@ -26,13 +26,30 @@ function activationOptions(selected) {
 }
 
 function addLayer(width, activation) {
+  const [name, param] = String(activation).split(":");
   const row = document.createElement("div");
   row.className = "layer";
   row.innerHTML = `<input type="number" min="1" value="${width}" aria-label="width">` +
-    `<select aria-label="activation">${activationOptions(activation)}</select>` +
+    `<select aria-label="activation">${activationOptions(name)}</select>` +
+    `<input class="param" type="number" step="any" aria-label="parameter" value="${param ?? ""}">` +
     `<button type="button" class="small" title="remove">×</button>`;
   row.querySelector("button").onclick = () => row.remove();
+  const select = row.querySelector("select"), p = row.querySelector(".param");
+  const showParam = () => {
+    const a = S.meta.activations.find((x) => x.name === select.value);
+    const first = a && a.params[0];
+    p.hidden = !first;
+    p.placeholder = first ? `${first.name} ${first.default}` : "";
+    p.title = first ? `${first.name} (blank: ${first.default}, PyTorch's default)` : "";
+  };
+  select.onchange = () => { p.value = ""; showParam(); };
+  showParam();
   $("layers").appendChild(row);
+}
+
+function layerActivation(row) {
+  const name = row.querySelector("select").value, p = row.querySelector(".param");
+  return !p.hidden && p.value.trim() !== "" ? `${name}:${p.value.trim()}` : name;
 }
 
 function setLayers(layers) {
@@ -86,7 +103,7 @@ function request() {
     data: S.data.id, target: $("target").value,
     features: [...$("features").querySelectorAll("input:checked")].map((i) => i.value),
     layers: [...$("layers").querySelectorAll(".layer")].map((row) => ({
-      width: num2(row.querySelector("input").value), activation: row.querySelector("select").value })),
+      width: num2(row.querySelector("input").value), activation: layerActivation(row) })),
     optimizer: o, lr: num("lr"), epochs: num("epochs"), batch_size: num("batch_size"),
     scaling: $("scaling").value, seed: num("seed"), init_rng: $("init_rng").value,
   };
