@@ -249,6 +249,19 @@ fn playground_in_a_real_browser() {
         "the confusion matrix's accuracy is the last epoch's"
     );
 
+    // "Is it chance?" for the two pinned models (a small design).
+    b.eval(
+        "document.getElementById('pin').click(); document.getElementById('repeats').value = '1'; \
+         document.getElementById('folds').value = '2'; document.getElementById('chance').click(); true",
+    );
+    b.wait_for("!!document.querySelector('#strip svg')", 60);
+    let sentences = b.eval("document.getElementById('sentences').textContent");
+    let sentences = sentences.as_str().unwrap();
+    assert!(
+        sentences.contains("model_non_linear") && sentences.contains("model_0"),
+        "{sentences}"
+    );
+
     // The screenshot artifact.
     let shot = b.call(
         "Page.captureScreenshot",
