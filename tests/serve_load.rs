@@ -57,7 +57,7 @@ fn malformed(i: usize) -> (&'static str, Vec<u8>) {
 fn background() {
     // SAFETY: setpriority has no memory effects.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 
@@ -141,7 +141,7 @@ fn load_every_request_answered_health_fast_memory_back() {
                 let (path, body) = malformed(c * 50 + k);
                 let r = request(addr, "POST", path, &body);
                 assert!(
-                    [400, 404, 413, 429].contains(&r.status),
+                    [400, 413].contains(&r.status),
                     "{path} answered {}: {}",
                     r.status,
                     r.text()

@@ -66,7 +66,6 @@ pub async fn start_run(
     let config = run_config(&form, &state.limits)?;
     let paused = form.bool("paused", false)?;
     let choice = data_choice(&form, state.as_ref())?;
-    let permit = state.permit()?;
     let ds = dataset(choice).await?;
     let (config, ds) = blocking(move || {
         config.resolve_models(ds.n_features())?;
@@ -74,6 +73,8 @@ pub async fn start_run(
         Ok((config, ds))
     })
     .await?;
+    // Bad input is told as such (400) even when the server is busy.
+    let permit = state.permit()?;
     let id = state.next_id();
     let slot = state.add_run(id);
     if paused {
@@ -81,7 +82,7 @@ pub async fn start_run(
     }
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
-    worker::spawn(move || {
+    worker::spawn(control.cancel.clone(), move || {
         let _permit = permit;
         let mut fw = Forwarder::new(tx, slot.control.clone());
         fw.send(json!({ "type": "run", "id": id }));
@@ -248,13 +249,13 @@ pub async fn start_study(
     let body = parse_body(&body_or_400(body)?)?;
     let form = Form::new(&body);
     let choice = data_choice(&form, state.as_ref())?;
-    let permit = state.permit()?;
     let ds = dataset(choice).await?;
     let config = study_config(&body, ds.n_features(), &state.limits)?;
+    let permit = state.permit()?;
     let control = Arc::new(Control::default());
     let (tx, rx) = mpsc::channel(BUFFER);
     let c = control.clone();
-    worker::spawn(move || {
+    worker::spawn(control.cancel.clone(), move || {
         let _permit = permit;
         let mut fw = Forwarder::new(tx, c.clone());
         fw.send(json!({ "type": "study_started", "runs": config.n_runs() }));
