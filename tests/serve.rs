@@ -507,6 +507,49 @@ fn pause_and_step() {
     }
 }
 
+/// `"paused": true` (the Step button before a run): the run stops after its
+/// first epoch and waits.
+#[test]
+fn a_run_can_start_paused() {
+    let server = Server::start(&[]);
+    let req = json!({"layers": [], "epochs": 1000, "paused": true});
+    let s = send(server.addr, "POST", "/api/runs", req.to_string().as_bytes());
+    let mut reader = std::io::BufReader::new(s);
+    let mut events = Vec::new();
+    while events
+        .last()
+        .is_none_or(|e: &serde_json::Value| e["type"] != "paused")
+    {
+        let mut line = String::new();
+        assert!(std::io::BufRead::read_line(&mut reader, &mut line).unwrap() > 0);
+        if let Some(d) = line.trim_end().strip_prefix("data: ") {
+            events.push(serde_json::from_str(d).unwrap());
+        }
+    }
+    assert_eq!(events.last().unwrap()["epoch"], 0);
+    assert_eq!(epoch_rows(&events).len(), 1);
+    let id = events[0]["id"].as_u64().unwrap();
+    post(
+        server.addr,
+        &format!("/api/runs/{id}/control"),
+        &json!({"action": "resume"}),
+    );
+    let rest = read_response_body(reader);
+    assert_eq!(epoch_rows(&rest).len(), 999);
+}
+
+/// The rest of an event stream, parsed.
+fn read_response_body(
+    mut reader: std::io::BufReader<std::net::TcpStream>,
+) -> Vec<serde_json::Value> {
+    let mut text = String::new();
+    let _ = std::io::Read::read_to_string(&mut reader, &mut text);
+    text.lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect()
+}
+
 /// "Is it chance?": a small study streams progress, then the sentences and
 /// the strip plot.
 #[test]

@@ -276,6 +276,23 @@ fn playground_in_a_real_browser() {
     std::fs::write(&artifact, &png).unwrap();
     eprintln!("screenshot: {}", artifact.display());
 
+    // Step before a run: one epoch, then paused; Resume runs on; Reset stops.
+    b.eval("document.getElementById('epochs').value = '100000'; document.getElementById('step').click(); true");
+    b.wait_for("document.body.dataset.state === 'paused'", 30);
+    assert_eq!(b.eval("window.__nonlin.run.testAcc.length"), json!(1));
+    b.eval("document.getElementById('step').click(); true");
+    b.wait_for(
+        "window.__nonlin.run.testAcc.length === 2 && document.body.dataset.state === 'paused'",
+        30,
+    );
+    b.eval("document.getElementById('pause').click(); true");
+    b.wait_for("window.__nonlin.run.testAcc.length > 2", 30);
+    b.eval("document.getElementById('reset').click(); true");
+    b.wait_for(
+        "document.body.dataset.state === 'idle' && window.__nonlin.run === null",
+        10,
+    );
+
     // A CSV with a text column and a missing value: train's error, in the page.
     let bad = dir.join("bad_upload.csv");
     std::fs::write(&bad, "age,smoker,chol,DEATH_EVENT\n50,yes,200,1\n60,0,,0\n").unwrap();

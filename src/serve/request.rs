@@ -40,6 +40,7 @@ pub const RUN_FIELDS: &[&str] = &[
     "test_size",
     "split_seed",
     "stratify",
+    "paused",
 ];
 
 /// A study request: the run fields (less the model) plus these.
