@@ -296,6 +296,9 @@ fn bad_input_gets_400_with_the_field() {
             .starts_with("bad.csv, line 2, column 2 ('b'): expected a number, found 'x'"),
         "{j}"
     );
+    // Settings over their size cap.
+    let r = request(server.addr, "POST", "/api/runs", &vec![b' '; 300 << 10]);
+    assert_eq!((r.status, r.json()["field"].clone()), (413, json!("body")));
     // An upload over the size cap.
     let big = vec![b'1'; 9 << 20];
     let r = request(server.addr, "POST", "/api/data", &big);

@@ -5,6 +5,8 @@
 pub struct Limits {
     /// Largest CSV upload, in bytes.
     pub upload_bytes: usize,
+    /// Largest JSON request body (settings), in bytes.
+    pub json_bytes: usize,
     /// Largest table: rows × columns.
     pub cells: usize,
     pub epochs: usize,
@@ -26,6 +28,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             upload_bytes: 8 << 20,
+            json_bytes: 256 << 10,
             cells: 2_000_000,
             epochs: 100_000,
             hidden_layers: 8,

@@ -58,6 +58,7 @@ pub struct ServeArgs {
 /// The routes of the server.
 fn router(state: Arc<AppState>) -> Router {
     let limit = state.limits.upload_bytes;
+    let json = DefaultBodyLimit::max(state.limits.json_bytes);
     Router::new()
         .route("/", get(pages::index))
         .route("/app.js", get(pages::script))
@@ -65,12 +66,15 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/health", get(pages::health))
         .route("/api/meta", get(pages::meta))
         .route("/api/data", post(pages::upload))
-        .route("/api/runs", post(runs::start_run))
-        .route("/api/runs/{id}/control", post(runs::control))
+        .route("/api/runs", post(runs::start_run).layer(json.clone()))
+        .route(
+            "/api/runs/{id}/control",
+            post(runs::control).layer(json.clone()),
+        )
         .route("/api/runs/{id}/files", get(runs::list_files))
         .route("/api/runs/{id}/files/{*name}", get(runs::get_file))
         .route("/api/runs/{id}/decision", get(runs::decision))
-        .route("/api/study", post(runs::start_study))
+        .route("/api/study", post(runs::start_study).layer(json))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
