@@ -66,11 +66,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/health", get(pages::health))
         .route("/api/meta", get(pages::meta))
         .route("/api/data", post(pages::upload))
-        .route("/api/runs", post(runs::start_run).layer(json.clone()))
-        .route(
-            "/api/runs/{id}/control",
-            post(runs::control).layer(json.clone()),
-        )
+        .route("/api/runs", post(runs::start_run).layer(json))
+        .route("/api/runs/{id}/control", post(runs::control).layer(json))
         .route("/api/runs/{id}/files", get(runs::list_files))
         .route("/api/runs/{id}/files/{*name}", get(runs::get_file))
         .route("/api/runs/{id}/decision", get(runs::decision))
