@@ -9,7 +9,7 @@ use nonlin::train::OptimizerConfig;
 
 fn main() -> nonlin::Result<()> {
     let data = DataConfig::default().load()?; // the embedded Heart Failure data
-    let mut config = RunConfig::train(); // one 5-relu model, leakage-free scaler
+    let mut config = RunConfig::train(); // 32 ReLU units, Adam, early stopping, leakage-free scaler
     config.train.epochs = 300;
     config.train.optimizer = OptimizerConfig::adam(0.01);
     let mut print_every_100 = |e: &Event| {

@@ -28,6 +28,16 @@ pub enum Error {
         column_name: String,
         text: String,
     },
+    /// A cell that cannot be used: not UTF-8, not finite, not the kind the
+    /// column holds.
+    Cell {
+        source_name: String,
+        line: u64,
+        /// 1-based position in the file.
+        column: usize,
+        column_name: String,
+        message: String,
+    },
     /// A column was asked for that the data does not have.
     MissingColumn {
         source_name: String,
@@ -121,18 +131,40 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{source_name}, line {line}, column {column} ('{column_name}'): expected a number, \
-                 found '{text}'. Every feature must be numeric; encode categories as numbers or \
-                 leave the column out."
+                 found '{}'. If it marks a missing value, leave the cell empty or write NA; if \
+                 '{column_name}' holds categories, pass --categorical {column_name}; or leave the \
+                 column out with --drop {column_name}.",
+                crate::data::notes::excerpt(text, 80)
+            ),
+            Error::Cell {
+                source_name,
+                line,
+                column,
+                column_name,
+                message,
+            } => write!(
+                f,
+                "{source_name}, line {line}, column {column} ('{column_name}'): {message}"
             ),
             Error::MissingColumn {
                 source_name,
                 column,
                 available,
-            } => write!(
-                f,
-                "{source_name}: there is no column named '{column}'. The columns are: {}.",
-                available.join(", ")
-            ),
+            } => {
+                write!(
+                    f,
+                    "{source_name}: there is no column named '{}'.",
+                    crate::data::notes::excerpt(column, 80)
+                )?;
+                if let Some(c) = crate::data::suggest::closest(column, available) {
+                    write!(f, " Did you mean '{c}'?")?;
+                }
+                write!(
+                    f,
+                    " The columns are: {}.",
+                    crate::data::notes::name_list(available, 60)
+                )
+            }
             Error::MissingColumns {
                 source_name,
                 missing,
@@ -147,7 +179,7 @@ impl fmt::Display for Error {
                     .map(|c| format!("'{c}'"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                available.join(", ")
+                crate::data::notes::name_list(available, 60)
             ),
             Error::BadTarget {
                 source_name,

@@ -122,6 +122,8 @@ fn train_from_pytorch_init_weights_matches_the_fixture() {
     let init = common::fixture_dir().join("model_non_linear/init.safetensors");
     let o = nonlin(&[
         "train",
+        "--preset",
+        "tutorial",
         "--scale-before-split",
         "--lr",
         "0.1",
@@ -166,7 +168,15 @@ fn train_from_pytorch_init_weights_matches_the_fixture() {
 /// output folder appeared.
 fn fails(args: &[&str], name: &str) -> String {
     let out = tmp(name);
-    let mut all: Vec<&str> = vec!["train", "--epochs", "5", "--out", out.to_str().unwrap()];
+    let mut all: Vec<&str> = vec![
+        "train",
+        "--preset",
+        "tutorial",
+        "--epochs",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ];
     all.extend_from_slice(args);
     let o = nonlin(&all);
     assert!(!o.status.success(), "expected failure for {args:?}");

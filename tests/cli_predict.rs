@@ -53,7 +53,16 @@ fn shuffled_csv(n: usize) -> String {
 fn train_writes_a_model_and_predict_uses_it() {
     let dir = temp_dir("train");
     let run = dir.join("run");
-    let out = nonlin(&["train", "--epochs", "20", "-q", "--out", s(&run)]);
+    let out = nonlin(&[
+        "train",
+        "--preset",
+        "tutorial",
+        "--epochs",
+        "20",
+        "-q",
+        "--out",
+        s(&run),
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let model = run.join("model.safetensors");
     let before = std::fs::read(&model).expect("model.safetensors written");

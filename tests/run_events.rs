@@ -68,7 +68,7 @@ fn compare_emits_every_epoch_of_every_model_in_order() {
 #[test]
 fn an_absurd_learning_rate_emits_diverged_and_fails() {
     let data = Dataset::heart_failure();
-    let mut config = short(RunConfig::train(), 50);
+    let mut config = short(RunConfig::train_tutorial(), 50);
     config.train.optimizer = OptimizerConfig::sgd(1e30);
     let mut log = Vec::new();
     let err = split_run::run(&data, &config, &mut record(&mut log), &Cancel::new()).unwrap_err();

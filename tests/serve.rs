@@ -36,6 +36,8 @@ fn run_stream_equals_train_history() {
     let out = dir.join("run");
     nonlin(&[
         "train",
+        "--preset",
+        "tutorial",
         "--arch",
         "6-tanh-4-leaky_relu",
         "--epochs",

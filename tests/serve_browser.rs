@@ -211,6 +211,8 @@ fn playground_in_a_real_browser() {
     let out = dir.join("cli");
     nonlin(&[
         "train",
+        "--preset",
+        "tutorial",
         "--hidden",
         "5",
         "--activation",

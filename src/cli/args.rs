@@ -100,15 +100,16 @@ pub enum OptimizerName {
 /// How to train: epochs, optimizer, schedule, batches, loss, stopping.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
-    /// Training epochs.
-    #[arg(long, default_value_t = TrainConfig::DEFAULT_EPOCHS)]
-    pub epochs: usize,
-    /// Learning rate (the tutorial's is 0.01).
-    #[arg(long, default_value_t = TrainConfig::DEFAULT_LR, allow_negative_numbers = true)]
-    pub lr: f32,
-    /// Optimizer, with PyTorch's update rule and defaults.
-    #[arg(long, value_enum, default_value = "sgd")]
-    pub optimizer: OptimizerName,
+    /// Training epochs (the tutorial's 1000; `train`'s default preset: at most 500).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Learning rate (the tutorial's 0.01; `train`'s default preset: Adam's 0.001).
+    #[arg(long, allow_negative_numbers = true)]
+    pub lr: Option<f32>,
+    /// Optimizer, with PyTorch's update rule and defaults (the tutorial's
+    /// sgd; `train`'s default preset: adam).
+    #[arg(long, value_enum)]
+    pub optimizer: Option<OptimizerName>,
     /// SGD momentum (default 0).
     #[arg(long, allow_negative_numbers = true)]
     pub momentum: Option<f32>,
@@ -130,21 +131,23 @@ pub struct TrainArgs {
     /// Adam/AdamW epsilon (default 1e-8).
     #[arg(long, allow_negative_numbers = true)]
     pub eps: Option<f32>,
-    /// constant | step:STEP_SIZE[:GAMMA] | cosine[:T_MAX[:ETA_MIN]]
-    #[arg(long, default_value = "constant", value_name = "SCHEDULE")]
-    pub lr_schedule: String,
-    /// Mini-batch size, reshuffled every epoch (default: full batch, as the tutorial).
+    /// constant | step:STEP_SIZE[:GAMMA] | cosine[:T_MAX[:ETA_MIN]] (default constant)
+    #[arg(long, value_name = "SCHEDULE")]
+    pub lr_schedule: Option<String>,
+    /// Mini-batch size, reshuffled every epoch (the tutorial: full batch;
+    /// `train`'s default preset: 32).
     #[arg(long)]
     pub batch_size: Option<usize>,
     /// BCEWithLogitsLoss pos_weight: a number, or `auto` (negatives/positives of the train split).
     #[arg(long, value_name = "W|auto", allow_negative_numbers = true)]
     pub pos_weight: Option<String>,
-    /// Early stopping: epochs without validation-loss improvement before stopping.
+    /// Early stopping: epochs without validation-loss improvement before
+    /// stopping (the tutorial: none; `train`'s default preset: 30).
     #[arg(long)]
     pub patience: Option<usize>,
-    /// Share of the train split held out (stratified) for early stopping.
-    #[arg(long, default_value_t = EarlyStopping::DEFAULT_VALIDATION_FRACTION, allow_negative_numbers = true)]
-    pub validation_fraction: f64,
+    /// Share of the train split held out (stratified) for early stopping (default 0.2).
+    #[arg(long, allow_negative_numbers = true)]
+    pub validation_fraction: Option<f64>,
     /// Seed of the weight initialisation and mini-batch shuffling (default 0;
     /// 42 for `compare`, the tutorial's `torch.manual_seed(42)`).
     #[arg(long)]
@@ -158,41 +161,46 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The optimizer with PyTorch's defaults, overridden by the flags given.
-    fn optimizer(&self) -> OptimizerConfig {
+    /// The optimizer: `base`'s, or PyTorch's defaults for another
+    /// `--optimizer`, overridden by the flags given.
+    fn optimizer(&self, base: OptimizerConfig) -> OptimizerConfig {
+        let lr = self.lr.unwrap_or(base.lr());
         let mut opt = match self.optimizer {
-            OptimizerName::Sgd => OptimizerConfig::sgd(self.lr),
-            OptimizerName::Adam => OptimizerConfig::adam(self.lr),
-            OptimizerName::Adamw => OptimizerConfig::adamw(self.lr),
+            None => base,
+            Some(OptimizerName::Sgd) => OptimizerConfig::sgd(lr),
+            Some(OptimizerName::Adam) => OptimizerConfig::adam(lr),
+            Some(OptimizerName::Adamw) => OptimizerConfig::adamw(lr),
         };
         let set = |slot: &mut f32, flag: Option<f32>| *slot = flag.unwrap_or(*slot);
         match &mut opt {
             OptimizerConfig::Sgd {
+                lr: rate,
                 momentum,
                 dampening,
                 nesterov,
                 weight_decay,
-                ..
             } => {
+                *rate = lr;
                 set(momentum, self.momentum);
                 set(dampening, self.dampening);
                 set(weight_decay, self.weight_decay);
-                *nesterov = self.nesterov;
+                *nesterov = self.nesterov || *nesterov;
             }
             OptimizerConfig::Adam {
+                lr: rate,
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
-                ..
             }
             | OptimizerConfig::AdamW {
+                lr: rate,
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
-                ..
             } => {
+                *rate = lr;
                 set(beta1, self.beta1);
                 set(beta2, self.beta2);
                 set(eps, self.eps);
@@ -202,10 +210,11 @@ impl TrainArgs {
         opt
     }
 
-    /// The training settings and whether `pos_weight` is `auto`.
-    pub fn train_config(&self) -> Result<(TrainConfig, bool)> {
+    /// The training settings — `base` (the command's or preset's defaults)
+    /// with every flag given applied — and whether `pos_weight` is `auto`.
+    pub fn train_config(&self, base: &TrainConfig) -> Result<(TrainConfig, bool)> {
         let (pos_weight, auto) = match self.pos_weight.as_deref() {
-            None => (None, false),
+            None => (base.loss.pos_weight, false),
             Some("auto") => (None, true),
             Some(s) => (
                 Some(s.parse::<f32>().map_err(|_| {
@@ -217,17 +226,33 @@ impl TrainArgs {
                 false,
             ),
         };
-        let config = TrainConfig {
-            epochs: self.epochs,
-            optimizer: self.optimizer(),
-            schedule: LrSchedule::parse(&self.lr_schedule, self.epochs)?,
-            loss: BceWithLogits { pos_weight },
-            batch_size: self.batch_size,
-            shuffle_seed: self.seed.unwrap_or(0),
-            early_stopping: self.patience.map(|patience| EarlyStopping {
+        let epochs = self.epochs.unwrap_or(base.epochs);
+        let early_stopping = match (self.patience, base.early_stopping) {
+            (Some(patience), base_es) => Some(EarlyStopping {
                 patience,
-                validation_fraction: self.validation_fraction,
+                validation_fraction: self.validation_fraction.unwrap_or(
+                    base_es.map_or(EarlyStopping::DEFAULT_VALIDATION_FRACTION, |e| {
+                        e.validation_fraction
+                    }),
+                ),
             }),
+            (None, Some(es)) => Some(EarlyStopping {
+                validation_fraction: self.validation_fraction.unwrap_or(es.validation_fraction),
+                ..es
+            }),
+            (None, None) => None,
+        };
+        let config = TrainConfig {
+            epochs,
+            optimizer: self.optimizer(base.optimizer),
+            schedule: match &self.lr_schedule {
+                Some(text) => LrSchedule::parse(text, epochs)?,
+                None => base.schedule,
+            },
+            loss: BceWithLogits { pos_weight },
+            batch_size: self.batch_size.or(base.batch_size),
+            shuffle_seed: self.seed.unwrap_or(0),
+            early_stopping,
         };
         config.validate()?;
         Ok((config, auto))

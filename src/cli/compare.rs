@@ -34,7 +34,7 @@ pub fn config(args: &CompareArgs) -> Result<RunConfig> {
     } else {
         defaults.split.scaling
     };
-    let (train, auto_pos_weight) = args.train.train_config()?;
+    let (train, auto_pos_weight) = args.train.train_config(&defaults.train)?;
     Ok(RunConfig {
         models: if args.archs.is_empty() {
             defaults.models.clone()

@@ -9,6 +9,7 @@ use nonlin::eval::study::InitSeeds;
 use nonlin::report::study as study_report;
 use nonlin::run::models::{resolve_all, study_models};
 use nonlin::run::{study, study_outputs, Cancel, ExperimentFile, ModelDef, StudyConfig};
+use nonlin::train::TrainConfig;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -94,7 +95,7 @@ pub fn study_config(args: &StudyArgs, d: usize) -> Result<StudyConfig> {
         let defs: Vec<ModelDef> = args.archs.iter().map(|s| ModelDef::spec(s)).collect();
         resolve_all(&defs, d)?
     };
-    let (train, auto_pos_weight) = args.train.train_config()?;
+    let (train, auto_pos_weight) = args.train.train_config(&TrainConfig::default())?;
     let mut config = StudyConfig::new(models, train, seed);
     config.init_rng = args.train.init_rng.map_or(config.init_rng, Into::into);
     config.repeats = args.repeats.unwrap_or(repeats);

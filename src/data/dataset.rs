@@ -1,5 +1,12 @@
-//! Features and a 0/1 target picked out of a [`Table`].
+//! Features and a 0/1 target picked out of a [`Table`]: the target encoded
+//! ([`super::labels`]), each feature's kind decided ([`super::features`]),
+//! rows with a missing target dropped, missing features refused, dropped or
+//! left for the imputer, as asked.
 
+use super::features::{feature_values, looks_like_identifier, FeatureKind, MAX_CATEGORIES};
+use super::labels::{encode_target, BinaryLabels};
+use super::missing::{ImputeStrategy, MissingPolicy, MISSING_TOKENS};
+use super::notes::Note;
 use super::Table;
 use crate::error::{Error, Result};
 
@@ -9,20 +16,71 @@ pub enum FeatureSelection {
     /// Every column but the target, in file order.
     #[default]
     All,
-    /// Exactly these columns, in this order.
+    /// Exactly these columns, in this order (`--features`).
     Only(Vec<String>),
-    /// Every column but the target and these.
+    /// Every column but the target and these (`--drop`).
     Drop(Vec<String>),
 }
 
+/// How to turn a table into a data set. [`DatasetOptions::new`] gives the
+/// defaults: every other column a feature, text columns categorical, missing
+/// features an error, the greater target value positive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetOptions {
+    /// `--target`.
+    pub target: String,
+    /// `--features` / `--drop`.
+    pub selection: FeatureSelection,
+    /// `--categorical`: numeric columns to one-hot encode too.
+    pub categorical: Vec<String>,
+    /// `--missing`.
+    pub missing: MissingPolicy,
+    /// `--positive`: the target value that is class 1, as written in the file.
+    pub positive: Option<String>,
+    /// A categorical column with more distinct values is refused.
+    pub max_categories: usize,
+}
+
+impl DatasetOptions {
+    /// The defaults for this target.
+    pub fn new(target: &str) -> DatasetOptions {
+        DatasetOptions {
+            target: target.to_string(),
+            selection: FeatureSelection::All,
+            categorical: Vec::new(),
+            missing: MissingPolicy::Error,
+            positive: None,
+            max_categories: MAX_CATEGORIES,
+        }
+    }
+}
+
 /// Raw (unscaled) features, row-major `n × d`, and the target as 0.0/1.0.
+///
+/// A numeric feature holds its numbers; a categorical one the index of the
+/// row's category in its [`FeatureKind::Categorical`] levels. NaN marks a
+/// missing cell (only with [`MissingPolicy::Impute`]). When every feature is
+/// numeric and nothing is missing ([`Dataset::is_plain`]), `x` is what the
+/// scaler sees; otherwise [`super::prepare()`] first imputes and one-hot
+/// encodes it, fit on the training rows.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub source: String,
+    /// The feature columns, as named in the file.
     pub features: Vec<String>,
     pub target: String,
     pub x: Vec<f64>,
     pub y: Vec<f32>,
+    /// Per feature: numeric or categorical (with its levels).
+    pub kinds: Vec<FeatureKind>,
+    /// The file line of each row.
+    pub lines: Vec<u64>,
+    /// The target's two values: which is 0 and which is 1.
+    pub labels: BinaryLabels,
+    /// How missing cells left in `x` are filled in, if any are.
+    pub impute: Option<ImputeStrategy>,
+    /// What was detected, dropped or looks wrong, in order.
+    pub notes: Vec<Note>,
 }
 
 impl Dataset {
@@ -44,6 +102,12 @@ impl Dataset {
         self.y.iter().filter(|&&v| v == 1.0).count()
     }
 
+    /// Whether every feature is numeric and no cell is missing: `x` then
+    /// goes to the scaler as it is.
+    pub fn is_plain(&self) -> bool {
+        !self.kinds.iter().any(FeatureKind::is_categorical) && !self.x.iter().any(|v| v.is_nan())
+    }
+
     /// The embedded Heart Failure data set: all 12 features, target `DEATH_EVENT`.
     pub fn heart_failure() -> Dataset {
         Dataset::from_table(
@@ -54,72 +118,243 @@ impl Dataset {
         .expect("the embedded data set has its target")
     }
 
-    /// Picks the target and feature columns; the target must hold only 0 and 1.
+    /// Picks the target and feature columns with the default options.
     pub fn from_table(
         table: &Table,
         target: &str,
         selection: &FeatureSelection,
     ) -> Result<Dataset> {
+        let options = DatasetOptions {
+            selection: selection.clone(),
+            ..DatasetOptions::new(target)
+        };
+        Dataset::from_table_with(table, &options)
+    }
+
+    /// Picks the target and feature columns as `options` say.
+    pub fn from_table_with(table: &Table, options: &DatasetOptions) -> Result<Dataset> {
+        let target = options.target.as_str();
         let t = table.column_index(target)?;
-        let feature_cols: Vec<usize> = match selection {
-            FeatureSelection::All => (0..table.n_cols()).filter(|&c| c != t).collect(),
-            FeatureSelection::Only(names) => {
-                let mut cols = Vec::new();
-                for n in names {
-                    let c = table.column_index(n)?;
-                    if c == t {
-                        return Err(Error::Config(format!(
-                            "'{n}' is the target; it cannot also be a feature"
+        let feature_cols = select_features(table, t, &options.selection)?;
+        let categorical: Vec<usize> = options
+            .categorical
+            .iter()
+            .map(|n| {
+                let c = table.column_index(n)?;
+                if c == t {
+                    return Err(Error::Config(format!(
+                        "--categorical: '{n}' is the target; only features can be categorical"
+                    )));
+                }
+                if !feature_cols.contains(&c) {
+                    return Err(Error::Config(format!(
+                        "--categorical: '{n}' is not one of the features (it was left out)"
+                    )));
+                }
+                Ok(c)
+            })
+            .collect::<Result<_>>()?;
+        let mut notes = table.notes();
+
+        let target_enc = encode_target(table, t, options.positive.as_deref())?;
+        let mut rows: Vec<usize> = (0..table.n_rows())
+            .filter(|&r| !target_enc.y[r].is_nan())
+            .collect();
+        if target_enc.n_missing > 0 {
+            notes.push(Note::info(
+                Some(target),
+                format!(
+                    "dropped {} row(s) whose target '{target}' is missing ({})",
+                    target_enc.n_missing,
+                    lines_of(
+                        table,
+                        (0..table.n_rows()).filter(|&r| target_enc.y[r].is_nan())
+                    )
+                ),
+            ));
+        }
+
+        let mut kinds = Vec::with_capacity(feature_cols.len());
+        let mut columns = Vec::with_capacity(feature_cols.len());
+        for &c in &feature_cols {
+            let (kind, values) = feature_values(
+                table,
+                c,
+                &rows,
+                categorical.contains(&c),
+                options.max_categories,
+            )?;
+            kinds.push(kind);
+            columns.push(values);
+        }
+        let names: Vec<String> = feature_cols
+            .iter()
+            .map(|&c| table.columns[c].name.clone())
+            .collect();
+
+        // Missing feature cells, per column: (count, rows).
+        let missing: Vec<Vec<usize>> = columns
+            .iter()
+            .map(|v| (0..rows.len()).filter(|&k| v[k].is_nan()).collect())
+            .collect();
+        let n_missing: usize = missing.iter().map(Vec::len).sum();
+        let mut impute = None;
+        if n_missing > 0 {
+            let per_column = |verb: &str| -> String {
+                names
+                    .iter()
+                    .zip(&missing)
+                    .filter(|(_, m)| !m.is_empty())
+                    .map(|(n, m)| {
+                        format!(
+                            "'{n}' {} ({})",
+                            m.len(),
+                            lines_of(table, m.iter().map(|&k| rows[k]))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(if verb.is_empty() { ", " } else { verb })
+            };
+            match options.missing {
+                MissingPolicy::Error => {
+                    return Err(Error::Data(format!(
+                        "{}: {n_missing} missing value(s) in the features: {}. Missing means an \
+                         empty cell or one of {}. Pass --missing drop to drop those rows, or \
+                         --missing mean|median|most-frequent to fill them in from the training \
+                         rows.",
+                        table.source,
+                        per_column(""),
+                        MISSING_TOKENS[1..].join(", ")
+                    )))
+                }
+                MissingPolicy::Drop => {
+                    let mut bad = vec![false; rows.len()];
+                    missing.iter().flatten().for_each(|&k| bad[k] = true);
+                    let n_bad = bad.iter().filter(|&&b| b).count();
+                    notes.push(Note::info(
+                        None,
+                        format!(
+                            "dropped {n_bad} row(s) with missing features (--missing drop): {}",
+                            per_column("")
+                        ),
+                    ));
+                    let keep: Vec<usize> = (0..rows.len()).filter(|&k| !bad[k]).collect();
+                    for v in &mut columns {
+                        *v = keep.iter().map(|&k| v[k]).collect();
+                    }
+                    rows = keep.iter().map(|&k| rows[k]).collect();
+                    if rows.is_empty() {
+                        return Err(Error::Data(format!(
+                            "{}: every row has a missing feature; --missing drop leaves nothing",
+                            table.source
                         )));
                     }
-                    if cols.contains(&c) {
-                        return Err(Error::Config(format!("feature '{n}' is listed twice")));
-                    }
-                    cols.push(c);
                 }
-                cols
-            }
-            FeatureSelection::Drop(names) => {
-                let mut drop = Vec::new();
-                for n in names {
-                    drop.push(table.column_index(n)?);
+                MissingPolicy::Impute(s) => {
+                    impute = Some(s);
+                    notes.push(Note::info(
+                        None,
+                        format!(
+                            "{n_missing} missing value(s) will be filled in with the training \
+                             rows' {} (categorical columns: most frequent): {}",
+                            s.name(),
+                            per_column("")
+                        ),
+                    ));
                 }
-                (0..table.n_cols())
-                    .filter(|&c| c != t && !drop.contains(&c))
-                    .collect()
             }
-        };
+        }
         if feature_cols.is_empty() {
             return Err(Error::Data(format!(
                 "{}: no feature columns are left besides the target '{target}'",
                 table.source
             )));
         }
-        let mut x = Vec::with_capacity(table.n_rows() * feature_cols.len());
-        let mut y = Vec::with_capacity(table.n_rows());
-        for r in 0..table.n_rows() {
-            let v = table.get(r, t);
-            if v != 0.0 && v != 1.0 {
-                return Err(Error::BadTarget {
-                    source_name: table.source.clone(),
-                    line: table.lines[r],
-                    column: target.to_string(),
-                    text: v.to_string(),
-                });
+        for ((name, kind), v) in names.iter().zip(&kinds).zip(&columns) {
+            if *kind == FeatureKind::Numeric && looks_like_identifier(v) {
+                notes.push(Note::warning(
+                    Some(name),
+                    format!(
+                        "column '{name}' looks like a row identifier (distinct integers in \
+                         increasing order); it is used as a feature, which rarely helps: leave \
+                         it out with --drop {name}"
+                    ),
+                ));
             }
-            y.push(v as f32);
-            x.extend(feature_cols.iter().map(|&c| table.get(r, c)));
+        }
+
+        let d = columns.len();
+        let mut x = Vec::with_capacity(rows.len() * d);
+        for k in 0..rows.len() {
+            x.extend(columns.iter().map(|v| v[k]));
         }
         Ok(Dataset {
             source: table.source.clone(),
-            features: feature_cols
-                .iter()
-                .map(|&c| table.columns[c].clone())
-                .collect(),
+            features: names,
             target: target.to_string(),
             x,
-            y,
+            y: rows.iter().map(|&r| target_enc.y[r]).collect(),
+            kinds,
+            lines: rows.iter().map(|&r| table.lines[r]).collect(),
+            labels: target_enc.labels,
+            impute,
+            notes,
         })
+    }
+}
+
+/// The feature columns (file indexes) a selection gives.
+fn select_features(table: &Table, t: usize, selection: &FeatureSelection) -> Result<Vec<usize>> {
+    let target = &table.columns[t].name;
+    Ok(match selection {
+        FeatureSelection::All => (0..table.n_cols()).filter(|&c| c != t).collect(),
+        FeatureSelection::Only(names) => {
+            let mut cols = Vec::new();
+            for n in names {
+                let c = table.column_index(n)?;
+                if c == t {
+                    return Err(Error::Config(format!(
+                        "--features: '{n}' is the target; it cannot also be a feature"
+                    )));
+                }
+                if cols.contains(&c) {
+                    return Err(Error::Config(format!("feature '{n}' is listed twice")));
+                }
+                cols.push(c);
+            }
+            cols
+        }
+        FeatureSelection::Drop(names) => {
+            let mut drop = Vec::new();
+            for n in names {
+                let c = table.column_index(n)?;
+                if c == t {
+                    return Err(Error::Config(format!(
+                        "--drop: '{target}' is the target; it is never a feature, so there is \
+                         nothing to drop"
+                    )));
+                }
+                drop.push(c);
+            }
+            (0..table.n_cols())
+                .filter(|&c| c != t && !drop.contains(&c))
+                .collect()
+        }
+    })
+}
+
+/// "line 4, line 9, line 12" for the first three rows, "… (7 in all)" after.
+fn lines_of(table: &Table, rows: impl Iterator<Item = usize>) -> String {
+    let rows: Vec<usize> = rows.collect();
+    let shown: Vec<String> = rows
+        .iter()
+        .take(3)
+        .map(|&r| format!("line {}", table.lines[r]))
+        .collect();
+    if rows.len() > 3 {
+        format!("{}, …", shown.join(", "))
+    } else {
+        shown.join(", ")
     }
 }
 
@@ -131,6 +366,10 @@ mod tests {
         Table::from_csv_bytes(b"a,b,y,c\n1,2,0,3\n4,5,1,6\n", "t.csv").unwrap()
     }
 
+    fn build(csv: &str, options: &DatasetOptions) -> Result<Dataset> {
+        Dataset::from_table_with(&Table::from_csv_bytes(csv.as_bytes(), "t.csv")?, options)
+    }
+
     #[test]
     fn selects_features_in_order() {
         let t = table();
@@ -138,6 +377,7 @@ mod tests {
         assert_eq!(all.features, ["a", "b", "c"]);
         assert_eq!(all.row(1), [4.0, 5.0, 6.0]);
         assert_eq!(all.y, [0.0, 1.0]);
+        assert!(all.is_plain());
         let only = Dataset::from_table(
             &t,
             "y",
@@ -147,6 +387,14 @@ mod tests {
         assert_eq!(only.row(0), [3.0, 1.0]);
         let drop = Dataset::from_table(&t, "y", &FeatureSelection::Drop(vec!["b".into()])).unwrap();
         assert_eq!(drop.features, ["a", "c"]);
+        let e = Dataset::from_table(&t, "y", &FeatureSelection::Drop(vec!["y".into()]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is the target"), "{e}");
+        let e = Dataset::from_table(&t, "y", &FeatureSelection::Drop(vec!["q".into()]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no column named 'q'"), "{e}");
     }
 
     #[test]
@@ -162,10 +410,87 @@ mod tests {
 
     #[test]
     fn non_binary_target_is_rejected_with_its_line() {
-        let t = Table::from_csv_bytes(b"a,y\n1,0\n2,2\n", "t.csv").unwrap();
+        let t = Table::from_csv_bytes(b"a,y\n1,0\n2,2\n3,4\n", "t.csv").unwrap();
         let err = Dataset::from_table(&t, "y", &FeatureSelection::All)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("line 3") && err.contains("found '2'"), "{err}");
+        assert!(
+            err.contains("line 4") && err.contains("'2' (1 row)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn text_features_and_labels() {
+        let csv = "sex,age,y\nM,50,yes\nF,60,no\nM,70,no\nF,80,yes\n";
+        let d = build(csv, &DatasetOptions::new("y")).unwrap();
+        assert_eq!(
+            d.kinds[0],
+            FeatureKind::Categorical {
+                levels: vec!["F".into(), "M".into()]
+            }
+        );
+        assert_eq!(d.row(0), [1.0, 50.0]);
+        assert_eq!(d.y, [1.0, 0.0, 0.0, 1.0]);
+        assert!(!d.is_plain());
+    }
+
+    #[test]
+    fn missing_values_error_drop_or_impute() {
+        let csv = "a,b,y\n1,,0\n2,3,1\nNA,4,NA\n5,6,1\n?,7,0\n";
+        let e = build(csv, &DatasetOptions::new("y"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("2 missing value(s)"), "{e}");
+        assert!(
+            e.contains("'a' 1 (line 6)") && e.contains("'b' 1 (line 2)"),
+            "{e}"
+        );
+        assert!(e.contains("--missing drop"), "{e}");
+        let o = DatasetOptions {
+            missing: MissingPolicy::Drop,
+            ..DatasetOptions::new("y")
+        };
+        let d = build(csv, &o).unwrap();
+        assert_eq!(d.lines, [3, 5]);
+        assert!(d
+            .notes
+            .iter()
+            .any(|n| n.text.contains("target 'y' is missing (line 4)")));
+        let o = DatasetOptions {
+            missing: MissingPolicy::Impute(ImputeStrategy::Mean),
+            ..DatasetOptions::new("y")
+        };
+        let d = build(csv, &o).unwrap();
+        assert_eq!(d.n_rows(), 4);
+        assert!(d.row(0)[1].is_nan());
+        assert_eq!(d.impute, Some(ImputeStrategy::Mean));
+    }
+
+    #[test]
+    fn identifier_columns_are_warned_about() {
+        let csv = "id,a,y\n1,5,0\n2,3,1\n3,4,0\n7,1,1\n";
+        let d = build(csv, &DatasetOptions::new("y")).unwrap();
+        assert!(d.notes.iter().any(|n| n.text.contains("--drop id")));
+        assert!(!d.notes.iter().any(|n| n.column.as_deref() == Some("a")));
+    }
+
+    #[test]
+    fn categorical_option_is_checked() {
+        let csv = "g,a,y\n1,5,0\n2,3,1\n1,4,0\n2,1,1\n";
+        let o = DatasetOptions {
+            categorical: vec!["g".into()],
+            ..DatasetOptions::new("y")
+        };
+        let d = build(csv, &o).unwrap();
+        assert!(d.kinds[0].is_categorical());
+        let o = DatasetOptions {
+            categorical: vec!["y".into()],
+            ..DatasetOptions::new("y")
+        };
+        assert!(build(csv, &o)
+            .unwrap_err()
+            .to_string()
+            .contains("is the target"));
     }
 }

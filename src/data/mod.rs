@@ -1,19 +1,39 @@
-//! Data: CSV bytes → [`Table`] → [`Dataset`] (features + 0/1 target)
-//! → [`Split`] → [`StandardScaler`] → f32 [`Samples`] for training.
+//! Data: CSV bytes → [`Table`] (typed columns, missing cells marked) →
+//! [`Dataset`] (features + 0/1 target) → [`Split`] → [`Preprocessing`]
+//! (imputer, one-hot encoder; fit on training rows) → [`StandardScaler`] →
+//! f32 [`Samples`] for training.
 
+pub mod column;
+pub mod csv;
 pub mod dataset;
+pub mod encoder;
+pub mod features;
+pub mod imputer;
+pub mod labels;
+pub mod missing;
+pub mod notes;
 pub mod prepare;
+pub mod preprocess;
 pub mod samples;
 pub mod scaler;
 pub mod split;
+pub mod suggest;
 pub mod table;
 
-pub use dataset::Dataset;
-pub use prepare::{prepare, PrepareOptions, Prepared, ScalingMode};
+pub use csv::{Delimiter, Detected, ReadOptions};
+pub use dataset::{Dataset, DatasetOptions, FeatureSelection};
+pub use features::FeatureKind;
+pub use labels::{BinaryLabels, Label};
+pub use missing::{ImputeStrategy, MissingPolicy};
+pub use notes::{Note, NoteKind};
+pub use prepare::{
+    prepare, prepare_fitted, prepare_split, Fitted, PrepareOptions, Prepared, ScalingMode,
+};
+pub use preprocess::{Applied, Preprocessing};
 pub use samples::Samples;
 pub use scaler::StandardScaler;
 pub use split::Split;
-pub use table::Table;
+pub use table::{NumericTable, Table};
 
 /// The Heart Failure clinical records data set (Chicco & Jurman 2020), 299
 /// patients, 12 features, target `DEATH_EVENT`; embedded so the seed

@@ -1,8 +1,11 @@
-//! Dataset → split → scaler → f32 samples: everything between a CSV and the
-//! engine, in one call with explicit options.
+//! Dataset → split → (imputer → one-hot encoder, fit on the training rows)
+//! → scaler → f32 samples: everything between a CSV and the engine, in one
+//! call with explicit options.
 
+use super::notes::Note;
+use super::preprocess::Preprocessing;
 use super::{Dataset, Samples, Split, StandardScaler};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use serde::Serialize;
 
 /// Where the scaler's statistics come from.
@@ -63,51 +66,264 @@ pub struct Prepared {
     pub scaler: StandardScaler,
     pub split: Split,
     pub options: PrepareOptions,
+    /// The model inputs: the feature columns, or, when some are one-hot
+    /// encoded, `column=category` names ([`Preprocessing::input_names`]).
     pub features: Vec<String>,
     pub target: String,
 }
 
+/// [`Prepared`] with the fitted preprocessing (what `predict` must apply
+/// before the scaler) and what was noticed on the way.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    pub prepared: Prepared,
+    pub preprocessing: Preprocessing,
+    /// Constant inputs, categories of test rows unseen in training.
+    pub notes: Vec<Note>,
+}
+
 /// Standardizes `rows` of the data set with `scaler`, cast to f32 (round to
-/// nearest even, as `torch.from_numpy(x).float()`).
+/// nearest even, as `torch.from_numpy(x).float()`). For a plain data set
+/// ([`Dataset::is_plain`]); [`prepare_split`] handles every kind.
 pub fn scale_rows(data: &Dataset, scaler: &StandardScaler, rows: &[usize]) -> Samples {
-    let d = data.n_features();
-    let mut x = vec![0.0f32; rows.len() * d];
+    scale_matrix_rows(&data.x, data.n_features(), &data.y, scaler, rows)
+}
+
+/// [`scale_rows`] on any row-major `x` of width `d` with targets `y`.
+pub fn scale_matrix_rows(
+    x: &[f64],
+    d: usize,
+    y: &[f32],
+    scaler: &StandardScaler,
+    rows: &[usize],
+) -> Samples {
+    let mut out = vec![0.0f32; rows.len() * d];
     let mut buf = vec![0.0f64; d];
     for (k, &r) in rows.iter().enumerate() {
-        scaler.transform_row(data.row(r), &mut buf);
+        scaler.transform_row(&x[r * d..(r + 1) * d], &mut buf);
         for j in 0..d {
-            x[k * d + j] = buf[j] as f32;
+            out[k * d + j] = buf[j] as f32;
         }
     }
-    Samples::from_rows(
-        &x,
-        d,
-        rows.iter().map(|&r| data.y[r]).collect(),
-        rows.to_vec(),
-    )
+    Samples::from_rows(&out, d, rows.iter().map(|&r| y[r]).collect(), rows.to_vec())
 }
 
 /// Splits, fits the scaler as `options.scaling` says, and scales both parts.
 pub fn prepare(data: &Dataset, options: &PrepareOptions) -> Result<Prepared> {
+    Ok(prepare_fitted(data, options)?.prepared)
+}
+
+/// [`prepare`], also returning the fitted preprocessing and notes.
+pub fn prepare_fitted(data: &Dataset, options: &PrepareOptions) -> Result<Fitted> {
     let split = if options.stratify {
         Split::stratified(&data.y, options.test_size, options.split_seed)?
     } else {
         Split::sklearn(data.n_rows(), options.test_size, options.split_seed)?
     };
-    let scaler = match options.scaling {
-        ScalingMode::TrainOnly => StandardScaler::fit(&data.x, data.n_features(), &split.train),
+    prepare_split(data, split, options)
+}
+
+/// Fits the imputer, encoders and scaler on `split.train` (on all rows with
+/// [`ScalingMode::BeforeSplit`]) and scales both parts: what `prepare` does
+/// after splitting, and what a cross-validation fold needs (`options`'
+/// split fields are only recorded).
+pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> Result<Fitted> {
+    for (part, rows) in [("training", &split.train), ("test", &split.test)] {
+        let positives = rows.iter().filter(|&&r| data.y[r] == 1.0).count();
+        if positives == 0 || positives == rows.len() {
+            let label = if positives == 0 {
+                &data.labels.negative
+            } else {
+                &data.labels.positive
+            };
+            return Err(Error::Data(format!(
+                "{}: the split leaves only one class in the {part} part ({} rows, all '{label}' \
+                 of target '{}'); both parts need both classes. Use --stratify, another \
+                 --split-seed, a larger --test-size, or more rows of the rarer class",
+                data.source,
+                rows.len(),
+                data.target
+            )));
+        }
+    }
+    let all: Vec<usize>;
+    let fit_rows: &[usize] = match options.scaling {
+        ScalingMode::TrainOnly => &split.train,
         ScalingMode::BeforeSplit => {
-            let all: Vec<usize> = (0..data.n_rows()).collect();
-            StandardScaler::fit(&data.x, data.n_features(), &all)
+            all = (0..data.n_rows()).collect();
+            &all
         }
     };
-    Ok(Prepared {
-        train: scale_rows(data, &scaler, &split.train),
-        test: scale_rows(data, &scaler, &split.test),
-        scaler,
-        split,
-        options: options.clone(),
-        features: data.features.clone(),
-        target: data.target.clone(),
+    let mut notes = Vec::new();
+    let (preprocessing, scaler, train, test, features) = if data.is_plain() {
+        // The numeric path: x as it is, bit for bit as before.
+        let scaler = StandardScaler::fit(&data.x, data.n_features(), fit_rows);
+        let train = scale_rows(data, &scaler, &split.train);
+        let test = scale_rows(data, &scaler, &split.test);
+        let pre = Preprocessing::identity(&data.features);
+        (pre, scaler, train, test, data.features.clone())
+    } else {
+        let pre = Preprocessing::fit(data, fit_rows)?;
+        let (x, unseen) = pre.encode_dataset(data);
+        let w = pre.width();
+        for (c, rows) in pre.columns.iter().zip(&unseen) {
+            if !rows.is_empty() {
+                notes.push(Note::warning(
+                    Some(&c.name),
+                    format!(
+                        "column '{}': {} test row(s) hold categories not seen in the training \
+                         rows; they are encoded as all zeros",
+                        c.name,
+                        rows.len()
+                    ),
+                ));
+            }
+        }
+        let scaler = StandardScaler::fit(&x, w, fit_rows);
+        let train = scale_matrix_rows(&x, w, &data.y, &scaler, &split.train);
+        let test = scale_matrix_rows(&x, w, &data.y, &scaler, &split.test);
+        let names = pre.input_names();
+        (pre, scaler, train, test, names)
+    };
+    check_scaler(data, &scaler, &features, &mut notes)?;
+    Ok(Fitted {
+        prepared: Prepared {
+            train,
+            test,
+            scaler,
+            split,
+            options: options.clone(),
+            features,
+            target: data.target.clone(),
+        },
+        preprocessing,
+        notes,
     })
+}
+
+/// A statistic that overflowed (values near 1e200 square to infinity) is
+/// an error naming the column; a constant input gets a warning.
+fn check_scaler(
+    data: &Dataset,
+    scaler: &StandardScaler,
+    inputs: &[String],
+    notes: &mut Vec<Note>,
+) -> Result<()> {
+    for (j, name) in inputs.iter().enumerate() {
+        let (m, s) = (scaler.mean[j], scaler.scale[j]);
+        if !m.is_finite() || !s.is_finite() || !scaler.var[j].is_finite() {
+            return Err(Error::Data(format!(
+                "{}: column '{name}' cannot be standardized: its values are so large that \
+                 their {} overflows to infinity (mean {m:e}, variance {:e}); rescale the \
+                 column (e.g. divide it by a power of ten) or leave it out with --drop {name}",
+                data.source,
+                if m.is_finite() { "variance" } else { "sum" },
+                scaler.var[j]
+            )));
+        }
+        if scaler.is_constant(j) {
+            notes.push(Note::warning(
+                Some(name),
+                format!(
+                    "'{name}' is constant on the rows the scaler was fit on (value {m}); it is \
+                     kept with scale 1, as scikit-learn's StandardScaler does, but carries no \
+                     information"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::dataset::DatasetOptions;
+    use crate::data::Table;
+
+    #[test]
+    fn the_numeric_path_is_the_plain_scaler() {
+        let data = Dataset::heart_failure();
+        let f = prepare_fitted(&data, &PrepareOptions::default()).unwrap();
+        let p = &f.prepared;
+        let scaler = StandardScaler::fit(&data.x, 12, &p.split.train);
+        assert_eq!(p.scaler, scaler);
+        let again = scale_rows(&data, &scaler, &p.split.train);
+        assert_eq!(p.train.xt, again.xt);
+        assert!(f.preprocessing.is_identity());
+        assert!(f.notes.is_empty());
+        assert_eq!(p.features, data.features);
+    }
+
+    #[test]
+    fn categorical_data_is_encoded_then_scaled() {
+        let mut csv = String::from("sex,age,y\n");
+        for i in 0..20 {
+            let sex = ["M", "F", "X"][i % 3];
+            csv.push_str(&format!("{sex},{},{}\n", 40 + i, i % 2));
+        }
+        let t = Table::from_csv_bytes(csv.as_bytes(), "t.csv").unwrap();
+        let d = Dataset::from_table_with(&t, &DatasetOptions::new("y")).unwrap();
+        let f = prepare_fitted(&d, &PrepareOptions::default()).unwrap();
+        assert_eq!(f.prepared.features, ["sex=F", "sex=M", "sex=X", "age"]);
+        assert_eq!(f.prepared.train.d, 4);
+        assert_eq!(f.prepared.scaler.mean.len(), 4);
+    }
+
+    #[test]
+    fn a_fold_fits_encoder_and_imputer_on_its_training_rows_only() {
+        let mut csv = String::from("region,bmi,y\n");
+        for i in 0..12 {
+            let region = if i == 11 { "Island" } else { ["N", "S"][i % 2] };
+            let bmi = if i == 10 {
+                "NA".to_string()
+            } else {
+                (20 + i).to_string()
+            };
+            csv.push_str(&format!("{region},{bmi},{}\n", (i / 2) % 2));
+        }
+        let t = Table::from_csv_bytes(csv.as_bytes(), "t.csv").unwrap();
+        let o = DatasetOptions {
+            missing: crate::data::MissingPolicy::parse("mean").unwrap(),
+            ..DatasetOptions::new("y")
+        };
+        let d = Dataset::from_table_with(&t, &o).unwrap();
+        let split = Split {
+            train: (0..9).collect(),
+            test: vec![9, 10, 11],
+        };
+        let f = prepare_split(&d, split, &PrepareOptions::default()).unwrap();
+        // 'Island' is only in the test fold: not a category, and counted.
+        assert_eq!(f.prepared.features, ["region=N", "region=S", "bmi"]);
+        assert!(f
+            .notes
+            .iter()
+            .any(|n| n.text.contains("1 test row(s) hold categories")));
+        // bmi's fill is the mean of the training rows 20..=28.
+        let fill = &f.preprocessing.columns[1].fill;
+        assert_eq!(*fill, Some(crate::data::preprocess::Fill::Number(24.0)));
+    }
+
+    #[test]
+    fn overflowing_and_constant_columns() {
+        let t = Table::from_csv_bytes(
+            b"big,k,y\n1e200,1,0\n-1e200,1,1\n3e200,1,0\n-2e200,1,1\n5e200,1,0\n4e200,1,1\n",
+            "t.csv",
+        )
+        .unwrap();
+        let d = Dataset::from_table(&t, "y", &Default::default()).unwrap();
+        let e = prepare(&d, &PrepareOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("column 'big'") && e.contains("overflows"), "{e}");
+        let d = Dataset::from_table(
+            &t,
+            "y",
+            &super::super::dataset::FeatureSelection::Only(vec!["k".into()]),
+        )
+        .unwrap();
+        let f = prepare_fitted(&d, &PrepareOptions::default()).unwrap();
+        assert_eq!(f.prepared.scaler.scale, [1.0]);
+        assert!(f.notes[0].text.contains("'k' is constant"));
+    }
 }

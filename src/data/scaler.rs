@@ -82,6 +82,15 @@ impl StandardScaler {
         }
     }
 
+    /// Whether feature `j` was constant on the rows it was fit on (by
+    /// scikit-learn's `_is_constant_feature` test): its scale is then 1.
+    pub fn is_constant(&self, j: usize) -> bool {
+        let nf = self.n_samples_seen as f64;
+        let eps = f64::EPSILON;
+        let upper = nf * eps * self.var[j] + (nf * self.mean[j] * eps).powi(2);
+        self.var[j] <= upper
+    }
+
     /// `(x − mean) / scale` of one row, in f64.
     pub fn transform_row(&self, row: &[f64], out: &mut [f64]) {
         standardize_row(&self.mean, &self.scale, row, out);

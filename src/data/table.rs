@@ -1,22 +1,37 @@
-//! A CSV file read into named f64 columns, remembering each row's line so
-//! later checks can still point at the file.
+//! A CSV file read into named, typed columns (numbers or text, missing
+//! cells marked), remembering each row's line so later checks can still
+//! point at the file.
 
+use super::column::{Column, ColumnData};
+use super::csv::{read_table, Detected, ReadOptions};
+use super::notes::Note;
 use crate::error::{Error, Result};
 use std::path::Path;
 
-/// Numeric table: `values` is row-major, `n_rows × columns.len()`.
+/// A table of typed columns, stored column by column.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// Where the data came from, for messages ("data.csv", or the embedded set).
     pub source: String,
+    pub columns: Vec<Column>,
+    /// The 1-based file line of each row.
+    pub lines: Vec<u64>,
+    /// How the file was read (delimiter, decimal comma, header...).
+    pub detected: Detected,
+}
+
+/// Numbers only, row-major `n_rows × columns.len()`: the columns a model
+/// reads at predict time ([`Table::read_columns`]).
+#[derive(Debug, Clone)]
+pub struct NumericTable {
+    pub source: String,
     pub columns: Vec<String>,
     pub values: Vec<f64>,
-    /// Raw text of every cell that failed to parse as a number is not kept;
-    /// this holds the 1-based file line of each row.
+    /// The 1-based file line of each row.
     pub lines: Vec<u64>,
 }
 
-impl Table {
+impl NumericTable {
     pub fn n_rows(&self) -> usize {
         self.lines.len()
     }
@@ -28,23 +43,69 @@ impl Table {
     pub fn get(&self, row: usize, col: usize) -> f64 {
         self.values[row * self.columns.len() + col]
     }
+}
 
-    /// Index of a column by exact name, or an error listing the columns there are.
+impl Table {
+    pub fn n_rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn n_cols(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The column names, in file order.
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// Index of a column by exact name, or an error listing the columns
+    /// there are (with a "did you mean").
     pub fn column_index(&self, name: &str) -> Result<usize> {
         self.columns
             .iter()
-            .position(|c| c == name)
+            .position(|c| c.name == name)
             .ok_or_else(|| Error::MissingColumn {
                 source_name: self.source.clone(),
                 column: name.to_string(),
-                available: self.columns.clone(),
+                available: self.names(),
             })
     }
 
-    /// Reads a CSV file with a header row; every cell must be a number.
+    /// A column by exact name.
+    pub fn column(&self, name: &str) -> Result<&Column> {
+        Ok(&self.columns[self.column_index(name)?])
+    }
+
+    /// What the reader detected, as notes (nothing for a plain CSV).
+    pub fn notes(&self) -> Vec<Note> {
+        let mut notes = Vec::new();
+        if let Some(d) = self.detected.describe() {
+            notes.push(Note::info(None, format!("{}: {d}", self.source)));
+        }
+        if !self.detected.header {
+            let last = self.n_cols().saturating_sub(1);
+            notes.push(Note::info(
+                None,
+                format!(
+                    "{}: no header row; the columns are named c0 … c{last} in file order \
+                     (e.g. --target c{last})",
+                    self.source
+                ),
+            ));
+        }
+        notes
+    }
+
+    /// Reads a CSV file, detecting its delimiter, decimal separator and header.
     pub fn from_path(path: &Path) -> Result<Table> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the data file", e))?;
-        Table::from_csv_bytes(&bytes, &path.display().to_string())
+        Table::from_path_with(path, &ReadOptions::default())
+    }
+
+    /// Reads a CSV file as `options` say (detecting what they leave open).
+    pub fn from_path_with(path: &Path, options: &ReadOptions) -> Result<Table> {
+        let bytes = read_file(path)?;
+        read_table(&bytes, &path.display().to_string(), options)
     }
 
     /// The embedded Heart Failure data set.
@@ -56,18 +117,31 @@ impl Table {
         .expect("the embedded data set is valid")
     }
 
-    /// Parses CSV bytes (header row first). `source` names the data in errors.
+    /// Parses CSV bytes, detecting the format. `source` names the data in errors.
     pub fn from_csv_bytes(bytes: &[u8], source: &str) -> Result<Table> {
-        Table::parse(bytes, source, None).map(|(t, _)| t)
+        read_table(bytes, source, &ReadOptions::default())
+    }
+
+    /// Parses CSV bytes as `options` say.
+    pub fn from_csv_bytes_with(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<Table> {
+        read_table(bytes, source, options)
+    }
+
+    /// The value of a numeric cell (NaN if missing or the column is text).
+    pub fn get(&self, row: usize, col: usize) -> f64 {
+        match &self.columns[col].data {
+            ColumnData::Numeric(v) => v[row],
+            ColumnData::Text(_) => f64::NAN,
+        }
     }
 
     /// Reads only the named columns of a CSV file, in the order of `names`
-    /// (wherever they are in the file); returns the table and the file's
-    /// other columns, which are ignored (their cells need not be numbers).
-    /// Every named column must exist.
-    pub fn read_columns(path: &Path, names: &[String]) -> Result<(Table, Vec<String>)> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the data file", e))?;
-        Table::parse(&bytes, &path.display().to_string(), Some(names))
+    /// (wherever they are in the file); returns them as numbers and the
+    /// file's other columns, which are ignored (their cells need not be
+    /// numbers). Every named column must exist and hold only finite numbers.
+    pub fn read_columns(path: &Path, names: &[String]) -> Result<(NumericTable, Vec<String>)> {
+        let bytes = read_file(path)?;
+        Table::columns_from_csv_bytes(&bytes, &path.display().to_string(), names)
     }
 
     /// [`Table::read_columns`] on bytes; `source` names the data in errors.
@@ -75,129 +149,103 @@ impl Table {
         bytes: &[u8],
         source: &str,
         names: &[String],
-    ) -> Result<(Table, Vec<String>)> {
-        Table::parse(bytes, source, Some(names))
+    ) -> Result<(NumericTable, Vec<String>)> {
+        Table::from_csv_bytes(bytes, source)?.select_numeric(names)
     }
 
-    fn parse(
-        bytes: &[u8],
-        source: &str,
-        select: Option<&[String]>,
-    ) -> Result<(Table, Vec<String>)> {
-        let csv_err = |line: u64, message: String| Error::Csv {
-            source_name: source.to_string(),
-            line,
-            message,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(bytes);
-        let columns: Vec<String> = reader
-            .headers()
-            .map_err(|e| csv_err(1, format!("could not read the header row: {e}")))?
+    /// The named columns as a row-major numeric table, and the names of the
+    /// others. Text, missing or non-finite cells in them are errors.
+    pub fn select_numeric(&self, names: &[String]) -> Result<(NumericTable, Vec<String>)> {
+        let all = self.names();
+        let missing: Vec<String> = names.iter().filter(|n| !all.contains(n)).cloned().collect();
+        if !missing.is_empty() {
+            return Err(Error::MissingColumns {
+                source_name: self.source.clone(),
+                missing,
+                available: all,
+            });
+        }
+        let picks: Vec<usize> = names
             .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        if columns.is_empty() || columns.iter().all(|c| c.is_empty()) {
-            return Err(csv_err(
-                1,
-                "the file is empty; expected a header row with column names".into(),
-            ));
+            .map(|n| self.column_index(n))
+            .collect::<Result<_>>()?;
+        let mut cols: Vec<&[f64]> = Vec::with_capacity(picks.len());
+        for &p in &picks {
+            cols.push(self.numeric_column(p)?);
         }
-        if let Some(i) = columns.iter().position(|c| c.is_empty()) {
-            return Err(csv_err(
-                1,
-                format!("column {} of the header has no name", i + 1),
-            ));
-        }
-        for (i, c) in columns.iter().enumerate() {
-            if columns[..i].contains(c) {
-                return Err(csv_err(1, format!("the header names column '{c}' twice")));
-            }
-        }
-        // File column of each kept column, in output order.
-        let (picks, ignored): (Vec<usize>, Vec<String>) = match select {
-            None => ((0..columns.len()).collect(), Vec::new()),
-            Some(names) => {
-                let missing: Vec<String> = names
-                    .iter()
-                    .filter(|n| !columns.contains(n))
-                    .cloned()
-                    .collect();
-                if !missing.is_empty() {
-                    return Err(Error::MissingColumns {
-                        source_name: source.to_string(),
-                        missing,
-                        available: columns,
-                    });
-                }
-                (
-                    names
-                        .iter()
-                        .map(|n| columns.iter().position(|c| c == n).expect("checked"))
-                        .collect(),
-                    columns
-                        .iter()
-                        .filter(|c| !names.contains(c))
-                        .cloned()
-                        .collect(),
-                )
-            }
-        };
-        let mut values = Vec::new();
-        let mut lines = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    return Err(csv_err(line, format!("unreadable CSV: {e}")));
-                }
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            if record.len() == 1 && record[0].trim().is_empty() {
-                continue; // a blank line
-            }
-            if record.len() != columns.len() {
-                return Err(csv_err(
-                    line,
-                    format!(
-                        "expected {} fields (as in the header), found {}",
-                        columns.len(),
-                        record.len()
-                    ),
-                ));
-            }
-            for &col in &picks {
-                let text = record[col].trim();
-                let v: f64 = text
-                    .parse()
-                    .ok()
-                    .filter(|v: &f64| v.is_finite())
-                    .ok_or_else(|| Error::NotANumber {
-                        source_name: source.to_string(),
-                        line,
-                        column: col + 1,
-                        column_name: columns[col].clone(),
-                        text: text.to_string(),
-                    })?;
-                values.push(v);
-            }
-            lines.push(line);
+        let n = self.n_rows();
+        let mut values = Vec::with_capacity(n * picks.len());
+        for r in 0..n {
+            values.extend(cols.iter().map(|c| c[r]));
         }
         Ok((
-            Table {
-                source: source.to_string(),
-                columns: picks.iter().map(|&c| columns[c].clone()).collect(),
+            NumericTable {
+                source: self.source.clone(),
+                columns: names.to_vec(),
                 values,
-                lines,
+                lines: self.lines.clone(),
             },
-            ignored,
+            all.into_iter().filter(|c| !names.contains(c)).collect(),
         ))
     }
+
+    /// The numbers of column `c`, or an error naming its first cell that is
+    /// not a finite number (text, missing, `inf`).
+    pub fn numeric_column(&self, c: usize) -> Result<&[f64]> {
+        let col = &self.columns[c];
+        let cell_err = |row: usize, message: String| Error::Cell {
+            source_name: self.source.clone(),
+            line: self.lines[row],
+            column: col.position + 1,
+            column_name: col.name.clone(),
+            message,
+        };
+        match &col.data {
+            ColumnData::Text(t) => {
+                let row = t.first_text;
+                Err(Error::NotANumber {
+                    source_name: self.source.clone(),
+                    line: self.lines[row],
+                    column: col.position + 1,
+                    column_name: col.name.clone(),
+                    text: col.text(row).unwrap_or_default(),
+                })
+            }
+            ColumnData::Numeric(v) => {
+                if let Some((row, text)) = &col.first_nonfinite {
+                    return Err(cell_err(*row, nonfinite_message(text)));
+                }
+                if col.n_missing > 0 {
+                    let row = v.iter().position(|x| x.is_nan()).expect("counted");
+                    return Err(cell_err(
+                        row,
+                        "the value is missing (empty or a marker such as NA); a number is \
+                         needed here"
+                            .into(),
+                    ));
+                }
+                Ok(v)
+            }
+        }
+    }
+}
+
+/// The message for a cell such as `inf` or `1e999`.
+pub fn nonfinite_message(text: &str) -> String {
+    format!(
+        "'{text}' is not a finite number (it reads as infinity); use finite values, or mark \
+         the cell as missing (empty or NA)"
+    )
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    if path.is_dir() {
+        return Err(Error::Data(format!(
+            "'{}' is a directory; --data needs a CSV file",
+            path.display()
+        )));
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, "read the data file", e))
 }
 
 #[cfg(test)]
@@ -209,16 +257,17 @@ mod tests {
         let t = Table::heart_failure();
         assert_eq!(t.n_rows(), 299);
         assert_eq!(t.n_cols(), 13);
-        assert_eq!(t.columns[12], "DEATH_EVENT");
+        assert_eq!(t.columns[12].name, "DEATH_EVENT");
         assert_eq!(t.get(1, 6), 263358.03);
         assert_eq!(t.lines[0], 2);
+        assert!(t.columns.iter().all(|c| c.is_numeric() && c.n_missing == 0));
+        assert!(t.notes().is_empty());
     }
 
     #[test]
     fn non_numeric_cell_names_line_and_column() {
-        let err = Table::from_csv_bytes(b"a,b\n1,2\n3,x\n", "f.csv")
-            .unwrap_err()
-            .to_string();
+        let t = Table::from_csv_bytes(b"a,b\n1,2\n3,x\n", "f.csv").unwrap();
+        let err = t.numeric_column(1).unwrap_err().to_string();
         assert!(err.contains("f.csv, line 3, column 2 ('b')"), "{err}");
         assert!(err.contains("found 'x'"), "{err}");
     }
@@ -263,5 +312,25 @@ mod tests {
             err.contains("'d', 'e'") && err.contains("The columns are: a, b, c"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn missing_and_infinite_cells_in_numeric_selections_are_named() {
+        let names = ["a".to_string()];
+        let err = Table::columns_from_csv_bytes(b"a\n1\nNA\n", "f.csv", &names)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("missing"), "{err}");
+        let err = Table::columns_from_csv_bytes(b"a\n1\n1e999\n", "f.csv", &names)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("'1e999'"), "{err}");
+    }
+
+    #[test]
+    fn unknown_column_suggests_the_closest() {
+        let t = Table::heart_failure();
+        let err = t.column_index("DEATH").unwrap_err().to_string();
+        assert!(err.contains("Did you mean 'DEATH_EVENT'?"), "{err}");
     }
 }

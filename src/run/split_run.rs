@@ -54,10 +54,28 @@ pub struct RunConfig {
 }
 
 impl RunConfig {
-    /// `train`'s defaults: one model `5-relu` called `model`, the tutorial's
-    /// split and training, the scaler fit on the training rows only, seed 0
-    /// with the portable ChaCha8 stream.
+    /// `train`'s defaults, for someone else's table: one ReLU layer of 32
+    /// units called `model`, [`TrainConfig::recommended`] (Adam, mini-batches,
+    /// early stopping), the tutorial's split, the scaler fit on the training
+    /// rows only, seed 0 with the portable ChaCha8 stream.
     pub fn train() -> RunConfig {
+        RunConfig {
+            models: vec![ModelDef {
+                name: Some("model".into()),
+                hidden: Hidden::Widths {
+                    widths: vec![32],
+                    activation: "relu".into(),
+                },
+            }],
+            train: TrainConfig::recommended(),
+            ..RunConfig::train_tutorial()
+        }
+    }
+
+    /// `train --preset tutorial`: the tutorial's `model_non_linear` (5 ReLU
+    /// units) with its training (full-batch SGD, lr 0.01, 1000 epochs, no
+    /// early stopping) and a leakage-free scaler.
+    pub fn train_tutorial() -> RunConfig {
         RunConfig {
             kind: RunKind::Train,
             models: vec![ModelDef {
@@ -89,7 +107,7 @@ impl RunConfig {
             },
             seed: 42,
             init_rng: InitRng::Torch,
-            ..RunConfig::train()
+            ..RunConfig::train_tutorial()
         }
     }
 

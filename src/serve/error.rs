@@ -70,9 +70,11 @@ impl From<Error> for ApiError {
             Error::Invalid { field, .. } => form_field(field),
             Error::BadTarget { .. } => "target",
             Error::MissingColumn { .. } | Error::MissingColumns { .. } => "features",
-            Error::Csv { .. } | Error::NotANumber { .. } | Error::Data(_) | Error::Io { .. } => {
-                "data"
-            }
+            Error::Csv { .. }
+            | Error::NotANumber { .. }
+            | Error::Cell { .. }
+            | Error::Data(_)
+            | Error::Io { .. } => "data",
             Error::Model { .. } => "layers",
             Error::Config(_) | Error::Cancelled | Error::Diverged { .. } => "settings",
         };

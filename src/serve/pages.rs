@@ -90,7 +90,7 @@ fn short(x: f32) -> f64 {
 }
 
 fn table_info(id: &str, t: &Table, target: &str) -> Value {
-    json!({ "id": id, "source": t.source, "columns": t.columns, "rows": t.n_rows(), "target": target })
+    json!({ "id": id, "source": t.source, "columns": t.names(), "rows": t.n_rows(), "target": target })
 }
 
 /// `POST /api/data?name=FILE&target=COL`: a CSV body, read with `train`'s
@@ -133,15 +133,15 @@ pub async fn upload(
                 ),
             ));
         }
-        if let Some(t) = &wanted {
-            Dataset::from_table(&table, t, &FeatureSelection::All)?;
-        }
+        // train's checks of the columns: a text or odd cell is told now.
+        let target = wanted.unwrap_or_else(|| guess_target(&table));
+        Dataset::from_table(&table, &target, &FeatureSelection::All)?;
         Ok(table)
     })
     .await
     .map_err(|e| ApiError::internal(format!("the upload worker failed: {e}")))??;
     let guess = target.unwrap_or_else(|| guess_target(&table));
-    let info_cols = table.columns.clone();
+    let info_cols = table.names();
     let rows = table.n_rows();
     let source = table.source.clone();
     let id = state.add_table(table);
@@ -153,9 +153,10 @@ pub async fn upload(
 /// `DEATH_EVENT` if there, else the last column.
 fn guess_target(t: &Table) -> String {
     let heart = nonlin::data::HEART_FAILURE_TARGET;
-    if t.columns.iter().any(|c| c == heart) {
+    let names = t.names();
+    if names.iter().any(|c| c == heart) {
         heart.to_string()
     } else {
-        t.columns.last().cloned().unwrap_or_default()
+        names.last().cloned().unwrap_or_default()
     }
 }

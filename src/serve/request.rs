@@ -74,12 +74,13 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
     let target = form
         .opt_str("target")?
         .map_or(default_target, str::to_string);
-    if !table.columns.contains(&target) {
+    let names = table.names();
+    if !names.contains(&target) {
         return Err(ApiError::field(
             "target",
             format!(
                 "there is no column named '{target}'; the columns are: {}",
-                table.columns.join(", ")
+                names.join(", ")
             ),
         ));
     }

@@ -1,0 +1,196 @@
+//! Every file of tests/data_corpus/ (cases.toml) through the library's data
+//! layer: read → data set → split, encode, scale. Each case says whether it
+//! must succeed (rows, inputs, notes, positive label) or fail (words of the
+//! message). The flags of a case are the command line's; `library_options`
+//! maps them to the library's options the way the CLI should.
+
+use nonlin::data::{
+    prepare_fitted, Dataset, DatasetOptions, Delimiter, FeatureSelection, MissingPolicy,
+    PrepareOptions, ReadOptions, Table,
+};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    file: Option<String>,
+    generate: Option<String>,
+    args: Vec<String>,
+    expect: String,
+    #[serde(default)]
+    contains: Vec<String>,
+    #[serde(default)]
+    notes: Vec<String>,
+    rows: Option<usize>,
+    inputs: Option<usize>,
+    positive: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data_corpus")
+}
+
+/// The CLI flags of a case as the library's options.
+fn library_options(args: &[String]) -> (ReadOptions, DatasetOptions) {
+    let mut read = ReadOptions::default();
+    let mut data = DatasetOptions::new("DEATH_EVENT");
+    let list = |v: &str| v.split(',').map(str::to_string).collect::<Vec<_>>();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().expect("flag value").clone();
+        match flag.as_str() {
+            "--target" => data.target = value(),
+            "--features" => data.selection = FeatureSelection::Only(list(&value())),
+            "--drop" => data.selection = FeatureSelection::Drop(list(&value())),
+            "--categorical" => data.categorical = list(&value()),
+            "--missing" => data.missing = MissingPolicy::parse(&value()).expect("--missing"),
+            "--positive" => data.positive = Some(value()),
+            "--delimiter" => read.delimiter = Some(Delimiter::parse(&value()).expect("delim")),
+            "--decimal" => read.decimal = Some(value().as_bytes()[0]),
+            "--header" => read.header = Some(true),
+            "--no-header" => read.header = Some(false),
+            other => panic!("flag {other} is not mapped"),
+        }
+    }
+    (read, data)
+}
+
+/// A file too big to keep in the repository.
+fn generate(kind: &str, dir: &Path) -> PathBuf {
+    let five_mb = 5 << 20;
+    let text = match kind {
+        "huge_header" => {
+            let mut s = "h".repeat(five_mb);
+            s.push_str(",y\n");
+            for i in 0..20 {
+                s.push_str(&format!("{},{}\n", (i * 7) % 13, i % 2));
+            }
+            s
+        }
+        "huge_cell" => {
+            let mut s = String::from("a,y\n1,0\n");
+            s.push_str(&"x".repeat(five_mb));
+            s.push_str(",1\n");
+            for i in 0..20 {
+                s.push_str(&format!("{i},{}\n", i % 2));
+            }
+            s
+        }
+        other => panic!("no generator {other}"),
+    };
+    let path = dir.join(format!("{kind}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+struct Outcome {
+    rows: usize,
+    inputs: usize,
+    notes: String,
+    positive: String,
+}
+
+fn run(path: &Path, args: &[String]) -> nonlin::error::Result<Outcome> {
+    let (read, options) = library_options(args);
+    let table = Table::from_path_with(path, &read)?;
+    let data = Dataset::from_table_with(&table, &options)?;
+    let fitted = prepare_fitted(&data, &PrepareOptions::default())?;
+    let notes: Vec<String> = data
+        .notes
+        .iter()
+        .chain(&fitted.notes)
+        .map(|n| n.to_string())
+        .collect();
+    Ok(Outcome {
+        rows: data.n_rows(),
+        inputs: fitted.prepared.train.d,
+        notes: notes.join("\n"),
+        positive: data.labels.positive.to_string(),
+    })
+}
+
+#[test]
+fn every_corpus_case_reads_or_fails_as_expected() {
+    let text = std::fs::read_to_string(corpus().join("cases.toml")).unwrap();
+    let cases: Cases = toml::from_str(&text).unwrap();
+    assert!(cases.case.len() >= 40, "{} cases", cases.case.len());
+    let tmp = std::env::temp_dir().join(format!("nonlin-corpus-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut failures = Vec::new();
+    for case in &cases.case {
+        let path = match (&case.file, &case.generate) {
+            (Some(f), None) => corpus().join(f),
+            (None, Some(g)) => generate(g, &tmp),
+            _ => panic!("{}: needs `file` or `generate`", case.name),
+        };
+        let start = Instant::now();
+        let result = run(&path, &case.args);
+        let took = start.elapsed();
+        if std::env::var_os("NONLIN_CORPUS_VERBOSE").is_some() {
+            match &result {
+                Ok(o) => eprintln!(
+                    "== {} [{took:?}]: ok, {} rows, {} inputs, positive '{}'\n{}",
+                    case.name, o.rows, o.inputs, o.positive, o.notes
+                ),
+                Err(e) => eprintln!("== {} [{took:?}]: error: {e}", case.name),
+            }
+        }
+        let mut problems = Vec::new();
+        if took > Duration::from_secs(20) {
+            problems.push(format!("took {took:?}"));
+        }
+        match (case.expect.as_str(), &result) {
+            ("ok", Ok(o)) => {
+                if let Some(r) = case.rows {
+                    if o.rows != r {
+                        problems.push(format!("{} rows, expected {r}", o.rows));
+                    }
+                }
+                if let Some(i) = case.inputs {
+                    if o.inputs != i {
+                        problems.push(format!("{} inputs, expected {i}", o.inputs));
+                    }
+                }
+                if let Some(p) = &case.positive {
+                    if &o.positive != p {
+                        problems.push(format!("positive '{}', expected '{p}'", o.positive));
+                    }
+                }
+                for w in &case.notes {
+                    if !o.notes.contains(w.as_str()) {
+                        problems.push(format!("notes lack {w:?}:\n{}", o.notes));
+                    }
+                }
+            }
+            ("error", Err(e)) => {
+                let msg = e.to_string();
+                for w in &case.contains {
+                    if !msg.contains(w.as_str()) {
+                        problems.push(format!("message lacks {w:?}: {msg}"));
+                    }
+                }
+            }
+            ("ok", Err(e)) => problems.push(format!("failed: {e}")),
+            ("error", Ok(_)) => problems.push("succeeded; expected an error".into()),
+            (other, _) => problems.push(format!("unknown expectation {other}")),
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{} ({:?}):\n  {}",
+                case.name,
+                path,
+                problems.join("\n  ")
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
