@@ -1,6 +1,8 @@
 //! The `nonlin` command: parse the arguments, call the library, report errors.
 
 mod cli;
+#[cfg(feature = "serve")]
+mod serve;
 
 use clap::Parser;
 

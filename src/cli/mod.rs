@@ -45,6 +45,9 @@ pub enum Command {
     Predict(predict::PredictArgs),
     /// Repeated stratified cross-validation of several models, with confidence intervals.
     Study(study::StudyArgs),
+    /// The playground: train in the browser and watch the curves (127.0.0.1 by default).
+    #[cfg(feature = "serve")]
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Runs the parsed command line; errors speak of flags, not fields.
@@ -55,6 +58,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Train(a)) => train::run(&a),
         Some(Command::Predict(a)) => predict::run(&a),
         Some(Command::Study(a)) => study::run(&a),
+        #[cfg(feature = "serve")]
+        Some(Command::Serve(a)) => crate::serve::run(&a),
     }
     .map_err(in_flag_terms)
 }

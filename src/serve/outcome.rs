@@ -1,0 +1,115 @@
+//! What the page shows when a training ends: the summary row, the confusion
+//! matrix and ROC AUC on the test split, and the decision view (the
+//! predicted probability over the plane of two features, the others at
+//! their training means).
+
+use nonlin::data::{Prepared, Samples};
+use nonlin::eval::metrics::{roc_auc, Confusion};
+use nonlin::eval::predict::probabilities;
+use nonlin::run::RunResult;
+use nonlin::train::TrainedModel;
+use serde_json::{json, Value};
+
+/// The decision threshold of nonlin's models.
+const THRESHOLD: f32 = 0.5;
+
+/// The end-of-run message for the page.
+pub fn done_message(id: u64, result: &RunResult) -> Value {
+    let models: Vec<Value> = result
+        .models
+        .iter()
+        .map(|m| model_outcome(m, &result.prepared))
+        .collect();
+    json!({
+        "type": "done",
+        "id": id,
+        "cancelled": result.cancelled,
+        "features": result.prepared.features,
+        "scaling": result.prepared.options.scaling.describe(),
+        "models": models,
+    })
+}
+
+fn model_outcome(m: &TrainedModel, p: &Prepared) -> Value {
+    let test = &p.test;
+    let probs = probabilities(&m.net, &test.xt, test.n);
+    let c = Confusion::from_probabilities(&test.y, &probs, THRESHOLD);
+    let last = m.history.last();
+    json!({
+        "model": m.name,
+        "arch": m.net.arch.to_string(),
+        "epochs": m.history.records.len(),
+        "final": last.map(|r| crate::serve::forward::epoch_row(&m.history, r)),
+        "confusion": { "tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn_ },
+        "test_accuracy": c.accuracy(),
+        "mcc": c.mcc(),
+        "roc_auc": roc_auc(&test.y, &probs),
+    })
+}
+
+/// The probability over a `n × n` grid of features `fx` and `fy` (in the
+/// data's units), the other features at the mean of the training rows, and
+/// every row as a point `[x, y, label, is_test]`.
+pub fn decision_grid(m: &TrainedModel, p: &Prepared, fx: usize, fy: usize, n: usize) -> Value {
+    let d = p.features.len();
+    let means: Vec<f32> = (0..d).map(|j| column_mean(&p.train, j)).collect();
+    let (x0, x1) = span(p, fx);
+    let (y0, y1) = span(p, fy);
+    let cells = n * n;
+    let mut xt = vec![0f32; d * cells];
+    for j in 0..d {
+        for k in 0..cells {
+            let (col, row) = (k % n, k / n);
+            let t = |a: f32, b: f32, i: usize| a + (b - a) * i as f32 / (n - 1) as f32;
+            xt[j * cells + k] = if j == fx {
+                t(x0, x1, col)
+            } else if j == fy {
+                t(y1, y0, row)
+            } else {
+                means[j]
+            };
+        }
+    }
+    let probs = probabilities(&m.net, &xt, cells);
+    let raw = |j: usize, z: f32| z as f64 * p.scaler.scale[j] + p.scaler.mean[j];
+    let mut points = Vec::new();
+    for (s, is_test) in [(&p.train, false), (&p.test, true)] {
+        for i in 0..s.n {
+            points.push(json!([
+                raw(fx, s.xt[fx * s.n + i]),
+                raw(fy, s.xt[fy * s.n + i]),
+                s.y[i],
+                is_test
+            ]));
+        }
+    }
+    json!({
+        "x": p.features[fx], "y": p.features[fy], "n": n,
+        "x_range": [raw(fx, x0), raw(fx, x1)],
+        "y_range": [raw(fy, y0), raw(fy, y1)],
+        "probs": probs.iter().map(|&v| v as f64).collect::<Vec<_>>(),
+        "points": points,
+    })
+}
+
+fn column_mean(s: &Samples, j: usize) -> f32 {
+    let col = &s.xt[j * s.n..(j + 1) * s.n];
+    (col.iter().map(|&v| v as f64).sum::<f64>() / s.n.max(1) as f64) as f32
+}
+
+/// The standardized range of feature `j` over every row, padded by 5%.
+fn span(p: &Prepared, j: usize) -> (f32, f32) {
+    let mut lo = f32::INFINITY;
+    let mut hi = f32::NEG_INFINITY;
+    for s in [&p.train, &p.test] {
+        for &v in &s.xt[j * s.n..(j + 1) * s.n] {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo < 1e-6 {
+        return (-1.0, 1.0);
+    }
+    let pad = (hi - lo) * 0.05;
+    (lo - pad, hi + pad)
+}

@@ -1,0 +1,274 @@
+//! Training and studies over HTTP: `POST /api/runs` and `POST /api/study`
+//! answer with a stream of events (SSE) while the work runs on a blocking
+//! worker thread; a run's controls, files and decision view by its id.
+
+use super::control::Control;
+use super::error::ApiError;
+use super::form::{parse_body, Form};
+use super::forward::Forwarder;
+use super::outcome::{decision_grid, done_message};
+use super::request::{data_choice, run_config, study_config, DataChoice};
+use super::sse::{self, BUFFER};
+use super::state::AppState;
+use super::worker;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use nonlin::data::{prepare, Dataset};
+use nonlin::report::study::{accuracy_mcc_svg, console_table, sentences};
+use nonlin::run::{outputs, split_run, study, OutputOptions};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+type Shared = State<Arc<AppState>>;
+
+fn body_or_400(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| ApiError {
+        status: e.status(),
+        field: Some("body".into()),
+        error: e.body_text(),
+    })
+}
+
+/// Runs `f` on a blocking worker thread.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal(format!("a worker thread failed: {e}")))?
+}
+
+/// Picks the columns (on a worker thread: a large table takes a while).
+async fn dataset(choice: DataChoice) -> Result<Dataset, ApiError> {
+    blocking(move || {
+        Ok(Dataset::from_table(
+            &choice.table,
+            &choice.target,
+            &choice.features,
+        )?)
+    })
+    .await
+}
+
+/// `POST /api/runs`: a `train` run; the answer is its event stream.
+pub async fn start_run(
+    State(state): Shared,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = parse_body(&body_or_400(body)?)?;
+    let form = Form::new(&body);
+    let config = run_config(&form, &state.limits)?;
+    let paused = form.bool("paused", false)?;
+    let choice = data_choice(&form, state.as_ref())?;
+    let ds = dataset(choice).await?;
+    let (config, ds) = blocking(move || {
+        config.resolve_models(ds.n_features())?;
+        prepare(&ds, &config.split)?;
+        Ok((config, ds))
+    })
+    .await?;
+    // Bad input is told as such (400) even when the server is busy.
+    let permit = state.permit()?;
+    let id = state.next_id();
+    let slot = state.add_run(id);
+    if paused {
+        slot.control.pause();
+    }
+    let (tx, rx) = mpsc::channel(BUFFER);
+    let control = slot.control.clone();
+    worker::spawn(control.cancel.clone(), move || {
+        let _permit = permit;
+        let mut fw = Forwarder::new(tx, slot.control.clone());
+        fw.send(json!({ "type": "run", "id": id }));
+        match split_run::run(&ds, &config, &mut fw, &slot.control.cancel) {
+            Ok(result) => {
+                let msg = done_message(id, &result);
+                let _ = slot.result.set(result);
+                fw.send(msg);
+            }
+            // The `diverged` event has told the page already.
+            Err(nonlin::Error::Diverged { .. }) => {}
+            Err(e) => fw.send(error_message(e)),
+        }
+    })?;
+    Ok(sse::stream(rx, control).into_response())
+}
+
+fn error_message(e: nonlin::Error) -> Value {
+    let e = ApiError::from(e);
+    json!({ "type": "error", "field": e.field, "error": e.error })
+}
+
+/// `POST /api/runs/{id}/control` with `{"action": "pause" | "resume" |
+/// "step" | "stop"}`.
+pub async fn control(
+    State(state): Shared,
+    Path(id): Path<u64>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let body = parse_body(&body_or_400(body)?)?;
+    let form = Form::new(&body);
+    form.only(&["action"])?;
+    let action = form.choice("action", "", &["pause", "resume", "step", "stop"])?;
+    let slot = state.run(id)?;
+    let c: &Control = &slot.control;
+    match action {
+        "pause" => c.pause(),
+        "resume" => c.resume(),
+        "step" => c.step(),
+        _ => c.stop(),
+    }
+    Ok(Json(json!({ "id": id, "action": action })))
+}
+
+/// The files `train` writes for this run, staged once.
+async fn files_of(state: &AppState, id: u64) -> Result<Arc<super::state::RunSlot>, ApiError> {
+    let slot = state.run(id)?;
+    if slot.result.get().is_none() {
+        return Err(ApiError::not_found(format!("run {id} has not finished")));
+    }
+    if slot.files.get().is_none() {
+        let s = slot.clone();
+        blocking(move || {
+            let result = s
+                .result
+                .get()
+                .ok_or_else(|| ApiError::not_found("no result"))?;
+            let opts = OutputOptions {
+                force: true,
+                ..OutputOptions::default()
+            };
+            let staged = outputs::stage(result, &opts)?;
+            let _ = s.files.set(staged.files);
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(slot)
+}
+
+/// `GET /api/runs/{id}/files`: the names and sizes.
+pub async fn list_files(
+    State(state): Shared,
+    Path(id): Path<u64>,
+) -> Result<Json<Value>, ApiError> {
+    let slot = files_of(&state, id).await?;
+    let files: Vec<Value> = slot
+        .files
+        .get()
+        .map(|f| {
+            f.iter()
+                .map(|(n, b)| json!({"name": n, "bytes": b.len()}))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Json(json!({ "id": id, "files": files })))
+}
+
+/// `GET /api/runs/{id}/files/{name}`: one file, as a download.
+pub async fn get_file(
+    State(state): Shared,
+    Path((id, name)): Path<(u64, String)>,
+) -> Result<Response, ApiError> {
+    let slot = files_of(&state, id).await?;
+    let bytes = slot
+        .files
+        .get()
+        .and_then(|f| f.iter().find(|(n, _)| *n == name).map(|(_, b)| b.clone()))
+        .ok_or_else(|| ApiError::not_found(format!("run {id} has no file '{name}'")))?;
+    let kind = match name.rsplit('.').next() {
+        Some("csv") => "text/csv",
+        Some("json") => "application/json",
+        Some("html") => "text/html; charset=utf-8",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    let file = name.replace('/', "_");
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"run{id}_{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/runs/{id}/decision?x=FEATURE&y=FEATURE`.
+pub async fn decision(
+    State(state): Shared,
+    Path(id): Path<u64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let slot = state.run(id)?;
+    let result = slot
+        .result
+        .get()
+        .ok_or_else(|| ApiError::not_found(format!("run {id} has not finished")))?;
+    let feats = &result.prepared.features;
+    let pick = |field: &str| -> Result<usize, ApiError> {
+        let name = q
+            .get(field)
+            .ok_or_else(|| ApiError::field(field, "is required: a feature name"))?;
+        feats
+            .iter()
+            .position(|f| f == name)
+            .ok_or_else(|| ApiError::field(field, format!("'{name}' is not a feature of this run")))
+    };
+    let (fx, fy) = (pick("x")?, pick("y")?);
+    if result.models.is_empty() {
+        return Err(ApiError::not_found("the run trained no model"));
+    }
+    blocking(move || {
+        let r = slot
+            .result
+            .get()
+            .ok_or_else(|| ApiError::not_found("no result"))?;
+        Ok(Json(decision_grid(&r.models[0], &r.prepared, fx, fy, 48)))
+    })
+    .await
+}
+
+/// `POST /api/study`: "Is it chance?" for the pinned models; the answer is
+/// a stream of progress events, then the sentences and the strip plot.
+pub async fn start_study(
+    State(state): Shared,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = parse_body(&body_or_400(body)?)?;
+    let form = Form::new(&body);
+    let choice = data_choice(&form, state.as_ref())?;
+    let ds = dataset(choice).await?;
+    let config = study_config(&body, ds.n_features(), &state.limits)?;
+    let permit = state.permit()?;
+    let control = Arc::new(Control::default());
+    let (tx, rx) = mpsc::channel(BUFFER);
+    let c = control.clone();
+    worker::spawn(control.cancel.clone(), move || {
+        let _permit = permit;
+        let mut fw = Forwarder::new(tx, c.clone());
+        fw.send(json!({ "type": "study_started", "runs": config.n_runs() }));
+        match study::run(&ds, &config, &mut fw, &c.cancel) {
+            Ok(result) => fw.send(json!({
+                "type": "study",
+                "accuracy": sentences(&result, "accuracy"),
+                "mcc": sentences(&result, "mcc"),
+                "table": console_table(&result),
+                "svg": accuracy_mcc_svg(&result, 760, 360),
+            })),
+            Err(e) => fw.send(error_message(e)),
+        }
+    })?;
+    Ok(sse::stream(rx, control).into_response())
+}

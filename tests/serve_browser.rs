@@ -1,0 +1,327 @@
+//! The playground in a real headless browser (Debian's chromium), driven
+//! through the DevTools protocol over `--remote-debugging-pipe`: load the
+//! page, pick the ReLU preset, start, wait for the curves, and check the
+//! numbers shown equal `nonlin train` with the same settings; upload a CSV
+//! with a text column and a missing value and check the page shows
+//! `train`'s error; save a screenshot (target/tmp/serve-playground.png).
+//! `.ci/run` sets NONLIN_REQUIRE_BROWSER=1, which turns a missing browser
+//! into a failure; elsewhere the test says it was skipped.
+
+mod serve_util;
+
+use serde_json::{json, Value};
+use serve_util::*;
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// A browser and one page, spoken to over the DevTools pipe.
+struct Browser {
+    child: Child,
+    to: std::io::PipeWriter,
+    from: BufReader<std::io::PipeReader>,
+    next: u64,
+    session: Option<String>,
+}
+
+impl Browser {
+    fn launch(exe: &Path, profile: &Path) -> Browser {
+        let (to_read, to) = std::io::pipe().unwrap();
+        let (from, from_write) = std::io::pipe().unwrap();
+        let (r, w) = (to_read.as_raw_fd(), from_write.as_raw_fd());
+        let mut cmd = Command::new(exe);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--remote-debugging-pipe",
+            "--window-size=1280,1100",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("about:blank")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        // SAFETY: only async-signal-safe dup2 calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::dup2(r, 3) < 0 || libc::dup2(w, 4) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("chromium starts");
+        drop((to_read, from_write));
+        Browser {
+            child,
+            to,
+            from: BufReader::new(from),
+            next: 0,
+            session: None,
+        }
+    }
+
+    /// Sends a command and waits for its answer (events are skipped).
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let mut msg = json!({ "id": self.next, "method": method, "params": params });
+        if let Some(s) = &self.session {
+            msg["sessionId"] = json!(s);
+        }
+        let mut bytes = msg.to_string().into_bytes();
+        bytes.push(0);
+        self.to.write_all(&bytes).unwrap();
+        loop {
+            let mut buf = Vec::new();
+            let n = self.from.read_until(0, &mut buf).unwrap();
+            assert!(n > 0, "the browser closed its pipe");
+            buf.pop();
+            let v: Value = serde_json::from_slice(&buf).unwrap();
+            if v["id"] == self.next {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates JS in the page (promises awaited), returning its value.
+    fn eval(&mut self, js: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({ "expression": js, "awaitPromise": true, "returnByValue": true }),
+        );
+        assert!(r.get("exceptionDetails").is_none(), "{js}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Polls `js` until it is true.
+    fn wait_for(&mut self, js: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while self.eval(js) != json!(true) {
+            assert!(Instant::now() < deadline, "timed out waiting for {js}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= (val(c) as u32) << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    out
+}
+
+#[test]
+fn playground_in_a_real_browser() {
+    let Some(exe) = chromium() else {
+        assert!(
+            std::env::var_os("NONLIN_REQUIRE_BROWSER").is_none(),
+            "NONLIN_REQUIRE_BROWSER is set but chromium is missing"
+        );
+        eprintln!("skipped: no chromium on this machine (apt-get install chromium)");
+        return;
+    };
+    let dir = temp_dir("serve-browser");
+    let server = Server::start(&[]);
+    let mut b = Browser::launch(&exe, &dir.join("profile"));
+    let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
+    let attached = b.call(
+        "Target.attachToTarget",
+        json!({ "targetId": target["targetId"], "flatten": true }),
+    );
+    b.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+    b.call("Page.enable", json!({}));
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 1280, "height": 1100, "deviceScaleFactor": 1, "mobile": false }),
+    );
+    b.call("Page.navigate", json!({ "url": server.url }));
+    b.wait_for("!!(window.__nonlin && window.__nonlin.meta && document.getElementById('preset-model_non_linear'))", 20);
+
+    // The linear model of the tutorial, trained and pinned for the overlay.
+    b.eval("document.getElementById('preset-model_0').click(); document.getElementById('start').click(); true");
+    b.wait_for(
+        "document.body.dataset.state === 'done' && !document.getElementById('pin').disabled",
+        60,
+    );
+    b.eval("document.getElementById('pin').click(); true");
+    assert_eq!(b.eval("window.__nonlin.pinned.length"), json!(1));
+
+    // The ReLU preset of the tutorial, started from the page.
+    b.eval("document.getElementById('preset-model_non_linear').click(); document.getElementById('start').click(); true");
+    b.wait_for(
+        "!!(window.__nonlin.run && window.__nonlin.run.testAcc.length >= 100)",
+        30,
+    );
+    b.wait_for(
+        "document.body.dataset.state === 'done' && !!document.getElementById('final-test-acc')",
+        60,
+    );
+    b.wait_for(
+        "document.getElementById('downloads').textContent.includes('model.safetensors')",
+        30,
+    );
+    let shown = b.eval(
+        "JSON.stringify({ testAcc: window.__nonlin.run.testAcc, trainLoss: window.__nonlin.run.trainLoss, \
+         epoch: document.getElementById('epoch').textContent, acc: document.getElementById('test-acc').textContent, \
+         loss: document.getElementById('train-loss').textContent, final: document.getElementById('final-test-acc').textContent })",
+    );
+    let shown: Value = serde_json::from_str(shown.as_str().unwrap()).unwrap();
+
+    let out = dir.join("cli");
+    nonlin(&[
+        "train",
+        "--preset",
+        "tutorial",
+        "--hidden",
+        "5",
+        "--activation",
+        "relu",
+        "--scale-before-split",
+        "--seed",
+        "42",
+        "--init-rng",
+        "torch",
+        "--epochs",
+        "1000",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let rows = history_rows(&std::fs::read_to_string(out.join("history.csv")).unwrap());
+    let last = rows.last().unwrap();
+    let curve: Vec<f64> = shown["testAcc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(
+        curve,
+        rows.iter().map(|r| r[4]).collect::<Vec<_>>(),
+        "the page's test-accuracy curve is train's"
+    );
+    assert_eq!(shown["epoch"], "1000 / 1000");
+    assert_eq!(shown["acc"], format!("{:.2}%", last[4]));
+    assert_eq!(shown["loss"], format!("{:.4}", last[1]));
+    assert_eq!(
+        shown["final"],
+        format!("{:.2}%", last[4]),
+        "the confusion matrix's accuracy is the last epoch's"
+    );
+
+    // "Is it chance?" for the two pinned models (a small design).
+    b.eval(
+        "document.getElementById('pin').click(); document.getElementById('repeats').value = '1'; \
+         document.getElementById('folds').value = '2'; document.getElementById('chance').click(); true",
+    );
+    b.wait_for("!!document.querySelector('#strip svg')", 60);
+    let sentences = b.eval("document.getElementById('sentences').textContent");
+    let sentences = sentences.as_str().unwrap();
+    assert!(
+        sentences.contains("model_non_linear") && sentences.contains("model_0"),
+        "{sentences}"
+    );
+
+    // The screenshot artifact.
+    let shot = b.call(
+        "Page.captureScreenshot",
+        json!({ "format": "png", "captureBeyondViewport": true }),
+    );
+    let png = base64_decode(shot["data"].as_str().unwrap());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "a real screenshot"
+    );
+    let artifact = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-playground.png");
+    std::fs::write(&artifact, &png).unwrap();
+    eprintln!("screenshot: {}", artifact.display());
+
+    // Step before a run: one epoch, then paused; Resume runs on; Reset stops.
+    b.eval("document.getElementById('epochs').value = '100000'; document.getElementById('step').click(); true");
+    b.wait_for("document.body.dataset.state === 'paused'", 30);
+    assert_eq!(b.eval("window.__nonlin.run.testAcc.length"), json!(1));
+    b.eval("document.getElementById('step').click(); true");
+    b.wait_for(
+        "window.__nonlin.run.testAcc.length === 2 && document.body.dataset.state === 'paused'",
+        30,
+    );
+    b.eval("document.getElementById('pause').click(); true");
+    b.wait_for("window.__nonlin.run.testAcc.length > 2", 30);
+    b.eval("document.getElementById('reset').click(); true");
+    b.wait_for(
+        "document.body.dataset.state === 'idle' && window.__nonlin.run === null",
+        10,
+    );
+
+    // A CSV with a text column and a missing value: train's error, in the page.
+    let bad = dir.join("bad_upload.csv");
+    std::fs::write(&bad, "age,smoker,chol,DEATH_EVENT\n50,yes,200,1\n60,0,,0\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_nonlin"))
+        .args(["train", "--epochs", "1", "--data", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let cli = String::from_utf8_lossy(&o.stderr)
+        .trim()
+        .trim_start_matches("error: ")
+        .replace(bad.to_str().unwrap(), "bad_upload.csv");
+    let doc = b.call("DOM.getDocument", json!({}));
+    let input = b.call(
+        "DOM.querySelector",
+        json!({ "nodeId": doc["root"]["nodeId"], "selector": "#file" }),
+    );
+    b.call(
+        "DOM.setFileInputFiles",
+        json!({ "nodeId": input["nodeId"], "files": [bad.to_str().unwrap()] }),
+    );
+    b.wait_for(
+        "document.getElementById('error').textContent.length > 0",
+        20,
+    );
+    let page_error = b.eval("document.getElementById('error').textContent");
+    assert_eq!(page_error, json!(format!("data: {cli}")));
+    drop(b);
+    std::fs::remove_dir_all(&dir).ok();
+}
