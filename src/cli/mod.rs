@@ -7,6 +7,7 @@ mod compare;
 mod console;
 mod predict;
 mod study;
+mod synth;
 mod train;
 
 use args::{in_flag_terms, DataArgs, OutputArgs};
@@ -45,6 +46,8 @@ pub enum Command {
     Predict(predict::PredictArgs),
     /// Repeated stratified cross-validation of several models, with confidence intervals.
     Study(study::StudyArgs),
+    /// Write a deterministic synthetic table (12 normal features, non-linear label) for scale tests.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs the parsed command line; errors speak of flags, not fields.
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Train(a)) => train::run(&a),
         Some(Command::Predict(a)) => predict::run(&a),
         Some(Command::Study(a)) => study::run(&a),
+        Some(Command::Synth(a)) => synth::run(&a),
     }
     .map_err(in_flag_terms)
 }

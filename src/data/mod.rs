@@ -6,6 +6,7 @@ pub mod prepare;
 pub mod samples;
 pub mod scaler;
 pub mod split;
+pub mod synth;
 pub mod table;
 
 pub use dataset::Dataset;
