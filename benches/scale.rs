@@ -68,3 +68,67 @@ fn mini_batch_256<const T: usize>(bencher: Bencher, rows: usize) {
         .with_inputs(|| trainer(rows, Some(256), T))
         .bench_local_refs(|t| t.epoch().unwrap());
 }
+
+/// Layer shapes `(n_in, n_out)`: the scale network's and the tutorial's.
+const SHAPES: [(usize, usize); 6] = [(12, 64), (64, 64), (64, 1), (12, 5), (20, 20), (5, 1)];
+
+/// Rows per kernel call in `kernels` (one row block of the blocked epoch).
+const KERNEL_ROWS: usize = 4096;
+
+/// One linear layer, forward then backward (with ∂input), on each kernel
+/// family: the measurement behind `linear::choose`.
+#[divan::bench_group(sample_count = 30)]
+mod kernels {
+    use super::{KERNEL_ROWS, SHAPES};
+    use divan::Bencher;
+    use nonlin::model::linear::{Backward, Forward, Path};
+
+    fn layer(bencher: Bencher, (n_in, n_out): (usize, usize), path: Path) {
+        let n = KERNEL_ROWS;
+        let val = |k: usize| ((k * 37 % 101) as f32 - 50.0) / 50.0;
+        let w: Vec<f32> = (0..n_in * n_out).map(val).collect();
+        let bias = vec![0.1; n_out];
+        let x: Vec<f32> = (0..n_in * n).map(val).collect();
+        let dy: Vec<f32> = (0..n_out * n).map(val).collect();
+        let (mut y, mut dx) = (vec![0.0; n_out * n], vec![0.0; n_in * n]);
+        let (mut dw, mut db) = (vec![0.0; n_in * n_out], vec![0.0; n_out]);
+        bencher
+            .counter(divan::counter::ItemsCount::new(6 * n_in * n_out * n))
+            .bench_local(|| {
+                Forward {
+                    w: &w,
+                    bias: &bias,
+                    x: &x,
+                    y: &mut y,
+                    n_in,
+                    n_out,
+                    n,
+                }
+                .apply_on(path);
+                Backward {
+                    w: &w,
+                    x: &x,
+                    dy: &dy,
+                    dw: &mut dw,
+                    db: &mut db,
+                    dx: Some(&mut dx),
+                    n_in,
+                    n_out,
+                    n,
+                }
+                .apply_on(path);
+            });
+    }
+
+    /// Today's row kernels.
+    #[divan::bench(args = SHAPES)]
+    fn rows(bencher: Bencher, shape: (usize, usize)) {
+        layer(bencher, shape, Path::Rows)
+    }
+
+    /// The register-tiled kernels.
+    #[divan::bench(args = SHAPES)]
+    fn tiled(bencher: Bencher, shape: (usize, usize)) {
+        layer(bencher, shape, Path::Tiled)
+    }
+}
