@@ -2,7 +2,7 @@
 //! (`nonlin::data::synth`) at 10k, 100k and (with `NONLIN_BENCH_1M=1`) 1M
 //! rows, split 80/20: an epoch trains on the 80% (SGD, lr 0.1) and evaluates
 //! the 20%, as the tutorial's loop does. Full batch and mini-batches of 256
-//! (reshuffled every epoch), on 1 and 2 threads.
+//! (reshuffled every epoch), on one thread.
 //!
 //! Run: `cargo bench --bench scale` (add `NONLIN_BENCH_1M=1` for 1M rows).
 //! The same workloads in PyTorch: `bench/pytorch/scale.py`.
@@ -39,33 +39,29 @@ fn data(rows: usize) -> &'static (Samples, Samples) {
     })
 }
 
-fn trainer(rows: usize, batch_size: Option<usize>, threads: usize) -> Trainer<'static> {
+fn trainer(rows: usize, batch_size: Option<usize>) -> Trainer<'static> {
     let (train, test) = data(rows);
     let arch = Architecture::mlp(12, &[64, 64], Activation::Relu);
     let config = TrainConfig {
         batch_size,
         ..TrainConfig::tutorial(1, 0.1)
     };
-    Trainer::new("scale", Network::new(arch, 0), config, train, test, None)
-        .unwrap()
-        .with_threads(threads)
+    Trainer::new("scale", Network::new(arch, 0), config, train, test, None).unwrap()
 }
 
-const THREADS: [usize; 2] = [1, 2];
-
 /// One full-batch epoch.
-#[divan::bench(args = sizes(), consts = THREADS, sample_count = 5, sample_size = 1)]
-fn full_batch<const T: usize>(bencher: Bencher, rows: usize) {
+#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
+fn full_batch(bencher: Bencher, rows: usize) {
     bencher
-        .with_inputs(|| trainer(rows, None, T))
+        .with_inputs(|| trainer(rows, None))
         .bench_local_refs(|t| t.epoch().unwrap());
 }
 
 /// One epoch of mini-batches of 256 rows, reshuffled.
-#[divan::bench(args = sizes(), consts = THREADS, sample_count = 5, sample_size = 1)]
-fn mini_batch_256<const T: usize>(bencher: Bencher, rows: usize) {
+#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
+fn mini_batch_256(bencher: Bencher, rows: usize) {
     bencher
-        .with_inputs(|| trainer(rows, Some(256), T))
+        .with_inputs(|| trainer(rows, Some(256)))
         .bench_local_refs(|t| t.epoch().unwrap());
 }
 

@@ -179,13 +179,6 @@ impl<'d> Trainer<'d> {
         })
     }
 
-    /// Trains on up to `threads` threads (at least 1). The results are the
-    /// same bits whatever the count.
-    pub fn with_threads(self, threads: usize) -> Trainer<'d> {
-        let _ = threads;
-        self
-    }
-
     /// True once all epochs ran or early stopping fired.
     pub fn finished(&self) -> bool {
         self.history.stopped_epoch.is_some() || self.history.records.len() >= self.config.epochs
