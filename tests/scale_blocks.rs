@@ -7,7 +7,10 @@ use nonlin::model::{Activation, Architecture, Network, Workspace};
 use nonlin::train::trainer::BLOCK_ROWS;
 use nonlin::train::{TrainConfig, Trainer};
 
-fn run(train_rows: usize) -> (Vec<u32>, Vec<(f32, usize, f32, usize)>) {
+/// Per epoch: train loss, train correct, test loss, test correct.
+type Records = Vec<(f32, usize, f32, usize)>;
+
+fn run(train_rows: usize) -> (Vec<u32>, Records) {
     let train = synth::samples(train_rows, 1);
     let test = synth::samples(train_rows / 2, 2);
     let arch = Architecture::mlp(12, &[16], Activation::Relu);

@@ -157,8 +157,8 @@ mod tests {
         );
         for (i, line) in lines.enumerate() {
             let cells: Vec<f32> = line.split(',').map(|c| c.parse().unwrap()).collect();
-            for j in 0..FEATURES {
-                assert_eq!(cells[j], s.xt[j * 50 + i]);
+            for (j, &cell) in cells[..FEATURES].iter().enumerate() {
+                assert_eq!(cell, s.xt[j * 50 + i]);
             }
             assert_eq!(cells[FEATURES], s.y[i]);
         }
