@@ -121,6 +121,27 @@ fn mini_batch_adam_schedule_and_early_stopping_allocate_nothing() {
 }
 
 #[test]
+fn blocked_full_batch_and_evaluation_allocate_nothing() {
+    // More rows than one block: training and test sets run in row blocks.
+    let n = 2 * nonlin::train::trainer::BLOCK_ROWS + 77;
+    let train = nonlin::data::synth::samples(n, 1);
+    let test = nonlin::data::synth::samples(n, 2);
+    let arch = Architecture::mlp(12, &[16, 16], Activation::Relu);
+    let mut trainer = Trainer::new(
+        "m",
+        Network::new(arch, 0),
+        TrainConfig::tutorial(3, 0.1),
+        &train,
+        &test,
+        None,
+    )
+    .unwrap();
+    let before = count();
+    trainer.run(|_, _| {}).unwrap();
+    assert_eq!(count() - before, 0);
+}
+
+#[test]
 fn the_counter_sees_allocations() {
     // Guards the test itself: a Vec allocation must be counted.
     let before = count();

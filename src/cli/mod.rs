@@ -7,6 +7,7 @@ mod compare;
 mod console;
 mod predict;
 mod study;
+mod synth;
 mod train;
 
 use args::{in_flag_terms, DataArgs, OutputArgs};
@@ -48,6 +49,8 @@ pub enum Command {
     /// The playground: train in the browser and watch the curves (127.0.0.1 by default).
     #[cfg(feature = "serve")]
     Serve(crate::serve::ServeArgs),
+    /// Write a deterministic synthetic table (12 normal features, non-linear label) for scale tests.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs the parsed command line; errors speak of flags, not fields.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Study(a)) => study::run(&a),
         #[cfg(feature = "serve")]
         Some(Command::Serve(a)) => crate::serve::run(&a),
+        Some(Command::Synth(a)) => synth::run(&a),
     }
     .map_err(in_flag_terms)
 }

@@ -18,6 +18,7 @@ pub mod samples;
 pub mod scaler;
 pub mod split;
 pub mod suggest;
+pub mod synth;
 pub mod table;
 
 pub use csv::{Delimiter, Detected, ReadOptions};

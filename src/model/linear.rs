@@ -4,6 +4,36 @@
 //! they vectorize and stay bit-for-bit deterministic.
 
 use super::simd::{self, Kernel, Lanes};
+use super::tiled;
+
+/// The two kernel families for a linear layer. Both sum every output in the
+/// same order (same bits); which is faster depends on the shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// One output row (or one weight-gradient row) at a time: best for the
+    /// tutorial's narrow layers.
+    Rows,
+    /// Register tiles of several outputs × eight batch rows
+    /// ([`super::tiled`]): best for wide layers.
+    Tiled,
+}
+
+/// The one place the kernel family is chosen for a layer shape. Measured
+/// with `cargo bench --bench scale -- kernels` (4096-row calls, BENCHMARKS.md):
+/// the row kernels win on every shape measured, from the tutorial's 12×5 to
+/// 64×64 (they keep each output's weights in registers across the batch),
+/// so tiles run only on request ([`Forward::apply_on`]) until a tile kernel
+/// measures faster.
+pub fn choose(n_in: usize, n_out: usize) -> Path {
+    let _ = (n_in, n_out);
+    Path::Rows
+}
+
+/// A kernel with the family it runs on.
+struct On<K> {
+    kernel: K,
+    path: Path,
+}
 
 /// Forward pass of a linear layer: `y[o] = bias[o] + Σ_i W[o,i] · x[i]` for
 /// each batch row; `W` is `[out, in]`.
@@ -19,13 +49,20 @@ pub struct Forward<'a> {
 }
 
 impl Forward<'_> {
-    /// Runs on the best kernels this CPU has (same bits on all of them).
+    /// Runs on the best kernels this CPU has and the family [`choose`]
+    /// picks for the shape (same bits on all of them).
     pub fn apply(self) {
-        simd::dispatch(self)
+        let path = choose(self.n_in, self.n_out);
+        self.apply_on(path)
+    }
+
+    /// Runs on the given kernel family (for benchmarks and tests).
+    pub fn apply_on(self, path: Path) {
+        simd::dispatch(On { kernel: self, path })
     }
 }
 
-impl Kernel for Forward<'_> {
+impl Kernel for On<Forward<'_>> {
     type Output = ();
     #[inline(always)]
     fn run<V: Lanes>(self) {
@@ -37,8 +74,11 @@ impl Kernel for Forward<'_> {
             n_in,
             n_out,
             n,
-        } = self;
-        forward_impl(w, bias, x, y, n_in, n_out, n)
+        } = self.kernel;
+        match self.path {
+            Path::Rows => forward_impl(w, bias, x, y, n_in, n_out, n),
+            Path::Tiled => tiled::forward::<V>(w, bias, x, y, n_in, n_out, n),
+        }
     }
 }
 
@@ -97,13 +137,20 @@ pub struct Backward<'a> {
 }
 
 impl Backward<'_> {
-    /// Runs on the best kernels this CPU has (same bits on all of them).
+    /// Runs on the best kernels this CPU has and the family [`choose`]
+    /// picks for the shape (same bits on all of them).
     pub fn apply(self) {
-        simd::dispatch(self)
+        let path = choose(self.n_in, self.n_out);
+        self.apply_on(path)
+    }
+
+    /// Runs on the given kernel family (for benchmarks and tests).
+    pub fn apply_on(self, path: Path) {
+        simd::dispatch(On { kernel: self, path })
     }
 }
 
-impl Kernel for Backward<'_> {
+impl Kernel for On<Backward<'_>> {
     type Output = ();
     #[inline(always)]
     fn run<V: Lanes>(self) {
@@ -117,7 +164,17 @@ impl Kernel for Backward<'_> {
             n_in,
             n_out,
             n,
-        } = self;
+        } = self.kernel;
+        if self.path == Path::Tiled {
+            for o in 0..n_out {
+                db[o] = sum_with::<V>(&dy[o * n..(o + 1) * n]);
+            }
+            tiled::backward_weight::<V>(x, dy, dw, n_in, n_out, n);
+            if let Some(dx) = dx {
+                tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n);
+            }
+            return;
+        }
         for o in 0..n_out {
             let dyo = &dy[o * n..(o + 1) * n];
             db[o] = sum_with::<V>(dyo);
@@ -274,6 +331,71 @@ mod tests {
         assert_eq!(db, [2.0, 1.5]);
         assert_eq!(dw, [4.0, 0.0, 3.0, 0.0]);
         assert_eq!(dx, [0.5, -0.5, 0.5, 2.25, 0.25, 2.25]);
+    }
+
+    /// Rows and tiles give the same bits on every shape (tails of the batch,
+    /// of the four-input groups and of the output tiles), on both lane types.
+    #[test]
+    fn tiled_kernels_have_the_row_kernels_bits() {
+        fn check<V: Lanes>() {
+            for (n_in, n_out, n) in [
+                (12, 64, 37),
+                (64, 64, 64),
+                (64, 1, 19),
+                (5, 3, 8),
+                (7, 9, 1),
+                (13, 6, 45),
+            ] {
+                let val = |k: usize, m: usize| ((k * m % 97) as f32 - 48.0) / 13.0;
+                let w: Vec<f32> = (0..n_in * n_out).map(|k| val(k, 31)).collect();
+                let bias: Vec<f32> = (0..n_out).map(|k| val(k, 7)).collect();
+                let x: Vec<f32> = (0..n_in * n).map(|k| val(k, 53)).collect();
+                let dy: Vec<f32> = (0..n_out * n).map(|k| val(k, 17) / 9.0).collect();
+                let run = |path: Path| {
+                    let mut y = vec![0.0; n_out * n];
+                    On {
+                        kernel: Forward {
+                            w: &w,
+                            bias: &bias,
+                            x: &x,
+                            y: &mut y,
+                            n_in,
+                            n_out,
+                            n,
+                        },
+                        path,
+                    }
+                    .run::<V>();
+                    let (mut dw, mut db, mut dx) = (
+                        vec![0.0; n_in * n_out],
+                        vec![0.0; n_out],
+                        vec![0.0; n_in * n],
+                    );
+                    On {
+                        kernel: Backward {
+                            w: &w,
+                            x: &x,
+                            dy: &dy,
+                            dw: &mut dw,
+                            db: &mut db,
+                            dx: Some(&mut dx),
+                            n_in,
+                            n_out,
+                            n,
+                        },
+                        path,
+                    }
+                    .run::<V>();
+                    [y, dw, db, dx].map(|v| v.iter().map(|f| f.to_bits()).collect::<Vec<u32>>())
+                };
+                assert_eq!(run(Path::Rows), run(Path::Tiled), "{n_in}x{n_out}, n = {n}");
+            }
+        }
+        check::<F8>();
+        #[cfg(target_arch = "x86_64")]
+        if simd::avx2() {
+            check::<simd::F8Avx>();
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod layout;
 pub mod linear;
 pub mod network;
 pub mod simd;
+pub mod tiled;
 
 pub use activation::Activation;
 pub use architecture::{Architecture, Layer};

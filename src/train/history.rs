@@ -117,38 +117,74 @@ impl History {
     }
 
     /// JSON: sizes, early-stopping marks and one object per epoch with the
-    /// same fields as the CSV.
+    /// same fields as the CSV; keys in sorted order, two-space indentation
+    /// (what `serde_json::to_string_pretty` gives for the same tree, byte for
+    /// byte), written straight into one string without building the tree.
     pub fn to_json(&self, model: &str, arch: &str) -> String {
-        let epochs: Vec<serde_json::Value> = self
-            .records
-            .iter()
-            .map(|r| {
-                let mut v = serde_json::json!({
-                    "epoch": r.epoch,
-                    "train_loss": r.train_loss as f64,
-                    "train_acc": self.train_acc(r),
-                    "test_loss": r.test_loss as f64,
-                    "test_acc": self.test_acc(r),
-                    "train_correct": r.train_correct,
-                    "test_correct": r.test_correct,
+        let mut out = Vec::with_capacity(256 + 240 * self.records.len());
+        let w = &mut out;
+        w.extend_from_slice(b"{\n  \"arch\": ");
+        json_value(w, arch);
+        w.extend_from_slice(b",\n  \"best_epoch\": ");
+        json_value(w, &self.best_epoch);
+        w.extend_from_slice(b",\n  \"epochs\": [");
+        for (k, r) in self.records.iter().enumerate() {
+            w.extend_from_slice(if k == 0 { b"\n    {" } else { b",\n    {" });
+            let fields: [(&str, &dyn JsonField); 7] = [
+                ("epoch", &r.epoch),
+                ("test_acc", &self.test_acc(r)),
+                ("test_correct", &r.test_correct),
+                ("test_loss", &(r.test_loss as f64)),
+                ("train_acc", &self.train_acc(r)),
+                ("train_correct", &r.train_correct),
+                ("train_loss", &(r.train_loss as f64)),
+            ];
+            for (j, (key, value)) in fields.iter().enumerate() {
+                w.extend_from_slice(if j == 0 {
+                    b"\n      \""
+                } else {
+                    b",\n      \""
                 });
-                if let Some(val) = r.val_loss {
-                    v["val_loss"] = serde_json::json!(val as f64);
-                }
-                v
-            })
-            .collect();
-        let doc = serde_json::json!({
-            "model": model,
-            "arch": arch,
-            "n_train": self.n_train,
-            "n_test": self.n_test,
-            "stopped_epoch": self.stopped_epoch,
-            "best_epoch": self.best_epoch,
-            "epochs": epochs,
-        });
-        serde_json::to_string_pretty(&doc).expect("history serializes") + "\n"
+                w.extend_from_slice(key.as_bytes());
+                w.extend_from_slice(b"\": ");
+                value.write(w);
+            }
+            if let Some(v) = r.val_loss {
+                w.extend_from_slice(b",\n      \"val_loss\": ");
+                json_value(w, &(v as f64));
+            }
+            w.extend_from_slice(b"\n    }");
+        }
+        if !self.records.is_empty() {
+            w.extend_from_slice(b"\n  ");
+        }
+        w.extend_from_slice(b"],\n  \"model\": ");
+        json_value(w, model);
+        w.extend_from_slice(b",\n  \"n_test\": ");
+        json_value(w, &self.n_test);
+        w.extend_from_slice(b",\n  \"n_train\": ");
+        json_value(w, &self.n_train);
+        w.extend_from_slice(b",\n  \"stopped_epoch\": ");
+        json_value(w, &self.stopped_epoch);
+        w.extend_from_slice(b"\n}\n");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
+}
+
+/// A value of a history field, written as serde_json writes it (NaN and
+/// infinities as `null`, floats shortest round-trip).
+trait JsonField {
+    fn write(&self, out: &mut Vec<u8>);
+}
+
+impl<T: Serialize> JsonField for T {
+    fn write(&self, out: &mut Vec<u8>) {
+        json_value(out, self)
+    }
+}
+
+fn json_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
+    serde_json::to_writer(out, v).expect("a number or string serializes");
 }
 
 #[cfg(test)]
@@ -201,5 +237,63 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_str(&h.to_json("m", "12-5-1")).unwrap();
         assert_eq!(json["epochs"][2]["test_correct"], 3);
+    }
+
+    /// The tree-building form `to_json` replaced: the oracle for its bytes.
+    fn to_json_tree(h: &History, model: &str, arch: &str) -> String {
+        let epochs: Vec<serde_json::Value> = h
+            .records
+            .iter()
+            .map(|r| {
+                let mut v = serde_json::json!({
+                    "epoch": r.epoch,
+                    "train_loss": r.train_loss as f64,
+                    "train_acc": h.train_acc(r),
+                    "test_loss": r.test_loss as f64,
+                    "test_acc": h.test_acc(r),
+                    "train_correct": r.train_correct,
+                    "test_correct": r.test_correct,
+                });
+                if let Some(val) = r.val_loss {
+                    v["val_loss"] = serde_json::json!(val as f64);
+                }
+                v
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "model": model,
+            "arch": arch,
+            "n_train": h.n_train,
+            "n_test": h.n_test,
+            "stopped_epoch": h.stopped_epoch,
+            "best_epoch": h.best_epoch,
+            "epochs": epochs,
+        });
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    #[test]
+    fn streamed_json_has_the_tree_bytes() {
+        let mut odd = rec(3, 1);
+        odd.train_loss = f32::NAN;
+        odd.test_loss = 1e-8;
+        odd.val_loss = Some(0.123_456_79);
+        let cases = [
+            (vec![], None, None),
+            (vec![rec(0, 1)], None, None),
+            (vec![rec(0, 1), rec(1, 3), odd], Some(2), Some(1)),
+        ];
+        for (records, stopped_epoch, best_epoch) in cases {
+            let h = History {
+                n_train: 7,
+                n_test: 3,
+                records,
+                stopped_epoch,
+                best_epoch,
+            };
+            for (model, arch) in [("m", "12-5-1"), ("a \"quoted\" name\\é", "12-relu-1")] {
+                assert_eq!(h.to_json(model, arch), to_json_tree(&h, model, arch));
+            }
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! state, batch buffers, the history — is allocated in [`Trainer::new`]; an
 //! epoch allocates nothing.
 
-use super::{EpochRecord, History, Optimizer, TrainConfig};
+use super::loss::LossValue;
+use super::{BceWithLogits, EpochRecord, History, Optimizer, TrainConfig};
 use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::model::{Network, Workspace};
@@ -17,6 +18,60 @@ struct Batches {
     xb: Vec<f32>,
     yb: Vec<f32>,
     rng: ChaCha8Rng,
+}
+
+/// Rows per block when a full batch or an evaluation set is larger: the
+/// activation memory is bounded by this, not by the data's size, and a
+/// block's activations stay in cache. Sets of at most this many rows run in
+/// one pass, as before (the tutorial's bits).
+pub const BLOCK_ROWS: usize = 4096;
+
+/// Buffers for processing a large set in fixed row blocks: each block's
+/// gradient (a mean over the block) is added, weighted by its share of the
+/// rows, in block order, so the result does not depend on anything but the
+/// data.
+struct Blocks {
+    xb: Vec<f32>,
+    yb: Vec<f32>,
+    grads: Vec<f32>,
+}
+
+impl Blocks {
+    /// Copies rows `start..start + len` of `s` into the block buffers.
+    fn gather(&mut self, s: &Samples, start: usize, len: usize) {
+        for j in 0..s.d {
+            self.xb[j * len..(j + 1) * len]
+                .copy_from_slice(&s.xt[j * s.n + start..j * s.n + start + len]);
+        }
+        self.yb[..len].copy_from_slice(&s.y[start..start + len]);
+    }
+}
+
+/// Loss and accuracy of `net` on `s`, in blocks of [`BLOCK_ROWS`] when larger.
+fn evaluate(
+    net: &Network,
+    ws: &mut Workspace,
+    blocks: &mut Blocks,
+    loss: BceWithLogits,
+    s: &Samples,
+) -> LossValue {
+    if s.n <= BLOCK_ROWS {
+        let logits = net.forward(ws, &s.xt, s.n);
+        return loss.evaluate(logits, &s.y);
+    }
+    let (mut total, mut correct) = (0.0f64, 0);
+    for start in (0..s.n).step_by(BLOCK_ROWS) {
+        let len = BLOCK_ROWS.min(s.n - start);
+        blocks.gather(s, start, len);
+        let logits = net.forward(ws, &blocks.xb, len);
+        let v = loss.evaluate(logits, &blocks.yb[..len]);
+        total += v.loss as f64 * len as f64;
+        correct += v.correct;
+    }
+    LossValue {
+        loss: (total / s.n as f64) as f32,
+        correct,
+    }
 }
 
 /// Best-weights bookkeeping for early stopping.
@@ -39,6 +94,7 @@ pub struct Trainer<'d> {
     test: &'d Samples,
     val: Option<&'d Samples>,
     batches: Option<Batches>,
+    blocks: Blocks,
     stopper: Option<Stopper>,
     name: String,
 }
@@ -97,9 +153,18 @@ impl<'d> Trainer<'d> {
             }
             _ => None,
         };
-        let batch_rows = batches.as_ref().map_or(train.n, |b| b.size);
-        let capacity = batch_rows.max(test.n).max(val.map_or(0, |v| v.n));
+        // Full batches and evaluation sets larger than a block run in blocks.
+        let train_rows = batches.as_ref().map_or(train.n.min(BLOCK_ROWS), |b| b.size);
+        let eval_rows = test.n.max(val.map_or(0, |v| v.n)).min(BLOCK_ROWS);
+        let capacity = train_rows.max(eval_rows);
+        let block_rows = capacity.min(BLOCK_ROWS);
+        let blocks = Blocks {
+            xb: vec![0.0; block_rows * d],
+            yb: vec![0.0; block_rows],
+            grads: vec![0.0; net.params.len()],
+        };
         Ok(Trainer {
+            blocks,
             ws: Workspace::new(&net.arch, capacity),
             opt: Optimizer::new(config.optimizer, net.params.len()),
             history: History::with_capacity(train.n, test.n, config.epochs),
@@ -135,6 +200,32 @@ impl<'d> Trainer<'d> {
         let lr = self.config.schedule.lr(self.config.optimizer.lr(), epoch);
         let loss = self.config.loss;
         let (train_loss, train_correct) = match self.batches.as_mut() {
+            None if self.train.n > BLOCK_ROWS => {
+                let (train, blocks, ws) = (self.train, &mut self.blocks, &mut self.ws);
+                let (mut total, mut correct) = (0.0f64, 0);
+                for start in (0..train.n).step_by(BLOCK_ROWS) {
+                    let len = BLOCK_ROWS.min(train.n - start);
+                    blocks.gather(train, start, len);
+                    self.net.forward(ws, &blocks.xb, len);
+                    let (logits, grad) = ws.logits_and_grad(len);
+                    let v = loss.forward_backward(logits, &blocks.yb[..len], grad);
+                    self.net.backward(ws, &blocks.xb, len);
+                    let share = (len as f64 / train.n as f64) as f32;
+                    if start == 0 {
+                        for (g, &b) in blocks.grads.iter_mut().zip(&ws.grads) {
+                            *g = share * b;
+                        }
+                    } else {
+                        for (g, &b) in blocks.grads.iter_mut().zip(&ws.grads) {
+                            *g += share * b;
+                        }
+                    }
+                    total += v.loss as f64 * len as f64;
+                    correct += v.correct;
+                }
+                self.opt.step(&mut self.net.params, &blocks.grads, lr);
+                ((total / train.n as f64) as f32, correct)
+            }
             None => {
                 let n = self.train.n;
                 self.net.forward(&mut self.ws, &self.train.xt, n);
@@ -173,12 +264,10 @@ impl<'d> Trainer<'d> {
                 ((total / train.n as f64) as f32, correct)
             }
         };
-        let logits = self.net.forward(&mut self.ws, &self.test.xt, self.test.n);
-        let test = loss.evaluate(logits, &self.test.y);
-        let val_loss = self.val.map(|val| {
-            let logits = self.net.forward(&mut self.ws, &val.xt, val.n);
-            loss.evaluate(logits, &val.y).loss
-        });
+        let test = evaluate(&self.net, &mut self.ws, &mut self.blocks, loss, self.test);
+        let val_loss = self
+            .val
+            .map(|val| evaluate(&self.net, &mut self.ws, &mut self.blocks, loss, val).loss);
         for (what, v) in [
             ("the training loss", Some(train_loss)),
             ("the test loss", Some(test.loss)),

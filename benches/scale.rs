@@ -1,0 +1,130 @@
+//! One epoch of 12-64-ReLU-64-ReLU-1 on the synthetic table
+//! (`nonlin::data::synth`) at 10k, 100k and (with `NONLIN_BENCH_1M=1`) 1M
+//! rows, split 80/20: an epoch trains on the 80% (SGD, lr 0.1) and evaluates
+//! the 20%, as the tutorial's loop does. Full batch and mini-batches of 256
+//! (reshuffled every epoch), on one thread.
+//!
+//! Run: `cargo bench --bench scale` (add `NONLIN_BENCH_1M=1` for 1M rows).
+//! The same workloads in PyTorch: `bench/pytorch/scale.py`.
+
+use divan::Bencher;
+use nonlin::data::{synth, Samples};
+use nonlin::model::{Activation, Architecture, Network};
+use nonlin::train::{TrainConfig, Trainer};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
+
+fn main() {
+    divan::main();
+}
+
+/// Row counts to run: 1M only on request (data generation and each epoch take seconds).
+fn sizes() -> Vec<usize> {
+    let mut v = vec![10_000, 100_000];
+    if std::env::var_os("NONLIN_BENCH_1M").is_some() {
+        v.push(1_000_000);
+    }
+    v
+}
+
+/// (train, test) for `rows` rows, generated once per size.
+fn data(rows: usize) -> &'static (Samples, Samples) {
+    static DATA: OnceLock<Mutex<BTreeMap<usize, &'static (Samples, Samples)>>> = OnceLock::new();
+    let mut map = DATA.get_or_init(Default::default).lock().unwrap();
+    map.entry(rows).or_insert_with(|| {
+        let n_test = rows / 5;
+        let train = synth::samples(rows - n_test, 1);
+        let test = synth::samples(n_test, 2);
+        Box::leak(Box::new((train, test)))
+    })
+}
+
+fn trainer(rows: usize, batch_size: Option<usize>) -> Trainer<'static> {
+    let (train, test) = data(rows);
+    let arch = Architecture::mlp(12, &[64, 64], Activation::Relu);
+    let config = TrainConfig {
+        batch_size,
+        ..TrainConfig::tutorial(1, 0.1)
+    };
+    Trainer::new("scale", Network::new(arch, 0), config, train, test, None).unwrap()
+}
+
+/// One full-batch epoch.
+#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
+fn full_batch(bencher: Bencher, rows: usize) {
+    bencher
+        .with_inputs(|| trainer(rows, None))
+        .bench_local_refs(|t| t.epoch().unwrap());
+}
+
+/// One epoch of mini-batches of 256 rows, reshuffled.
+#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
+fn mini_batch_256(bencher: Bencher, rows: usize) {
+    bencher
+        .with_inputs(|| trainer(rows, Some(256)))
+        .bench_local_refs(|t| t.epoch().unwrap());
+}
+
+/// Layer shapes `(n_in, n_out)`: the scale network's and the tutorial's.
+const SHAPES: [(usize, usize); 6] = [(12, 64), (64, 64), (64, 1), (12, 5), (20, 20), (5, 1)];
+
+/// Rows per kernel call in `kernels` (one row block of the blocked epoch).
+const KERNEL_ROWS: usize = 4096;
+
+/// One linear layer, forward then backward (with ∂input), on each kernel
+/// family: the measurement behind `linear::choose`.
+#[divan::bench_group(sample_count = 30)]
+mod kernels {
+    use super::{KERNEL_ROWS, SHAPES};
+    use divan::Bencher;
+    use nonlin::model::linear::{Backward, Forward, Path};
+
+    fn layer(bencher: Bencher, (n_in, n_out): (usize, usize), path: Path) {
+        let n = KERNEL_ROWS;
+        let val = |k: usize| ((k * 37 % 101) as f32 - 50.0) / 50.0;
+        let w: Vec<f32> = (0..n_in * n_out).map(val).collect();
+        let bias = vec![0.1; n_out];
+        let x: Vec<f32> = (0..n_in * n).map(val).collect();
+        let dy: Vec<f32> = (0..n_out * n).map(val).collect();
+        let (mut y, mut dx) = (vec![0.0; n_out * n], vec![0.0; n_in * n]);
+        let (mut dw, mut db) = (vec![0.0; n_in * n_out], vec![0.0; n_out]);
+        bencher
+            .counter(divan::counter::ItemsCount::new(6 * n_in * n_out * n))
+            .bench_local(|| {
+                Forward {
+                    w: &w,
+                    bias: &bias,
+                    x: &x,
+                    y: &mut y,
+                    n_in,
+                    n_out,
+                    n,
+                }
+                .apply_on(path);
+                Backward {
+                    w: &w,
+                    x: &x,
+                    dy: &dy,
+                    dw: &mut dw,
+                    db: &mut db,
+                    dx: Some(&mut dx),
+                    n_in,
+                    n_out,
+                    n,
+                }
+                .apply_on(path);
+            });
+    }
+
+    /// Today's row kernels.
+    #[divan::bench(args = SHAPES)]
+    fn rows(bencher: Bencher, shape: (usize, usize)) {
+        layer(bencher, shape, Path::Rows)
+    }
+
+    /// The register-tiled kernels.
+    #[divan::bench(args = SHAPES)]
+    fn tiled(bencher: Bencher, shape: (usize, usize)) {
+        layer(bencher, shape, Path::Tiled)
+    }
+}
