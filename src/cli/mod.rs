@@ -75,14 +75,15 @@ pub fn run(cli: Cli) -> Result<()> {
 fn run_split(data: &DataArgs, config: RunConfig, output: &OutputArgs) -> Result<()> {
     config.validate()?;
     let ds = data.data_config()?.load()?;
-    let mut console = Console::new(output.quiet, output.log_every);
-    console.data_notes(&ds, data.data.is_some());
     let fitted = split_run::prepare(&ds, &config)?;
-    console.notes(&fitted.notes);
     let opts = output.options();
     let specs = config.validate_for(&fitted.prepared)?;
     let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
     opts.check_free(config.kind, &names)?;
+    // Notes once nothing can fail before training: an error stands alone.
+    let mut console = Console::new(output.quiet, output.log_every);
+    console.data_notes(&ds, data.data.is_some());
+    console.notes(&fitted.notes);
     let result = split_run::run_prepared(&ds, fitted, &config, &mut console, &Cancel::new())?;
     console.say(&format!(
         "\nSummary ({})\n{}",

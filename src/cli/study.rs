@@ -112,10 +112,9 @@ pub fn study_config(args: &StudyArgs, d: usize) -> Result<StudyConfig> {
 pub fn run(args: &StudyArgs) -> Result<()> {
     reject_split_flags(&args.data)?;
     let ds = args.data.data_config()?.load()?;
-    let console = Console::new(args.quiet, 0);
-    console.data_notes(&ds, args.data.data.is_some());
     let config = study_config(args, study::input_width(&ds)?)?;
-    let mut console = console;
+    let mut console = Console::new(args.quiet, 0);
+    console.data_notes(&ds, args.data.data.is_some());
     console.start_study(config.n_runs());
     let start = Instant::now();
     let result = study::run(&ds, &config, &mut console, &Cancel::new());
