@@ -247,7 +247,11 @@ fn every_command_line_case() {
             problems.push("an output folder was written".into());
         }
         if !problems.is_empty() {
-            failures.push(format!("{} ({args:?}):\n  {}", case.name, problems.join("\n  ")));
+            failures.push(format!(
+                "{} ({args:?}):\n  {}",
+                case.name,
+                problems.join("\n  ")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -62,9 +62,7 @@ impl TableArgs {
             Some(s) => Some(Delimiter::parse(s).ok_or_else(|| {
                 Error::invalid(
                     "delimiter",
-                    format!(
-                        "must be one character (',' ';' '|'), 'tab' or 'space', got '{s}'"
-                    ),
+                    format!("must be one character (',' ';' '|'), 'tab' or 'space', got '{s}'"),
                 )
             })?),
         };

@@ -65,7 +65,11 @@ pub fn labels_text(labels: &BinaryLabels) -> String {
 
 /// The console's line about the labels: "positive class: 'SI' (of 'NO', 'SI')".
 pub fn positive_class_line(labels: &BinaryLabels) -> String {
-    format!("positive class: '{}' {}", labels.positive, both_values(labels))
+    format!(
+        "positive class: '{}' {}",
+        labels.positive,
+        both_values(labels)
+    )
 }
 
 /// "(of 'NO', 'SI')", numbers by value, text by code point.

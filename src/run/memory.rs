@@ -40,8 +40,7 @@ impl MemoryNeed {
             widths += width;
         }
         let optimizer_copies = match config.optimizer {
-            OptimizerConfig::Sgd { momentum, .. } if momentum == 0.0 => 0,
-            OptimizerConfig::Sgd { .. } => 1,
+            OptimizerConfig::Sgd { momentum, .. } => u128::from(momentum != 0.0),
             OptimizerConfig::Adam { .. } | OptimizerConfig::AdamW { .. } => 2,
         };
         // params + the workspace's and the blocks' gradients + optimizer + best weights.

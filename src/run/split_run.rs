@@ -4,8 +4,8 @@
 use super::describe::{data_summary, settings_summary, training_line};
 use super::event::{Cancel, Event, Observer};
 use super::fit::Fit;
-use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
 use super::memory::{check_fits, memory_limit};
+use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
 use crate::data::{
     prepare_fitted, BinaryLabels, Dataset, Fitted, Note, PrepareOptions, Prepared, Preprocessing,
     ScalingMode,

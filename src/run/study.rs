@@ -13,8 +13,8 @@ use crate::eval::study::{
     FoldRecord, FoldScore, FoldSplit, InitSeeds, ModelKind, StudyModel, StudyResult, LOGISTIC,
     MAJORITY,
 };
-use crate::model::init::InitRng;
 use crate::model::architecture::Layer;
+use crate::model::init::InitRng;
 use crate::model::{Activation, Architecture};
 use crate::train::loss::auto_pos_weight;
 use crate::train::TrainConfig;
