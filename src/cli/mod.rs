@@ -35,7 +35,7 @@ pub struct Cli {
 pub enum Command {
     /// Train several models on the same split and compare them (the default).
     Compare(compare::CompareArgs),
-    /// Train one model on any numeric CSV.
+    /// Train one model on any CSV (text columns, missing values, any two labels).
     Train(train::TrainCmdArgs),
     /// Predict on new rows with a saved model (CSV `row,probability,label`).
     ///
