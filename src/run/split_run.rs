@@ -5,7 +5,9 @@ use super::describe::{data_summary, settings_summary, training_line};
 use super::event::{Cancel, Event, Observer};
 use super::fit::Fit;
 use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
-use crate::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode};
+use crate::data::{
+    prepare_fitted, BinaryLabels, Dataset, PrepareOptions, Prepared, Preprocessing, ScalingMode,
+};
 use crate::error::{Error, Result};
 use crate::eval::summary::SummaryRow;
 use crate::io::checkpoint;
@@ -155,6 +157,11 @@ pub struct RunResult {
     pub settings: Vec<(String, String)>,
     /// The split and scaler every model used.
     pub prepared: Prepared,
+    /// Raw columns → model inputs, fit on the training rows (what
+    /// `predict` applies before the scaler).
+    pub preprocessing: Preprocessing,
+    /// The target's two values: which is 0 and which is 1.
+    pub labels: BinaryLabels,
     pub source: String,
     /// The training settings as used (`pos_weight` and seed resolved).
     pub train: TrainConfig,
@@ -174,7 +181,8 @@ pub fn run(
 ) -> Result<RunResult> {
     config.validate()?;
     let specs = config.resolve_models(data.n_features())?;
-    let prepared = prepare(data, &config.split)?;
+    let fitted = prepare_fitted(data, &config.split)?;
+    let (prepared, preprocessing) = (fitted.prepared, fitted.preprocessing);
     let mut train = TrainConfig {
         shuffle_seed: config.seed,
         ..config.train.clone()
@@ -230,6 +238,8 @@ pub fn run(
         settings,
         source: data.source.clone(),
         prepared,
+        preprocessing,
+        labels: data.labels.clone(),
         train,
         seed: config.seed,
         models,
