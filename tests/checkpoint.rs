@@ -415,6 +415,78 @@ fn malformed_model_files_are_rejected_with_clear_errors() {
         "'age' is also listed as a feature",
     );
 
+    // The stored preprocessing must give exactly the listed inputs.
+    let pre = |edit: &dyn Fn(&mut Value)| {
+        let mut v: Value = serde_json::from_str(&good.meta["nonlin.preprocessing"]).unwrap();
+        edit(&mut v);
+        good.clone()
+            .set("nonlin.preprocessing", &v.to_string())
+            .bytes()
+    };
+    add(
+        "preprocessing not JSON",
+        good.clone().set("nonlin.preprocessing", "{").bytes(),
+        "'nonlin.preprocessing' is not a JSON object",
+    );
+    add(
+        "preprocessing of another width",
+        pre(&|v| v["columns"].as_array_mut().unwrap().truncate(1)),
+        "its 1 column(s) give 1 inputs but nonlin.features lists 12",
+    );
+    add(
+        "preprocessing names another column",
+        pre(&|v| v["columns"][0]["name"] = json!("agee")),
+        "it names an input 'agee' where nonlin.features has 'age'",
+    );
+    add(
+        "preprocessing lists a column twice",
+        pre(&|v| v["columns"][1]["name"] = json!("age")),
+        "column 'age' is listed twice",
+    );
+    add(
+        "preprocessing uses the target",
+        pre(&|v| v["columns"][0]["name"] = json!("DEATH_EVENT")),
+        "column 'DEATH_EVENT' is the target",
+    );
+    add(
+        "numeric column filled with a category",
+        pre(&|v| v["columns"][0]["fill"] = json!({"category": "x"})),
+        "the fill 'x' of numeric column 'age' is not a finite number",
+    );
+    add(
+        "one-hot column filled with another category",
+        pre(&|v| {
+            v["columns"].as_array_mut().unwrap().truncate(11);
+            v["columns"][10] = json!({"name": "smoking",
+                "encoding": {"kind": "one_hot", "categories": ["0", "1"]},
+                "fill": {"category": "2"}});
+        }),
+        "the fill '2' of column 'smoking' is not one of its categories",
+    );
+    add(
+        "one-hot column with a category twice",
+        pre(&|v| {
+            v["columns"].as_array_mut().unwrap().truncate(11);
+            v["columns"][10] = json!({"name": "smoking",
+                "encoding": {"kind": "one_hot", "categories": ["1", "1"]}, "fill": null});
+        }),
+        "column 'smoking' lists category '1' twice",
+    );
+    add(
+        "labels of two kinds",
+        good.clone()
+            .set("nonlin.labels", r#"{"positive": "SI", "negative": 0}"#)
+            .bytes(),
+        "positive 'SI' and negative '0' must be two different",
+    );
+    add(
+        "labels the same text",
+        good.clone()
+            .set("nonlin.labels", r#"{"positive": "SI", "negative": "SI"}"#)
+            .bytes(),
+        "must be two different finite numbers or two different non-empty texts",
+    );
+
     assert!(corpus.len() >= 30);
     for (what, bytes, fragment) in &corpus {
         let result = std::panic::catch_unwind(|| Checkpoint::from_bytes(bytes, "bad.safetensors"));

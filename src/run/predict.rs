@@ -59,7 +59,8 @@ impl Predictions {
         s
     }
 
-    /// What the probability is about, e.g. `probability = P(outcome = 'SI'); label 'SI' when it is > 0.5, else 'NO'`.
+    /// What the probability is about, e.g. `probability = P(outcome =
+    /// 'SI'); label 'SI' when it is > 0.5, else 'NO'`.
     pub fn meaning(&self) -> String {
         let c = &self.checkpoint;
         format!(

@@ -180,9 +180,10 @@ pub fn run(
     cancel: &Cancel,
 ) -> Result<RunResult> {
     config.validate()?;
-    let specs = config.resolve_models(data.n_features())?;
     let fitted = prepare_fitted(data, &config.split)?;
     let (prepared, preprocessing) = (fitted.prepared, fitted.preprocessing);
+    // The network's inputs: the encoded width (one-hot columns widen it).
+    let specs = config.resolve_models(prepared.features.len())?;
     let mut train = TrainConfig {
         shuffle_seed: config.seed,
         ..config.train.clone()

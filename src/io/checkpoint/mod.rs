@@ -216,6 +216,92 @@ mod tests {
         assert_eq!(sd.metadata[KEY_FEATURES].matches('"').count(), 24);
     }
 
+    /// Inputs `age`, `sex=F`, `sex=M` from a numeric and a one-hot column,
+    /// missing cells filled; labels SI/NO.
+    fn encoded() -> Checkpoint {
+        use crate::data::encoder::OneHot;
+        use crate::data::preprocess::{Encoding, Fill, InputColumn};
+        use crate::data::Label;
+        let preprocessing = Preprocessing {
+            columns: vec![
+                InputColumn {
+                    name: "age".into(),
+                    encoding: Encoding::Numeric,
+                    fill: Some(Fill::Number(61.5)),
+                },
+                InputColumn {
+                    name: "sex".into(),
+                    encoding: Encoding::OneHot(OneHot {
+                        categories: vec!["F".into(), "M".into()],
+                    }),
+                    fill: Some(Fill::Category("M".into())),
+                },
+            ],
+        };
+        Checkpoint {
+            features: preprocessing.input_names(),
+            preprocessing,
+            labels: BinaryLabels {
+                negative: Label::Text("NO".into()),
+                positive: Label::Text("SI".into()),
+            },
+            ..ckpt("3-4-tanh-1")
+        }
+    }
+
+    #[test]
+    fn the_encoding_and_text_labels_round_trip() {
+        let c = encoded();
+        let sd = c.to_state_dict().unwrap();
+        assert_eq!(
+            sd.metadata[KEY_LABELS],
+            r#"{"positive":"SI","negative":"NO"}"#
+        );
+        assert_eq!(sd.metadata[KEY_FEATURES], r#"["age","sex=F","sex=M"]"#);
+        assert_eq!(
+            sd.metadata[KEY_PREPROCESSING],
+            r#"{"columns":[{"name":"age","encoding":{"kind":"numeric"},"fill":{"number":61.5}},{"name":"sex","encoding":{"kind":"one_hot","categories":["F","M"]},"fill":{"category":"M"}}]}"#
+        );
+        let back = Checkpoint::from_bytes(&c.to_bytes().unwrap(), "m").unwrap();
+        assert_eq!(back, c);
+
+        // Predicting on a raw table applies it.
+        let t = Table::from_csv_bytes(
+            b"sex,age
+M,50
+X,
+",
+            "new.csv",
+        )
+        .unwrap();
+        let (probs, notes) = back.predict_table(&t).unwrap();
+        let direct = back
+            .predict_proba(&[50.0, 0.0, 1.0, 61.5, 0.0, 0.0])
+            .unwrap();
+        assert_eq!(probs, direct);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(back.label(0.7).to_string(), "SI");
+        assert_eq!(back.label(0.5).to_string(), "NO");
+    }
+
+    #[test]
+    fn an_encoding_that_disagrees_with_the_inputs_is_refused() {
+        let mut c = encoded();
+        c.features.swap(1, 2);
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(
+            e.contains("names an input 'sex=F' where nonlin.features has 'sex=M'"),
+            "{e}"
+        );
+        let mut c = encoded();
+        c.labels.negative = crate::data::Label::Number(0.0);
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(
+            e.contains("'nonlin.labels': positive 'SI' and negative '0'"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn writing_refuses_bad_values_and_existing_files() {
         let mut c = ckpt("2-3-tanh-1");
