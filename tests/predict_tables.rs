@@ -12,6 +12,7 @@ use nonlin::eval::predict;
 use nonlin::io::checkpoint::KEY_PREPROCESSING;
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::run::{outputs, split_run, Cancel, OutputOptions, RunConfig, RunResult, Silent};
+use nonlin::train::OptimizerConfig;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -61,7 +62,7 @@ fn training_csv(complete: bool) -> String {
     out
 }
 
-/// Trains the tutorial's small network for 40 epochs and writes the run.
+/// Trains the tutorial's small network (Adam, 200 epochs) and writes the run.
 fn train(csv: &str, missing: MissingPolicy, dir: &Path) -> RunResult {
     let table = Table::from_csv_bytes(csv.as_bytes(), "patients.csv").unwrap();
     let options = DatasetOptions {
@@ -70,7 +71,8 @@ fn train(csv: &str, missing: MissingPolicy, dir: &Path) -> RunResult {
     };
     let data = Dataset::from_table_with(&table, &options).unwrap();
     let mut config = RunConfig::train_tutorial();
-    config.train.epochs = 40;
+    config.train.epochs = 200;
+    config.train.optimizer = OptimizerConfig::adam(0.01);
     let result = split_run::run(&data, &config, &mut Silent, &Cancel::new()).unwrap();
     let opts = OutputOptions {
         dir: Some(dir.to_path_buf()),
@@ -182,6 +184,10 @@ fn predict_applies_the_stored_encoding_and_writes_the_original_labels() {
         expected += &format!("{},{p},{label}\n", i + 1);
     }
     assert_eq!(text(&out.stdout), expected);
+    assert!(
+        expected.contains(",SI\n") && expected.contains(",NO\n"),
+        "{expected}"
+    );
 
     // Each kind of note once: delimiter, unseen categories, filled cells.
     let stderr = text(&out.stderr);
