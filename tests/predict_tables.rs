@@ -293,3 +293,80 @@ fn checkpoints_without_the_encoding_still_load_and_predict_the_same() {
     assert_eq!(again, ckpt);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn predict_reads_files_as_training_does_even_without_a_header() {
+    let dir = temp_dir("noheader");
+    // The embedded data without its header row: columns c0 … c12.
+    let body: String = nonlin::data::HEART_FAILURE_CSV
+        .lines()
+        .skip(1)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let train_csv = dir.join("train.csv");
+    std::fs::write(&train_csv, &body).unwrap();
+    let run = dir.join("run");
+    let out = nonlin(&[
+        "train",
+        "--data",
+        s(&train_csv),
+        "--target",
+        "c12",
+        "--features",
+        "c0,c4,c7",
+        "--preset",
+        "tutorial",
+        "--epochs",
+        "5",
+        "-q",
+        "--no-plots",
+        "--out",
+        s(&run),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let model = run.join("model.safetensors");
+
+    // Five rows with `;` and decimal commas, no header: detected, or forced.
+    let rows: String = body
+        .lines()
+        .take(5)
+        .map(|l| l.replace(',', ";").replace('.', ",") + "\n")
+        .collect();
+    let data = dir.join("rows.csv");
+    std::fs::write(&data, &rows).unwrap();
+    let detected = nonlin(&["predict", "--model", s(&model), "--data", s(&data)]);
+    assert!(detected.status.success(), "{}", text(&detected.stderr));
+    let forced = nonlin(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--data",
+        s(&data),
+        "--no-header",
+        "--delimiter",
+        ";",
+        "--decimal",
+        ",",
+    ]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert_eq!(forced.stdout, detected.stdout);
+    let plain = dir.join("plain.csv");
+    std::fs::write(&plain, body.lines().take(5).collect::<Vec<_>>().join("\n")).unwrap();
+    let comma = nonlin(&["predict", "--model", s(&model), "--data", s(&plain)]);
+    assert_eq!(comma.stdout, detected.stdout);
+    assert_eq!(text(&comma.stdout).lines().count(), 6);
+
+    // Forced to read the first row as a header, it is refused (names repeat).
+    let header = nonlin(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--data",
+        s(&data),
+        "--header",
+    ]);
+    assert!(!header.status.success());
+    let err = text(&header.stderr);
+    assert!(err.contains("rows.csv, line 1"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
