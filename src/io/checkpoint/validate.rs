@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::io::StateDict;
 use crate::model::Architecture;
 use serde::Deserialize;
+use std::collections::HashSet;
 
 /// `nonlin.labels` as stored: exactly these two fields.
 #[derive(Deserialize)]
@@ -155,11 +156,12 @@ impl Checkpoint {
                 ));
             }
         }
+        let mut seen = HashSet::with_capacity(self.features.len());
         for (i, f) in self.features.iter().enumerate() {
             if f.trim().is_empty() {
                 return Err(bad(KEY_FEATURES, format!("name {} is empty", i + 1)));
             }
-            if self.features[..i].contains(f) {
+            if !seen.insert(f.as_str()) {
                 return Err(bad(KEY_FEATURES, format!("'{f}' is listed twice")));
             }
         }
@@ -237,12 +239,13 @@ impl Checkpoint {
         let p = &self.preprocessing;
         let d = self.features.len();
         let mut width = 0usize;
+        let mut seen = HashSet::with_capacity(p.columns.len());
         for (i, c) in p.columns.iter().enumerate() {
             let col = shorten(&c.name);
             if c.name.trim().is_empty() {
                 return Err(format!("column {} has an empty name", i + 1));
             }
-            if p.columns[..i].iter().any(|o| o.name == c.name) {
+            if !seen.insert(c.name.as_str()) {
                 return Err(format!("column '{col}' is listed twice"));
             }
             if c.name == self.target {
