@@ -4,7 +4,7 @@
 mod common;
 
 use common::{arch, fixture_dir, history, meta, prepared};
-use nonlin::data::{Dataset, Prepared};
+use nonlin::data::{BinaryLabels, Dataset, Label, Prepared, Preprocessing};
 use nonlin::eval::predict::{self, Predict};
 use nonlin::io::checkpoint::{init_network, KEY_ARCH, KEY_FEATURES, KEY_LAYERS};
 use nonlin::io::{Checkpoint, StateDict};
@@ -18,6 +18,12 @@ use std::collections::HashMap;
 
 fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|x| x.to_bits()).collect()
+}
+
+/// A checkpoint of a model trained on numeric columns with 0/1 labels.
+fn numeric_checkpoint(net: Network, p: &Prepared) -> Checkpoint {
+    let identity = Preprocessing::identity(&p.features);
+    Checkpoint::new(net, p, identity, BinaryLabels::default())
 }
 
 /// Raw (unscaled) rows of the test split, row-major, in split order.
@@ -42,7 +48,7 @@ fn train_save_load_predict_is_bit_identical() {
                 .unwrap();
             let in_memory = predict::probabilities(&m.net, &p.test.xt, p.test.n);
 
-            let bytes = Checkpoint::new(m.net.clone(), &p).to_bytes().unwrap();
+            let bytes = numeric_checkpoint(m.net.clone(), &p).to_bytes().unwrap();
             let loaded = Checkpoint::from_bytes(&bytes, "round-trip").unwrap();
             assert_eq!(loaded.net, m.net);
             assert_eq!(loaded.features, p.features);
@@ -55,7 +61,7 @@ fn train_save_load_predict_is_bit_identical() {
             let correct = probs
                 .iter()
                 .zip(&p.test.y)
-                .filter(|(&q, &y)| loaded.label(q) == y as f64)
+                .filter(|(&q, &y)| *loaded.label(q) == Label::Number(y as f64))
                 .count();
             assert_eq!(correct, m.history.last().unwrap().test_correct);
         }
@@ -110,7 +116,7 @@ fn pytorch_state_dicts_load_and_reproduce_the_final_test_metrics() {
         );
 
         // Wrapped in a checkpoint with the data's scaler, raw rows give the same.
-        let ckpt = Checkpoint::new(net, &p);
+        let ckpt = numeric_checkpoint(net, &p);
         let again = Checkpoint::from_bytes(&ckpt.to_bytes().unwrap(), variant).unwrap();
         assert_eq!(
             bits(&again.predict_proba(&raw_test_rows(&p)).unwrap()),
@@ -129,7 +135,9 @@ fn init_weights_from_a_checkpoint_must_match_the_architecture() {
     let a = Architecture::mlp(12, &[5], Activation::Relu);
     let net = Network::new(a.clone(), 4);
     let path = std::env::temp_dir().join(format!("nonlin-init-{}.safetensors", std::process::id()));
-    Checkpoint::new(net.clone(), &p).write(&path, true).unwrap();
+    numeric_checkpoint(net.clone(), &p)
+        .write(&path, true)
+        .unwrap();
     assert_eq!(init_network(&path, &a).unwrap(), net);
     let other = Architecture::mlp(12, &[5], Activation::Tanh);
     let e = init_network(&path, &other).unwrap_err().to_string();
@@ -153,7 +161,7 @@ impl Raw {
     fn valid() -> Raw {
         let p = prepared("data");
         let net = Network::new(Architecture::mlp(12, &[5], Activation::Relu), 0);
-        let sd = Checkpoint::new(net, &p).to_state_dict().unwrap();
+        let sd = numeric_checkpoint(net, &p).to_state_dict().unwrap();
         Raw {
             tensors: sd
                 .tensors
@@ -405,6 +413,78 @@ fn malformed_model_files_are_rejected_with_clear_errors() {
         "target is a feature",
         good.clone().set("nonlin.target", "age").bytes(),
         "'age' is also listed as a feature",
+    );
+
+    // The stored preprocessing must give exactly the listed inputs.
+    let pre = |edit: &dyn Fn(&mut Value)| {
+        let mut v: Value = serde_json::from_str(&good.meta["nonlin.preprocessing"]).unwrap();
+        edit(&mut v);
+        good.clone()
+            .set("nonlin.preprocessing", &v.to_string())
+            .bytes()
+    };
+    add(
+        "preprocessing not JSON",
+        good.clone().set("nonlin.preprocessing", "{").bytes(),
+        "'nonlin.preprocessing' is not a JSON object",
+    );
+    add(
+        "preprocessing of another width",
+        pre(&|v| v["columns"].as_array_mut().unwrap().truncate(1)),
+        "its 1 column(s) give 1 inputs but nonlin.features lists 12",
+    );
+    add(
+        "preprocessing names another column",
+        pre(&|v| v["columns"][0]["name"] = json!("agee")),
+        "it names an input 'agee' where nonlin.features has 'age'",
+    );
+    add(
+        "preprocessing lists a column twice",
+        pre(&|v| v["columns"][1]["name"] = json!("age")),
+        "column 'age' is listed twice",
+    );
+    add(
+        "preprocessing uses the target",
+        pre(&|v| v["columns"][0]["name"] = json!("DEATH_EVENT")),
+        "column 'DEATH_EVENT' is the target",
+    );
+    add(
+        "numeric column filled with a category",
+        pre(&|v| v["columns"][0]["fill"] = json!({"category": "x"})),
+        "the fill 'x' of numeric column 'age' is not a finite number",
+    );
+    add(
+        "one-hot column filled with another category",
+        pre(&|v| {
+            v["columns"].as_array_mut().unwrap().truncate(11);
+            v["columns"][10] = json!({"name": "smoking",
+                "encoding": {"kind": "one_hot", "categories": ["0", "1"]},
+                "fill": {"category": "2"}});
+        }),
+        "the fill '2' of column 'smoking' is not one of its categories",
+    );
+    add(
+        "one-hot column with a category twice",
+        pre(&|v| {
+            v["columns"].as_array_mut().unwrap().truncate(11);
+            v["columns"][10] = json!({"name": "smoking",
+                "encoding": {"kind": "one_hot", "categories": ["1", "1"]}, "fill": null});
+        }),
+        "column 'smoking' lists category '1' twice",
+    );
+    add(
+        "labels of two kinds",
+        good.clone()
+            .set("nonlin.labels", r#"{"positive": "SI", "negative": 0}"#)
+            .bytes(),
+        "positive 'SI' and negative '0' must be two different",
+    );
+    add(
+        "labels the same text",
+        good.clone()
+            .set("nonlin.labels", r#"{"positive": "SI", "negative": "SI"}"#)
+            .bytes(),
+        "must be two different finite numbers or two different non-empty texts",
     );
 
     assert!(corpus.len() >= 30);

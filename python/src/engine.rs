@@ -7,8 +7,9 @@
 //! rule through the run's [`Cancel`] flag) and `run::study::run` for
 //! studies.
 
-use nonlin::data::{PrepareOptions, Prepared, Samples, Split, StandardScaler};
-use nonlin::eval::predict::Labels;
+use nonlin::data::{
+    BinaryLabels, Label, PrepareOptions, Prepared, Preprocessing, Samples, Split, StandardScaler,
+};
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::init::InitRng;
 use nonlin::run::{Cancel, Event, Fit, ModelDef, Silent};
@@ -252,10 +253,15 @@ pub fn fit(
     let history = &fitted.model.history;
     h.best_epoch = history.best_epoch;
     h.stopped_epoch = h.stopped_epoch.or(history.stopped_epoch);
-    let mut ckpt = Checkpoint::new(fitted.model.net, &prepared);
-    if let Some((negative, positive)) = info.labels {
-        ckpt.labels = Labels { positive, negative };
-    }
+    let labels = match info.labels {
+        Some((negative, positive)) => BinaryLabels {
+            negative: Label::Number(negative),
+            positive: Label::Number(positive),
+        },
+        None => BinaryLabels::default(),
+    };
+    let identity = Preprocessing::identity(&prepared.features);
+    let ckpt = Checkpoint::new(fitted.model.net, &prepared, identity, labels);
     Ok((Model(ckpt), h))
 }
 
@@ -269,8 +275,24 @@ pub type NumericLabels = Option<(f64, f64)>;
 
 impl Model {
     /// Reads checkpoint bytes (a `model.safetensors`), validated by nonlin.
+    /// Models whose inputs are encoded columns or whose labels are text
+    /// (`nonlin train` on a table with text) are refused: the estimator
+    /// takes numeric inputs as they are.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Model, Error> {
-        Checkpoint::from_bytes(bytes, name).map(Model)
+        let c = Checkpoint::from_bytes(bytes, name)?;
+        let numeric = |l: &Label| matches!(l, Label::Number(_));
+        if !c.preprocessing.is_identity()
+            || !numeric(&c.labels.negative)
+            || !numeric(&c.labels.positive)
+        {
+            return Err(Error::model(
+                name,
+                "it was trained on a table with text columns, text labels or filled-in \
+                 missing values; the estimator takes numeric columns as they are. Use \
+                 `nonlin predict`, which applies the stored encoding.",
+            ));
+        }
+        Ok(Model(c))
     }
 
     /// The `model.safetensors` bytes, with `extra` metadata entries added.
@@ -298,7 +320,15 @@ impl Model {
 
     /// (negative, positive) raw target values.
     pub fn labels(&self) -> (f64, f64) {
-        (self.0.labels.negative, self.0.labels.positive)
+        // Numbers only: `from_bytes` refuses text labels.
+        let number = |l: &Label| match l {
+            Label::Number(v) => *v,
+            Label::Text(_) => f64::NAN,
+        };
+        (
+            number(&self.0.labels.negative),
+            number(&self.0.labels.positive),
+        )
     }
 
     pub fn threshold(&self) -> f32 {

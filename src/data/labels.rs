@@ -53,6 +53,17 @@ impl Default for BinaryLabels {
     }
 }
 
+impl BinaryLabels {
+    /// The value of a predicted class: `positive` if true, else `negative`.
+    pub fn of(&self, positive: bool) -> &Label {
+        if positive {
+            &self.positive
+        } else {
+            &self.negative
+        }
+    }
+}
+
 /// The target as 0.0/1.0 for the rows where it is present.
 #[derive(Debug, Clone)]
 pub struct EncodedTarget {

@@ -6,10 +6,10 @@
 //! one (a checkpoint) gets [`Predict`]'s methods.
 
 use crate::data::scaler::standardize_row;
+use crate::data::{BinaryLabels, Label};
 use crate::error::{Error, Result};
 use crate::model::{Network, Workspace};
 use crate::train::loss::sigmoid;
-use serde::Deserialize;
 
 /// Rows evaluated per forward pass. Every output depends only on its own
 /// row, so the chunk size does not change any value; it bounds the memory
@@ -76,37 +76,6 @@ pub fn is_positive(prob: f32, threshold: f32) -> bool {
 /// The decision threshold of training's accuracy (`torch.round(σ)`).
 pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
-/// Which raw target value the model calls positive (its probability is
-/// `P(target == positive)`) and which negative. nonlin targets are 0/1, so
-/// this is `{positive: 1, negative: 0}`; checkpoints store it so that a
-/// reader never has to guess.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Labels {
-    pub positive: f64,
-    pub negative: f64,
-}
-
-impl Default for Labels {
-    fn default() -> Self {
-        Labels {
-            positive: 1.0,
-            negative: 0.0,
-        }
-    }
-}
-
-impl Labels {
-    /// The raw target value of a predicted class.
-    pub fn of(&self, positive: bool) -> f64 {
-        if positive {
-            self.positive
-        } else {
-            self.negative
-        }
-    }
-}
-
 /// What prediction on raw rows needs, borrowed from a trained model.
 #[derive(Debug, Clone, Copy)]
 pub struct Predictor<'a> {
@@ -118,7 +87,8 @@ pub struct Predictor<'a> {
     pub scale: &'a [f64],
     /// Positive iff probability > threshold.
     pub threshold: f32,
-    pub labels: Labels,
+    /// The target's two values, as written in the training data.
+    pub labels: &'a BinaryLabels,
 }
 
 impl Predictor<'_> {
@@ -152,8 +122,8 @@ impl Predictor<'_> {
         is_positive(prob, self.threshold)
     }
 
-    /// The raw target value predicted for a probability.
-    pub fn label(&self, prob: f32) -> f64 {
+    /// The target value predicted for a probability.
+    pub fn label(&self, prob: f32) -> &Label {
         self.labels.of(self.is_positive(prob))
     }
 }
@@ -175,8 +145,9 @@ pub trait Predict {
     }
 
     /// [`Predictor::label`].
-    fn label(&self, prob: f32) -> f64 {
-        self.predictor().label(prob)
+    fn label(&self, prob: f32) -> &Label {
+        let labels = self.predictor().labels;
+        labels.of(self.is_positive(prob))
     }
 }
 

@@ -3,7 +3,6 @@
 
 use super::event::{Event, Observer};
 use super::split_run::{RunKind, RunResult};
-use crate::data::Prepared;
 use crate::error::Result;
 use crate::io::{checkpoint, Checkpoint, OutputDir, Staged};
 use crate::report::figures::{self, Figure};
@@ -90,12 +89,13 @@ pub fn log_lines(m: &TrainedModel, every: usize) -> Vec<String> {
 }
 
 /// History files and the checkpoint (`model.safetensors`, replaced only
-/// with `force`) of one model, under `prefix` ("" or "name/").
+/// with `force`) of one model of `result`, under `prefix` ("" or "name/").
+/// The checkpoint carries the run's preprocessing and labels.
 pub fn stage_model(
     staged: &mut Staged,
     prefix: &str,
     m: &TrainedModel,
-    p: &Prepared,
+    result: &RunResult,
     force: bool,
 ) -> Result<()> {
     staged.add(format!("{prefix}history.csv"), m.history.to_csv());
@@ -103,7 +103,13 @@ pub fn stage_model(
         format!("{prefix}history.json"),
         m.history.to_json(&m.name, &m.net.arch.to_string()),
     );
-    let ckpt = Checkpoint::new(m.net.clone(), p).to_bytes()?;
+    let ckpt = Checkpoint::new(
+        m.net.clone(),
+        &result.prepared,
+        result.preprocessing.clone(),
+        result.labels.clone(),
+    )
+    .to_bytes()?;
     staged.add_guarded(format!("{prefix}model.safetensors"), ckpt, force);
     Ok(())
 }
@@ -122,7 +128,7 @@ pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
     }
     for m in &result.models {
         let prefix = model_prefix(result.kind, &m.name);
-        stage_model(&mut staged, &prefix, m, &result.prepared, opts.force)?;
+        stage_model(&mut staged, &prefix, m, result, opts.force)?;
         if opts.plots {
             let figs = figures::model_figures(m, &result.prepared.test, opts.zoom);
             to_render.extend(figs.iter().map(|f| (prefix.clone(), f.clone())));

@@ -1,6 +1,6 @@
 //! `predict`: a saved model on new rows.
 
-use crate::data::Table;
+use crate::data::{Note, ReadOptions, Table};
 use crate::error::{Error, Result};
 use crate::eval::predict::Predict;
 use crate::io::checkpoint::already_exists;
@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 pub struct PredictConfig {
     /// A `model.safetensors` written by nonlin.
     pub model: PathBuf,
-    /// A CSV with a header row holding every feature column of the model.
+    /// A CSV holding every raw feature column of the model (found by name;
+    /// without a header row the columns are named `c0`, `c1`, …).
     pub data: PathBuf,
+    /// How to read `data` (detected where left open, as for training).
+    pub read: ReadOptions,
     /// Write the predictions here; `None`: the caller takes them.
     pub out: Option<PathBuf>,
     /// Replace an existing `out` (never an input file).
@@ -28,19 +31,42 @@ pub struct Predictions {
     pub probabilities: Vec<f32>,
     /// Columns of the file the model does not use.
     pub ignored_columns: Vec<String>,
+    /// How the file was read (when not a plain CSV), categories unseen in
+    /// training and filled-in cells: each once, counted per column.
+    pub notes: Vec<Note>,
 }
 
 impl Predictions {
     /// CSV `row,probability,label`: `row` is the 1-based data row,
-    /// `probability` the float32 printed exactly, `label` the predicted
-    /// target value.
+    /// `probability` the float32 printed exactly (the probability of the
+    /// positive label), `label` the predicted target value as the training
+    /// data wrote it (`1`, `SI`, `M`, ...; quoted when it holds a comma, a
+    /// quote or a line break).
     pub fn to_csv(&self) -> String {
+        let labels = &self.checkpoint.labels;
+        let [negative, positive] =
+            [&labels.negative, &labels.positive].map(|l| csv_field(&l.to_string()));
         let mut s = String::with_capacity(16 + self.probabilities.len() * 16);
         s.push_str("row,probability,label\n");
         for (i, &p) in self.probabilities.iter().enumerate() {
-            s.push_str(&format!("{},{p},{}\n", i + 1, self.checkpoint.label(p)));
+            let label = if self.checkpoint.is_positive(p) {
+                &positive
+            } else {
+                &negative
+            };
+            s.push_str(&format!("{},{p},{label}\n", i + 1));
         }
         s
+    }
+
+    /// What the probability is about, e.g. `probability = P(outcome =
+    /// 'SI'); label 'SI' when it is > 0.5, else 'NO'`.
+    pub fn meaning(&self) -> String {
+        let c = &self.checkpoint;
+        format!(
+            "probability = P({} = '{}'); label '{}' when it is > {}, else '{}'",
+            c.target, c.labels.positive, c.labels.positive, c.threshold, c.labels.negative
+        )
     }
 }
 
@@ -51,23 +77,43 @@ pub fn run(config: &PredictConfig) -> Result<Predictions> {
         check_out(out, &[&config.model, &config.data], config.force)?;
     }
     let checkpoint = Checkpoint::read(&config.model)?;
-    let (table, ignored_columns) = Table::read_columns(&config.data, &checkpoint.features)?;
+    let table = Table::from_path_with(&config.data, &config.read)?;
     if table.n_rows() == 0 {
         return Err(Error::Data(format!(
             "{}: there are no data rows after the header; nothing to predict",
             table.source
         )));
     }
-    let probabilities = checkpoint.predict_proba(&table.values)?;
+    let used = checkpoint.preprocessing.column_names();
+    let ignored_columns = table
+        .names()
+        .into_iter()
+        .filter(|n| !used.contains(n))
+        .collect();
+    let mut notes = table.notes();
+    let (probabilities, applied) = checkpoint.predict_table(&table)?;
+    notes.extend(applied);
     let p = Predictions {
         checkpoint,
         probabilities,
         ignored_columns,
+        notes,
     };
     if let Some(out) = &config.out {
         write_atomic(out, p.to_csv().as_bytes())?;
     }
     Ok(p)
+}
+
+/// A CSV field: as it is, or quoted (quotes doubled) when it holds a
+/// delimiter, a quote, a line break or surrounding spaces.
+fn csv_field(text: &str) -> String {
+    let plain = !text.contains([',', '"', '\n', '\r']) && text.trim() == text;
+    if plain {
+        text.to_string()
+    } else {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    }
 }
 
 /// `out` may replace an existing file only with `force`, and never an input.

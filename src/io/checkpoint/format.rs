@@ -2,8 +2,8 @@
 //! [`Checkpoint`] becomes a state dict (and so safetensors bytes).
 
 use super::Checkpoint;
+use crate::data::{BinaryLabels, Label};
 use crate::error::Result;
-use crate::eval::predict::Labels;
 use crate::io::StateDict;
 use crate::model::{Architecture, Layer};
 use serde::Serialize;
@@ -17,6 +17,7 @@ pub const KEY_SCALER_SCALE: &str = "nonlin.scaler_scale";
 pub const KEY_TARGET: &str = "nonlin.target";
 pub const KEY_LABELS: &str = "nonlin.labels";
 pub const KEY_THRESHOLD: &str = "nonlin.threshold";
+pub const KEY_PREPROCESSING: &str = "nonlin.preprocessing";
 
 /// Every metadata key a checkpoint must carry, in the order they are documented.
 pub const KEYS: [&str; 9] = [
@@ -31,12 +32,22 @@ pub const KEYS: [&str; 9] = [
     KEY_THRESHOLD,
 ];
 
-/// `{"positive":1,"negative":0}` (whole numbers written without `.0`).
-pub fn labels_json(labels: &Labels) -> String {
+/// Keys a checkpoint may lack: files written before they existed load
+/// with their defaults (no preprocessing key: the inputs are the feature
+/// columns as they are).
+pub const OPTIONAL_KEYS: [&str; 1] = [KEY_PREPROCESSING];
+
+/// `{"positive":1,"negative":0}` (whole numbers written without `.0`), or
+/// with text labels `{"positive":"SI","negative":"NO"}`.
+pub fn labels_json(labels: &BinaryLabels) -> String {
+    let value = |l: &Label| match l {
+        Label::Number(v) => json_number(*v),
+        Label::Text(t) => serde_json::Value::from(t.as_str()),
+    };
     format!(
         "{{\"positive\":{},\"negative\":{}}}",
-        json_number(labels.positive),
-        json_number(labels.negative)
+        value(&labels.positive),
+        value(&labels.negative)
     )
 }
 
@@ -109,6 +120,7 @@ impl Checkpoint {
         m.insert(KEY_TARGET.into(), self.target.clone());
         m.insert(KEY_LABELS.into(), labels_json(&self.labels));
         m.insert(KEY_THRESHOLD.into(), self.threshold.to_string());
+        m.insert(KEY_PREPROCESSING.into(), json(&self.preprocessing));
         Ok(sd)
     }
 }

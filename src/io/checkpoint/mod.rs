@@ -9,12 +9,17 @@
 //! | `nonlin.version` | nonlin version that wrote the file, e.g. `0.1.0` |
 //! | `nonlin.arch` | full spec, e.g. `12-5-relu-1` ([`crate::model::Architecture::parse`]) |
 //! | `nonlin.layers` | JSON list, one object per `nn.Sequential` module: `{"type": <torch.nn class>, <constructor arguments>}` |
-//! | `nonlin.features` | JSON list of feature names, in input order |
+//! | `nonlin.features` | JSON list of input names, in input order: a numeric column's name, or `column=category` for a one-hot input (`sex=F`, `sex=M`) |
 //! | `nonlin.scaler_mean` | JSON list of numbers, same order |
 //! | `nonlin.scaler_scale` | JSON list of numbers, same order |
 //! | `nonlin.target` | target column name |
-//! | `nonlin.labels` | JSON `{"positive": 1, "negative": 0}`: the raw target value the probability is about, and the other one |
+//! | `nonlin.labels` | JSON `{"positive": 1, "negative": 0}` or `{"positive": "SI", "negative": "NO"}`: the target value (as in the training data) the probability is about, and the other one |
 //! | `nonlin.threshold` | decision threshold: label positive iff probability > threshold |
+//! | `nonlin.preprocessing` | JSON [`Preprocessing`]: the raw feature columns in order, each `{"name", "encoding": {"kind": "numeric"} or {"kind": "one_hot", "categories": [...]}, "fill": null, {"number": x} or {"category": "..."}}` (the imputed value of a missing cell; `null`: a missing cell is an error). Its inputs, in order, are `nonlin.features`. |
+//!
+//! `nonlin.preprocessing` is optional: files written before it existed
+//! load with the feature columns as the inputs, unchanged (and their
+//! numeric labels, 0 and 1).
 //!
 //! Files of this module: `format.rs` (the keys, a checkpoint to a state
 //! dict), `validate.rs` (loading trusts nothing: every key must be present
@@ -27,15 +32,16 @@ mod format;
 mod init_weights;
 mod validate;
 
-pub use crate::eval::predict::{Labels, DEFAULT_THRESHOLD};
+pub use crate::eval::predict::DEFAULT_THRESHOLD;
 pub use format::{
     labels_json, layers_json, KEYS, KEY_ARCH, KEY_FEATURES, KEY_LABELS, KEY_LAYERS,
-    KEY_SCALER_MEAN, KEY_SCALER_SCALE, KEY_TARGET, KEY_THRESHOLD, KEY_VERSION,
+    KEY_PREPROCESSING, KEY_SCALER_MEAN, KEY_SCALER_SCALE, KEY_TARGET, KEY_THRESHOLD, KEY_VERSION,
+    OPTIONAL_KEYS,
 };
 pub use init_weights::init_network;
 
 use super::{write_atomic, StateDict};
-use crate::data::Prepared;
+use crate::data::{BinaryLabels, Note, Prepared, Preprocessing, Table};
 use crate::error::{Error, Result};
 use crate::eval::predict::{Predict, Predictor};
 use crate::model::Network;
@@ -45,13 +51,16 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkpoint {
     pub net: Network,
-    /// Feature names, in input order.
+    /// Input names, in input order ([`Preprocessing::input_names`]).
     pub features: Vec<String>,
-    /// Scaler statistics per feature (`(x − mean) / scale`).
+    /// Scaler statistics per input (`(x − mean) / scale`).
     pub scaler_mean: Vec<f64>,
     pub scaler_scale: Vec<f64>,
     pub target: String,
-    pub labels: Labels,
+    /// Raw columns → inputs (before the scaler): encodings and fills.
+    pub preprocessing: Preprocessing,
+    /// The target's two values; the probability is that of `positive`.
+    pub labels: BinaryLabels,
     /// Positive iff probability > threshold.
     pub threshold: f32,
     /// nonlin version that wrote the file (this one's for a new checkpoint).
@@ -59,23 +68,42 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    /// A checkpoint of `net` trained on `data` (its features, scaler and target).
-    pub fn new(net: Network, data: &Prepared) -> Checkpoint {
+    /// A checkpoint of `net` trained on `data` (its inputs, scaler and
+    /// target), whose raw columns became inputs by `preprocessing` (see
+    /// [`crate::data::prepare_fitted`]) and whose target values are `labels`.
+    pub fn new(
+        net: Network,
+        data: &Prepared,
+        preprocessing: Preprocessing,
+        labels: BinaryLabels,
+    ) -> Checkpoint {
         Checkpoint {
             net,
             features: data.features.clone(),
             scaler_mean: data.scaler.mean.clone(),
             scaler_scale: data.scaler.scale.clone(),
             target: data.target.clone(),
-            labels: Labels::default(),
+            preprocessing,
+            labels,
             threshold: DEFAULT_THRESHOLD,
             version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 
-    /// Number of input features.
+    /// Number of model inputs.
     pub fn n_features(&self) -> usize {
         self.features.len()
+    }
+
+    /// Probabilities of the positive label for every row of a raw table:
+    /// the stored preprocessing (columns by name, missing cells filled as
+    /// in training or refused, categories one-hot with unseen ones all
+    /// zeros), the scaler, the network. Also returns the preprocessing's
+    /// notes (unseen categories and filled cells, counted per column).
+    pub fn predict_table(&self, table: &Table) -> Result<(Vec<f32>, Vec<Note>)> {
+        let applied = self.preprocessing.apply(table)?;
+        let probabilities = self.predict_proba(&applied.x)?;
+        Ok((probabilities, applied.notes))
     }
 
     /// The safetensors bytes of this checkpoint.
@@ -113,7 +141,7 @@ impl Predict for Checkpoint {
             mean: &self.scaler_mean,
             scale: &self.scaler_scale,
             threshold: self.threshold,
-            labels: self.labels,
+            labels: &self.labels,
         }
     }
 }
@@ -141,7 +169,10 @@ mod tests {
             scaler_mean: (0..d).map(|j| j as f64 * 0.1).collect(),
             scaler_scale: (0..d).map(|j| 1.0 + j as f64 / 3.0).collect(),
             target: "y".into(),
-            labels: Labels::default(),
+            preprocessing: Preprocessing::identity(
+                &(0..d).map(|j| format!("f{j}")).collect::<Vec<_>>(),
+            ),
+            labels: BinaryLabels::default(),
             threshold: 0.5,
             version: "0.1.0".into(),
         }
@@ -183,6 +214,92 @@ mod tests {
         assert_eq!(sd.metadata[KEY_LABELS], r#"{"positive":1,"negative":0}"#);
         assert_eq!(sd.metadata[KEY_THRESHOLD], "0.5");
         assert_eq!(sd.metadata[KEY_FEATURES].matches('"').count(), 24);
+    }
+
+    /// Inputs `age`, `sex=F`, `sex=M` from a numeric and a one-hot column,
+    /// missing cells filled; labels SI/NO.
+    fn encoded() -> Checkpoint {
+        use crate::data::encoder::OneHot;
+        use crate::data::preprocess::{Encoding, Fill, InputColumn};
+        use crate::data::Label;
+        let preprocessing = Preprocessing {
+            columns: vec![
+                InputColumn {
+                    name: "age".into(),
+                    encoding: Encoding::Numeric,
+                    fill: Some(Fill::Number(61.5)),
+                },
+                InputColumn {
+                    name: "sex".into(),
+                    encoding: Encoding::OneHot(OneHot {
+                        categories: vec!["F".into(), "M".into()],
+                    }),
+                    fill: Some(Fill::Category("M".into())),
+                },
+            ],
+        };
+        Checkpoint {
+            features: preprocessing.input_names(),
+            preprocessing,
+            labels: BinaryLabels {
+                negative: Label::Text("NO".into()),
+                positive: Label::Text("SI".into()),
+            },
+            ..ckpt("3-4-tanh-1")
+        }
+    }
+
+    #[test]
+    fn the_encoding_and_text_labels_round_trip() {
+        let c = encoded();
+        let sd = c.to_state_dict().unwrap();
+        assert_eq!(
+            sd.metadata[KEY_LABELS],
+            r#"{"positive":"SI","negative":"NO"}"#
+        );
+        assert_eq!(sd.metadata[KEY_FEATURES], r#"["age","sex=F","sex=M"]"#);
+        assert_eq!(
+            sd.metadata[KEY_PREPROCESSING],
+            r#"{"columns":[{"name":"age","encoding":{"kind":"numeric"},"fill":{"number":61.5}},{"name":"sex","encoding":{"kind":"one_hot","categories":["F","M"]},"fill":{"category":"M"}}]}"#
+        );
+        let back = Checkpoint::from_bytes(&c.to_bytes().unwrap(), "m").unwrap();
+        assert_eq!(back, c);
+
+        // Predicting on a raw table applies it.
+        let t = Table::from_csv_bytes(
+            b"sex,age
+M,50
+X,
+",
+            "new.csv",
+        )
+        .unwrap();
+        let (probs, notes) = back.predict_table(&t).unwrap();
+        let direct = back
+            .predict_proba(&[50.0, 0.0, 1.0, 61.5, 0.0, 0.0])
+            .unwrap();
+        assert_eq!(probs, direct);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(back.label(0.7).to_string(), "SI");
+        assert_eq!(back.label(0.5).to_string(), "NO");
+    }
+
+    #[test]
+    fn an_encoding_that_disagrees_with_the_inputs_is_refused() {
+        let mut c = encoded();
+        c.features.swap(1, 2);
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(
+            e.contains("names an input 'sex=F' where nonlin.features has 'sex=M'"),
+            "{e}"
+        );
+        let mut c = encoded();
+        c.labels.negative = crate::data::Label::Number(0.0);
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(
+            e.contains("'nonlin.labels': positive 'SI' and negative '0'"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,14 +1,26 @@
 //! Validation of checkpoint files, which may come from anywhere: every key
 //! must be present and parse, the layers must agree with the spec, the
-//! tensors with the architecture, the lists with the input width, and every
-//! number must be finite. The same checks guard writing.
+//! tensors with the architecture, the lists with the input width, the
+//! preprocessing with the feature names, and every number must be finite.
+//! The same checks guard writing.
 
 use super::format::*;
 use super::Checkpoint;
+use crate::data::preprocess::{Encoding, Fill};
+use crate::data::{BinaryLabels, Label, Preprocessing};
 use crate::error::{Error, Result};
-use crate::eval::predict::Labels;
 use crate::io::StateDict;
 use crate::model::Architecture;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// `nonlin.labels` as stored: exactly these two fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredLabels {
+    positive: Label,
+    negative: Label,
+}
 
 impl Checkpoint {
     /// Validates the `nonlin.*` metadata of a state dict and builds the checkpoint.
@@ -85,12 +97,22 @@ impl Checkpoint {
             "a JSON list of numbers",
             name,
         )?;
-        let labels: Labels = parse_json(
+        let labels: StoredLabels = parse_json(
             get(KEY_LABELS),
             KEY_LABELS,
             "a JSON object {\"positive\": <value>, \"negative\": <value>}",
             name,
         )?;
+        let preprocessing = match sd.metadata.get(KEY_PREPROCESSING) {
+            Some(text) => parse_json(
+                text,
+                KEY_PREPROCESSING,
+                "a JSON object {\"columns\": [...]}",
+                name,
+            )?,
+            // Written before the key existed: numeric columns as they are.
+            None => Preprocessing::identity(&features),
+        };
         let threshold: f32 = get(KEY_THRESHOLD).trim().parse().map_err(|_| {
             bad(
                 KEY_THRESHOLD,
@@ -104,7 +126,11 @@ impl Checkpoint {
             scaler_mean,
             scaler_scale,
             target: get(KEY_TARGET).to_string(),
-            labels,
+            preprocessing,
+            labels: BinaryLabels {
+                negative: labels.negative,
+                positive: labels.positive,
+            },
             threshold,
             version,
         };
@@ -130,11 +156,12 @@ impl Checkpoint {
                 ));
             }
         }
+        let mut seen = HashSet::with_capacity(self.features.len());
         for (i, f) in self.features.iter().enumerate() {
             if f.trim().is_empty() {
                 return Err(bad(KEY_FEATURES, format!("name {} is empty", i + 1)));
             }
-            if self.features[..i].contains(f) {
+            if !seen.insert(f.as_str()) {
                 return Err(bad(KEY_FEATURES, format!("'{f}' is listed twice")));
             }
         }
@@ -162,16 +189,9 @@ impl Checkpoint {
                 format!("'{}' is also listed as a feature", self.target),
             ));
         }
-        let l = self.labels;
-        if !(l.positive.is_finite() && l.negative.is_finite() && l.positive != l.negative) {
-            return Err(bad(
-                KEY_LABELS,
-                format!(
-                    "positive {} and negative {} must be two different finite values",
-                    l.positive, l.negative
-                ),
-            ));
-        }
+        check_labels(&self.labels).map_err(|msg| bad(KEY_LABELS, msg))?;
+        self.check_preprocessing()
+            .map_err(|msg| bad(KEY_PREPROCESSING, msg))?;
         if !(0.0..=1.0).contains(&self.threshold) {
             return Err(bad(
                 KEY_THRESHOLD,
@@ -189,6 +209,106 @@ impl Checkpoint {
             ));
         }
         Ok(())
+    }
+}
+
+/// Two different values of one kind: finite numbers, or non-empty texts.
+fn check_labels(l: &BinaryLabels) -> std::result::Result<(), String> {
+    let ok = match (&l.positive, &l.negative) {
+        (Label::Number(p), Label::Number(n)) => p.is_finite() && n.is_finite() && p != n,
+        (Label::Text(p), Label::Text(n)) => !p.is_empty() && !n.is_empty() && p != n,
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(format!(
+        "positive '{}' and negative '{}' must be two different finite numbers or two \
+         different non-empty texts",
+        shorten(&l.positive.to_string()),
+        shorten(&l.negative.to_string())
+    ))
+}
+
+impl Checkpoint {
+    /// The preprocessing must give exactly the inputs `nonlin.features`
+    /// names: column names unique and not the target, categories unique,
+    /// each fill of its column's kind (a category among the column's, a
+    /// finite number).
+    fn check_preprocessing(&self) -> std::result::Result<(), String> {
+        let p = &self.preprocessing;
+        let d = self.features.len();
+        let mut width = 0usize;
+        let mut seen = HashSet::with_capacity(p.columns.len());
+        for (i, c) in p.columns.iter().enumerate() {
+            let col = shorten(&c.name);
+            if c.name.trim().is_empty() {
+                return Err(format!("column {} has an empty name", i + 1));
+            }
+            if !seen.insert(c.name.as_str()) {
+                return Err(format!("column '{col}' is listed twice"));
+            }
+            if c.name == self.target {
+                return Err(format!("column '{col}' is the target"));
+            }
+            match (&c.encoding, &c.fill) {
+                (Encoding::Numeric, None) => {}
+                (Encoding::Numeric, Some(Fill::Number(v))) if v.is_finite() => {}
+                (Encoding::OneHot(h), fill) => {
+                    if h.categories.is_empty() {
+                        return Err(format!("column '{col}' has no categories"));
+                    }
+                    let mut sorted: Vec<&String> = h.categories.iter().collect();
+                    sorted.sort_unstable();
+                    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                        return Err(format!(
+                            "column '{col}' lists category '{}' twice",
+                            shorten(w[0])
+                        ));
+                    }
+                    match fill {
+                        None => {}
+                        Some(Fill::Category(cat)) if h.categories.contains(cat) => {}
+                        Some(f) => {
+                            return Err(format!(
+                                "the fill {} of column '{col}' is not one of its categories",
+                                fill_text(f)
+                            ))
+                        }
+                    }
+                }
+                (Encoding::Numeric, Some(f)) => {
+                    return Err(format!(
+                        "the fill {} of numeric column '{col}' is not a finite number",
+                        fill_text(f)
+                    ))
+                }
+            }
+            width = width.saturating_add(c.width());
+        }
+        if width != d {
+            return Err(format!(
+                "its {} column(s) give {width} inputs but nonlin.features lists {d}",
+                p.columns.len()
+            ));
+        }
+        let names = p.input_names();
+        if let Some((a, b)) = names.iter().zip(&self.features).find(|(a, b)| a != b) {
+            return Err(format!(
+                "it names an input '{}' where nonlin.features has '{}'",
+                shorten(a),
+                shorten(b)
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A fill value for messages: the number, or the category quoted.
+fn fill_text(f: &Fill) -> String {
+    match f {
+        Fill::Number(v) => v.to_string(),
+        Fill::Category(c) => format!("'{}'", shorten(c)),
     }
 }
 
