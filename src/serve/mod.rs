@@ -9,12 +9,14 @@ mod error;
 mod form;
 mod forward;
 mod limits;
+mod live;
 mod outcome;
 mod pages;
 mod request;
 mod runs;
 mod sse;
 mod state;
+mod upload;
 mod worker;
 
 use axum::extract::DefaultBodyLimit;
@@ -65,7 +67,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/style.css", get(pages::style))
         .route("/health", get(pages::health))
         .route("/api/meta", get(pages::meta))
-        .route("/api/data", post(pages::upload))
+        .route("/api/data", post(upload::upload))
+        .route("/api/data/{id}/check", get(upload::recheck))
         .route("/api/runs", post(runs::start_run).layer(json))
         .route("/api/runs/{id}/control", post(runs::control).layer(json))
         .route("/api/runs/{id}/files", get(runs::list_files))

@@ -8,7 +8,7 @@ use super::error::ApiError;
 use super::form::{item, Form};
 use super::limits::Limits;
 use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{PrepareOptions, ScalingMode, Table};
+use nonlin::data::{DatasetOptions, MissingPolicy, PrepareOptions, ScalingMode, Table};
 use nonlin::model::init::InitRng;
 use nonlin::model::Activation;
 use nonlin::run::{Hidden, ModelDef, ModelSpec, RunConfig, StudyConfig};
@@ -40,18 +40,38 @@ pub const RUN_FIELDS: &[&str] = &[
     "test_size",
     "split_seed",
     "stratify",
+    "missing",
+    "positive",
     "paused",
 ];
 
 /// A study request: the run fields (less the model) plus these.
 pub const STUDY_FIELDS: &[&str] = &["models", "repeats", "folds"];
 
-/// The table and its columns.
+/// The table, and how to make a data set of it (target, features, missing
+/// values, positive label: `train`'s options).
 #[derive(Debug, Clone)]
 pub struct DataChoice {
     pub table: Arc<Table>,
-    pub target: String,
-    pub features: FeatureSelection,
+    pub options: DatasetOptions,
+}
+
+/// The values of `missing`, as `train --missing` spells them.
+pub const MISSING_CHOICES: &[&str] = &["error", "drop", "mean", "median", "most-frequent"];
+
+/// The missing-value policy and positive label of a form (`missing`,
+/// `positive`), over the defaults of `target`.
+pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiError> {
+    let missing = form.choice("missing", "error", MISSING_CHOICES)?;
+    let positive = form
+        .opt_str("positive")?
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    Ok(DatasetOptions {
+        missing: MissingPolicy::parse(missing).unwrap_or_default(),
+        positive: positive.map(str::to_string),
+        ..DatasetOptions::new(target)
+    })
 }
 
 /// Looks a table up by the id the page holds (`heart`, or an upload's id).
@@ -84,7 +104,7 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
             ),
         ));
     }
-    let features = match form.opt_strings("features", 10_000)? {
+    let selection = match form.opt_strings("features", 10_000)? {
         None => FeatureSelection::All,
         Some(list) if list.is_empty() => {
             return Err(ApiError::field("features", "pick at least one feature"))
@@ -93,8 +113,10 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
     };
     Ok(DataChoice {
         table,
-        target,
-        features,
+        options: DatasetOptions {
+            selection,
+            ..dataset_options(form, &target)?
+        },
     })
 }
 

@@ -5,6 +5,7 @@
 use super::control::Control;
 use super::error::ApiError;
 use super::limits::Limits;
+use super::live::LiveState;
 use super::request::Tables;
 use nonlin::data::Table;
 use nonlin::run::RunResult;
@@ -22,6 +23,8 @@ pub const START: &str = "start";
 #[derive(Debug, Default)]
 pub struct RunSlot {
     pub control: Arc<Control>,
+    /// The data and the latest snapshot of the network while it trains.
+    pub live: Arc<LiveState>,
     /// Set when the training ends.
     pub result: OnceLock<RunResult>,
     /// The files `train` would write, staged on the first download.
