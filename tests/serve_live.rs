@@ -1,0 +1,253 @@
+//! `nonlin serve` while a run trains, and uploads read as `train` reads
+//! them: the live test-split results agree with the history epoch for epoch,
+//! the decision view follows the run from its first epoch, and an upload
+//! with a text target and a missing value gets the data layer's notes and
+//! error, then, with `missing = median`, trains exactly as the library does
+//! with the same options.
+
+mod serve_util;
+
+use nonlin::data::{Dataset, DatasetOptions, ImputeStrategy, MissingPolicy, Table};
+use nonlin::run::{split_run, Cancel, Hidden, ModelDef, RunConfig, Silent};
+use serde_json::{json, Value};
+use serve_util::*;
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+
+/// Reads a stream's messages one by one.
+struct Stream(BufReader<TcpStream>);
+
+impl Stream {
+    fn open(addr: std::net::SocketAddr, req: &Value) -> Stream {
+        Stream(BufReader::new(send(
+            addr,
+            "POST",
+            "/api/runs",
+            req.to_string().as_bytes(),
+        )))
+    }
+
+    fn next(&mut self) -> Value {
+        loop {
+            let mut line = String::new();
+            assert!(self.0.read_line(&mut line).unwrap() > 0, "the stream ended");
+            if let Some(d) = line.trim_end().strip_prefix("data: ") {
+                return serde_json::from_str(d).unwrap();
+            }
+        }
+    }
+
+    /// Messages up to and including the first of type `kind`.
+    fn until(&mut self, kind: &str) -> Vec<Value> {
+        let mut seen = Vec::new();
+        loop {
+            let m = self.next();
+            let stop = m["type"] == kind;
+            seen.push(m);
+            if stop {
+                return seen;
+            }
+        }
+    }
+}
+
+fn confusion_total(live: &Value) -> u64 {
+    ["tp", "fp", "tn", "fn"]
+        .iter()
+        .map(|k| live["confusion"][k].as_u64().unwrap())
+        .sum()
+}
+
+/// Every batch that carries live results scores the network of its last
+/// epoch: the confusion matrix's correct count is that epoch's
+/// `test_correct`, its accuracy that epoch's test accuracy.
+#[test]
+fn live_results_follow_the_history() {
+    let server = Server::start(&[]);
+    let req = json!({
+        "layers": [{"width": 8, "activation": "tanh"}], "epochs": 1500, "batch_size": 8,
+        "optimizer": "adam", "lr": 0.002, "seed": 5,
+    });
+    let r = post(server.addr, "/api/runs", &req);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let events = r.events();
+    let data = events.iter().find(|e| e["type"] == "data").unwrap();
+    assert_eq!(data["features"].as_array().unwrap().len(), 12);
+    let mut lives = 0;
+    for e in events.iter().filter(|e| e["type"] == "epochs") {
+        let Some(live) = e.get("live") else { continue };
+        let rows = e["rows"].as_array().unwrap();
+        let last = rows.last().unwrap();
+        assert_eq!(
+            live["epoch"], last[0],
+            "a snapshot of the batch's last epoch"
+        );
+        assert_eq!(confusion_total(live), 60);
+        let c = &live["confusion"];
+        let correct = c["tp"].as_u64().unwrap() + c["tn"].as_u64().unwrap();
+        assert_eq!(correct, last[6].as_u64().unwrap(), "{live} vs {last}");
+        let acc = live["test_accuracy"].as_f64().unwrap() * 100.0;
+        assert!((acc - last[4].as_f64().unwrap()).abs() < 1e-9);
+        let auc = live["roc_auc"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&auc));
+        lives += 1;
+    }
+    assert!(
+        lives >= 2,
+        "live results while training ({lives} batches had them)"
+    );
+    assert_eq!(epoch_rows(&events).len(), 1500);
+}
+
+/// The decision view answers from the first epoch on, from the latest
+/// snapshot, and says which epoch it shows; a paused run's last batch
+/// carries the live results of the epoch it paused after.
+#[test]
+fn decision_view_follows_the_run() {
+    let server = Server::start(&[]);
+    let req = json!({"layers": [{"width": 5, "activation": "relu"}], "epochs": 1000,
+                     "lr": 0.5, "paused": true});
+    let mut s = Stream::open(server.addr, &req);
+    let id = s.next()["id"].as_u64().unwrap();
+    let seen = s.until("paused");
+    let last_batch = seen.iter().rev().find(|e| e["type"] == "epochs").unwrap();
+    assert_eq!(last_batch["live"]["epoch"], 0);
+    let path = format!("/api/runs/{id}/decision?x=ejection_fraction&y=serum_creatinine");
+    let first = get(server.addr, &path);
+    assert_eq!(first.status, 200, "{}", first.text());
+    let first = first.json();
+    assert_eq!(
+        (first["epoch"].clone(), first["final"].clone()),
+        (json!(0), json!(false))
+    );
+    assert_eq!(first["probs"].as_array().unwrap().len(), 48 * 48);
+    let control = format!("/api/runs/{id}/control");
+    for _ in 0..3 {
+        post(server.addr, &control, &json!({"action": "step"}));
+        let seen = s.until("paused");
+        assert_eq!(seen.last().unwrap()["epoch"], seen[0]["rows"][0][0]);
+    }
+    let later = get(server.addr, &path).json();
+    assert_eq!(later["epoch"], 3);
+    assert_ne!(
+        later["probs"], first["probs"],
+        "the view moves with training"
+    );
+    post(server.addr, &control, &json!({"action": "stop"}));
+    let done = s.until("done");
+    assert_eq!(done.last().unwrap()["cancelled"], true);
+    let end = get(server.addr, &path).json();
+    assert_eq!(
+        (end["epoch"].clone(), end["final"].clone()),
+        (json!(3), json!(true))
+    );
+    assert_eq!(end["probs"], later["probs"]);
+}
+
+/// Semicolons and decimal commas, a text target and one missing value.
+fn text_csv() -> String {
+    let mut s = String::from("age;ejection;creatinine;outcome\n");
+    for i in 0..60 {
+        let creat = if i == 7 {
+            "NA".to_string()
+        } else {
+            format!("{},{}", 1 + i % 3, (i * 37) % 100)
+        };
+        let outcome = if (i * 7) % 5 < 2 { "died" } else { "survived" };
+        s.push_str(&format!(
+            "{};{};{creat};{outcome}\n",
+            40 + i,
+            20 + (i * 13) % 50
+        ));
+    }
+    s
+}
+
+/// An upload with train's options: the reader's notes and the data layer's
+/// error (default `missing = error`), then with `missing = median` and
+/// `positive = died` its notes and a run equal, epoch for epoch, to the
+/// library's run with the same options.
+#[test]
+fn uploads_read_and_train_as_train_does() {
+    let server = Server::start(&[]);
+    let csv = text_csv();
+    let r = request(
+        server.addr,
+        "POST",
+        "/api/data?name=text.csv&target=outcome",
+        csv.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let up = r.json();
+    let table = Table::from_csv_bytes(csv.as_bytes(), "text.csv").unwrap();
+    let expected = Dataset::from_table_with(&table, &DatasetOptions::new("outcome"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(up["error"]["field"], "data");
+    assert_eq!(up["error"]["error"], expected.as_str());
+    assert!(expected.contains("1 missing value(s)"), "{expected}");
+    let notes = up["notes"].to_string();
+    assert!(
+        notes.contains("';'") && notes.contains("decimal comma"),
+        "{notes}"
+    );
+    let id = up["id"].as_str().unwrap();
+
+    let check = get(
+        server.addr,
+        &format!("/api/data/{id}/check?target=outcome&missing=median&positive=died"),
+    );
+    assert_eq!(check.status, 200, "{}", check.text());
+    let check = check.json();
+    assert_eq!(check["error"], Value::Null);
+    assert!(check["notes"].to_string().contains("median"), "{check}");
+
+    let req = json!({
+        "data": id, "target": "outcome", "missing": "median", "positive": "died",
+        "layers": [{"width": 5, "activation": "relu"}], "epochs": 200, "lr": 0.05, "seed": 2,
+    });
+    let r = post(server.addr, "/api/runs", &req);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let events = r.events();
+    let rows = epoch_rows(&events);
+    let data = events.iter().find(|e| e["type"] == "data").unwrap();
+    assert_eq!(data["positive"], "died");
+
+    let options = DatasetOptions {
+        missing: MissingPolicy::Impute(ImputeStrategy::Median),
+        positive: Some("died".into()),
+        ..DatasetOptions::new("outcome")
+    };
+    let ds = Dataset::from_table_with(&table, &options).unwrap();
+    let mut config = RunConfig::train_tutorial();
+    config.models = vec![ModelDef {
+        name: Some("model".into()),
+        hidden: Hidden::Spec("5-relu".into()),
+    }];
+    config.train.epochs = 200;
+    config.train.optimizer = nonlin::train::OptimizerConfig::sgd(0.05);
+    config.seed = 2;
+    let result = split_run::run(&ds, &config, &mut Silent, &Cancel::new()).unwrap();
+    let h = &result.models[0].history;
+    let lib: Vec<Vec<f64>> = h
+        .records
+        .iter()
+        .map(|r| {
+            vec![
+                r.epoch as f64,
+                r.train_loss as f64,
+                h.train_acc(r),
+                r.test_loss as f64,
+                h.test_acc(r),
+                r.train_correct as f64,
+                r.test_correct as f64,
+            ]
+        })
+        .collect();
+    assert_eq!(
+        rows, lib,
+        "the page's run is the library's, epoch for epoch"
+    );
+    let done = events.iter().find(|e| e["type"] == "done").unwrap();
+    assert_eq!(done["models"][0]["final"][4].as_f64(), Some(lib[199][4]));
+}
