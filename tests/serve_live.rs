@@ -7,9 +7,8 @@
 
 mod serve_util;
 
-use nonlin::data::{Dataset, DatasetOptions, ImputeStrategy, MissingPolicy, Table};
-use nonlin::run::{split_run, Cancel, Hidden, ModelDef, RunConfig, Silent};
 use serde_json::{json, Value};
+use serve_util::upload_case::{default_error, library_rows, text_csv};
 use serve_util::*;
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -144,25 +143,6 @@ fn decision_view_follows_the_run() {
     assert_eq!(end["probs"], later["probs"]);
 }
 
-/// Semicolons and decimal commas, a text target and one missing value.
-fn text_csv() -> String {
-    let mut s = String::from("age;ejection;creatinine;outcome\n");
-    for i in 0..60 {
-        let creat = if i == 7 {
-            "NA".to_string()
-        } else {
-            format!("{},{}", 1 + i % 3, (i * 37) % 100)
-        };
-        let outcome = if (i * 7) % 5 < 2 { "died" } else { "survived" };
-        s.push_str(&format!(
-            "{};{};{creat};{outcome}\n",
-            40 + i,
-            20 + (i * 13) % 50
-        ));
-    }
-    s
-}
-
 /// An upload with train's options: the reader's notes and the data layer's
 /// error (default `missing = error`), then with `missing = median` and
 /// `positive = died` its notes and a run equal, epoch for epoch, to the
@@ -179,10 +159,7 @@ fn uploads_read_and_train_as_train_does() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let up = r.json();
-    let table = Table::from_csv_bytes(csv.as_bytes(), "text.csv").unwrap();
-    let expected = Dataset::from_table_with(&table, &DatasetOptions::new("outcome"))
-        .unwrap_err()
-        .to_string();
+    let expected = default_error("text.csv");
     assert_eq!(up["error"]["field"], "data");
     assert_eq!(up["error"]["error"], expected.as_str());
     assert!(expected.contains("1 missing value(s)"), "{expected}");
@@ -213,37 +190,7 @@ fn uploads_read_and_train_as_train_does() {
     let data = events.iter().find(|e| e["type"] == "data").unwrap();
     assert_eq!(data["positive"], "died");
 
-    let options = DatasetOptions {
-        missing: MissingPolicy::Impute(ImputeStrategy::Median),
-        positive: Some("died".into()),
-        ..DatasetOptions::new("outcome")
-    };
-    let ds = Dataset::from_table_with(&table, &options).unwrap();
-    let mut config = RunConfig::train_tutorial();
-    config.models = vec![ModelDef {
-        name: Some("model".into()),
-        hidden: Hidden::Spec("5-relu".into()),
-    }];
-    config.train.epochs = 200;
-    config.train.optimizer = nonlin::train::OptimizerConfig::sgd(0.05);
-    config.seed = 2;
-    let result = split_run::run(&ds, &config, &mut Silent, &Cancel::new()).unwrap();
-    let h = &result.models[0].history;
-    let lib: Vec<Vec<f64>> = h
-        .records
-        .iter()
-        .map(|r| {
-            vec![
-                r.epoch as f64,
-                r.train_loss as f64,
-                h.train_acc(r),
-                r.test_loss as f64,
-                h.test_acc(r),
-                r.train_correct as f64,
-                r.test_correct as f64,
-            ]
-        })
-        .collect();
+    let lib = library_rows(200, 0.05, 2);
     assert_eq!(
         rows, lib,
         "the page's run is the library's, epoch for epoch"
