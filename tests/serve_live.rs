@@ -198,3 +198,51 @@ fn uploads_read_and_train_as_train_does() {
     let done = events.iter().find(|e| e["type"] == "done").unwrap();
     assert_eq!(done["models"][0]["final"][4].as_f64(), Some(lib[199][4]));
 }
+
+/// `--data` with a missing value: the server starts, the page learns
+/// train's error from the check, and a run with `missing = drop` trains.
+#[test]
+fn data_flag_with_missing_values_starts() {
+    let dir = temp_dir("serve-data-missing");
+    let csv = dir.join("gaps.csv");
+    let mut text = String::from("a,b,y\n");
+    for i in 0..40 {
+        let b = if i == 3 {
+            String::new()
+        } else {
+            ((i * 7) % 11).to_string()
+        };
+        text.push_str(&format!("{i},{b},{}\n", i % 2));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let server = Server::start(&["--data", csv.to_str().unwrap(), "--target", "y"]);
+    let check = get(server.addr, "/api/data/start/check?target=y").json();
+    let error = check["error"]["error"].as_str().unwrap();
+    assert!(
+        error.contains("1 missing value(s)") && error.contains("'b' 1 (line 5)"),
+        "{error}"
+    );
+    let r = post(
+        server.addr,
+        "/api/runs",
+        &json!({"layers": [], "epochs": 3, "missing": "drop"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let events = r.events();
+    let data = events.iter().find(|e| e["type"] == "data").unwrap();
+    assert_eq!(data["rows"], 39);
+    assert!(
+        data["notes"].to_string().contains("--missing drop"),
+        "{data}"
+    );
+    assert_eq!(epoch_rows(&events).len(), 3);
+    let r = post(
+        server.addr,
+        "/api/runs",
+        &json!({"layers": [], "epochs": 3}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], error);
+    drop(server);
+    std::fs::remove_dir_all(&dir).ok();
+}

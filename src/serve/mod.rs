@@ -24,8 +24,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use clap::Args;
 use limits::Limits;
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{Dataset, Table};
+use nonlin::data::Table;
 use nonlin::error::{Error, Result};
 use state::AppState;
 use std::io::Write;
@@ -79,7 +78,9 @@ fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Loads `--data` (with `train`'s reader and checks).
+/// Loads `--data` with `train`'s reader and checks its target column is
+/// there; what else `train` would say of it (missing values, a column to
+/// leave out) the page shows, where its controls can change it.
 fn start_table(args: &ServeArgs) -> Result<Option<(Table, String)>> {
     let Some(path) = &args.data else {
         return Ok(None);
@@ -89,7 +90,7 @@ fn start_table(args: &ServeArgs) -> Result<Option<(Table, String)>> {
         .target
         .clone()
         .unwrap_or_else(|| nonlin::data::HEART_FAILURE_TARGET.to_string());
-    Dataset::from_table(&table, &target, &FeatureSelection::All)?;
+    table.column_index(&target)?;
     Ok(Some((table, target)))
 }
 

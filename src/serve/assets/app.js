@@ -514,6 +514,7 @@ async function init() {
     $("presets").appendChild(b);
   });
   setData(S.meta.data);
+  recheck();
   setLayers([{ width: 5, activation: "relu" }]);
   showOptimizer();
   $("optimizer").onchange = showOptimizer;
@@ -530,7 +531,7 @@ async function init() {
   $("chance").onclick = study;
   $("dx").onchange = requestDecision; $("dy").onchange = requestDecision;
   $("file").onchange = (e) => { if (e.target.files[0]) upload(e.target.files[0]); };
-  $("use-heart").onclick = () => { showError(null); S.file = null; setData(S.meta.heart); };
+  $("use-heart").onclick = () => { showError(null); S.file = null; setData(S.meta.heart); recheck(); };
   const drop = $("drop");
   drop.ondragover = (e) => { e.preventDefault(); drop.classList.add("over"); };
   drop.ondragleave = () => drop.classList.remove("over");
