@@ -12,7 +12,7 @@ use super::outcome::test_scores;
 use nonlin::data::Prepared;
 use nonlin::model::Network;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Scoring may take at most 1 / `SHARE` of the time between two snapshots.
@@ -28,13 +28,34 @@ pub struct Snapshot {
 
 /// What a run shares with the requests about it while it trains: the
 /// prepared data (set before the first epoch) and the latest snapshot.
+/// Both are let go when the run ends ([`LiveState::clear`]): the result
+/// holds the same data and the final network.
 #[derive(Debug, Default)]
 pub struct LiveState {
-    pub prepared: OnceLock<Arc<Prepared>>,
+    prepared: Mutex<Option<Arc<Prepared>>>,
     snapshot: Mutex<Option<Snapshot>>,
 }
 
 impl LiveState {
+    /// Sets the run's prepared data (before it starts).
+    pub fn set_prepared(&self, p: Arc<Prepared>) {
+        *self.prepared.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+    }
+
+    /// The run's prepared data, while it trains.
+    pub fn prepared(&self) -> Option<Arc<Prepared>> {
+        self.prepared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Lets go of the data and the snapshot.
+    pub fn clear(&self) {
+        *self.prepared.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// The latest snapshot, if an epoch has been taken one of.
     pub fn snapshot(&self) -> Option<Snapshot> {
         self.snapshot
@@ -70,9 +91,9 @@ pub struct LiveTap {
 }
 
 impl LiveTap {
-    /// A tap for a run whose data `state.prepared` holds (`None` if unset).
+    /// A tap for a run whose data `state` holds (`None` if unset).
     pub fn new(state: Arc<LiveState>) -> Option<LiveTap> {
-        let prepared = state.prepared.get()?.clone();
+        let prepared = state.prepared()?;
         Some(LiveTap {
             state,
             prepared,

@@ -82,7 +82,7 @@ pub async fn start_run(
         "features": fitted.prepared.features, "positive": ds.labels.positive.to_string(),
         "notes": notes,
     });
-    let _ = slot.live.prepared.set(Arc::new(fitted.prepared));
+    slot.live.set_prepared(Arc::new(fitted.prepared));
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
     worker::spawn(control.cancel.clone(), move || {
@@ -95,11 +95,15 @@ pub async fn start_run(
             Ok(result) => {
                 let msg = done_message(id, &result);
                 let _ = slot.result.set(result);
+                slot.live.clear();
                 fw.send(msg);
             }
             // The `diverged` event has told the page already.
-            Err(nonlin::Error::Diverged { .. }) => {}
-            Err(e) => fw.send(error_message(e)),
+            Err(nonlin::Error::Diverged { .. }) => slot.live.clear(),
+            Err(e) => {
+                slot.live.clear();
+                fw.send(error_message(e));
+            }
         }
     })?;
     Ok(sse::stream(rx, control).into_response())
@@ -221,8 +225,11 @@ pub async fn decision(
     let slot = state.run(id)?;
     let (x, y) = (q.get("x").cloned(), q.get("y").cloned());
     blocking(move || {
-        let (net, epoch, prepared): (Network, usize, &Prepared) = match slot.result.get() {
-            Some(r) => {
+        // The live state first: a run that ends in between has set its
+        // result before letting the live state go.
+        let live = (slot.live.snapshot(), slot.live.prepared());
+        let (net, epoch, prepared): (Network, usize, &Prepared) = match (slot.result.get(), &live) {
+            (Some(r), _) => {
                 let m = r
                     .models
                     .first()
@@ -230,16 +237,11 @@ pub async fn decision(
                 let epochs = m.history.records.len();
                 (m.net.clone(), epochs.saturating_sub(1), &r.prepared)
             }
-            None => {
-                let snap = slot.live.snapshot();
-                match (snap, slot.live.prepared.get()) {
-                    (Some(s), Some(p)) => (s.net, s.epoch, p.as_ref()),
-                    _ => {
-                        return Err(ApiError::not_found(format!(
-                            "run {id} has not finished an epoch yet"
-                        )))
-                    }
-                }
+            (None, (Some(s), Some(p))) => (s.net.clone(), s.epoch, p),
+            (None, _) => {
+                return Err(ApiError::not_found(format!(
+                    "run {id} has not finished an epoch yet"
+                )))
             }
         };
         let feats = &prepared.features;
