@@ -202,7 +202,8 @@ fn playground_in_a_real_browser() {
         60,
     );
     b.wait_for(
-        "document.getElementById('downloads').textContent.includes('model.safetensors')",
+        "document.getElementById('downloads').textContent.includes('model.safetensors') && \
+         document.getElementById('epoch').textContent === '1000 / 1000'",
         30,
     );
     let shown = b.eval(
@@ -387,8 +388,10 @@ fn playground_in_a_real_browser() {
          set('init_rng', 'chacha'); set('scaling', 'train_only'); \
          document.getElementById('start').click(); true",
     );
+    // The status line is redrawn on the next animation frame.
     b.wait_for(
-        "document.body.dataset.state === 'done' && !!document.getElementById('final-test-acc')",
+        "document.body.dataset.state === 'done' && !!document.getElementById('final-test-acc') && \
+         document.getElementById('epoch').textContent === '200 / 200'",
         60,
     );
     let shown = b.eval(
