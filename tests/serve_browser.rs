@@ -155,6 +155,22 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// Saves the page as `target/tmp/NAME`.
+fn screenshot(b: &mut Browser, name: &str) {
+    let shot = b.call(
+        "Page.captureScreenshot",
+        json!({ "format": "png", "captureBeyondViewport": true }),
+    );
+    let png = base64_decode(shot["data"].as_str().unwrap());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "a real screenshot"
+    );
+    let artifact = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&artifact, &png).unwrap();
+    eprintln!("screenshot: {}", artifact.display());
+}
+
 #[test]
 fn playground_in_a_real_browser() {
     let Some(exe) = chromium() else {
@@ -270,18 +286,7 @@ fn playground_in_a_real_browser() {
     );
 
     // The screenshot artifact.
-    let shot = b.call(
-        "Page.captureScreenshot",
-        json!({ "format": "png", "captureBeyondViewport": true }),
-    );
-    let png = base64_decode(shot["data"].as_str().unwrap());
-    assert!(
-        png.starts_with(b"\x89PNG") && png.len() > 20_000,
-        "a real screenshot"
-    );
-    let artifact = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-playground.png");
-    std::fs::write(&artifact, &png).unwrap();
-    eprintln!("screenshot: {}", artifact.display());
+    screenshot(&mut b, "serve-playground.png");
 
     // Step before a run: one epoch, then paused, with the test split's
     // confusion matrix and the decision view of that epoch; Step again;
@@ -305,6 +310,7 @@ fn playground_in_a_real_browser() {
          document.getElementById('decision-when').textContent === 'live, after epoch 2'",
         20,
     );
+    screenshot(&mut b, "serve-playground-paused.png");
     let (live0, draws0) = (
         b.eval("window.__nonlin.live"),
         b.eval("window.__nonlin.draws"),
