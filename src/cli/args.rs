@@ -2,6 +2,7 @@
 //! run configurations. Defaults come from those configurations; flags that
 //! `study` must tell apart from their default are `Option`s.
 
+use super::table_args::TableArgs;
 use clap::{Args, ValueEnum};
 use nonlin::data::dataset::FeatureSelection;
 use nonlin::data::{PrepareOptions, ScalingMode};
@@ -14,10 +15,11 @@ use std::path::PathBuf;
 /// Which data, which columns, how to split and scale.
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
-    /// CSV file with a header row (default: the embedded Heart Failure data set).
+    /// CSV file: comma, semicolon, tab or space separated, with or without
+    /// a header row (default: the embedded Heart Failure data set).
     #[arg(long, value_name = "PATH")]
     pub data: Option<PathBuf>,
-    /// Target column, holding 0 and 1 (default: DEATH_EVENT).
+    /// Target column, holding any two distinct values (default: DEATH_EVENT).
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
     /// Use only these feature columns, in this order (comma-separated).
@@ -45,14 +47,17 @@ pub struct DataArgs {
     /// test statistics into training). `compare` does this unless --scale-train-only.
     #[arg(long)]
     pub scale_before_split: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 impl DataArgs {
-    /// Which file and columns.
-    pub fn data_config(&self) -> DataConfig {
+    /// Which file, how to read it, and which columns.
+    pub fn data_config(&self) -> Result<DataConfig> {
         let defaults = DataConfig::default();
-        DataConfig {
+        Ok(DataConfig {
             path: self.data.clone(),
+            read: self.table.read_options()?,
             target: self.target.clone().unwrap_or(defaults.target),
             features: if !self.features.is_empty() {
                 FeatureSelection::Only(self.features.clone())
@@ -61,7 +66,11 @@ impl DataArgs {
             } else {
                 FeatureSelection::All
             },
-        }
+            categorical: self.table.categorical.clone(),
+            missing: self.table.missing_policy()?,
+            positive: self.table.positive.clone(),
+            ..defaults
+        })
     }
 
     /// The split and scaling, over `defaults` (scaling: `scaling`).

@@ -3,6 +3,8 @@
 //! progress bar per model (or one for a whole study).
 
 use indicatif::{ProgressBar, ProgressStyle};
+use nonlin::data::{Dataset, Note, NoteKind};
+use nonlin::run::describe::positive_class_line;
 use nonlin::run::{Event, Observer};
 use std::io::IsTerminal;
 
@@ -27,6 +29,25 @@ impl Console {
     pub fn say(&self, text: &str) {
         if !self.quiet {
             println!("{text}");
+        }
+    }
+
+    /// What the data layer noticed, on stderr: warnings always, the rest
+    /// unless quiet.
+    pub fn notes(&self, notes: &[Note]) {
+        for n in notes {
+            if n.kind == NoteKind::Warning || !self.quiet {
+                eprintln!("{n}");
+            }
+        }
+    }
+
+    /// The data set's notes (what was detected and done) and, for a data
+    /// file, which target value is the positive class.
+    pub fn data_notes(&self, ds: &Dataset, from_file: bool) {
+        self.notes(&ds.notes);
+        if from_file && !self.quiet {
+            eprintln!("{}", positive_class_line(&ds.labels));
         }
     }
 

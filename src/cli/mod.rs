@@ -8,6 +8,7 @@ mod console;
 mod predict;
 mod study;
 mod synth;
+mod table_args;
 mod train;
 
 use args::{in_flag_terms, DataArgs, OutputArgs};
@@ -34,7 +35,7 @@ pub struct Cli {
 pub enum Command {
     /// Train several models on the same split and compare them (the default).
     Compare(compare::CompareArgs),
-    /// Train one model on any numeric CSV.
+    /// Train one model on any CSV (text columns, missing values, any two labels).
     Train(train::TrainCmdArgs),
     /// Predict on new rows with a saved model (CSV `row,probability,label`).
     ///
@@ -73,13 +74,17 @@ pub fn run(cli: Cli) -> Result<()> {
 /// write every file.
 fn run_split(data: &DataArgs, config: RunConfig, output: &OutputArgs) -> Result<()> {
     config.validate()?;
-    let ds = data.data_config().load()?;
+    let ds = data.data_config()?.load()?;
+    let fitted = split_run::prepare(&ds, &config)?;
     let opts = output.options();
-    let specs = config.resolve_models(ds.n_features())?;
+    let specs = config.validate_for(&fitted.prepared)?;
     let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
     opts.check_free(config.kind, &names)?;
+    // Notes once nothing can fail before training: an error stands alone.
     let mut console = Console::new(output.quiet, output.log_every);
-    let result = split_run::run(&ds, &config, &mut console, &Cancel::new())?;
+    console.data_notes(&ds, data.data.is_some());
+    console.notes(&fitted.notes);
+    let result = split_run::run_prepared(&ds, fitted, &config, &mut console, &Cancel::new())?;
     console.say(&format!(
         "\nSummary ({})\n{}",
         result.prepared.options.scaling.describe(),

@@ -111,9 +111,10 @@ pub fn study_config(args: &StudyArgs, d: usize) -> Result<StudyConfig> {
 
 pub fn run(args: &StudyArgs) -> Result<()> {
     reject_split_flags(&args.data)?;
-    let ds = args.data.data_config().load()?;
-    let config = study_config(args, ds.n_features())?;
+    let ds = args.data.data_config()?.load()?;
+    let config = study_config(args, study::input_width(&ds)?)?;
     let mut console = Console::new(args.quiet, 0);
+    console.data_notes(&ds, args.data.data.is_some());
     console.start_study(config.n_runs());
     let start = Instant::now();
     let result = study::run(&ds, &config, &mut console, &Cancel::new());

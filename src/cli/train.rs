@@ -1,4 +1,4 @@
-//! `nonlin train`: one model on any numeric CSV.
+//! `nonlin train`: one model on any CSV.
 
 use super::args::{DataArgs, OutputArgs, TrainArgs};
 use super::run_split;

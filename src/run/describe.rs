@@ -2,13 +2,13 @@
 //! pairs: the console prints them, the report and the `Started` event carry
 //! them.
 
-use crate::data::{Dataset, Prepared};
+use crate::data::{BinaryLabels, Dataset, Label, Prepared};
 use crate::train::TrainConfig;
 
 /// The data set and its split.
 pub fn data_summary(ds: &Dataset, p: &Prepared) -> Vec<(String, String)> {
     let pct = |k: usize, n: usize| format!("{k}/{n} ({:.1}%)", 100.0 * k as f64 / n as f64);
-    vec![
+    let mut kv: Vec<(String, String)> = vec![
         ("data".into(), ds.source.clone()),
         (
             "rows".into(),
@@ -20,6 +20,17 @@ pub fn data_summary(ds: &Dataset, p: &Prepared) -> Vec<(String, String)> {
             ),
         ),
         ("features".into(), ds.features.join(", ")),
+    ];
+    if p.features != ds.features {
+        kv.push((
+            "inputs".into(),
+            format!("{} ({})", p.features.len(), p.features.join(", ")),
+        ));
+    }
+    if ds.labels != BinaryLabels::default() {
+        kv.push(("target values".into(), labels_text(&ds.labels)));
+    }
+    kv.extend([
         ("positives".into(), pct(ds.n_positive(), ds.n_rows())),
         (
             "split".into(),
@@ -42,7 +53,34 @@ pub fn data_summary(ds: &Dataset, p: &Prepared) -> Vec<(String, String)> {
         ),
         ("test positives".into(), pct(p.test.n_positive(), p.test.n)),
         ("scaling".into(), p.options.scaling.describe().into()),
-    ]
+    ]);
+    kv
+}
+
+/// "'SI' is positive (of 'NO', 'SI')": which target value is class 1, and
+/// the two values in sorted order.
+pub fn labels_text(labels: &BinaryLabels) -> String {
+    format!("'{}' is positive {}", labels.positive, both_values(labels))
+}
+
+/// The console's line about the labels: "positive class: 'SI' (of 'NO', 'SI')".
+pub fn positive_class_line(labels: &BinaryLabels) -> String {
+    format!(
+        "positive class: '{}' {}",
+        labels.positive,
+        both_values(labels)
+    )
+}
+
+/// "(of 'NO', 'SI')", numbers by value, text by code point.
+fn both_values(labels: &BinaryLabels) -> String {
+    let (a, b) = (&labels.negative, &labels.positive);
+    let in_order = match (a, b) {
+        (Label::Number(x), Label::Number(y)) => x <= y,
+        _ => a.to_string() <= b.to_string(),
+    };
+    let (first, second) = if in_order { (a, b) } else { (b, a) };
+    format!("(of '{first}', '{second}')")
 }
 
 /// The training settings.

@@ -34,6 +34,7 @@ pub mod describe;
 pub mod event;
 pub mod experiment_file;
 pub mod fit;
+pub mod memory;
 pub mod models;
 pub mod outputs;
 pub mod predict;

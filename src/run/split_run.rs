@@ -4,8 +4,12 @@
 use super::describe::{data_summary, settings_summary, training_line};
 use super::event::{Cancel, Event, Observer};
 use super::fit::Fit;
+use super::memory::{check_fits, memory_limit};
 use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
-use crate::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode};
+use crate::data::{
+    prepare_fitted, BinaryLabels, Dataset, Fitted, Note, PrepareOptions, Prepared, Preprocessing,
+    ScalingMode,
+};
 use crate::error::{Error, Result};
 use crate::eval::summary::SummaryRow;
 use crate::io::checkpoint;
@@ -127,6 +131,23 @@ impl RunConfig {
     pub fn resolve_models(&self, inputs: usize) -> Result<Vec<ModelSpec>> {
         resolve_all(&self.models, inputs)
     }
+
+    /// The models for the prepared data, each checked to fit in memory
+    /// (parameters, optimizer state and the activations of a batch) before
+    /// anything is allocated.
+    pub fn validate_for(&self, prepared: &Prepared) -> Result<Vec<ModelSpec>> {
+        let specs = self.resolve_models(prepared.train.d)?;
+        let rows = match self.train.batch_size {
+            Some(b) => b.min(prepared.train.n),
+            None => prepared.train.n,
+        }
+        .max(prepared.test.n);
+        let limit = memory_limit();
+        for spec in &specs {
+            check_fits(spec, &self.train, rows, limit)?;
+        }
+        Ok(specs)
+    }
 }
 
 /// The tutorial's three models as definitions (see
@@ -155,6 +176,18 @@ pub struct RunResult {
     pub settings: Vec<(String, String)>,
     /// The split and scaler every model used.
     pub prepared: Prepared,
+    /// Raw columns → model inputs (fill values, one-hot categories), fit on
+    /// the training rows; what `predict` applies before the scaler.
+    /// [`Preprocessing::identity`] for an all-numeric table without
+    /// missing cells.
+    pub preprocessing: Preprocessing,
+    /// The target's two values: which is 0 and which is 1 (0 and 1 for a
+    /// 0/1 target).
+    pub labels: BinaryLabels,
+    /// What preparing the split noticed (constant inputs, test categories
+    /// unseen in training); the data set's own notes are in
+    /// [`Dataset::notes`].
+    pub notes: Vec<Note>,
     pub source: String,
     /// The training settings as used (`pos_weight` and seed resolved).
     pub train: TrainConfig,
@@ -165,6 +198,14 @@ pub struct RunResult {
     pub cancelled: bool,
 }
 
+/// Splits `data` and fits the preprocessing and scaler as `config` says:
+/// the first half of [`run`], for front ends that show the notes (constant
+/// columns, unseen categories) before training starts.
+pub fn prepare(data: &Dataset, config: &RunConfig) -> Result<Fitted> {
+    config.validate()?;
+    prepare_fitted(data, &config.split)
+}
+
 /// Trains every model of `config` on one split of `data`.
 pub fn run(
     data: &Dataset,
@@ -172,9 +213,26 @@ pub fn run(
     obs: &mut dyn Observer,
     cancel: &Cancel,
 ) -> Result<RunResult> {
+    let fitted = prepare(data, config)?;
+    run_prepared(data, fitted, config, obs, cancel)
+}
+
+/// Trains every model of `config` on `fitted` (from [`prepare`] with the
+/// same `data` and `config`).
+pub fn run_prepared(
+    data: &Dataset,
+    fitted: Fitted,
+    config: &RunConfig,
+    obs: &mut dyn Observer,
+    cancel: &Cancel,
+) -> Result<RunResult> {
     config.validate()?;
-    let specs = config.resolve_models(data.n_features())?;
-    let prepared = prepare(data, &config.split)?;
+    let Fitted {
+        prepared,
+        preprocessing,
+        notes,
+    } = fitted;
+    let specs = config.validate_for(&prepared)?;
     let mut train = TrainConfig {
         shuffle_seed: config.seed,
         ..config.train.clone()
@@ -230,6 +288,9 @@ pub fn run(
         settings,
         source: data.source.clone(),
         prepared,
+        preprocessing,
+        labels: data.labels.clone(),
+        notes,
         train,
         seed: config.seed,
         models,

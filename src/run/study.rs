@@ -4,14 +4,16 @@
 
 use super::event::{Cancel, Event, Observer};
 use super::fit::Fit;
+use super::memory::{check_fits, memory_limit};
 use super::models::{check_unique, ModelSpec};
-use crate::data::{Dataset, Prepared};
+use crate::data::{Dataset, Prepared, Preprocessing};
 use crate::error::{Error, Result};
 use crate::eval::study::{
     compare_models, fold_design, init_seed, score_majority, score_network, summarize_records,
     FoldRecord, FoldScore, FoldSplit, InitSeeds, ModelKind, StudyModel, StudyResult, LOGISTIC,
     MAJORITY,
 };
+use crate::model::architecture::Layer;
 use crate::model::init::InitRng;
 use crate::model::{Activation, Architecture};
 use crate::train::loss::auto_pos_weight;
@@ -92,6 +94,27 @@ impl StudyConfig {
     }
 }
 
+/// The number of model inputs of `data`: its features, with each
+/// categorical column counted as one input per category (over all rows).
+/// The models of a study are resolved for this width; a fold whose training
+/// rows lack a category trains the same layers on one input fewer.
+pub fn input_width(data: &Dataset) -> Result<usize> {
+    if data.is_plain() {
+        return Ok(data.n_features());
+    }
+    let all: Vec<usize> = (0..data.n_rows()).collect();
+    Ok(Preprocessing::fit(data, &all)?.width())
+}
+
+/// `arch` with its first layer taking `inputs` inputs.
+fn with_inputs(arch: &Architecture, inputs: usize) -> Architecture {
+    let mut arch = arch.clone();
+    if let Some(Layer::Linear { in_features, .. }) = arch.layers.first_mut() {
+        *in_features = inputs;
+    }
+    arch
+}
+
 enum Job<'a> {
     Net(&'a ModelSpec),
     Majority,
@@ -122,7 +145,7 @@ fn run_in_pool(
     obs: &mut dyn Observer,
     cancel: &Cancel,
 ) -> Result<StudyResult> {
-    let d = data.n_features();
+    let d = input_width(data)?;
     let mut specs = config.models.clone();
     if config.baselines {
         specs.push(ModelSpec::new(
@@ -145,6 +168,11 @@ fn run_in_pool(
                 s.arch.input_width()
             )));
         }
+    }
+    let limit = memory_limit();
+    for s in &specs {
+        let rows = config.train.batch_size.unwrap_or(data.n_rows());
+        check_fits(s, &config.train, rows.min(data.n_rows()), limit)?;
     }
     let mut jobs: Vec<Job> = specs.iter().map(Job::Net).collect();
     let mut models: Vec<StudyModel> = specs
@@ -264,6 +292,13 @@ fn run_one(
                 InitSeeds::Fixed(s) => s,
             };
             train.shuffle_seed = seed;
+            let resized;
+            let spec = if spec.arch.input_width() == p.train.d {
+                spec
+            } else {
+                resized = ModelSpec::new(&spec.name, with_inputs(&spec.arch, p.train.d));
+                &resized
+            };
             let fitted = Fit::new(spec, p, &train)
                 .seed(seed)
                 .init_rng(config.init_rng)

@@ -1,10 +1,10 @@
 //! The folds of a study (repeated stratified k-fold, each training fold's
-//! scaler applied to both parts) and how a model is scored on one.
+//! imputer, encoder and scaler applied to both parts) and how a model is
+//! scored on one.
 
 use super::{fold_seed, FoldSplit};
-use crate::data::prepare::scale_rows;
 use crate::data::split::stratified_folds;
-use crate::data::{Dataset, PrepareOptions, Prepared, ScalingMode, Split, StandardScaler};
+use crate::data::{prepare_split, Dataset, PrepareOptions, Prepared, ScalingMode, Split};
 use crate::error::{Error, Result};
 use crate::eval::metrics::{binary_metrics, BinaryMetrics};
 use crate::model::{Network, Workspace};
@@ -12,14 +12,15 @@ use crate::train::loss::sigmoid;
 use crate::train::BceWithLogits;
 
 /// Every fold of every repeat, in (repeat, fold) order, with its samples
-/// scaled by a scaler fit on its training rows only.
+/// imputed, encoded and scaled by a preprocessing and scaler fit on its
+/// training rows only (no leakage from the test fold). A fold's input width
+/// is that of the categories its training rows hold.
 pub fn fold_design(
     data: &Dataset,
     repeats: usize,
     k: usize,
     seed: u64,
 ) -> Result<Vec<(FoldSplit, Prepared)>> {
-    let d = data.n_features();
     let mut out = Vec::with_capacity(repeats * k);
     for r in 0..repeats {
         let folds = stratified_folds(&data.y, k, fold_seed(seed, r))?;
@@ -37,24 +38,19 @@ pub fn fold_design(
                     test.len()
                 )));
             }
-            let scaler = StandardScaler::fit(&data.x, d, &train);
-            let p = Prepared {
-                train: scale_rows(data, &scaler, &train),
-                test: scale_rows(data, &scaler, &test),
-                split: Split {
-                    train: train.clone(),
-                    test: test.clone(),
-                },
-                options: PrepareOptions {
-                    test_size: 1.0 / k as f64,
-                    split_seed: fold_seed(seed, r),
-                    stratify: true,
-                    scaling: ScalingMode::TrainOnly,
-                },
-                scaler: scaler.clone(),
-                features: data.features.clone(),
-                target: data.target.clone(),
+            check_both_classes(data, &test, k, r, f)?;
+            let options = PrepareOptions {
+                test_size: 1.0 / k as f64,
+                split_seed: fold_seed(seed, r),
+                stratify: true,
+                scaling: ScalingMode::TrainOnly,
             };
+            let split = Split {
+                train: train.clone(),
+                test: test.clone(),
+            };
+            let p = prepare_split(data, split, &options)?.prepared;
+            let scaler = p.scaler.clone();
             let split = FoldSplit {
                 repeat: r,
                 fold: f,
@@ -69,6 +65,27 @@ pub fn fold_design(
         }
     }
     Ok(out)
+}
+
+/// A test fold without one of the classes: the rarer class has fewer rows
+/// than there are folds.
+fn check_both_classes(data: &Dataset, test: &[usize], k: usize, r: usize, f: usize) -> Result<()> {
+    let positives = test.iter().filter(|&&i| data.y[i] == 1.0).count();
+    if positives > 0 && positives < test.len() {
+        return Ok(());
+    }
+    let (absent, rows) = if positives == 0 {
+        (&data.labels.positive, data.n_positive())
+    } else {
+        (&data.labels.negative, data.n_rows() - data.n_positive())
+    };
+    Err(Error::Data(format!(
+        "{}: test fold {f} of repeat {r} has no row of class '{absent}' of target '{}': that \
+         class has {rows} row(s), fewer than the {k} folds; use --folds {} or fewer",
+        data.source,
+        data.target,
+        rows.max(2)
+    )))
 }
 
 /// A model's scores on one fold.

@@ -1,0 +1,133 @@
+//! How to read a data file and turn its columns into a data set: the
+//! delimiter, decimal separator and header (detected unless given), text
+//! and integer-coded categories, missing values and the positive label.
+
+use clap::Args;
+use nonlin::data::{Delimiter, MissingPolicy, ReadOptions};
+use nonlin::error::{Error, Result};
+
+/// Reading the file and its columns (flattened into the data flags).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TableArgs {
+    /// Cell separator: one character (`,` `;` `|`), `tab`, or `space` (runs
+    /// of spaces). Default: detected from the first lines (comma, semicolon,
+    /// tab or runs of spaces).
+    #[arg(long, value_name = "CHAR", help_heading = "Reading the file")]
+    pub delimiter: Option<String>,
+    /// Decimal separator, `.` or `,` (`1,83` = 1.83). Default: a comma when
+    /// the delimiter is not a comma and numbers are written with commas.
+    #[arg(long, value_name = "SEP", help_heading = "Reading the file")]
+    pub decimal: Option<String>,
+    /// The first row holds the column names (default: detected; a first row
+    /// of numbers only is read as data).
+    #[arg(long, conflicts_with = "no_header", help_heading = "Reading the file")]
+    pub header: bool,
+    /// There is no header row: columns are named c0, c1, … in file order
+    /// (e.g. `--target c12`).
+    #[arg(long, help_heading = "Reading the file")]
+    pub no_header: bool,
+    /// Missing cells (empty, NA, N/A, NaN, nan, ?, null, NULL, None, -) in
+    /// the features: `error` (default; counts them per column), `drop` the
+    /// rows, or fill them in from the training rows with their `mean`,
+    /// `median` or `most-frequent` value (categorical columns: most
+    /// frequent). Rows with a missing target are always dropped.
+    #[arg(long, value_name = "POLICY", help_heading = "Reading the file")]
+    pub missing: Option<String>,
+    /// Also one-hot encode these numeric (integer-coded) columns; text
+    /// columns always are (categories fit on the training rows).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "A,B,...",
+        help_heading = "Reading the file"
+    )]
+    pub categorical: Vec<String>,
+    /// The target value that is the positive class (1), as written in the
+    /// file. Default: the greater of the two values (numbers by value, text
+    /// by code point), as scikit-learn's LabelEncoder.
+    #[arg(
+        long,
+        value_name = "VALUE",
+        allow_hyphen_values = true,
+        help_heading = "Reading the file"
+    )]
+    pub positive: Option<String>,
+}
+
+impl TableArgs {
+    /// The reader's options; a bad value names its flag.
+    pub fn read_options(&self) -> Result<ReadOptions> {
+        let delimiter = match &self.delimiter {
+            None => None,
+            Some(s) => Some(Delimiter::parse(s).ok_or_else(|| {
+                Error::invalid(
+                    "delimiter",
+                    format!("must be one character (',' ';' '|'), 'tab' or 'space', got '{s}'"),
+                )
+            })?),
+        };
+        let decimal = match self.decimal.as_deref() {
+            None => None,
+            Some(".") => Some(b'.'),
+            Some(",") => Some(b','),
+            Some(s) => {
+                return Err(Error::invalid(
+                    "decimal",
+                    format!("must be '.' or ',', got '{s}'"),
+                ))
+            }
+        };
+        let header = match (self.header, self.no_header) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        Ok(ReadOptions {
+            delimiter,
+            decimal,
+            header,
+        })
+    }
+
+    /// `--missing`, by default an error.
+    pub fn missing_policy(&self) -> Result<MissingPolicy> {
+        match &self.missing {
+            None => Ok(MissingPolicy::Error),
+            Some(s) => MissingPolicy::parse(s).ok_or_else(|| {
+                Error::invalid(
+                    "missing",
+                    format!("must be one of error, drop, mean, median, most-frequent, got '{s}'"),
+                )
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_their_errors() {
+        let a = TableArgs {
+            delimiter: Some("tab".into()),
+            decimal: Some(",".into()),
+            no_header: true,
+            ..TableArgs::default()
+        };
+        let o = a.read_options().unwrap();
+        assert_eq!(o.delimiter, Some(Delimiter::Byte(b'\t')));
+        assert_eq!((o.decimal, o.header), (Some(b','), Some(false)));
+        let bad = TableArgs {
+            decimal: Some(";".into()),
+            ..TableArgs::default()
+        };
+        let e = bad.read_options().unwrap_err();
+        assert!(matches!(e, Error::Invalid { ref field, .. } if field == "decimal"));
+        let bad = TableArgs {
+            missing: Some("zero".into()),
+            ..TableArgs::default()
+        };
+        assert!(bad.missing_policy().is_err());
+    }
+}
