@@ -256,3 +256,90 @@ fn data_flag_with_missing_values_starts() {
     drop(server);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Text features and `categorical`: the page's run sees the one-hot
+/// inputs `train` makes, and trains as the library does with the same
+/// options.
+#[test]
+fn text_and_categorical_features() {
+    use nonlin::data::{Dataset, DatasetOptions, MissingPolicy, Table};
+    use nonlin::run::{split_run, Cancel, Hidden, ModelDef, RunConfig, Silent};
+    let server = Server::start(&[]);
+    let mut csv = String::from("age,smoker,g,y\n");
+    for i in 0..50 {
+        let smoker = if i == 4 {
+            ""
+        } else if i % 3 == 0 {
+            "yes"
+        } else {
+            "no"
+        };
+        csv.push_str(&format!(
+            "{},{smoker},{},{}\n",
+            30 + (i * 17) % 40,
+            i % 3,
+            (i * 7) % 4 / 2
+        ));
+    }
+    let up = request(
+        server.addr,
+        "POST",
+        "/api/data?name=cat.csv&target=y",
+        csv.as_bytes(),
+    )
+    .json();
+    let req = json!({
+        "data": up["id"], "target": "y", "missing": "drop", "categorical": ["g"],
+        "layers": [{"width": 3, "activation": "tanh"}], "epochs": 30, "lr": 0.1,
+    });
+    let r = post(server.addr, "/api/runs", &req);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let events = r.events();
+    let data = events.iter().find(|e| e["type"] == "data").unwrap();
+    assert_eq!(
+        data["features"],
+        json!(["age", "smoker=no", "smoker=yes", "g=0", "g=1", "g=2"])
+    );
+    let model = events.iter().find(|e| e["type"] == "model").unwrap();
+    assert_eq!(model["arch"], "6-3-tanh-1");
+
+    let table = Table::from_csv_bytes(csv.as_bytes(), "cat.csv").unwrap();
+    let options = DatasetOptions {
+        missing: MissingPolicy::Drop,
+        categorical: vec!["g".into()],
+        ..DatasetOptions::new("y")
+    };
+    let ds = Dataset::from_table_with(&table, &options).unwrap();
+    let mut config = RunConfig::train_tutorial();
+    config.models = vec![ModelDef {
+        name: Some("model".into()),
+        hidden: Hidden::Spec("3-tanh".into()),
+    }];
+    config.train.epochs = 30;
+    config.train.optimizer = nonlin::train::OptimizerConfig::sgd(0.1);
+    let result = split_run::run(&ds, &config, &mut Silent, &Cancel::new()).unwrap();
+    let test_acc: Vec<f64> = result.models[0]
+        .history
+        .records
+        .iter()
+        .map(|r| result.models[0].history.test_acc(r))
+        .collect();
+    let page: Vec<f64> = epoch_rows(&events).iter().map(|r| r[4]).collect();
+    assert_eq!(page, test_acc);
+    // Bad categorical names are the data layer's errors, named by field.
+    let check = get(
+        server.addr,
+        &format!(
+            "/api/data/{}/check?target=y&categorical=y",
+            up["id"].as_str().unwrap()
+        ),
+    )
+    .json();
+    assert!(
+        check["error"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("is the target"),
+        "{check}"
+    );
+}

@@ -42,6 +42,7 @@ pub const RUN_FIELDS: &[&str] = &[
     "stratify",
     "missing",
     "positive",
+    "categorical",
     "paused",
 ];
 
@@ -59,8 +60,9 @@ pub struct DataChoice {
 /// The values of `missing`, as `train --missing` spells them.
 pub const MISSING_CHOICES: &[&str] = &["error", "drop", "mean", "median", "most-frequent"];
 
-/// The missing-value policy and positive label of a form (`missing`,
-/// `positive`), over the defaults of `target`.
+/// The missing-value policy, positive label and categorical columns of a
+/// form (`missing`, `positive`, `categorical`: `train`'s `--missing`,
+/// `--positive`, `--categorical`), over the defaults of `target`.
 pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiError> {
     let missing = form.choice("missing", "error", MISSING_CHOICES)?;
     let positive = form
@@ -70,8 +72,22 @@ pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiE
     Ok(DatasetOptions {
         missing: MissingPolicy::parse(missing).unwrap_or_default(),
         positive: positive.map(str::to_string),
+        categorical: categorical(form)?,
         ..DatasetOptions::new(target)
     })
+}
+
+/// `categorical`: a list of column names, or (in a query string) one
+/// string of names separated by commas.
+fn categorical(form: &Form) -> Result<Vec<String>, ApiError> {
+    let names = match form.get("categorical") {
+        Some(Value::String(s)) if s.len() > 100_000 => {
+            return Err(ApiError::field("categorical", "is too long"))
+        }
+        Some(Value::String(s)) => s.split(',').map(|n| n.trim().to_string()).collect(),
+        _ => form.opt_strings("categorical", 10_000)?.unwrap_or_default(),
+    };
+    Ok(names.into_iter().filter(|n| !n.is_empty()).collect())
 }
 
 /// Looks a table up by the id the page holds (`heart`, or an upload's id).

@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use nonlin::data::{prepare_fitted, Dataset, Note, Prepared};
+use nonlin::data::{Dataset, Note, Prepared};
 use nonlin::model::Network;
 use nonlin::report::study::{accuracy_mcc_svg, console_table, sentences};
 use nonlin::run::{outputs, split_run, study, OutputOptions};
@@ -63,9 +63,11 @@ pub async fn start_run(
     let paused = form.bool("paused", false)?;
     let choice = data_choice(&form, state.as_ref())?;
     let ds = dataset(choice).await?;
+    // Split and preprocess once, here: the models are checked against the
+    // prepared inputs (width, memory) before anything trains.
     let (config, ds, fitted) = blocking(move || {
-        config.resolve_models(ds.n_features())?;
-        let fitted = prepare_fitted(&ds, &config.split)?;
+        let fitted = split_run::prepare(&ds, &config)?;
+        config.validate_for(&fitted.prepared)?;
         Ok((config, ds, fitted))
     })
     .await?;
@@ -82,7 +84,7 @@ pub async fn start_run(
         "features": fitted.prepared.features, "positive": ds.labels.positive.to_string(),
         "notes": notes,
     });
-    slot.live.set_prepared(Arc::new(fitted.prepared));
+    slot.live.set_prepared(Arc::new(fitted.prepared.clone()));
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
     worker::spawn(control.cancel.clone(), move || {
@@ -91,7 +93,7 @@ pub async fn start_run(
         let mut fw = Forwarder::new(tx, slot.control.clone()).with_live(tap);
         fw.send(json!({ "type": "run", "id": id }));
         fw.send(data_msg);
-        match split_run::run(&ds, &config, &mut fw, &slot.control.cancel) {
+        match split_run::run_prepared(&ds, fitted, &config, &mut fw, &slot.control.cancel) {
             Ok(result) => {
                 let msg = done_message(id, &result);
                 let _ = slot.result.set(result);

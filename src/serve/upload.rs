@@ -86,7 +86,7 @@ fn check(table: &Table, form: &Form, target: &str) -> Result<Value, ApiError> {
     })
 }
 
-/// `POST /api/data?name=FILE[&target=COL&missing=…&positive=…&delimiter=…&decimal=…&header=…]`.
+/// `POST /api/data?name=FILE[&target=COL&missing=…&positive=…&categorical=A,B&delimiter=…&decimal=…&header=…]`.
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     Query(q): Query<Params>,
@@ -108,6 +108,7 @@ pub async fn upload(
         "target",
         "missing",
         "positive",
+        "categorical",
         "delimiter",
         "decimal",
         "header",
@@ -145,7 +146,7 @@ pub async fn upload(
     Ok(Json(answer))
 }
 
-/// `GET /api/data/{id}/check?target=COL[&missing=…&positive=…]`.
+/// `GET /api/data/{id}/check?target=COL[&missing=…&positive=…&categorical=A,B]`.
 pub async fn recheck(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -153,7 +154,7 @@ pub async fn recheck(
 ) -> Result<Json<Value>, ApiError> {
     let form = query_form(q);
     let f = Form::new(&form);
-    f.only(&["target", "missing", "positive"])?;
+    f.only(&["target", "missing", "positive", "categorical"])?;
     let table = state.table(&id).ok_or_else(|| {
         ApiError::not_found(format!(
             "no table '{id}' (uploads are kept for a while only; upload it again)"

@@ -99,11 +99,13 @@ function showNotes(notes) {
   }
 }
 
-// The data options as train's flags spell them (--missing, --positive).
+// The data options as train's flags spell them (--missing, --positive,
+// --categorical A,B).
 function dataOptions() {
   const q = { missing: $("missing").value };
-  const p = $("positive").value.trim();
+  const p = $("positive").value.trim(), c = $("categorical").value.trim();
   if (p) q.positive = p;
+  if (c) q.categorical = c;
   return q;
 }
 
@@ -467,7 +469,7 @@ async function study() {
     return { name, layers: r.settings.layers };
   });
   const req = { data: base.data, target: base.target, features: base.features, missing: base.missing,
-    positive: base.positive, optimizer: base.optimizer,
+    positive: base.positive, categorical: base.categorical, optimizer: base.optimizer,
     lr: base.lr, epochs: base.epochs, batch_size: base.batch_size, seed: base.seed, init_rng: base.init_rng,
     models, repeats: num("repeats"), folds: num("folds") };
   $("study-status").textContent = "starting…"; $("sentences").textContent = ""; $("strip").innerHTML = "";
@@ -521,6 +523,7 @@ async function init() {
   $("target").onchange = () => { renderFeatures(); recheck(); };
   $("missing").onchange = recheck;
   $("positive").onchange = recheck;
+  $("categorical").onchange = recheck;
   for (const id of ["delimiter", "decimal", "header"]) $(id).onchange = () => { if (S.file) upload(S.file); };
   $("add-layer").onclick = () => addLayer(5, "relu");
   $("start").onclick = () => start(false);
