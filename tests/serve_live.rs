@@ -326,6 +326,19 @@ fn text_and_categorical_features() {
         .collect();
     let page: Vec<f64> = epoch_rows(&events).iter().map(|r| r[4]).collect();
     assert_eq!(page, test_acc);
+    // "Is it chance?" on the same table and options.
+    let study = post(
+        server.addr,
+        "/api/study",
+        &json!({
+            "data": up["id"], "target": "y", "missing": "drop", "categorical": "g",
+            "models": [{"name": "small", "layers": [{"width": 3, "activation": "tanh"}]}],
+            "epochs": 20, "repeats": 1, "folds": 2,
+        }),
+    );
+    assert_eq!(study.status, 200, "{}", study.text());
+    let last = study.events().pop().unwrap();
+    assert_eq!(last["type"], "study", "{last}");
     // Bad categorical names are the data layer's errors, named by field.
     let check = get(
         server.addr,

@@ -274,7 +274,13 @@ pub async fn start_study(
     let form = Form::new(&body);
     let choice = data_choice(&form, state.as_ref())?;
     let ds = dataset(choice).await?;
-    let config = study_config(&body, ds.n_features(), &state.limits)?;
+    // The models take the encoded inputs (text columns one-hot).
+    let (ds, d) = blocking(move || {
+        let d = study::input_width(&ds)?;
+        Ok((ds, d))
+    })
+    .await?;
+    let config = study_config(&body, d, &state.limits)?;
     let permit = state.permit()?;
     let control = Arc::new(Control::default());
     let (tx, rx) = mpsc::channel(BUFFER);
