@@ -225,7 +225,22 @@ fn data_flag_with_missing_values_starts() {
         text.push_str(&format!("{i},{b},{}\n", i % 2));
     }
     std::fs::write(&csv, text).unwrap();
-    let server = Server::start(&["--data", csv.to_str().unwrap(), "--target", "y"]);
+    let server = Server::start(&[
+        "--data",
+        csv.to_str().unwrap(),
+        "--target",
+        "y",
+        "--missing",
+        "most_frequent",
+        "--categorical",
+        "a",
+    ]);
+    // train's table flags are the page's first choices.
+    let meta = get(server.addr, "/api/meta").json();
+    assert_eq!(
+        meta["options"],
+        json!({"missing": "most-frequent", "positive": null, "categorical": ["a"]})
+    );
     let check = get(server.addr, "/api/data/start/check?target=y").json();
     let error = check["error"]["error"].as_str().unwrap();
     assert!(
@@ -254,6 +269,13 @@ fn data_flag_with_missing_values_starts() {
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"], error);
     drop(server);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nonlin"))
+        .args(["serve", "--port", "0", "--missing", "zero"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("missing") && err.contains("zero"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

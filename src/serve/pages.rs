@@ -75,6 +75,7 @@ pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Value> {
         "limits": state.limits,
         "data": table_info(id, table, target),
         "heart": table_info(HEART, state.heart(), nonlin::data::HEART_FAILURE_TARGET),
+        "options": state.options,
     }))
 }
 

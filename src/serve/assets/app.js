@@ -515,6 +515,10 @@ async function init() {
     b.onclick = () => applyPreset(p);
     $("presets").appendChild(b);
   });
+  const o = S.meta.options || {};
+  if (o.missing) $("missing").value = o.missing;
+  if (o.positive) $("positive").value = o.positive;
+  if (o.categorical) $("categorical").value = o.categorical.join(",");
   setData(S.meta.data);
   recheck();
   setLayers([{ width: 5, activation: "relu" }]);
