@@ -65,10 +65,13 @@ pub async fn start_run(
     let ds = dataset(choice).await?;
     // Split and preprocess once, here: the models are checked against the
     // prepared inputs (width, memory) before anything trains.
-    let (config, ds, fitted) = blocking(move || {
+    // (The live results and the decision view read their own copy of the
+    // prepared data; the run owns the other.)
+    let (config, ds, fitted, live_data) = blocking(move || {
         let fitted = split_run::prepare(&ds, &config)?;
         config.validate_for(&fitted.prepared)?;
-        Ok((config, ds, fitted))
+        let live_data = Arc::new(fitted.prepared.clone());
+        Ok((config, ds, fitted, live_data))
     })
     .await?;
     // Bad input is told as such (400) even when the server is busy.
@@ -84,7 +87,7 @@ pub async fn start_run(
         "features": fitted.prepared.features, "positive": ds.labels.positive.to_string(),
         "notes": notes,
     });
-    slot.live.set_prepared(Arc::new(fitted.prepared.clone()));
+    slot.live.set_prepared(live_data);
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
     worker::spawn(control.cancel.clone(), move || {

@@ -115,8 +115,10 @@ pub async fn upload(
     ])?;
     let name = f.opt_str("name")?.unwrap_or("upload.csv").to_string();
     let options = read_options(&f)?;
+    let wanted = f.opt_str("target")?.map(str::to_string);
     let limits = state.limits;
-    let table = tokio::task::spawn_blocking(move || -> Result<Table, ApiError> {
+    // Reading and checking take a while on a large table: a worker thread.
+    let (table, mut answer) = tokio::task::spawn_blocking(move || {
         let table = Table::from_csv_bytes_with(&body, &name, &options)?;
         let cells = table.n_rows() * table.n_cols();
         if cells > limits.cells {
@@ -130,15 +132,12 @@ pub async fn upload(
                 ),
             ));
         }
-        Ok(table)
+        let target = wanted.unwrap_or_else(|| guess_target(&table));
+        let answer = check(&table, &Form::new(&form), &target)?;
+        Ok((table, answer))
     })
     .await
     .map_err(|e| ApiError::internal(format!("the upload worker failed: {e}")))??;
-    let target = match f.opt_str("target")? {
-        Some(t) => t.to_string(),
-        None => guess_target(&table),
-    };
-    let mut answer = check(&table, &f, &target)?;
     answer["columns"] = json!(table.names());
     answer["rows"] = json!(table.n_rows());
     answer["source"] = json!(table.source);
