@@ -363,6 +363,7 @@ fn bad_input_gets_400_with_the_field() {
     for (path, kind) in [
         ("/", "text/html"),
         ("/app.js", "javascript"),
+        ("/results.js", "javascript"),
         ("/style.css", "text/css"),
     ] {
         let r = get(server.addr, path);

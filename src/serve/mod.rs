@@ -69,6 +69,7 @@ fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::index))
         .route("/app.js", get(pages::script))
+        .route("/results.js", get(pages::results_script))
         .route("/style.css", get(pages::style))
         .route("/health", get(pages::health))
         .route("/api/meta", get(pages::meta))
