@@ -281,23 +281,59 @@ fn bad_input_gets_400_with_the_field() {
         (r.status, r.json()["field"].clone()),
         (400, json!("action"))
     );
-    // An upload with a text column: train's reader and message.
+    // An upload with a text cell in a numeric column: the table is kept,
+    // and the answer holds train's message for it.
     let r = request(
         server.addr,
         "POST",
         "/api/data?name=bad.csv",
         b"a,b,DEATH_EVENT\n1,x,0\n2,3,1\n",
     );
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 200, "{}", r.text());
     let j = r.json();
-    assert_eq!(j["field"], "data");
+    assert_eq!(j["error"]["field"], "data");
     assert!(
-        j["error"]
+        j["error"]["error"]
             .as_str()
             .unwrap()
             .starts_with("bad.csv, line 2, column 2 ('b'): expected a number, found 'x'"),
         "{j}"
     );
+    // A file the reader refuses: 400 with train's message.
+    let r = request(
+        server.addr,
+        "POST",
+        "/api/data?name=rag.csv",
+        b"a,b,y\n1,2,0\n2,3\n",
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["field"], "data");
+    assert_eq!(
+        j["error"],
+        "rag.csv, line 3: expected 3 fields (as in the header), found 2; every row needs one \
+         value per column"
+    );
+    // Reader options and the missing-value policy are checked by name.
+    for (query, field) in [
+        ("delimiter=ab", "delimiter"),
+        ("decimal=x", "decimal"),
+        ("header=maybe", "header"),
+        ("missing=zero", "missing"),
+        ("colour=red", "colour"),
+    ] {
+        let r = request(
+            server.addr,
+            "POST",
+            &format!("/api/data?{query}"),
+            b"a,y\n1,0\n",
+        );
+        assert_eq!(
+            (r.status, r.json()["field"].clone()),
+            (400, json!(field)),
+            "{query}"
+        );
+    }
     // Settings over their size cap.
     let r = request(server.addr, "POST", "/api/runs", &vec![b' '; 300 << 10]);
     assert_eq!((r.status, r.json()["field"].clone()), (413, json!("body")));
@@ -327,6 +363,7 @@ fn bad_input_gets_400_with_the_field() {
     for (path, kind) in [
         ("/", "text/html"),
         ("/app.js", "javascript"),
+        ("/results.js", "javascript"),
         ("/style.css", "text/css"),
     ] {
         let r = get(server.addr, path);

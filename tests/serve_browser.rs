@@ -1,15 +1,19 @@
 //! The playground in a real headless browser (Debian's chromium), driven
 //! through the DevTools protocol over `--remote-debugging-pipe`: load the
 //! page, pick the ReLU preset, start, wait for the curves, and check the
-//! numbers shown equal `nonlin train` with the same settings; upload a CSV
-//! with a text column and a missing value and check the page shows
-//! `train`'s error; save a screenshot (target/tmp/serve-playground.png).
+//! numbers shown equal `nonlin train` with the same settings; step, resume
+//! and watch the test split's confusion matrix and the decision view update
+//! while it trains; upload a CSV with a text column and a missing value and
+//! check the page shows `train`'s error, then with missing = median the
+//! numbers of the same run in the library; save a screenshot
+//! (target/tmp/serve-playground.png).
 //! `.ci/run` sets NONLIN_REQUIRE_BROWSER=1, which turns a missing browser
 //! into a failure; elsewhere the test says it was skipped.
 
 mod serve_util;
 
 use serde_json::{json, Value};
+use serve_util::upload_case::{default_error, library_rows, text_csv};
 use serve_util::*;
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
@@ -151,6 +155,22 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// Saves the page as `target/tmp/NAME`.
+fn screenshot(b: &mut Browser, name: &str) {
+    let shot = b.call(
+        "Page.captureScreenshot",
+        json!({ "format": "png", "captureBeyondViewport": true }),
+    );
+    let png = base64_decode(shot["data"].as_str().unwrap());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "a real screenshot"
+    );
+    let artifact = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&artifact, &png).unwrap();
+    eprintln!("screenshot: {}", artifact.display());
+}
+
 #[test]
 fn playground_in_a_real_browser() {
     let Some(exe) = chromium() else {
@@ -198,7 +218,8 @@ fn playground_in_a_real_browser() {
         60,
     );
     b.wait_for(
-        "document.getElementById('downloads').textContent.includes('model.safetensors')",
+        "document.getElementById('downloads').textContent.includes('model.safetensors') && \
+         document.getElementById('epoch').textContent === '1000 / 1000'",
         30,
     );
     let shown = b.eval(
@@ -265,30 +286,45 @@ fn playground_in_a_real_browser() {
     );
 
     // The screenshot artifact.
-    let shot = b.call(
-        "Page.captureScreenshot",
-        json!({ "format": "png", "captureBeyondViewport": true }),
-    );
-    let png = base64_decode(shot["data"].as_str().unwrap());
-    assert!(
-        png.starts_with(b"\x89PNG") && png.len() > 20_000,
-        "a real screenshot"
-    );
-    let artifact = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-playground.png");
-    std::fs::write(&artifact, &png).unwrap();
-    eprintln!("screenshot: {}", artifact.display());
+    screenshot(&mut b, "serve-playground.png");
 
-    // Step before a run: one epoch, then paused; Resume runs on; Reset stops.
+    // Step before a run: one epoch, then paused, with the test split's
+    // confusion matrix and the decision view of that epoch; Step again;
+    // Resume runs on, and both update live while it trains; Reset stops.
     b.eval("document.getElementById('epochs').value = '100000'; document.getElementById('step').click(); true");
     b.wait_for("document.body.dataset.state === 'paused'", 30);
     assert_eq!(b.eval("window.__nonlin.run.testAcc.length"), json!(1));
+    b.wait_for(
+        "document.getElementById('outcome-when').textContent === 'live, after epoch 1' && \
+         !!document.getElementById('live-test-acc') && \
+         !!window.__nonlin.decision && window.__nonlin.decision.epoch === 0",
+        20,
+    );
     b.eval("document.getElementById('step').click(); true");
     b.wait_for(
         "window.__nonlin.run.testAcc.length === 2 && document.body.dataset.state === 'paused'",
         30,
     );
+    b.wait_for(
+        "window.__nonlin.decision.epoch === 1 && \
+         document.getElementById('decision-when').textContent === 'live, after epoch 2'",
+        20,
+    );
+    screenshot(&mut b, "serve-playground-paused.png");
+    let (live0, draws0) = (
+        b.eval("window.__nonlin.live"),
+        b.eval("window.__nonlin.draws"),
+    );
     b.eval("document.getElementById('pause').click(); true");
-    b.wait_for("window.__nonlin.run.testAcc.length > 2", 30);
+    b.wait_for(
+        &format!(
+            "window.__nonlin.live >= {} && window.__nonlin.draws >= {} && \
+             window.__nonlin.run.done === null && window.__nonlin.run.testAcc.length > 2",
+            live0.as_u64().unwrap() + 3,
+            draws0.as_u64().unwrap() + 2
+        ),
+        30,
+    );
     b.eval("document.getElementById('reset').click(); true");
     b.wait_for(
         "document.body.dataset.state === 'idle' && window.__nonlin.run === null",
@@ -322,6 +358,104 @@ fn playground_in_a_real_browser() {
     );
     let page_error = b.eval("document.getElementById('error').textContent");
     assert_eq!(page_error, json!(format!("data: {cli}")));
+
+    // Semicolons, decimal commas, a text target and a missing value: the
+    // reader's notes and the data layer's error (train's default, missing =
+    // error); then with missing = median and positive = died, the run's
+    // numbers are the library's (and train's, when it has those flags).
+    let text = dir.join("text.csv");
+    std::fs::write(&text, text_csv()).unwrap();
+    b.call(
+        "DOM.setFileInputFiles",
+        json!({ "nodeId": input["nodeId"], "files": [text.to_str().unwrap()] }),
+    );
+    let expected = json!(format!("data: {}", default_error("text.csv")));
+    b.wait_for(
+        &format!("document.getElementById('error').textContent === {expected}"),
+        20,
+    );
+    let notes = b.eval("document.getElementById('notes').textContent");
+    assert!(notes.as_str().unwrap().contains("decimal comma"), "{notes}");
+    b.eval(
+        "document.getElementById('missing').value = 'median'; \
+         document.getElementById('positive').value = 'died'; \
+         document.getElementById('missing').dispatchEvent(new Event('change')); true",
+    );
+    b.wait_for(
+        "document.getElementById('error').hidden && \
+         document.getElementById('notes').textContent.includes('median')",
+        20,
+    );
+    b.eval(
+        "setLayers([{ width: 5, activation: 'relu' }]); \
+         const set = (id, v) => { document.getElementById(id).value = v; }; \
+         set('optimizer', 'sgd'); showOptimizer(); set('lr', '0.05'); set('momentum', '0'); \
+         set('weight_decay', ''); set('epochs', '200'); set('batch_size', ''); set('seed', '2'); \
+         set('init_rng', 'chacha'); set('scaling', 'train_only'); \
+         document.getElementById('start').click(); true",
+    );
+    // The status line is redrawn on the next animation frame.
+    b.wait_for(
+        "document.body.dataset.state === 'done' && !!document.getElementById('final-test-acc') && \
+         document.getElementById('epoch').textContent === '200 / 200'",
+        60,
+    );
+    let shown = b.eval(
+        "JSON.stringify({ testAcc: window.__nonlin.run.testAcc, \
+         loss: document.getElementById('train-loss').textContent, \
+         final: document.getElementById('final-test-acc').textContent })",
+    );
+    let shown: Value = serde_json::from_str(shown.as_str().unwrap()).unwrap();
+    let mut expected = vec![library_rows(200, 0.05, 2)];
+    let help = nonlin(&["train", "--help"]);
+    if help.contains("--missing") && help.contains("--positive") {
+        let out = dir.join("cli-median");
+        nonlin(&[
+            "train",
+            "--preset",
+            "tutorial",
+            "--hidden",
+            "5",
+            "--activation",
+            "relu",
+            "--data",
+            text.to_str().unwrap(),
+            "--target",
+            "outcome",
+            "--missing",
+            "median",
+            "--positive",
+            "died",
+            "--lr",
+            "0.05",
+            "--epochs",
+            "200",
+            "--seed",
+            "2",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        expected.push(history_rows(
+            &std::fs::read_to_string(out.join("history.csv")).unwrap(),
+        ));
+    } else {
+        eprintln!("train has no --missing/--positive yet: compared with the library's run only");
+    }
+    for rows in &expected {
+        let last = rows.last().unwrap();
+        let curve: Vec<f64> = rows.iter().map(|r| r[4]).collect();
+        let page: Vec<f64> = shown["testAcc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(page, curve, "the page's test-accuracy curve");
+        assert_eq!(shown["final"], format!("{:.2}%", last[4]));
+        assert_eq!(shown["loss"], format!("{:.4}", last[1]));
+    }
     drop(b);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -8,7 +8,7 @@ mod console;
 mod predict;
 mod study;
 mod synth;
-mod table_args;
+pub(crate) mod table_args;
 mod train;
 
 use args::{in_flag_terms, DataArgs, OutputArgs};

@@ -23,7 +23,7 @@
 
 use crate::eval::study::FoldRecord;
 use crate::eval::summary::SummaryRow;
-use crate::model::Architecture;
+use crate::model::{Architecture, Network};
 use crate::train::{EpochRecord, History};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,11 +49,15 @@ pub enum Event<'a> {
         epochs: usize,
     },
     /// An epoch finished: its row of the history (`history` so far gives the
-    /// sizes that turn counts into accuracies).
+    /// sizes that turn counts into accuracies), and the network as this
+    /// epoch's update left it (an observer that wants live results copies
+    /// its parameters when it needs them, e.g. a few times a second; with
+    /// early stopping these are the current weights, not the best ones).
     Epoch {
         model: &'a str,
         history: &'a History,
         record: &'a EpochRecord,
+        network: &'a Network,
     },
     /// A model finished (all epochs, early stopping or cancellation), with
     /// its summary row (`None` if cancelled before its first epoch).

@@ -126,6 +126,7 @@ impl<'a> Fit<'a> {
                     model: name,
                     history: &trainer.history,
                     record: &record,
+                    network: &trainer.net,
                 }),
                 Err(e) => {
                     if let Error::Diverged { epoch, what, .. } = &e {

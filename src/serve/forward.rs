@@ -2,9 +2,12 @@
 //! batched so the browser gets at most ~25 messages a second however fast
 //! the epochs come, sent through a bounded channel (a slow page slows the
 //! run, it never grows a queue). A closed channel — the page went away —
-//! cancels the run.
+//! cancels the run. A run's forwarder may also carry a [`LiveTap`]: the
+//! batches then include the test-split results of a snapshot of the
+//! network (see [`super::live`]).
 
 use super::control::Control;
+use super::live::LiveTap;
 use nonlin::run::{Event, Observer};
 use nonlin::train::{EpochRecord, History};
 use serde_json::{json, Value};
@@ -24,6 +27,7 @@ pub struct Forwarder {
     pending: Vec<Value>,
     model: String,
     last_flush: Instant,
+    live: Option<LiveTap>,
 }
 
 impl Forwarder {
@@ -34,7 +38,14 @@ impl Forwarder {
             pending: Vec::new(),
             model: String::new(),
             last_flush: Instant::now(),
+            live: None,
         }
+    }
+
+    /// Adds live test-split results to the batches of epochs.
+    pub fn with_live(mut self, tap: Option<LiveTap>) -> Forwarder {
+        self.live = tap;
+        self
     }
 
     /// Sends one message; a page that is gone cancels the run.
@@ -44,13 +55,17 @@ impl Forwarder {
         }
     }
 
-    fn flush(&mut self) {
+    /// Sends the pending epochs, with `live` results if given.
+    fn flush(&mut self, live: Option<Value>) {
         self.last_flush = Instant::now();
         if self.pending.is_empty() {
             return;
         }
         let rows = std::mem::take(&mut self.pending);
-        let msg = json!({ "type": "epochs", "model": self.model, "rows": rows });
+        let mut msg = json!({ "type": "epochs", "model": self.model, "rows": rows });
+        if let Some(live) = live {
+            msg["live"] = live;
+        }
         self.send(msg);
     }
 }
@@ -93,12 +108,19 @@ impl Observer for Forwarder {
                 }));
             }
             Event::Epoch {
-                history, record, ..
+                history,
+                record,
+                network,
+                ..
             } => {
                 self.pending.push(epoch_row(history, record));
                 let waiting = self.control.will_wait();
                 if waiting || self.last_flush.elapsed() >= FLUSH_EVERY {
-                    self.flush();
+                    let live = match self.live.as_mut() {
+                        Some(tap) if tap.due(waiting) => Some(tap.take(network, record.epoch)),
+                        _ => None,
+                    };
+                    self.flush(live);
                 }
                 if waiting {
                     self.send(json!({ "type": "paused", "epoch": record.epoch }));
@@ -108,13 +130,13 @@ impl Observer for Forwarder {
             Event::ModelFinished {
                 model, cancelled, ..
             } => {
-                self.flush();
+                self.flush(None);
                 self.send(
                     json!({ "type": "model_finished", "model": model, "cancelled": cancelled }),
                 );
             }
             Event::Diverged { model, epoch, what } => {
-                self.flush();
+                self.flush(None);
                 self.send(json!({
                     "type": "diverged", "model": model, "epoch": epoch,
                     "error": format!("training diverged at epoch {epoch}: {what}; try a smaller learning rate"),

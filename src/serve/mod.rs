@@ -9,21 +9,23 @@ mod error;
 mod form;
 mod forward;
 mod limits;
+mod live;
 mod outcome;
 mod pages;
 mod request;
 mod runs;
 mod sse;
 mod state;
+mod upload;
 mod worker;
 
+use crate::cli::table_args::TableArgs;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use clap::Args;
 use limits::Limits;
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{Dataset, Table};
+use nonlin::data::{MissingPolicy, Table};
 use nonlin::error::{Error, Result};
 use state::AppState;
 use std::io::Write;
@@ -37,7 +39,7 @@ pub struct ServeArgs {
     /// CSV file the page starts with (default: the embedded Heart Failure data).
     #[arg(long, value_name = "PATH")]
     pub data: Option<PathBuf>,
-    /// Target column of --data, holding 0 and 1 (default: DEATH_EVENT).
+    /// Target column of --data, holding two values (default: DEATH_EVENT).
     #[arg(long, value_name = "COL", requires = "data")]
     pub target: Option<String>,
     /// Address to listen on. Anything but a loopback address exposes the
@@ -53,6 +55,11 @@ pub struct ServeArgs {
     /// Trainings and studies that may run at once (more get HTTP 429).
     #[arg(long, default_value_t = Limits::default().concurrent_runs, value_name = "N")]
     pub max_runs: usize,
+    /// `train`'s table flags: how --data is read, and the page's first
+    /// choices of missing-value policy, positive label and categorical
+    /// columns.
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 /// The routes of the server.
@@ -62,10 +69,12 @@ fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::index))
         .route("/app.js", get(pages::script))
+        .route("/results.js", get(pages::results_script))
         .route("/style.css", get(pages::style))
         .route("/health", get(pages::health))
         .route("/api/meta", get(pages::meta))
-        .route("/api/data", post(pages::upload))
+        .route("/api/data", post(upload::upload))
+        .route("/api/data/{id}/check", get(upload::recheck))
         .route("/api/runs", post(runs::start_run).layer(json))
         .route("/api/runs/{id}/control", post(runs::control).layer(json))
         .route("/api/runs/{id}/files", get(runs::list_files))
@@ -76,18 +85,35 @@ fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Loads `--data` (with `train`'s reader and checks).
+/// Loads `--data` with `train`'s reader and checks its target column is
+/// there; what else `train` would say of it (missing values, a column to
+/// leave out) the page shows, where its controls can change it.
 fn start_table(args: &ServeArgs) -> Result<Option<(Table, String)>> {
     let Some(path) = &args.data else {
         return Ok(None);
     };
-    let table = Table::from_path(path)?;
+    let table = Table::from_path_with(path, &args.table.read_options()?)?;
     let target = args
         .target
         .clone()
         .unwrap_or_else(|| nonlin::data::HEART_FAILURE_TARGET.to_string());
-    Dataset::from_table(&table, &target, &FeatureSelection::All)?;
+    table.column_index(&target)?;
     Ok(Some((table, target)))
+}
+
+/// The page's first data choices, from `--missing`, `--positive` and
+/// `--categorical` (as the page's controls spell them).
+fn page_options(t: &TableArgs) -> Result<serde_json::Value> {
+    let missing = match t.missing_policy()? {
+        MissingPolicy::Error => "error",
+        MissingPolicy::Drop => "drop",
+        MissingPolicy::Impute(s) => s.name(),
+    };
+    Ok(serde_json::json!({
+        "missing": missing,
+        "positive": t.positive,
+        "categorical": t.categorical,
+    }))
 }
 
 /// Runs the server until Ctrl-C.
@@ -99,7 +125,8 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         concurrent_runs: args.max_runs,
         ..Limits::default()
     };
-    let state = Arc::new(AppState::new(limits, start_table(args)?));
+    let options = page_options(&args.table)?;
+    let state = Arc::new(AppState::new(limits, start_table(args)?, options));
     if !args.host.is_loopback() {
         eprintln!(
             "warning: listening on {}, not a loopback address: anyone who can reach this \

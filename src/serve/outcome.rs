@@ -1,11 +1,13 @@
-//! What the page shows when a training ends: the summary row, the confusion
-//! matrix and ROC AUC on the test split, and the decision view (the
-//! predicted probability over the plane of two features, the others at
-//! their training means).
+//! What the page shows of a network, during training (from a snapshot) and
+//! when it ends: the confusion matrix, accuracy, ROC AUC and MCC on the test
+//! split (the library's metrics), and the decision view (the predicted
+//! probability over the plane of two features, the others at their
+//! training means).
 
 use nonlin::data::{Prepared, Samples};
 use nonlin::eval::metrics::{roc_auc, Confusion};
 use nonlin::eval::predict::probabilities;
+use nonlin::model::Network;
 use nonlin::run::RunResult;
 use nonlin::train::TrainedModel;
 use serde_json::{json, Value};
@@ -31,15 +33,22 @@ pub fn done_message(id: u64, result: &RunResult) -> Value {
 }
 
 fn model_outcome(m: &TrainedModel, p: &Prepared) -> Value {
-    let test = &p.test;
-    let probs = probabilities(&m.net, &test.xt, test.n);
-    let c = Confusion::from_probabilities(&test.y, &probs, THRESHOLD);
     let last = m.history.last();
+    let mut v = test_scores(&m.net, p);
+    v["model"] = json!(m.name);
+    v["arch"] = json!(m.net.arch.to_string());
+    v["epochs"] = json!(m.history.records.len());
+    v["final"] = json!(last.map(|r| crate::serve::forward::epoch_row(&m.history, r)));
+    v
+}
+
+/// The network's results on the test split: `confusion` (`tp`, `fp`, `tn`,
+/// `fn`), `test_accuracy`, `mcc` and `roc_auc`.
+pub fn test_scores(net: &Network, p: &Prepared) -> Value {
+    let test = &p.test;
+    let probs = probabilities(net, &test.xt, test.n);
+    let c = Confusion::from_probabilities(&test.y, &probs, THRESHOLD);
     json!({
-        "model": m.name,
-        "arch": m.net.arch.to_string(),
-        "epochs": m.history.records.len(),
-        "final": last.map(|r| crate::serve::forward::epoch_row(&m.history, r)),
         "confusion": { "tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn_ },
         "test_accuracy": c.accuracy(),
         "mcc": c.mcc(),
@@ -50,7 +59,7 @@ fn model_outcome(m: &TrainedModel, p: &Prepared) -> Value {
 /// The probability over a `n × n` grid of features `fx` and `fy` (in the
 /// data's units), the other features at the mean of the training rows, and
 /// every row as a point `[x, y, label, is_test]`.
-pub fn decision_grid(m: &TrainedModel, p: &Prepared, fx: usize, fy: usize, n: usize) -> Value {
+pub fn decision_grid(net: &Network, p: &Prepared, fx: usize, fy: usize, n: usize) -> Value {
     let d = p.features.len();
     let means: Vec<f32> = (0..d).map(|j| column_mean(&p.train, j)).collect();
     let (x0, x1) = span(p, fx);
@@ -70,7 +79,7 @@ pub fn decision_grid(m: &TrainedModel, p: &Prepared, fx: usize, fy: usize, n: us
             };
         }
     }
-    let probs = probabilities(&m.net, &xt, cells);
+    let probs = probabilities(net, &xt, cells);
     let raw = |j: usize, z: f32| z as f64 * p.scaler.scale[j] + p.scaler.mean[j];
     let mut points = Vec::new();
     for (s, is_test) in [(&p.train, false), (&p.test, true)] {

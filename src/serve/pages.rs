@@ -1,22 +1,17 @@
-//! The page itself (embedded HTML, JS and CSS), `/health`, `/api/meta` (the
-//! activations, presets, defaults and caps the form needs) and CSV uploads.
+//! The page itself (embedded HTML, JS and CSS), `/health` and `/api/meta`
+//! (the activations, presets, defaults and caps the form needs).
 
-use super::error::ApiError;
 use super::state::{AppState, HEART};
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::Json;
-use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{Dataset, Table};
+use nonlin::data::Table;
 use nonlin::model::activation::table::TABLE;
 use nonlin::run::split_run::tutorial_defs;
 use nonlin::run::Hidden;
 use nonlin::train::TrainConfig;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub async fn index() -> Html<&'static str> {
@@ -27,6 +22,13 @@ pub async fn script() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("assets/app.js"),
+    )
+}
+
+pub async fn results_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("assets/results.js"),
     )
 }
 
@@ -80,6 +82,7 @@ pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Value> {
         "limits": state.limits,
         "data": table_info(id, table, target),
         "heart": table_info(HEART, state.heart(), nonlin::data::HEART_FAILURE_TARGET),
+        "options": state.options,
     }))
 }
 
@@ -89,74 +92,6 @@ fn short(x: f32) -> f64 {
     x.to_string().parse().unwrap_or(x as f64)
 }
 
-fn table_info(id: &str, t: &Table, target: &str) -> Value {
+pub fn table_info(id: &str, t: &Table, target: &str) -> Value {
     json!({ "id": id, "source": t.source, "columns": t.names(), "rows": t.n_rows(), "target": target })
-}
-
-/// `POST /api/data?name=FILE&target=COL`: a CSV body, read with `train`'s
-/// reader (its errors word for word, with `name` as the source).
-pub async fn upload(
-    State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
-    let body = body.map_err(|e| ApiError {
-        status: e.status(),
-        field: Some("data".into()),
-        error: format!(
-            "{} (the limit is {} bytes)",
-            e.body_text(),
-            state.limits.upload_bytes
-        ),
-    })?;
-    let name = q
-        .get("name")
-        .map_or("upload.csv", String::as_str)
-        .to_string();
-    if name.len() > 200 {
-        return Err(ApiError::field("name", "is longer than 200 characters"));
-    }
-    let target = q.get("target").cloned();
-    let wanted = target.clone();
-    let limits = state.limits;
-    let table = tokio::task::spawn_blocking(move || -> Result<Table, ApiError> {
-        let table = Table::from_csv_bytes(&body, &name)?;
-        let cells = table.n_rows() * table.n_cols();
-        if cells > limits.cells {
-            return Err(ApiError::field(
-                "data",
-                format!(
-                    "{name}: {} rows × {} columns is more than this server takes ({} cells)",
-                    table.n_rows(),
-                    table.n_cols(),
-                    limits.cells
-                ),
-            ));
-        }
-        // train's checks of the columns: a text or odd cell is told now.
-        let target = wanted.unwrap_or_else(|| guess_target(&table));
-        Dataset::from_table(&table, &target, &FeatureSelection::All)?;
-        Ok(table)
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("the upload worker failed: {e}")))??;
-    let guess = target.unwrap_or_else(|| guess_target(&table));
-    let info_cols = table.names();
-    let rows = table.n_rows();
-    let source = table.source.clone();
-    let id = state.add_table(table);
-    Ok(Json(json!({
-        "id": id, "source": source, "columns": info_cols, "rows": rows, "target": guess,
-    })))
-}
-
-/// `DEATH_EVENT` if there, else the last column.
-fn guess_target(t: &Table) -> String {
-    let heart = nonlin::data::HEART_FAILURE_TARGET;
-    let names = t.names();
-    if names.iter().any(|c| c == heart) {
-        heart.to_string()
-    } else {
-        names.last().cloned().unwrap_or_default()
-    }
 }

@@ -8,7 +8,7 @@ use super::error::ApiError;
 use super::form::{item, Form};
 use super::limits::Limits;
 use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{PrepareOptions, ScalingMode, Table};
+use nonlin::data::{DatasetOptions, MissingPolicy, PrepareOptions, ScalingMode, Table};
 use nonlin::model::init::InitRng;
 use nonlin::model::Activation;
 use nonlin::run::{Hidden, ModelDef, ModelSpec, RunConfig, StudyConfig};
@@ -40,18 +40,54 @@ pub const RUN_FIELDS: &[&str] = &[
     "test_size",
     "split_seed",
     "stratify",
+    "missing",
+    "positive",
+    "categorical",
     "paused",
 ];
 
 /// A study request: the run fields (less the model) plus these.
 pub const STUDY_FIELDS: &[&str] = &["models", "repeats", "folds"];
 
-/// The table and its columns.
+/// The table, and how to make a data set of it (target, features, missing
+/// values, positive label: `train`'s options).
 #[derive(Debug, Clone)]
 pub struct DataChoice {
     pub table: Arc<Table>,
-    pub target: String,
-    pub features: FeatureSelection,
+    pub options: DatasetOptions,
+}
+
+/// The values of `missing`, as `train --missing` spells them.
+pub const MISSING_CHOICES: &[&str] = &["error", "drop", "mean", "median", "most-frequent"];
+
+/// The missing-value policy, positive label and categorical columns of a
+/// form (`missing`, `positive`, `categorical`: `train`'s `--missing`,
+/// `--positive`, `--categorical`), over the defaults of `target`.
+pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiError> {
+    let missing = form.choice("missing", "error", MISSING_CHOICES)?;
+    let positive = form
+        .opt_str("positive")?
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    Ok(DatasetOptions {
+        missing: MissingPolicy::parse(missing).unwrap_or_default(),
+        positive: positive.map(str::to_string),
+        categorical: categorical(form)?,
+        ..DatasetOptions::new(target)
+    })
+}
+
+/// `categorical`: a list of column names, or (in a query string) one
+/// string of names separated by commas.
+fn categorical(form: &Form) -> Result<Vec<String>, ApiError> {
+    let names = match form.get("categorical") {
+        Some(Value::String(s)) if s.len() > 100_000 => {
+            return Err(ApiError::field("categorical", "is too long"))
+        }
+        Some(Value::String(s)) => s.split(',').map(|n| n.trim().to_string()).collect(),
+        _ => form.opt_strings("categorical", 10_000)?.unwrap_or_default(),
+    };
+    Ok(names.into_iter().filter(|n| !n.is_empty()).collect())
 }
 
 /// Looks a table up by the id the page holds (`heart`, or an upload's id).
@@ -84,7 +120,7 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
             ),
         ));
     }
-    let features = match form.opt_strings("features", 10_000)? {
+    let selection = match form.opt_strings("features", 10_000)? {
         None => FeatureSelection::All,
         Some(list) if list.is_empty() => {
             return Err(ApiError::field("features", "pick at least one feature"))
@@ -93,8 +129,10 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
     };
     Ok(DataChoice {
         table,
-        target,
-        features,
+        options: DatasetOptions {
+            selection,
+            ..dataset_options(form, &target)?
+        },
     })
 }
 

@@ -6,6 +6,7 @@ use super::control::Control;
 use super::error::ApiError;
 use super::form::{parse_body, Form};
 use super::forward::Forwarder;
+use super::live::LiveTap;
 use super::outcome::{decision_grid, done_message};
 use super::request::{data_choice, run_config, study_config, DataChoice};
 use super::sse::{self, BUFFER};
@@ -17,7 +18,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use nonlin::data::{prepare, Dataset};
+use nonlin::data::{Dataset, Note, Prepared};
+use nonlin::model::Network;
 use nonlin::report::study::{accuracy_mcc_svg, console_table, sentences};
 use nonlin::run::{outputs, split_run, study, OutputOptions};
 use serde_json::{json, Value};
@@ -44,16 +46,10 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("a worker thread failed: {e}")))?
 }
 
-/// Picks the columns (on a worker thread: a large table takes a while).
+/// Makes the data set as `train` does (on a worker thread: a large table
+/// takes a while).
 async fn dataset(choice: DataChoice) -> Result<Dataset, ApiError> {
-    blocking(move || {
-        Ok(Dataset::from_table(
-            &choice.table,
-            &choice.target,
-            &choice.features,
-        )?)
-    })
-    .await
+    blocking(move || Ok(Dataset::from_table_with(&choice.table, &choice.options)?)).await
 }
 
 /// `POST /api/runs`: a `train` run; the answer is its event stream.
@@ -67,10 +63,15 @@ pub async fn start_run(
     let paused = form.bool("paused", false)?;
     let choice = data_choice(&form, state.as_ref())?;
     let ds = dataset(choice).await?;
-    let (config, ds) = blocking(move || {
-        config.resolve_models(ds.n_features())?;
-        prepare(&ds, &config.split)?;
-        Ok((config, ds))
+    // Split and preprocess once, here: the models are checked against the
+    // prepared inputs (width, memory) before anything trains.
+    // (The live results and the decision view read their own copy of the
+    // prepared data; the run owns the other.)
+    let (config, ds, fitted, live_data) = blocking(move || {
+        let fitted = split_run::prepare(&ds, &config)?;
+        config.validate_for(&fitted.prepared)?;
+        let live_data = Arc::new(fitted.prepared.clone());
+        Ok((config, ds, fitted, live_data))
     })
     .await?;
     // Bad input is told as such (400) even when the server is busy.
@@ -80,21 +81,34 @@ pub async fn start_run(
     if paused {
         slot.control.pause();
     }
+    let notes: Vec<&Note> = ds.notes.iter().chain(&fitted.notes).collect();
+    let data_msg = json!({
+        "type": "data", "source": ds.source, "rows": ds.n_rows(),
+        "features": fitted.prepared.features, "positive": ds.labels.positive.to_string(),
+        "notes": notes,
+    });
+    slot.live.set_prepared(live_data);
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
     worker::spawn(control.cancel.clone(), move || {
         let _permit = permit;
-        let mut fw = Forwarder::new(tx, slot.control.clone());
+        let tap = LiveTap::new(slot.live.clone());
+        let mut fw = Forwarder::new(tx, slot.control.clone()).with_live(tap);
         fw.send(json!({ "type": "run", "id": id }));
-        match split_run::run(&ds, &config, &mut fw, &slot.control.cancel) {
+        fw.send(data_msg);
+        match split_run::run_prepared(&ds, fitted, &config, &mut fw, &slot.control.cancel) {
             Ok(result) => {
                 let msg = done_message(id, &result);
                 let _ = slot.result.set(result);
+                slot.live.clear();
                 fw.send(msg);
             }
             // The `diverged` event has told the page already.
-            Err(nonlin::Error::Diverged { .. }) => {}
-            Err(e) => fw.send(error_message(e)),
+            Err(nonlin::Error::Diverged { .. }) => slot.live.clear(),
+            Err(e) => {
+                slot.live.clear();
+                fw.send(error_message(e));
+            }
         }
     })?;
     Ok(sse::stream(rx, control).into_response())
@@ -205,37 +219,50 @@ pub async fn get_file(
         .into_response())
 }
 
-/// `GET /api/runs/{id}/decision?x=FEATURE&y=FEATURE`.
+/// `GET /api/runs/{id}/decision?x=FEATURE&y=FEATURE`: the finished run's
+/// model, or while it trains, the latest snapshot of its network (`epoch`
+/// says which).
 pub async fn decision(
     State(state): Shared,
     Path(id): Path<u64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let slot = state.run(id)?;
-    let result = slot
-        .result
-        .get()
-        .ok_or_else(|| ApiError::not_found(format!("run {id} has not finished")))?;
-    let feats = &result.prepared.features;
-    let pick = |field: &str| -> Result<usize, ApiError> {
-        let name = q
-            .get(field)
-            .ok_or_else(|| ApiError::field(field, "is required: a feature name"))?;
-        feats
-            .iter()
-            .position(|f| f == name)
-            .ok_or_else(|| ApiError::field(field, format!("'{name}' is not a feature of this run")))
-    };
-    let (fx, fy) = (pick("x")?, pick("y")?);
-    if result.models.is_empty() {
-        return Err(ApiError::not_found("the run trained no model"));
-    }
+    let (x, y) = (q.get("x").cloned(), q.get("y").cloned());
     blocking(move || {
-        let r = slot
-            .result
-            .get()
-            .ok_or_else(|| ApiError::not_found("no result"))?;
-        Ok(Json(decision_grid(&r.models[0], &r.prepared, fx, fy, 48)))
+        // The live state first: a run that ends in between has set its
+        // result before letting the live state go.
+        let live = (slot.live.snapshot(), slot.live.prepared());
+        let (net, epoch, prepared): (Network, usize, &Prepared) = match (slot.result.get(), &live) {
+            (Some(r), _) => {
+                let m = r
+                    .models
+                    .first()
+                    .ok_or_else(|| ApiError::not_found("the run trained no model"))?;
+                let epochs = m.history.records.len();
+                (m.net.clone(), epochs.saturating_sub(1), &r.prepared)
+            }
+            (None, (Some(s), Some(p))) => (s.net.clone(), s.epoch, p),
+            (None, _) => {
+                return Err(ApiError::not_found(format!(
+                    "run {id} has not finished an epoch yet"
+                )))
+            }
+        };
+        let feats = &prepared.features;
+        let pick = |field: &str, name: &Option<String>| -> Result<usize, ApiError> {
+            let name = name
+                .as_ref()
+                .ok_or_else(|| ApiError::field(field, "is required: a feature name"))?;
+            feats.iter().position(|f| f == name).ok_or_else(|| {
+                ApiError::field(field, format!("'{name}' is not a feature of this run"))
+            })
+        };
+        let (fx, fy) = (pick("x", &x)?, pick("y", &y)?);
+        let mut grid = decision_grid(&net, prepared, fx, fy, 48);
+        grid["epoch"] = json!(epoch);
+        grid["final"] = json!(slot.result.get().is_some());
+        Ok(Json(grid))
     })
     .await
 }
@@ -250,7 +277,13 @@ pub async fn start_study(
     let form = Form::new(&body);
     let choice = data_choice(&form, state.as_ref())?;
     let ds = dataset(choice).await?;
-    let config = study_config(&body, ds.n_features(), &state.limits)?;
+    // The models take the encoded inputs (text columns one-hot).
+    let (ds, d) = blocking(move || {
+        let d = study::input_width(&ds)?;
+        Ok((ds, d))
+    })
+    .await?;
+    let config = study_config(&body, d, &state.limits)?;
     let permit = state.permit()?;
     let control = Arc::new(Control::default());
     let (tx, rx) = mpsc::channel(BUFFER);

@@ -5,6 +5,7 @@
 use super::control::Control;
 use super::error::ApiError;
 use super::limits::Limits;
+use super::live::LiveState;
 use super::request::Tables;
 use nonlin::data::Table;
 use nonlin::run::RunResult;
@@ -22,6 +23,8 @@ pub const START: &str = "start";
 #[derive(Debug, Default)]
 pub struct RunSlot {
     pub control: Arc<Control>,
+    /// The data and the latest snapshot of the network while it trains.
+    pub live: Arc<LiveState>,
     /// Set when the training ends.
     pub result: OnceLock<RunResult>,
     /// The files `train` would write, staged on the first download.
@@ -38,12 +41,20 @@ pub struct AppState {
     runs: Mutex<BTreeMap<u64, Arc<RunSlot>>>,
     permits: Arc<Semaphore>,
     next_id: AtomicU64,
+    /// The page's first data choices (`missing`, `positive`,
+    /// `categorical`), from `nonlin serve`'s flags.
+    pub options: serde_json::Value,
 }
 
 impl AppState {
     /// `start`: the table of `--data` and its target, the page's default
     /// data instead of the embedded table.
-    pub fn new(limits: Limits, start: Option<(Table, String)>) -> AppState {
+    /// `options`: the page's first data choices.
+    pub fn new(
+        limits: Limits,
+        start: Option<(Table, String)>,
+        options: serde_json::Value,
+    ) -> AppState {
         AppState {
             limits,
             heart: Arc::new(Table::heart_failure()),
@@ -52,6 +63,7 @@ impl AppState {
             runs: Mutex::new(BTreeMap::new()),
             permits: Arc::new(Semaphore::new(limits.concurrent_runs)),
             next_id: AtomicU64::new(1),
+            options,
         }
     }
 

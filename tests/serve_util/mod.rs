@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod upload_case;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};

@@ -11,6 +11,11 @@ const S = {
   pinned: [],
   controller: null,
   dirty: false,
+  file: null,          // the last uploaded File (read again when a reader option changes)
+  live: 0,             // live test-split results received
+  draws: 0,            // decision views drawn
+  decision: null,      // {epoch, final} of the last decision view drawn
+  decisionBusy: false, decisionWanted: false, decisionTimer: null, lastDecision: 0,
 };
 window.__nonlin = S; // for the end-to-end test
 
@@ -82,6 +87,36 @@ function setData(info) {
   $("data-source").textContent = `${info.source}: ${info.rows} rows, ${info.columns.length} columns`;
   $("target").innerHTML = info.columns.map((c) => `<option${c === info.target ? " selected" : ""}>${c}</option>`).join("");
   renderFeatures();
+  showNotes(info.notes);
+}
+
+function showNotes(notes) {
+  $("notes").innerHTML = "";
+  for (const n of notes || []) {
+    const li = document.createElement("li");
+    li.className = n.kind; li.textContent = n.text;
+    $("notes").appendChild(li);
+  }
+}
+
+// The data options as train's flags spell them (--missing, --positive,
+// --categorical A,B).
+function dataOptions() {
+  const q = { missing: $("missing").value };
+  const p = $("positive").value.trim(), c = $("categorical").value.trim();
+  if (p) q.positive = p;
+  if (c) q.categorical = c;
+  return q;
+}
+
+// What train would say of the table with the current target and options.
+async function recheck() {
+  if (!S.data) return;
+  const q = new URLSearchParams({ target: $("target").value, ...dataOptions() });
+  try {
+    const r = await jsonOrError(await fetch(`/api/data/${encodeURIComponent(S.data.id)}/check?${q}`));
+    showNotes(r.notes); showError(r.error);
+  } catch (e) { showError(e); }
 }
 
 function renderFeatures() {
@@ -106,6 +141,7 @@ function request() {
       width: num2(row.querySelector("input").value), activation: layerActivation(row) })),
     optimizer: o, lr: num("lr"), epochs: num("epochs"), batch_size: num("batch_size"),
     scaling: $("scaling").value, seed: num("seed"), init_rng: $("init_rng").value,
+    ...dataOptions(),
   };
   if (o === "sgd") r.momentum = num("momentum"); else { r.beta1 = num("beta1"); r.beta2 = num("beta2"); }
   const wd = num("weight_decay");
@@ -169,6 +205,8 @@ async function start(paused) {
   S.dirty = true;
   $("outcome").hidden = true;
   $("decision-box").hidden = true;
+  $("downloads").textContent = "";
+  S.decision = null;
   const controller = new AbortController();
   S.controller = controller;
   setState("starting");
@@ -196,6 +234,11 @@ function onRunMessage(run, m) {
     case "run":
       run.id = m.id;
       break;
+    case "data":
+      run.features = m.features;
+      showNotes(m.notes);
+      setupDecision(m.features);
+      break;
     case "model":
       run.total = m.epochs; run.arch = m.arch; run.state = "running"; setState("running");
       break;
@@ -205,9 +248,10 @@ function onRunMessage(run, m) {
         run.testLoss.push(r[3]); run.testAcc.push(r[4]);
       }
       S.dirty = true;
+      if (m.live) { run.live = m.live; S.live++; showScores(m.live, false); requestDecision(); }
       break;
     case "paused":
-      run.state = "paused"; setState("paused");
+      run.state = "paused"; setState("paused"); requestDecision();
       break;
     case "diverged":
     case "error":
@@ -236,66 +280,6 @@ function setState(s) {
   $("state").textContent = s;
   document.body.dataset.state = s;
   $("pause").textContent = s === "paused" ? "Resume" : "Pause";
-}
-
-// ---------- outcome ----------
-function pct(x) { return (x * 100).toFixed(2) + "%"; }
-
-function showOutcome(run) {
-  const m = run.done.models[0];
-  if (!m) return;
-  const c = m.confusion;
-  $("confusion").innerHTML = `<tr><th></th><th>predicted 0</th><th>predicted 1</th></tr>` +
-    `<tr><th>actual 0</th><td>${c.tn}</td><td>${c.fp}</td></tr><tr><th>actual 1</th><td>${c.fn}</td><td>${c.tp}</td></tr>`;
-  $("scores").innerHTML = `test accuracy <b id="final-test-acc">${pct(m.test_accuracy)}</b> · ROC AUC <b id="final-auc">${m.roc_auc.toFixed(4)}</b> · MCC <b>${m.mcc.toFixed(3)}</b> · ${m.epochs} epochs, ${m.arch}`;
-  $("outcome").hidden = false;
-  listFiles(run.id);
-  const feats = run.done.features;
-  const opts = feats.map((f) => `<option>${f}</option>`).join("");
-  $("dx").innerHTML = opts; $("dy").innerHTML = opts;
-  $("dx").value = feats.includes("ejection_fraction") ? "ejection_fraction" : feats[0];
-  $("dy").value = feats.includes("serum_creatinine") ? "serum_creatinine" : feats[Math.min(1, feats.length - 1)];
-  $("decision-box").hidden = feats.length < 2;
-  if (feats.length >= 2) drawDecision();
-}
-
-async function listFiles(id) {
-  try {
-    const r = await jsonOrError(await fetch(`/api/runs/${id}/files`));
-    $("downloads").innerHTML = "Download: " + r.files.map((f) =>
-      `<a href="/api/runs/${id}/files/${f.name}" download>${f.name}</a>`).join(" · ");
-  } catch (e) { $("downloads").textContent = e.error; }
-}
-
-async function drawDecision() {
-  const run = S.run;
-  if (!run || !run.done) return;
-  let g;
-  try {
-    g = await jsonOrError(await fetch(`/api/runs/${run.id}/decision?x=${encodeURIComponent($("dx").value)}&y=${encodeURIComponent($("dy").value)}`));
-  } catch (e) { showError(e); return; }
-  const cv = $("decision"), ctx = cv.getContext("2d"), W = cv.width, H = cv.height, n = g.n;
-  const img = ctx.createImageData(n, n);
-  for (let k = 0; k < n * n; k++) {
-    const p = g.probs[k];
-    img.data[4 * k] = 255 * (0.3 + 0.7 * p); img.data[4 * k + 1] = 255 * (0.55 + 0.25 * (1 - Math.abs(2 * p - 1)) * 0.5);
-    img.data[4 * k + 2] = 255 * (0.3 + 0.7 * (1 - p)); img.data[4 * k + 3] = 255;
-  }
-  const tmp = document.createElement("canvas"); tmp.width = n; tmp.height = n;
-  tmp.getContext("2d").putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(tmp, 0, 0, W, H);
-  const [x0, x1] = g.x_range, [y0, y1] = g.y_range;
-  for (const [x, y, label, isTest] of g.points) {
-    const px = (x - x0) / (x1 - x0) * W, py = H - (y - y0) / (y1 - y0) * H;
-    ctx.fillStyle = label > 0.5 ? "#b00" : "#024"; ctx.strokeStyle = "#fff";
-    ctx.beginPath();
-    if (isTest) { ctx.moveTo(px, py - 4); ctx.lineTo(px + 4, py); ctx.lineTo(px, py + 4); ctx.lineTo(px - 4, py); ctx.closePath(); }
-    else ctx.arc(px, py, 2.5, 0, 2 * Math.PI);
-    ctx.fill(); ctx.stroke();
-  }
-  ctx.fillStyle = "#000"; ctx.font = "12px sans-serif";
-  ctx.fillText(`${g.x} →`, W - 150, H - 4); ctx.save(); ctx.translate(12, 150); ctx.rotate(-Math.PI / 2); ctx.fillText(`${g.y} →`, 0, 0); ctx.restore();
 }
 
 // ---------- charts ----------
@@ -377,7 +361,8 @@ async function study() {
     names.add(name);
     return { name, layers: r.settings.layers };
   });
-  const req = { data: base.data, target: base.target, features: base.features, optimizer: base.optimizer,
+  const req = { data: base.data, target: base.target, features: base.features, missing: base.missing,
+    positive: base.positive, categorical: base.categorical, optimizer: base.optimizer,
     lr: base.lr, epochs: base.epochs, batch_size: base.batch_size, seed: base.seed, init_rng: base.init_rng,
     models, repeats: num("repeats"), folds: num("folds") };
   $("study-status").textContent = "starting…"; $("sentences").textContent = ""; $("strip").innerHTML = "";
@@ -398,11 +383,17 @@ async function study() {
 }
 
 // ---------- upload ----------
+// Reads the file with train's reader (the reader options given, the rest
+// detected) and shows what train would say of it.
 async function upload(file) {
   showError(null);
+  S.file = file;
+  const q = new URLSearchParams({ name: file.name, ...dataOptions() });
+  for (const id of ["delimiter", "decimal", "header"]) if ($(id).value !== "detect") q.set(id, $(id).value);
   try {
-    const r = await jsonOrError(await fetch(`/api/data?name=${encodeURIComponent(file.name)}`, { method: "POST", body: file }));
+    const r = await jsonOrError(await fetch(`/api/data?${q}`, { method: "POST", body: file }));
     setData(r);
+    showError(r.error);
   } catch (e) { showError(e); }
 }
 
@@ -417,11 +408,20 @@ async function init() {
     b.onclick = () => applyPreset(p);
     $("presets").appendChild(b);
   });
+  const o = S.meta.options || {};
+  if (o.missing) $("missing").value = o.missing;
+  if (o.positive) $("positive").value = o.positive;
+  if (o.categorical) $("categorical").value = o.categorical.join(",");
   setData(S.meta.data);
+  recheck();
   setLayers([{ width: 5, activation: "relu" }]);
   showOptimizer();
   $("optimizer").onchange = showOptimizer;
-  $("target").onchange = renderFeatures;
+  $("target").onchange = () => { renderFeatures(); recheck(); };
+  $("missing").onchange = recheck;
+  $("positive").onchange = recheck;
+  $("categorical").onchange = recheck;
+  for (const id of ["delimiter", "decimal", "header"]) $(id).onchange = () => { if (S.file) upload(S.file); };
   $("add-layer").onclick = () => addLayer(5, "relu");
   $("start").onclick = () => start(false);
   $("pause").onclick = () => control(S.run && S.run.state === "paused" ? "resume" : "pause");
@@ -429,9 +429,9 @@ async function init() {
   $("reset").onclick = () => { stop(); S.run = null; S.dirty = true; $("outcome").hidden = true; $("decision-box").hidden = true; showError(null); setState("idle"); };
   $("pin").onclick = () => { if (S.run && S.run.done) { S.pinned.push(S.run); S.run = null; renderPinned(); S.dirty = true; $("pin").disabled = true; } };
   $("chance").onclick = study;
-  $("dx").onchange = drawDecision; $("dy").onchange = drawDecision;
+  $("dx").onchange = requestDecision; $("dy").onchange = requestDecision;
   $("file").onchange = (e) => { if (e.target.files[0]) upload(e.target.files[0]); };
-  $("use-heart").onclick = () => { showError(null); setData(S.meta.heart); };
+  $("use-heart").onclick = () => { showError(null); S.file = null; setData(S.meta.heart); recheck(); };
   const drop = $("drop");
   drop.ondragover = (e) => { e.preventDefault(); drop.classList.add("over"); };
   drop.ondragleave = () => drop.classList.remove("over");
