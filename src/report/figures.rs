@@ -182,14 +182,30 @@ pub fn comparison_figures(models: &[TrainedModel], zoom: bool) -> Vec<Figure> {
 /// Stages `prefix + stem` `.svg` and `.png` for each `(prefix, figure)`.
 /// PNGs are rendered in parallel; the staged order is the given order.
 pub fn stage_figures(staged: &mut Staged, figures: &[(String, Figure)]) -> Result<()> {
+    let pngs = render_pngs(figures);
+    add_figures(staged, figures, pngs)
+}
+
+/// The PNG of each `(prefix, figure)`, rendered in parallel (each PNG's
+/// bytes depend only on its figure).
+pub fn render_pngs(figures: &[(String, Figure)]) -> Vec<Result<Vec<u8>>> {
     use rayon::prelude::*;
-    let pngs: Vec<Result<Vec<u8>>> = figures
+    figures
         .par_iter()
         .map(|(prefix, f)| {
             svg_to_png(&f.svg, WIDTH, HEIGHT)
                 .map_err(|e| Error::Config(format!("could not render {prefix}{}.png: {e}", f.stem)))
         })
-        .collect();
+        .collect()
+}
+
+/// Stages `prefix + stem` `.svg` and the rendered `.png` (from
+/// [`render_pngs`]) of each figure, in the given order.
+pub fn add_figures(
+    staged: &mut Staged,
+    figures: &[(String, Figure)],
+    pngs: Vec<Result<Vec<u8>>>,
+) -> Result<()> {
     for ((prefix, f), png) in figures.iter().zip(pngs) {
         staged.add(format!("{prefix}{}.svg", f.stem), f.svg.clone());
         staged.add(format!("{prefix}{}.png", f.stem), png?);

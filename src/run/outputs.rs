@@ -116,9 +116,11 @@ pub fn stage_model(
 
 /// Every file of a run, in memory: per model its history, checkpoint and
 /// figures; the comparison figures (`compare`); `summary.csv`,
-/// `summary.txt` and `report.html`.
+/// `summary.txt` and `report.html`. The PNGs render on the thread pool
+/// while this thread stages the other files; the order of the files does
+/// not depend on it.
 pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
-    let mut staged = Staged::default();
+    use rayon::prelude::*;
     let mut figure_sections: Vec<(String, Vec<Figure>)> = Vec::new();
     let mut to_render: Vec<(String, Figure)> = Vec::new();
     if opts.plots && result.kind == RunKind::Compare {
@@ -126,19 +128,46 @@ pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
         to_render.extend(figs.iter().map(|f| (String::new(), f.clone())));
         figure_sections.push(("Comparison".into(), figs));
     }
-    for m in &result.models {
-        let prefix = model_prefix(result.kind, &m.name);
-        stage_model(&mut staged, &prefix, m, result, opts.force)?;
-        if opts.plots {
-            let figs = figures::model_figures(m, &result.prepared.test, opts.zoom);
+    if opts.plots {
+        let per_model: Vec<Vec<Figure>> = result
+            .models
+            .par_iter()
+            .map(|m| figures::model_figures(m, &result.prepared.test, opts.zoom))
+            .collect();
+        for (m, figs) in result.models.iter().zip(per_model) {
+            let prefix = model_prefix(result.kind, &m.name);
             to_render.extend(figs.iter().map(|f| (prefix.clone(), f.clone())));
             figure_sections.push((format!("{} — {}", m.name, m.net.arch.torch_repr()), figs));
         }
     }
-    figures::stage_figures(&mut staged, &to_render)?;
+    let (pngs, files) = rayon::join(
+        || figures::render_pngs(&to_render),
+        || stage_files(result, opts, figure_sections),
+    );
+    let (mut staged, tail) = files?;
+    figures::add_figures(&mut staged, &to_render, pngs)?;
+    staged.files.extend(tail.files);
+    staged.no_replace.extend(tail.no_replace);
+    Ok(staged)
+}
+
+/// The files of [`stage`] besides the figures: each model's history and
+/// checkpoint (staged before the figures), and the summary and report
+/// (after them).
+fn stage_files(
+    result: &RunResult,
+    opts: &OutputOptions,
+    figure_sections: Vec<(String, Vec<Figure>)>,
+) -> Result<(Staged, Staged)> {
+    let mut head = Staged::default();
+    for m in &result.models {
+        let prefix = model_prefix(result.kind, &m.name);
+        stage_model(&mut head, &prefix, m, result, opts.force)?;
+    }
+    let mut tail = Staged::default();
     let cells = summary_cells(&result.summary);
-    staged.add("summary.csv", summary_csv(&result.summary));
-    staged.add("summary.txt", text_table(&SUMMARY_HEADERS, &cells));
+    tail.add("summary.csv", summary_csv(&result.summary));
+    tail.add("summary.txt", text_table(&SUMMARY_HEADERS, &cells));
     let report = RunReport {
         title: &format!("nonlin {}: {}", result.kind.name(), result.source),
         config: result.settings.clone(),
@@ -152,8 +181,8 @@ pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
             .map(|m| (m.name.clone(), log_lines(m, opts.log_every)))
             .collect(),
     };
-    staged.add("report.html", report.to_html());
-    Ok(staged)
+    tail.add("report.html", report.to_html());
+    Ok((head, tail))
 }
 
 /// Writes staged files into `dir` and tells the observer.

@@ -9,20 +9,30 @@ use crate::report::png::svg_to_png;
 use crate::report::study as study_report;
 use std::path::PathBuf;
 
-/// Every output file of a study, in memory.
+/// Every output file of a study, in memory. The figure's PNG renders on
+/// the thread pool while this thread writes the tables and the JSON.
 pub fn stage(result: &StudyResult, plots: bool) -> Result<Staged> {
-    let mut staged = Staged::default();
-    staged.add("study.md", study_report::to_markdown(result));
-    staged.add("study.csv", study_report::summary_csv(result));
-    staged.add("folds.csv", study_report::folds_csv(result));
-    staged.add("comparisons.csv", study_report::comparisons_csv(result));
-    staged.add("study.json", study_report::to_json(result));
-    if plots {
-        let svg = study_report::accuracy_mcc_svg(result, 1200, 800);
-        let png = svg_to_png(&svg, 2400, 800)
-            .map_err(|e| Error::Config(format!("cannot render accuracy_mcc.png: {e}")))?;
+    let svg = plots.then(|| study_report::accuracy_mcc_svg(result, 1200, 800));
+    let (png, mut staged) = rayon::join(
+        || {
+            svg.as_deref().map(|svg| {
+                svg_to_png(svg, 2400, 800)
+                    .map_err(|e| Error::Config(format!("cannot render accuracy_mcc.png: {e}")))
+            })
+        },
+        || {
+            let mut staged = Staged::default();
+            staged.add("study.md", study_report::to_markdown(result));
+            staged.add("study.csv", study_report::summary_csv(result));
+            staged.add("folds.csv", study_report::folds_csv(result));
+            staged.add("comparisons.csv", study_report::comparisons_csv(result));
+            staged.add("study.json", study_report::to_json(result));
+            staged
+        },
+    );
+    if let (Some(svg), Some(png)) = (svg, png) {
         staged.add("accuracy_mcc.svg", svg);
-        staged.add("accuracy_mcc.png", png);
+        staged.add("accuracy_mcc.png", png?);
     }
     Ok(staged)
 }

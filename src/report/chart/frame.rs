@@ -14,6 +14,18 @@ pub(super) struct Frame {
     pub(super) h: f64,
 }
 
+impl Frame {
+    /// Whether the point lies inside the rectangle or on its edge (within a
+    /// rounding error).
+    pub(super) fn contains(&self, x: f64, y: f64) -> bool {
+        const EPS: f64 = 1e-6;
+        x >= self.x - EPS
+            && x <= self.x + self.w + EPS
+            && y >= self.y - EPS
+            && y <= self.y + self.h + EPS
+    }
+}
+
 /// Sizes in user units, scaled by `k` (1.0 for a 1200×800 figure).
 pub(super) struct Fonts {
     pub(super) k: f64,
