@@ -1,8 +1,8 @@
 //! `nonlin predict`: a saved model on new rows.
 
+use super::table_args::ReadArgs;
 use clap::Args;
 use nonlin::data::notes::name_list;
-use nonlin::data::{Delimiter, ReadOptions};
 use nonlin::error::{Error, Result};
 use nonlin::run::{predict, PredictConfig};
 use std::io::Write;
@@ -19,19 +19,8 @@ pub struct PredictArgs {
     /// detected); other columns (the target too) are ignored.
     #[arg(long, value_name = "PATH")]
     pub data: PathBuf,
-    /// Cell delimiter of --data: one character (`,` `;` `|`), `tab`, or
-    /// `space` (runs of spaces). Default: detected.
-    #[arg(long, value_name = "D", value_parser = parse_delimiter)]
-    pub delimiter: Option<Delimiter>,
-    /// Decimal separator of --data: `.` or `,` (`1,83`). Default: detected.
-    #[arg(long, value_name = "C", value_parser = parse_decimal)]
-    pub decimal: Option<u8>,
-    /// The first row of --data is a header (default: detected).
-    #[arg(long, conflicts_with = "no_header")]
-    pub header: bool,
-    /// --data has no header row: its columns are named c0, c1, … in file order.
-    #[arg(long)]
-    pub no_header: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Write the predictions to this file (atomically) instead of stdout.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -40,33 +29,11 @@ pub struct PredictArgs {
     pub force: bool,
 }
 
-fn parse_delimiter(s: &str) -> std::result::Result<Delimiter, String> {
-    Delimiter::parse(s).ok_or_else(|| {
-        format!("'{s}' is not a delimiter; use one character (',' ';' '|'), 'tab' or 'space'")
-    })
-}
-
-fn parse_decimal(s: &str) -> std::result::Result<u8, String> {
-    match s {
-        "." => Ok(b'.'),
-        "," => Ok(b','),
-        _ => Err(format!("'{s}' is not a decimal separator; use '.' or ','")),
-    }
-}
-
 pub fn run(args: &PredictArgs) -> Result<()> {
     let p = predict::run(&PredictConfig {
         model: args.model.clone(),
         data: args.data.clone(),
-        read: ReadOptions {
-            delimiter: args.delimiter,
-            decimal: args.decimal,
-            header: match (args.header, args.no_header) {
-                (true, _) => Some(true),
-                (_, true) => Some(false),
-                _ => None,
-            },
-        },
+        read: args.read.read_options()?,
         out: args.out.clone(),
         force: args.force,
     })?;

@@ -6,9 +6,10 @@ use clap::Args;
 use nonlin::data::{Delimiter, MissingPolicy, ReadOptions};
 use nonlin::error::{Error, Result};
 
-/// Reading the file and its columns (flattened into the data flags).
+/// How the file's text is read: delimiter, decimal separator, header
+/// (`train`, `compare`, `study`, `serve` and `predict`).
 #[derive(Debug, Clone, Default, Args)]
-pub struct TableArgs {
+pub struct ReadArgs {
     /// Cell separator: one character (`,` `;` `|`), `tab`, or `space` (runs
     /// of spaces). Default: detected from the first lines (comma, semicolon,
     /// tab or runs of spaces).
@@ -26,6 +27,13 @@ pub struct TableArgs {
     /// (e.g. `--target c12`).
     #[arg(long, help_heading = "Reading the file")]
     pub no_header: bool,
+}
+
+/// Reading the file and its columns (flattened into the data flags).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TableArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Missing cells (empty, NA, N/A, NaN, nan, ?, null, NULL, None, -) in
     /// the features: `error` (default; counts them per column), `drop` the
     /// rows, or fill them in from the training rows with their `mean`,
@@ -54,7 +62,7 @@ pub struct TableArgs {
     pub positive: Option<String>,
 }
 
-impl TableArgs {
+impl ReadArgs {
     /// The reader's options; a bad value names its flag.
     pub fn read_options(&self) -> Result<ReadOptions> {
         let delimiter = match &self.delimiter {
@@ -88,6 +96,13 @@ impl TableArgs {
             header,
         })
     }
+}
+
+impl TableArgs {
+    /// The reader's options; a bad value names its flag.
+    pub fn read_options(&self) -> Result<ReadOptions> {
+        self.read.read_options()
+    }
 
     /// `--missing`, by default an error.
     pub fn missing_policy(&self) -> Result<MissingPolicy> {
@@ -109,18 +124,18 @@ mod tests {
 
     #[test]
     fn values_and_their_errors() {
-        let a = TableArgs {
+        let a = ReadArgs {
             delimiter: Some("tab".into()),
             decimal: Some(",".into()),
             no_header: true,
-            ..TableArgs::default()
+            ..ReadArgs::default()
         };
         let o = a.read_options().unwrap();
         assert_eq!(o.delimiter, Some(Delimiter::Byte(b'\t')));
         assert_eq!((o.decimal, o.header), (Some(b','), Some(false)));
-        let bad = TableArgs {
+        let bad = ReadArgs {
             decimal: Some(";".into()),
-            ..TableArgs::default()
+            ..ReadArgs::default()
         };
         let e = bad.read_options().unwrap_err();
         assert!(matches!(e, Error::Invalid { ref field, .. } if field == "decimal"));
