@@ -3,6 +3,7 @@
 //! delimiters handled ([`reader`]), cells classified ([`cell`]).
 
 pub mod cell;
+pub mod number;
 pub mod options;
 pub mod reader;
 pub mod sniff;
