@@ -3,10 +3,12 @@
 //! delimiters handled ([`reader`]), cells classified ([`cell`]).
 
 pub mod cell;
+pub mod chunks;
 pub mod number;
 pub mod options;
 pub mod reader;
+pub mod records;
 pub mod sniff;
 
 pub use options::{Delimiter, Detected, ReadOptions};
-pub use reader::read_table;
+pub use reader::{read_table, read_table_from};

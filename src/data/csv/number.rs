@@ -19,36 +19,41 @@ const MAX_EXACT: u64 = 1 << 53;
 /// exponent) parsed exactly as `str::parse::<f64>` would, or `None` when the
 /// text has another shape or is outside the fast path.
 pub fn parse_decimal(b: &[u8]) -> Option<f64> {
-    let (negative, mut i) = match b.first()? {
-        b'-' => (true, 1),
-        b'+' => (false, 1),
-        _ => (false, 0),
+    let (negative, b) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
     };
+    // Up to 19 digits fit in u64; longer numbers are left to `str::parse`,
+    // so the wrapping arithmetic below never wraps when it matters.
     let mut mantissa: u64 = 0;
-    let mut digits = 0usize;
-    let mut fraction = 0i32;
-    let mut seen_point = false;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() {
-            // Leading zeros cost nothing; past 19 significant digits u64 overflows.
-            if mantissa != 0 || c != b'0' {
-                digits += 1;
-                if digits > 19 {
-                    return None;
-                }
-            }
-            mantissa = mantissa * 10 + u64::from(c - b'0');
-            fraction += i32::from(seen_point);
-        } else if c == b'.' && !seen_point {
-            seen_point = true;
-        } else {
-            break;
-        }
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
         i += 1;
     }
-    let mantissa_len = i - usize::from(negative || b[0] == b'+') - usize::from(seen_point);
-    if mantissa_len == 0 {
+    let int_digits = i;
+    let mut fraction = 0usize;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i + 8 <= b.len() {
+            match eight_digits(&b[i..i + 8]) {
+                Some(d) => {
+                    mantissa = mantissa.wrapping_mul(100_000_000).wrapping_add(d);
+                    i += 8;
+                }
+                None => break,
+            }
+        }
+        while i < b.len() && b[i].is_ascii_digit() {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
+            i += 1;
+        }
+        fraction = i - start;
+    }
+    let digits = int_digits + fraction;
+    if digits == 0 || digits > 19 {
         return None;
     }
     let mut exponent = 0i32;
@@ -86,7 +91,7 @@ pub fn parse_decimal(b: &[u8]) -> Option<f64> {
     if mantissa > MAX_EXACT {
         return None;
     }
-    let e = exponent - fraction;
+    let e = exponent - fraction as i32;
     let v = mantissa as f64;
     let v = if mantissa == 0 {
         0.0
@@ -98,6 +103,24 @@ pub fn parse_decimal(b: &[u8]) -> Option<f64> {
         return None;
     };
     Some(if negative { -v } else { v })
+}
+
+/// Eight ASCII digits as their value, or `None` if one is not a digit
+/// (the SWAR conversion of Lemire's fast_float).
+fn eight_digits(b: &[u8]) -> Option<u64> {
+    let v = u64::from_le_bytes(b.try_into().ok()?);
+    let all_digits = ((v & 0xF0F0_F0F0_F0F0_F0F0)
+        | ((v.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4))
+        == 0x3333_3333_3333_3333;
+    if !all_digits {
+        return None;
+    }
+    let v = v - 0x3030_3030_3030_3030;
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let v = ((v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32))
+        .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32))))
+        >> 32;
+    Some(v)
 }
 
 #[cfg(test)]
@@ -146,6 +169,9 @@ mod tests {
         }
         assert_eq!(parse_decimal(b"-1.5355413"), Some(-1.5355413));
         assert_eq!(parse_decimal(b"-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(eight_digits(b"12345678"), Some(12_345_678));
+        assert_eq!(eight_digits(b"1234567a"), None);
+        assert_eq!(parse_decimal(b"0.123456789"), Some(0.123456789));
         for bad in ["", "-", ".", "+.", "1e", "1e+", "1.2.3", "1-2", "e5", "1,5", "inf", "NaN", "1 "] {
             assert_eq!(parse_decimal(bad.as_bytes()), None, "{bad}");
         }

@@ -1,30 +1,58 @@
-//! CSV bytes → [`Table`]: detects the delimiter, decimal separator and
-//! header (unless told), then reads every cell once, numbers straight into
-//! f64 columns without allocating. Errors name the file, line, column and
-//! value.
+//! CSV text → [`Table`]: detects the delimiter, decimal separator and
+//! header (unless told) from the first piece of the file, then reads the
+//! rest piece by piece ([`super::chunks`]), each piece split in two at a
+//! line break and parsed on both cores ([`super::records`]), numbers
+//! straight into f64 columns without allocating. Pieces holding a quote
+//! (whose line breaks may be inside a field) are not split: from the first
+//! one on, the rest of the file is parsed in one go, as are whitespace-
+//! delimited files. Errors name the file, line, column and value.
 
-use super::cell::{classify, trim, Cell};
+use super::chunks::{Chunks, CHUNK_BYTES};
 use super::options::{Delimiter, Detected, ReadOptions};
+use super::records::{
+    csv_reader, is_blank, line_in, next_record, parse_records, LineCounter, Other, Parsed,
+    Shape, Stop,
+};
+use super::cell::{classify, trim, Cell};
 use super::sniff::{collapse_whitespace, sniff};
 use crate::data::column::ColumnBuilder;
 use crate::data::notes::{excerpt, name_list};
 use crate::data::Table;
 use crate::error::{Error, Result};
-use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Pieces smaller than this are parsed on one thread.
+const SPLIT_BYTES: usize = 1 << 20;
+
 /// Reads CSV bytes into a table. `source` names the data in errors.
 pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<Table> {
+    read_table_from(bytes, source, options)
+}
+
+/// Reads CSV text from `reader` into a table, a piece at a time. `source`
+/// names the data in errors (and is the path in I/O errors).
+pub fn read_table_from<R: Read + Send>(
+    reader: R,
+    source: &str,
+    options: &ReadOptions,
+) -> Result<Table> {
+    let io_err = |e| Error::io(Path::new(source), "read the data file", e);
     let csv_err = |line: u64, message: String| Error::Csv {
         source_name: source.to_string(),
         line,
         message,
     };
-    let bom = bytes.starts_with(BOM);
-    let bytes = if bom { &bytes[BOM.len()..] } else { bytes };
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    let mut chunks = Chunks::new(reader, CHUNK_BYTES);
+    let mut first = chunks.next_chunk().map_err(io_err)?.unwrap_or_default();
+    let bom = first.starts_with(BOM);
+    if bom {
+        first.drain(..BOM.len());
+    }
+    if first[..first.len().min(8192)].contains(&0) {
         return Err(csv_err(
             1,
             "this is not a CSV text file (it holds NUL bytes: an image, a spreadsheet or \
@@ -32,38 +60,138 @@ pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<T
                 .into(),
         ));
     }
-    let sniffed = sniff(bytes, options);
-    let (bytes, delimiter): (Cow<[u8]>, u8) = match sniffed.delimiter {
-        Delimiter::Byte(d) => (Cow::Borrowed(bytes), d),
-        Delimiter::Whitespace => (Cow::Owned(collapse_whitespace(bytes)), b' '),
-    };
-    let decimal_comma = sniffed.decimal_comma;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(&bytes[..]);
-    let mut record = csv::ByteRecord::new();
-    let read = |reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord| loop {
-        match reader.read_byte_record(record) {
-            Ok(false) => return Ok(false),
-            Ok(true) if is_blank(record) => continue,
-            Ok(true) => return Ok(true),
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_in(&bytes, p.byte()));
-                return Err(csv_err(line, format!("unreadable CSV: {e}")));
-            }
+    let sniffed = sniff(&first, options);
+    let delimiter = match sniffed.delimiter {
+        Delimiter::Byte(d) => d,
+        Delimiter::Whitespace => {
+            // Runs of spaces are collapsed over the whole text (quotes may span lines).
+            chunks.read_rest(&mut first).map_err(io_err)?;
+            first = collapse_whitespace(&first);
+            b' '
         }
     };
-    let mut lines_at = LineCounter::new(&bytes);
+    let decimal_comma = sniffed.decimal_comma;
+    let mut header = read_header(&first, source, options, decimal_comma, delimiter)?;
+    if header.data_start >= first.len() && !chunks.is_done() {
+        // A header longer than a piece: read it whole.
+        chunks.read_rest(&mut first).map_err(io_err)?;
+        header = read_header(&first, source, options, decimal_comma, delimiter)?;
+    }
+    let shape = Shape {
+        width: header.names.len(),
+        unnamed_last: header.unnamed_last,
+        decimal_comma,
+        delimiter,
+    };
+    let mut sink = Sink {
+        source,
+        columns: header
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ColumnBuilder::new(n.clone(), i))
+            .collect(),
+        lines: Vec::new(),
+        last_all_empty: true,
+        extra_empty_field: false,
+        head: first[..first.len().min(SPLIT_BYTES)].to_vec(),
+        header: &header,
+        delimiter,
+    };
+    let mut piece = first;
+    let mut start = header.data_start;
+    let mut line = header.data_line;
+    loop {
+        if piece[start..].contains(&b'"') {
+            // Line breaks may be inside quoted fields from here on.
+            let mut rest = piece.split_off(start);
+            chunks.read_rest(&mut rest).map_err(io_err)?;
+            sink.merge(parse_records(&rest, line, &shape))?;
+            break;
+        }
+        let text = &piece[start..];
+        let (parts, next) = rayon::join(
+            || parse_piece(text, line, &shape),
+            || chunks.next_chunk(),
+        );
+        line += super::records::count_line_breaks(text, None);
+        for part in parts {
+            sink.merge(part)?;
+        }
+        match next.map_err(io_err)? {
+            Some(next) => (piece, start) = (next, 0),
+            None => break,
+        }
+    }
+    Ok(sink.finish(Detected {
+        delimiter: sniffed.delimiter,
+        delimiter_detected: sniffed.delimiter_detected,
+        decimal_comma,
+        decimal_detected: sniffed.decimal_detected,
+        header: header.header,
+        header_detected: header.header_detected,
+        bom,
+        trailing_delimiter: false,
+    }))
+}
 
-    if !read(&mut reader, &mut record)? {
+/// A quote-free piece (ending at a line break): in two halves on two
+/// threads when it is large, the halves in file order.
+fn parse_piece(text: &[u8], line: u64, shape: &Shape) -> Vec<Parsed> {
+    if text.len() < SPLIT_BYTES {
+        return vec![parse_records(text, line, shape)];
+    }
+    let mid = text.len() / 2;
+    let cut = match text[mid..].iter().position(|&c| c == b'\n') {
+        Some(k) => mid + k + 1,
+        None => return vec![parse_records(text, line, shape)],
+    };
+    let (a, b) = text.split_at(cut);
+    let b_line = line + super::records::count_line_breaks(a, b.first());
+    let (a, b) = rayon::join(
+        || parse_records(a, line, shape),
+        || parse_records(b, b_line, shape),
+    );
+    vec![a, b]
+}
+
+/// The header (or first) row and where the data rows start.
+struct Header {
+    names: Vec<String>,
+    header: bool,
+    header_detected: bool,
+    unnamed_last: bool,
+    /// Every present cell of the first row is a number.
+    looks_numeric: bool,
+    /// Byte offset and line where the data records start.
+    data_start: usize,
+    data_line: u64,
+}
+
+/// Reads the first record of `bytes`: the column names, or (no header) the
+/// width and numbered names.
+fn read_header(
+    bytes: &[u8],
+    source: &str,
+    options: &ReadOptions,
+    decimal_comma: bool,
+    delimiter: u8,
+) -> Result<Header> {
+    let csv_err = |line: u64, message: String| Error::Csv {
+        source_name: source.to_string(),
+        line,
+        message,
+    };
+    let mut reader = csv_reader(bytes, delimiter);
+    let mut record = csv::ByteRecord::new();
+    let found = next_record(&mut reader, &mut record, bytes, 1).map_err(|(l, m)| csv_err(l, m))?;
+    if !found {
         return Err(csv_err(
             1,
             "the file is empty; expected a header row with column names and data rows".into(),
         ));
     }
-    let first_line = lines_at.line_of(&record);
+    let first_line = LineCounter::new(bytes, 1).line_of(&record);
     let looks_numeric = first_row_is_numeric(&record, decimal_comma);
     let (header, header_detected) = match options.header {
         Some(h) => (h, false),
@@ -74,14 +202,15 @@ pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<T
     let mut unnamed_last = false;
     if header {
         for (i, field) in record.iter().enumerate() {
-            let name = std::str::from_utf8(trim(field)).map_err(|_| Error::Csv {
-                source_name: source.to_string(),
-                line: first_line,
-                message: format!(
-                    "the name of column {} is not UTF-8 text ('{}'); save the file as UTF-8",
-                    i + 1,
-                    excerpt(&String::from_utf8_lossy(field), 40)
-                ),
+            let name = std::str::from_utf8(trim(field)).map_err(|_| {
+                csv_err(
+                    first_line,
+                    format!(
+                        "the name of column {} is not UTF-8 text ('{}'); save the file as UTF-8",
+                        i + 1,
+                        excerpt(&String::from_utf8_lossy(field), 40)
+                    ),
+                )
             })?;
             if name.is_empty() {
                 unnamed_last = i + 1 == width;
@@ -108,172 +237,143 @@ pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<T
     } else {
         names.extend((0..width).map(|i| format!("c{i}")));
     }
-    let mut columns: Vec<ColumnBuilder> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| ColumnBuilder::new(n.clone(), i))
-        .collect();
-    let mut lines: Vec<u64> = Vec::new();
-    let mut last_all_empty = true;
-    let mut extra_empty_field = false;
-    let mut have_row = !header;
-    let mut data_rows = 0usize;
-    loop {
-        if have_row {
-            let line = lines_at.line_of(&record);
-            let mut n = record.len();
-            if n == width + 1 && trim(&record[width]).is_empty() {
-                extra_empty_field = true;
-                n = width;
-            }
-            // The header ends with a delimiter, this row does not.
-            let short_by_trailing = unnamed_last && n + 1 == width;
-            if short_by_trailing {
-                n = width;
-            }
-            if n != width {
-                if record.iter().any(|f| f.contains(&b'\n')) {
-                    return Err(csv_err(
-                        line,
-                        format!(
-                            "a quoted field on this line runs over several lines and the row \
-                             has {n} field(s) where {width} are expected: is a closing quote \
-                             (\") missing?"
-                        ),
-                    ));
-                }
-                return Err(field_count_error(
-                    source,
-                    &bytes,
-                    delimiter,
-                    header,
-                    width,
-                    &names,
-                    data_rows,
-                    line,
-                    n,
-                    looks_numeric,
-                ));
-            }
-            let row = lines.len();
-            for (j, col) in columns.iter_mut().enumerate() {
-                let raw = if short_by_trailing && j + 1 == width {
-                    &b""[..]
-                } else {
-                    &record[j]
-                };
-                let cell = classify(raw, decimal_comma);
-                match cell {
-                    Cell::NotUtf8 => {
-                        return Err(Error::Cell {
-                            source_name: source.to_string(),
-                            line,
-                            column: j + 1,
-                            column_name: names[j].clone(),
-                            message: format!(
-                                "the cell is not UTF-8 text ('{}'); save the file as UTF-8",
-                                excerpt(&String::from_utf8_lossy(trim(raw)), 40)
-                            ),
-                        })
-                    }
-                    Cell::NonFinite(_) => {
-                        col.push(cell, row);
-                        let text = String::from_utf8_lossy(trim(raw));
-                        col.set_nonfinite_text(row, &excerpt(&text, 40));
-                    }
-                    _ => col.push(cell, row),
-                }
-            }
-            if width > 0 && !short_by_trailing && !trim(&record[width - 1]).is_empty() {
-                last_all_empty = false;
-            }
-            lines.push(line);
-            data_rows += 1;
-        }
-        if !read(&mut reader, &mut record)? {
-            break;
-        }
-        have_row = true;
-    }
-    // A delimiter at the end of every line: an empty last column, dropped.
-    let trailing =
-        width > 1 && last_all_empty && (if header { unnamed_last } else { data_rows > 0 });
-    if trailing {
-        columns.pop();
-    }
-    Ok(Table {
-        source: source.to_string(),
-        columns: columns.into_iter().map(ColumnBuilder::finish).collect(),
-        lines,
-        detected: Detected {
-            delimiter: sniffed.delimiter,
-            delimiter_detected: sniffed.delimiter_detected,
-            decimal_comma,
-            decimal_detected: sniffed.decimal_detected,
-            header,
-            header_detected,
-            bom,
-            trailing_delimiter: trailing || extra_empty_field,
-        },
+    let (data_start, data_line) = if header {
+        let end = reader.position().byte() as usize;
+        (end, line_in(bytes, end as u64))
+    } else {
+        (0, 1)
+    };
+    Ok(Header {
+        names,
+        header,
+        header_detected,
+        unnamed_last,
+        looks_numeric,
+        data_start,
+        data_line,
     })
 }
 
-/// The 1-based line of each record, counted from the bytes: the `csv`
-/// crate's own line numbers skip blank lines and miscount CRLF. A record's
-/// byte position is where the previous one's terminator began, so line ends
-/// after it are skipped first. Records come in order, so this is linear.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: u64,
+/// The columns being built, fed parsed pieces in file order.
+struct Sink<'a> {
+    source: &'a str,
+    columns: Vec<ColumnBuilder>,
+    lines: Vec<u64>,
+    last_all_empty: bool,
+    extra_empty_field: bool,
+    /// The start of the text (for the first data row's field-count error).
+    head: Vec<u8>,
+    header: &'a Header,
+    delimiter: u8,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            pos: 0,
-            line: 1,
+impl Sink<'_> {
+    /// Appends a piece's rows; its stop, if any, becomes the error.
+    fn merge(&mut self, parsed: Parsed) -> Result<()> {
+        let base = self.lines.len();
+        for ((col, numbers), others) in self
+            .columns
+            .iter_mut()
+            .zip(&parsed.numbers)
+            .zip(parsed.others)
+        {
+            if others.is_empty() {
+                col.extend_numbers(numbers, base);
+                continue;
+            }
+            let mut others = others.into_iter().peekable();
+            for (k, &v) in numbers.iter().enumerate() {
+                let row = base + k;
+                match others.next_if(|(r, _)| *r == k) {
+                    None => col.push(Cell::Number(v), row),
+                    Some((_, Other::Missing)) => col.push(Cell::Missing, row),
+                    Some((_, Other::Text(s))) => col.push(Cell::Text(&s), row),
+                    Some((_, Other::NonFinite(v, text))) => {
+                        col.push(Cell::NonFinite(v), row);
+                        col.set_nonfinite_text(row, &text);
+                    }
+                }
+            }
+        }
+        self.lines.extend_from_slice(&parsed.lines);
+        self.last_all_empty &= parsed.last_all_empty;
+        self.extra_empty_field |= parsed.extra_empty_field;
+        match parsed.stop {
+            None => Ok(()),
+            Some(stop) => Err(self.error(stop)),
         }
     }
 
-    fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
-            start += 1;
+    fn error(&self, stop: Stop) -> Error {
+        let source = self.source;
+        let width = self.header.names.len();
+        match stop {
+            Stop::Unreadable { line, message } => Error::Csv {
+                source_name: source.to_string(),
+                line,
+                message,
+            },
+            Stop::NotUtf8 { line, column, text } => Error::Cell {
+                source_name: source.to_string(),
+                line,
+                column: column + 1,
+                column_name: self.header.names[column].clone(),
+                message: format!("the cell is not UTF-8 text ('{text}'); save the file as UTF-8"),
+            },
+            Stop::FieldCount {
+                line,
+                found,
+                multiline: true,
+            } => Error::Csv {
+                source_name: source.to_string(),
+                line,
+                message: format!(
+                    "a quoted field on this line runs over several lines and the row has \
+                     {found} field(s) where {width} are expected: is a closing quote (\") \
+                     missing?"
+                ),
+            },
+            Stop::FieldCount { line, found, .. } => field_count_error(
+                source,
+                &self.head,
+                self.delimiter,
+                self.header.header,
+                width,
+                &self.header.names,
+                self.lines.len(),
+                line,
+                found,
+                self.header.looks_numeric,
+            ),
         }
-        let start = start.min(self.bytes.len()).max(self.pos);
-        self.line += count_line_breaks(&self.bytes[self.pos..start], self.bytes.get(start));
-        self.pos = start;
-        self.line
     }
-}
 
-/// Line breaks in `b` (`\n`, or a `\r` not followed by `\n`); `next` is
-/// the byte after `b`.
-fn count_line_breaks(b: &[u8], next: Option<&u8>) -> u64 {
-    if !b.contains(&b'\r') {
-        return b.iter().filter(|&&c| c == b'\n').count() as u64;
-    }
-    let mut n = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let following = b.get(i + 1).or(if i + 1 == b.len() { next } else { None });
-        if c == b'\n' || (c == b'\r' && following != Some(&b'\n')) {
-            n += 1;
+    fn finish(mut self, mut detected: Detected) -> Table {
+        // A delimiter at the end of every line: an empty last column, dropped.
+        let width = self.columns.len();
+        let data_rows = self.lines.len();
+        let trailing = width > 1
+            && self.last_all_empty
+            && (if self.header.header {
+                self.header.unnamed_last
+            } else {
+                data_rows > 0
+            });
+        if trailing {
+            self.columns.pop();
+        }
+        detected.trailing_delimiter = trailing || self.extra_empty_field;
+        Table {
+            source: self.source.to_string(),
+            columns: self
+                .columns
+                .into_iter()
+                .map(ColumnBuilder::finish)
+                .collect(),
+            lines: self.lines,
+            detected,
         }
     }
-    n
-}
-
-/// The line of a byte offset (for errors).
-fn line_in(bytes: &[u8], byte: u64) -> u64 {
-    let end = (byte as usize).min(bytes.len());
-    1 + count_line_breaks(&bytes[..end], bytes.get(end))
-}
-
-/// A line with nothing but spaces.
-fn is_blank(record: &csv::ByteRecord) -> bool {
-    record.len() == 1 && trim(&record[0]).is_empty()
 }
 
 /// Every present cell of the first row is a number (and one is): no header.
@@ -322,11 +422,7 @@ fn field_count_error(
         ));
     }
     // First data row: do the rows agree among themselves?
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
+    let mut reader = csv_reader(bytes, delimiter);
     let counts: Vec<usize> = reader
         .byte_records()
         .filter_map(|r| r.ok())
