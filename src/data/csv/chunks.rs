@@ -11,6 +11,8 @@ pub struct Chunks<R> {
     reader: R,
     size: usize,
     carry: Vec<u8>,
+    /// A buffer handed back, reused for the next piece.
+    spare: Vec<u8>,
     eof: bool,
 }
 
@@ -21,6 +23,7 @@ impl<R: Read> Chunks<R> {
             reader,
             size: size.max(1),
             carry: Vec::new(),
+            spare: Vec::new(),
             eof: false,
         }
     }
@@ -36,7 +39,9 @@ impl<R: Read> Chunks<R> {
         if self.is_done() {
             return Ok(None);
         }
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = std::mem::take(&mut self.spare);
+        buf.clear();
+        buf.append(&mut self.carry);
         loop {
             if !self.eof {
                 let want = self.size as u64;
@@ -47,11 +52,16 @@ impl<R: Read> Chunks<R> {
                 return Ok((!buf.is_empty()).then_some(buf));
             }
             if let Some(nl) = buf.iter().rposition(|&c| c == b'\n') {
-                self.carry = buf[nl + 1..].to_vec();
+                self.carry.extend_from_slice(&buf[nl + 1..]);
                 buf.truncate(nl + 1);
                 return Ok(Some(buf));
             }
         }
+    }
+
+    /// Gives a piece's buffer back for reuse (its pages stay mapped).
+    pub fn recycle(&mut self, buf: Vec<u8>) {
+        self.spare = buf;
     }
 
     /// Appends everything not yet handed out to `out`.

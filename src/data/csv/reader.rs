@@ -10,7 +10,7 @@
 use super::chunks::{Chunks, CHUNK_BYTES};
 use super::options::{Delimiter, Detected, ReadOptions};
 use super::records::{
-    csv_reader, is_blank, line_in, next_record, parse_records, LineCounter, Other, Parsed,
+    csv_reader, is_blank, line_in, next_record, parse_records_into, LineCounter, Other, Parsed,
     Shape, Stop,
 };
 use super::cell::{classify, trim, Cell};
@@ -101,27 +101,30 @@ pub fn read_table_from<R: Read + Send>(
     let mut piece = first;
     let mut start = header.data_start;
     let mut line = header.data_line;
+    let mut parts = [Parsed::default(), Parsed::default()];
     loop {
         if piece[start..].contains(&b'"') {
             // Line breaks may be inside quoted fields from here on.
             let mut rest = piece.split_off(start);
             chunks.read_rest(&mut rest).map_err(io_err)?;
-            sink.merge(parse_records(&rest, line, &shape))?;
+            parse_records_into(&rest, line, &shape, &mut parts[0]);
+            sink.merge(&mut parts[0])?;
             break;
         }
         let text = &piece[start..];
-        let (parts, next) = rayon::join(
-            || parse_piece(text, line, &shape),
+        let (halves, next) = rayon::join(
+            || parse_piece(text, line, &shape, &mut parts),
             || chunks.next_chunk(),
         );
         line += super::records::count_line_breaks(text, None);
-        for part in parts {
+        for part in &mut parts[..halves] {
             sink.merge(part)?;
         }
         match next.map_err(io_err)? {
-            Some(next) => (piece, start) = (next, 0),
+            Some(next) => chunks.recycle(std::mem::replace(&mut piece, next)),
             None => break,
         }
+        start = 0;
     }
     Ok(sink.finish(Detected {
         delimiter: sniffed.delimiter,
@@ -135,24 +138,26 @@ pub fn read_table_from<R: Read + Send>(
     }))
 }
 
-/// A quote-free piece (ending at a line break): in two halves on two
-/// threads when it is large, the halves in file order.
-fn parse_piece(text: &[u8], line: u64, shape: &Shape) -> Vec<Parsed> {
-    if text.len() < SPLIT_BYTES {
-        return vec![parse_records(text, line, shape)];
-    }
+/// A quote-free piece (ending at a line break) into `parts`: in two halves
+/// on two threads when it is large, the halves in file order. Returns the
+/// number of parts used.
+fn parse_piece(text: &[u8], line: u64, shape: &Shape, parts: &mut [Parsed; 2]) -> usize {
+    let [a_out, b_out] = parts;
     let mid = text.len() / 2;
     let cut = match text[mid..].iter().position(|&c| c == b'\n') {
-        Some(k) => mid + k + 1,
-        None => return vec![parse_records(text, line, shape)],
+        Some(k) if text.len() >= SPLIT_BYTES => mid + k + 1,
+        _ => {
+            parse_records_into(text, line, shape, a_out);
+            return 1;
+        }
     };
     let (a, b) = text.split_at(cut);
     let b_line = line + super::records::count_line_breaks(a, b.first());
-    let (a, b) = rayon::join(
-        || parse_records(a, line, shape),
-        || parse_records(b, b_line, shape),
+    rayon::join(
+        || parse_records_into(a, line, shape, a_out),
+        || parse_records_into(b, b_line, shape, b_out),
     );
-    vec![a, b]
+    2
 }
 
 /// The header (or first) row and where the data rows start.
@@ -269,19 +274,19 @@ struct Sink<'a> {
 
 impl Sink<'_> {
     /// Appends a piece's rows; its stop, if any, becomes the error.
-    fn merge(&mut self, parsed: Parsed) -> Result<()> {
+    fn merge(&mut self, parsed: &mut Parsed) -> Result<()> {
         let base = self.lines.len();
         for ((col, numbers), others) in self
             .columns
             .iter_mut()
             .zip(&parsed.numbers)
-            .zip(parsed.others)
+            .zip(&mut parsed.others)
         {
             if others.is_empty() {
                 col.extend_numbers(numbers, base);
                 continue;
             }
-            let mut others = others.into_iter().peekable();
+            let mut others = others.drain(..).peekable();
             for (k, &v) in numbers.iter().enumerate() {
                 let row = base + k;
                 match others.next_if(|(r, _)| *r == k) {
@@ -298,7 +303,7 @@ impl Sink<'_> {
         self.lines.extend_from_slice(&parsed.lines);
         self.last_all_empty &= parsed.last_all_empty;
         self.extra_empty_field |= parsed.extra_empty_field;
-        match parsed.stop {
+        match parsed.stop.take() {
             None => Ok(()),
             Some(stop) => Err(self.error(stop)),
         }

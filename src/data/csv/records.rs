@@ -59,17 +59,16 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// Empty, with room for about the rows of `bytes` bytes of text.
-    fn for_shape(bytes: usize, shape: &Shape) -> Parsed {
-        let width = shape.width;
-        Parsed {
-            numbers: (0..width)
-                .map(|_| Vec::with_capacity(bytes / (8 * width.max(1))))
-                .collect(),
-            others: vec![Vec::new(); width],
-            last_all_empty: true,
-            ..Parsed::default()
-        }
+    /// Emptied for a piece of a table `width` columns wide (buffers kept).
+    fn reset(&mut self, width: usize) {
+        self.numbers.resize_with(width, Vec::new);
+        self.others.resize_with(width, Vec::new);
+        self.numbers.iter_mut().for_each(Vec::clear);
+        self.others.iter_mut().for_each(Vec::clear);
+        self.lines.clear();
+        self.last_all_empty = true;
+        self.extra_empty_field = false;
+        self.stop = None;
     }
 
     /// Ends at a bad row: the cells of its first fields are taken back.
@@ -130,17 +129,24 @@ pub fn next_record(
 /// the text holds a quote, else by splitting lines and fields directly
 /// ([`parse_plain`], the same records).
 pub fn parse_records(bytes: &[u8], first_line: u64, shape: &Shape) -> Parsed {
+    let mut out = Parsed::default();
+    parse_records_into(bytes, first_line, shape, &mut out);
+    out
+}
+
+/// [`parse_records`] into `out`, whose buffers are reused.
+pub fn parse_records_into(bytes: &[u8], first_line: u64, shape: &Shape, out: &mut Parsed) {
+    out.reset(shape.width);
     if memchr::memchr(b'"', bytes).is_none() {
-        parse_plain(bytes, first_line, shape)
+        parse_plain(bytes, first_line, shape, out)
     } else {
-        parse_quoted(bytes, first_line, shape)
+        parse_quoted(bytes, first_line, shape, out)
     }
 }
 
 /// [`parse_records`] with the `csv` crate (quotes, escaped quotes, line
 /// breaks inside quoted fields).
-fn parse_quoted(bytes: &[u8], first_line: u64, shape: &Shape) -> Parsed {
-    let mut out = Parsed::for_shape(bytes.len(), shape);
+fn parse_quoted(bytes: &[u8], first_line: u64, shape: &Shape, out: &mut Parsed) {
     let mut reader = csv_reader(bytes, shape.delimiter);
     let mut record = csv::ByteRecord::new();
     let mut lines_at = LineCounter::new(bytes, first_line);
@@ -154,19 +160,17 @@ fn parse_quoted(bytes: &[u8], first_line: u64, shape: &Shape) -> Parsed {
             }
         }
         let line = lines_at.line_of(&record);
-        if let Err(stop) = push_row(&mut out, record.len(), |j| &record[j], line, shape) {
+        if let Err(stop) = push_row(out, record.len(), |j| &record[j], line, shape) {
             out.stop_at(stop);
             break;
         }
     }
-    out
 }
 
 /// [`parse_records`] on text without quotes: a record is a non-empty run of
 /// bytes between `\n`/`\r` line ends (as the `csv` crate reads it, blank
 /// lines skipped), its fields split at the delimiter.
-pub fn parse_plain(bytes: &[u8], first_line: u64, shape: &Shape) -> Parsed {
-    let mut out = Parsed::for_shape(bytes.len(), shape);
+pub fn parse_plain(bytes: &[u8], first_line: u64, shape: &Shape, out: &mut Parsed) {
     let mut fields: Vec<&[u8]> = Vec::with_capacity(shape.width + 1);
     let mut line = first_line;
     let mut pos = 0;
@@ -183,9 +187,9 @@ pub fn parse_plain(bytes: &[u8], first_line: u64, shape: &Shape) -> Parsed {
             fields.push(&text[start..]);
             let blank = fields.len() == 1 && trim(fields[0]).is_empty();
             if !blank {
-                if let Err(stop) = push_row(&mut out, fields.len(), |j| fields[j], line, shape) {
+                if let Err(stop) = push_row(out, fields.len(), |j| fields[j], line, shape) {
                     out.stop_at(stop);
-                    return out;
+                    return;
                 }
             }
         }
@@ -197,7 +201,6 @@ pub fn parse_plain(bytes: &[u8], first_line: u64, shape: &Shape) -> Parsed {
             pos = end;
         }
     }
-    out
 }
 
 /// Checks one record's shape and classifies its cells.
@@ -366,8 +369,11 @@ mod tests {
         ) {
             let text = text.concat();
             let shape = Shape { width, unnamed_last, ..SHAPE };
-            let plain = parse_plain(text.as_bytes(), 3, &shape);
-            let quoted = parse_quoted(text.as_bytes(), 3, &shape);
+            let (mut plain, mut quoted) = (Parsed::default(), Parsed::default());
+            plain.reset(width);
+            quoted.reset(width);
+            parse_plain(text.as_bytes(), 3, &shape, &mut plain);
+            parse_quoted(text.as_bytes(), 3, &shape, &mut quoted);
             proptest::prop_assert_eq!(format!("{plain:?}"), format!("{quoted:?}"), "{:?}", text);
         }
     }
