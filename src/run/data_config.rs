@@ -1,7 +1,7 @@
 //! Which table a run reads and which of its columns it uses.
 
 use crate::data::dataset::FeatureSelection;
-use crate::data::{Dataset, Table, HEART_FAILURE_TARGET};
+use crate::data::{Dataset, DatasetOptions, Table, HEART_FAILURE_TARGET};
 use crate::error::Result;
 use std::path::PathBuf;
 
@@ -33,6 +33,10 @@ impl DataConfig {
             Some(path) => Table::from_path(path)?,
             None => Table::heart_failure(),
         };
-        Dataset::from_table(&table, &self.target, &self.features)
+        let options = DatasetOptions {
+            selection: self.features.clone(),
+            ..DatasetOptions::new(&self.target)
+        };
+        Dataset::from_table_owned(table, &options)
     }
 }

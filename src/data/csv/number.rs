@@ -29,7 +29,9 @@ pub fn parse_decimal(b: &[u8]) -> Option<f64> {
     let mut mantissa: u64 = 0;
     let mut i = 0;
     while i < b.len() && b[i].is_ascii_digit() {
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
+        mantissa = mantissa
+            .wrapping_mul(10)
+            .wrapping_add(u64::from(b[i] - b'0'));
         i += 1;
     }
     let int_digits = i;
@@ -47,7 +49,9 @@ pub fn parse_decimal(b: &[u8]) -> Option<f64> {
             }
         }
         while i < b.len() && b[i].is_ascii_digit() {
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
+            mantissa = mantissa
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(b[i] - b'0'));
             i += 1;
         }
         fraction = i - start;
@@ -117,7 +121,8 @@ fn eight_digits(b: &[u8]) -> Option<u64> {
     }
     let v = v - 0x3030_3030_3030_3030;
     let v = v.wrapping_mul(10).wrapping_add(v >> 8);
-    let v = ((v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32))
+    let v = ((v & 0x0000_00FF_0000_00FF)
+        .wrapping_mul(100 + (1_000_000 << 32))
         .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32))))
         >> 32;
     Some(v)
@@ -168,11 +173,16 @@ mod tests {
             check(s);
         }
         assert_eq!(parse_decimal(b"-1.5355413"), Some(-1.5355413));
-        assert_eq!(parse_decimal(b"-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(
+            parse_decimal(b"-0").map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
         assert_eq!(eight_digits(b"12345678"), Some(12_345_678));
         assert_eq!(eight_digits(b"1234567a"), None);
         assert_eq!(parse_decimal(b"0.123456789"), Some(0.123456789));
-        for bad in ["", "-", ".", "+.", "1e", "1e+", "1.2.3", "1-2", "e5", "1,5", "inf", "NaN", "1 "] {
+        for bad in [
+            "", "-", ".", "+.", "1e", "1e+", "1.2.3", "1-2", "e5", "1,5", "inf", "NaN", "1 ",
+        ] {
             assert_eq!(parse_decimal(bad.as_bytes()), None, "{bad}");
         }
     }

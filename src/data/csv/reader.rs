@@ -7,13 +7,13 @@
 //! one on, the rest of the file is parsed in one go, as are whitespace-
 //! delimited files. Errors name the file, line, column and value.
 
+use super::cell::{classify, trim, Cell};
 use super::chunks::{Chunks, CHUNK_BYTES};
 use super::options::{Delimiter, Detected, ReadOptions};
 use super::records::{
     csv_reader, is_blank, line_in, next_record, parse_records_into, LineCounter, Other, Parsed,
     Shape, Stop,
 };
-use super::cell::{classify, trim, Cell};
 use super::sniff::{collapse_whitespace, sniff};
 use crate::data::column::ColumnBuilder;
 use crate::data::notes::{excerpt, name_list};

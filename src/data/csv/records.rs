@@ -36,7 +36,11 @@ pub enum Stop {
         multiline: bool,
     },
     /// A cell that is not UTF-8 (0-based column, text excerpt).
-    NotUtf8 { line: u64, column: usize, text: String },
+    NotUtf8 {
+        line: u64,
+        column: usize,
+        text: String,
+    },
     /// The `csv` crate's own error.
     Unreadable { line: u64, message: String },
 }
@@ -393,6 +397,13 @@ mod tests {
         let p = parse_records(b"1,2\n3,\xe9\n", 1, &SHAPE);
         assert_eq!(p.len(), 1);
         assert_eq!(p.numbers[0].len(), 1);
-        assert!(matches!(p.stop, Some(Stop::NotUtf8 { line: 2, column: 1, .. })));
+        assert!(matches!(
+            p.stop,
+            Some(Stop::NotUtf8 {
+                line: 2,
+                column: 1,
+                ..
+            })
+        ));
     }
 }
