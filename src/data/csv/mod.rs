@@ -4,6 +4,7 @@
 
 pub mod cell;
 pub mod chunks;
+pub mod header;
 pub mod number;
 pub mod options;
 pub mod reader;

@@ -7,19 +7,16 @@
 //! one on, the rest of the file is parsed in one go, as are whitespace-
 //! delimited files. Errors name the file, line, column and value.
 
-use super::cell::{classify, trim, Cell};
+use super::cell::Cell;
 use super::chunks::{Chunks, CHUNK_BYTES};
+use super::header::{read_header, Header};
 use super::options::{Delimiter, Detected, ReadOptions};
-use super::records::{
-    csv_reader, is_blank, line_in, next_record, parse_records_into, LineCounter, Other, Parsed,
-    Shape, Stop,
-};
-use super::sniff::{collapse_whitespace, sniff};
+use super::records::{csv_reader, is_blank, parse_records_into, Other, Parsed, Shape, Stop};
+use super::sniff::{collapse_whitespace, holds_sample, sniff};
 use crate::data::column::ColumnBuilder;
-use crate::data::notes::{excerpt, name_list};
+use crate::data::notes::name_list;
 use crate::data::Table;
 use crate::error::{Error, Result};
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -27,6 +24,17 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Pieces smaller than this are parsed on one thread.
 const SPLIT_BYTES: usize = 1 << 20;
+
+/// The start of the text kept for the first data row's field-count error.
+const HEAD_BYTES: usize = 1 << 20;
+
+/// How the text is cut: the sizes above, smaller in tests so that every
+/// boundary is crossed.
+#[derive(Debug, Clone, Copy)]
+struct Pieces {
+    chunk: usize,
+    split: usize,
+}
 
 /// Reads CSV bytes into a table. `source` names the data in errors.
 pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<Table> {
@@ -40,14 +48,34 @@ pub fn read_table_from<R: Read + Send>(
     source: &str,
     options: &ReadOptions,
 ) -> Result<Table> {
+    let pieces = Pieces {
+        chunk: CHUNK_BYTES,
+        split: SPLIT_BYTES,
+    };
+    read_in_pieces(reader, source, options, pieces)
+}
+
+fn read_in_pieces<R: Read + Send>(
+    reader: R,
+    source: &str,
+    options: &ReadOptions,
+    pieces: Pieces,
+) -> Result<Table> {
     let io_err = |e| Error::io(Path::new(source), "read the data file", e);
     let csv_err = |line: u64, message: String| Error::Csv {
         source_name: source.to_string(),
         line,
         message,
     };
-    let mut chunks = Chunks::new(reader, CHUNK_BYTES);
+    let mut chunks = Chunks::new(reader, pieces.chunk);
     let mut first = chunks.next_chunk().map_err(io_err)?.unwrap_or_default();
+    // The first piece holds at least what the sniffer looks at.
+    while !holds_sample(&first) {
+        match chunks.next_chunk().map_err(io_err)? {
+            Some(more) => first.extend_from_slice(&more),
+            None => break,
+        }
+    }
     let bom = first.starts_with(BOM);
     if bom {
         first.drain(..BOM.len());
@@ -94,7 +122,7 @@ pub fn read_table_from<R: Read + Send>(
         lines: Vec::new(),
         last_all_empty: true,
         extra_empty_field: false,
-        head: first[..first.len().min(SPLIT_BYTES)].to_vec(),
+        head: first[..first.len().min(HEAD_BYTES)].to_vec(),
         header: &header,
         delimiter,
     };
@@ -113,7 +141,7 @@ pub fn read_table_from<R: Read + Send>(
         }
         let text = &piece[start..];
         let (halves, next) = rayon::join(
-            || parse_piece(text, line, &shape, &mut parts),
+            || parse_piece(text, line, &shape, pieces.split, &mut parts),
             || chunks.next_chunk(),
         );
         line += super::records::count_line_breaks(text, None);
@@ -141,11 +169,17 @@ pub fn read_table_from<R: Read + Send>(
 /// A quote-free piece (ending at a line break) into `parts`: in two halves
 /// on two threads when it is large, the halves in file order. Returns the
 /// number of parts used.
-fn parse_piece(text: &[u8], line: u64, shape: &Shape, parts: &mut [Parsed; 2]) -> usize {
+fn parse_piece(
+    text: &[u8],
+    line: u64,
+    shape: &Shape,
+    split: usize,
+    parts: &mut [Parsed; 2],
+) -> usize {
     let [a_out, b_out] = parts;
     let mid = text.len() / 2;
     let cut = match text[mid..].iter().position(|&c| c == b'\n') {
-        Some(k) if text.len() >= SPLIT_BYTES => mid + k + 1,
+        Some(k) if text.len() >= split => mid + k + 1,
         _ => {
             parse_records_into(text, line, shape, a_out);
             return 1;
@@ -158,105 +192,6 @@ fn parse_piece(text: &[u8], line: u64, shape: &Shape, parts: &mut [Parsed; 2]) -
         || parse_records_into(b, b_line, shape, b_out),
     );
     2
-}
-
-/// The header (or first) row and where the data rows start.
-struct Header {
-    names: Vec<String>,
-    header: bool,
-    header_detected: bool,
-    unnamed_last: bool,
-    /// Every present cell of the first row is a number.
-    looks_numeric: bool,
-    /// Byte offset and line where the data records start.
-    data_start: usize,
-    data_line: u64,
-}
-
-/// Reads the first record of `bytes`: the column names, or (no header) the
-/// width and numbered names.
-fn read_header(
-    bytes: &[u8],
-    source: &str,
-    options: &ReadOptions,
-    decimal_comma: bool,
-    delimiter: u8,
-) -> Result<Header> {
-    let csv_err = |line: u64, message: String| Error::Csv {
-        source_name: source.to_string(),
-        line,
-        message,
-    };
-    let mut reader = csv_reader(bytes, delimiter);
-    let mut record = csv::ByteRecord::new();
-    let found = next_record(&mut reader, &mut record, bytes, 1).map_err(|(l, m)| csv_err(l, m))?;
-    if !found {
-        return Err(csv_err(
-            1,
-            "the file is empty; expected a header row with column names and data rows".into(),
-        ));
-    }
-    let first_line = LineCounter::new(bytes, 1).line_of(&record);
-    let looks_numeric = first_row_is_numeric(&record, decimal_comma);
-    let (header, header_detected) = match options.header {
-        Some(h) => (h, false),
-        None => (!looks_numeric, true),
-    };
-    let width = record.len();
-    let mut names: Vec<String> = Vec::with_capacity(width);
-    let mut unnamed_last = false;
-    if header {
-        for (i, field) in record.iter().enumerate() {
-            let name = std::str::from_utf8(trim(field)).map_err(|_| {
-                csv_err(
-                    first_line,
-                    format!(
-                        "the name of column {} is not UTF-8 text ('{}'); save the file as UTF-8",
-                        i + 1,
-                        excerpt(&String::from_utf8_lossy(field), 40)
-                    ),
-                )
-            })?;
-            if name.is_empty() {
-                unnamed_last = i + 1 == width;
-                names.push(format!("Unnamed: {i}"));
-            } else {
-                names.push(name.to_string());
-            }
-        }
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(width);
-        for (i, n) in names.iter().enumerate() {
-            if let Some(first) = seen.insert(n.as_str(), i) {
-                return Err(csv_err(
-                    first_line,
-                    format!(
-                        "the header names column '{}' twice (columns {} and {}); column names \
-                         must be unique",
-                        excerpt(n, 60),
-                        first + 1,
-                        i + 1
-                    ),
-                ));
-            }
-        }
-    } else {
-        names.extend((0..width).map(|i| format!("c{i}")));
-    }
-    let (data_start, data_line) = if header {
-        let end = reader.position().byte() as usize;
-        (end, line_in(bytes, end as u64))
-    } else {
-        (0, 1)
-    };
-    Ok(Header {
-        names,
-        header,
-        header_detected,
-        unnamed_last,
-        looks_numeric,
-        data_start,
-        data_line,
-    })
 }
 
 /// The columns being built, fed parsed pieces in file order.
@@ -379,19 +314,6 @@ impl Sink<'_> {
             detected,
         }
     }
-}
-
-/// Every present cell of the first row is a number (and one is): no header.
-fn first_row_is_numeric(record: &csv::ByteRecord, decimal_comma: bool) -> bool {
-    let mut numbers = 0;
-    for f in record.iter() {
-        match classify(f, decimal_comma) {
-            Cell::Number(_) | Cell::NonFinite(_) => numbers += 1,
-            Cell::Missing => {}
-            _ => return false,
-        }
-    }
-    numbers > 0
 }
 
 /// A row whose field count differs from the header's (or the first row's).
@@ -557,6 +479,45 @@ mod tests {
         assert!(e.contains("not a CSV text file"), "{e}");
         assert!(read(b"").unwrap_err().to_string().contains("empty"));
         assert!(read(b"\n\n  \n").unwrap_err().to_string().contains("empty"));
+    }
+
+    /// Every file of the test corpus reads the same cut in pieces of any
+    /// size: the same table, or the same error (but for the first data
+    /// row's field-count message, which looks at the first piece's rows).
+    #[test]
+    fn small_pieces_read_the_same_tables() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data_corpus");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        assert!(files.len() > 20);
+        let mut texts: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+            .collect();
+        texts.push((
+            "quote late".into(),
+            b"a,b\n1,2\n3,4\n5,\"x\ny\"\n7,8\n".to_vec(),
+        ));
+        texts.push(("crlf".into(), b"a;b\r\n1,5;2\r\n\r\n3;4\r\n".to_vec()));
+        for (name, text) in &texts {
+            let show = |r: Result<Table>| match r {
+                Ok(t) => format!("{t:?}"),
+                Err(e) => e.to_string(),
+            };
+            let whole = show(read_table(text, "f", &ReadOptions::default()));
+            if whole.contains("the header (line 1) has") {
+                continue;
+            }
+            for (chunk, split) in [(1, 1), (7, 3), (64, 16), (1000, 100)] {
+                let pieces = Pieces { chunk, split };
+                let cut = read_in_pieces(&text[..], "f", &ReadOptions::default(), pieces);
+                assert_eq!(show(cut), whole, "{name}, pieces of {chunk}/{split}");
+            }
+        }
     }
 
     #[test]
