@@ -1,7 +1,8 @@
 //! Reading the synthetic table (`nonlin synth`'s CSV, 12 float features and
 //! a 0/1 label) from a file written at bench time: the CSV reader alone
 //! (`Table::from_path`), and the reader plus the data set
-//! (`Dataset::from_table_with`). Throughput is reported in bytes of CSV.
+//! (`Dataset::from_table_owned`, as `nonlin train` does). Throughput is
+//! reported in bytes of CSV.
 //!
 //! Run: `cargo bench --bench ingest` (100k rows; add `NONLIN_BENCH_1M=1` for
 //! 1M rows, a 133 MB file).
@@ -51,13 +52,14 @@ fn read_table(bencher: Bencher, rows: usize) {
         .bench_local(|| Table::from_path(&path).unwrap());
 }
 
-/// CSV file → `Table` → `Dataset` (features and target picked out).
+/// CSV file → `Table` → `Dataset` (features and target picked out, the
+/// table's columns freed as the feature matrix fills).
 #[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
 fn read_dataset(bencher: Bencher, rows: usize) {
     let (path, len) = file(rows);
     let options = DatasetOptions::new(synth::TARGET);
     bencher.counter(BytesCount::new(len)).bench_local(|| {
         let table = Table::from_path(&path).unwrap();
-        Dataset::from_table_with(&table, &options).unwrap()
+        Dataset::from_table_owned(table, &options).unwrap()
     });
 }

@@ -1,5 +1,5 @@
 //! Times reading a CSV file: `Table::from_path` (the reader), then
-//! `Dataset::from_table_with` (features and target), best of N runs, with
+//! `Dataset::from_table_owned` (features and target), best of N runs, with
 //! the process's CPU time next to the wall time (the machine may be busy).
 //!
 //! Run: `cargo run --release --example read_csv -- FILE TARGET [RUNS]`
@@ -33,8 +33,7 @@ fn main() -> nonlin::Result<()> {
         let (wall, cpu) = (Instant::now(), cpu_seconds());
         let table = Table::from_path(path)?;
         let read = (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu);
-        let data = Dataset::from_table_with(&table, &options)?;
-        drop(table);
+        let data = Dataset::from_table_owned(table, &options)?;
         let all = (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu);
         assert!(data.n_rows() > 0);
         if read.0 < best_read.0 {
