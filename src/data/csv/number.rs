@@ -136,13 +136,12 @@ mod tests {
     /// The fast path agrees with `str::parse` bit for bit, or steps aside.
     fn check(s: &str) {
         let std = s.parse::<f64>().ok();
-        match parse_decimal(s.as_bytes()) {
-            Some(v) => assert_eq!(
+        if let Some(v) = parse_decimal(s.as_bytes()) {
+            assert_eq!(
                 Some(v.to_bits()),
                 std.map(f64::to_bits),
                 "{s}: {v} vs {std:?}"
-            ),
-            None => {}
+            );
         }
     }
 
