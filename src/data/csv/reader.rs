@@ -7,14 +7,13 @@
 //! one on, the rest of the file is parsed in one go, as are whitespace-
 //! delimited files. Errors name the file, line, column and value.
 
-use super::cell::Cell;
 use super::chunks::{Chunks, CHUNK_BYTES};
-use super::header::{read_header, Header};
+use super::header::read_header;
+use super::merge::Sink;
 use super::options::{Delimiter, Detected, ReadOptions};
-use super::records::{csv_reader, is_blank, parse_records_into, Other, Parsed, Shape, Stop};
+use super::records::{parse_records_into, Parsed, Shape};
 use super::sniff::{collapse_whitespace, holds_sample, sniff};
 use crate::data::column::ColumnBuilder;
-use crate::data::notes::name_list;
 use crate::data::Table;
 use crate::error::{Error, Result};
 use std::io::Read;
@@ -131,7 +130,7 @@ fn read_in_pieces<R: Read + Send>(
     let mut line = header.data_line;
     let mut parts = [Parsed::default(), Parsed::default()];
     loop {
-        if piece[start..].contains(&b'"') {
+        if memchr::memchr(b'"', &piece[start..]).is_some() {
             // Line breaks may be inside quoted fields from here on.
             let mut rest = piece.split_off(start);
             chunks.read_rest(&mut rest).map_err(io_err)?;
@@ -192,197 +191,6 @@ fn parse_piece(
         || parse_records_into(b, b_line, shape, b_out),
     );
     2
-}
-
-/// The columns being built, fed parsed pieces in file order.
-struct Sink<'a> {
-    source: &'a str,
-    columns: Vec<ColumnBuilder>,
-    lines: Vec<u64>,
-    last_all_empty: bool,
-    extra_empty_field: bool,
-    /// The start of the text (for the first data row's field-count error).
-    head: Vec<u8>,
-    header: &'a Header,
-    delimiter: u8,
-}
-
-impl Sink<'_> {
-    /// Appends a piece's rows; its stop, if any, becomes the error.
-    fn merge(&mut self, parsed: &mut Parsed) -> Result<()> {
-        let base = self.lines.len();
-        for ((col, numbers), others) in self
-            .columns
-            .iter_mut()
-            .zip(&parsed.numbers)
-            .zip(&mut parsed.others)
-        {
-            if others.is_empty() {
-                col.extend_numbers(numbers, base);
-                continue;
-            }
-            let mut others = others.drain(..).peekable();
-            for (k, &v) in numbers.iter().enumerate() {
-                let row = base + k;
-                match others.next_if(|(r, _)| *r == k) {
-                    None => col.push(Cell::Number(v), row),
-                    Some((_, Other::Missing)) => col.push(Cell::Missing, row),
-                    Some((_, Other::Text(s))) => col.push(Cell::Text(&s), row),
-                    Some((_, Other::NonFinite(v, text))) => {
-                        col.push(Cell::NonFinite(v), row);
-                        col.set_nonfinite_text(row, &text);
-                    }
-                }
-            }
-        }
-        self.lines.extend_from_slice(&parsed.lines);
-        self.last_all_empty &= parsed.last_all_empty;
-        self.extra_empty_field |= parsed.extra_empty_field;
-        match parsed.stop.take() {
-            None => Ok(()),
-            Some(stop) => Err(self.error(stop)),
-        }
-    }
-
-    fn error(&self, stop: Stop) -> Error {
-        let source = self.source;
-        let width = self.header.names.len();
-        match stop {
-            Stop::Unreadable { line, message } => Error::Csv {
-                source_name: source.to_string(),
-                line,
-                message,
-            },
-            Stop::NotUtf8 { line, column, text } => Error::Cell {
-                source_name: source.to_string(),
-                line,
-                column: column + 1,
-                column_name: self.header.names[column].clone(),
-                message: format!("the cell is not UTF-8 text ('{text}'); save the file as UTF-8"),
-            },
-            Stop::FieldCount {
-                line,
-                found,
-                multiline: true,
-            } => Error::Csv {
-                source_name: source.to_string(),
-                line,
-                message: format!(
-                    "a quoted field on this line runs over several lines and the row has \
-                     {found} field(s) where {width} are expected: is a closing quote (\") \
-                     missing?"
-                ),
-            },
-            Stop::FieldCount { line, found, .. } => field_count_error(
-                source,
-                &self.head,
-                self.delimiter,
-                self.header.header,
-                width,
-                &self.header.names,
-                self.lines.len(),
-                line,
-                found,
-                self.header.looks_numeric,
-            ),
-        }
-    }
-
-    fn finish(mut self, mut detected: Detected) -> Table {
-        // A delimiter at the end of every line: an empty last column, dropped.
-        let width = self.columns.len();
-        let data_rows = self.lines.len();
-        let trailing = width > 1
-            && self.last_all_empty
-            && (if self.header.header {
-                self.header.unnamed_last
-            } else {
-                data_rows > 0
-            });
-        if trailing {
-            self.columns.pop();
-        }
-        detected.trailing_delimiter = trailing || self.extra_empty_field;
-        Table {
-            source: self.source.to_string(),
-            columns: self
-                .columns
-                .into_iter()
-                .map(ColumnBuilder::finish)
-                .collect(),
-            lines: self.lines,
-            detected,
-        }
-    }
-}
-
-/// A row whose field count differs from the header's (or the first row's).
-/// On the first data row it is the header that disagrees: both counts are
-/// shown, with `--no-header` suggested when the header looks like data.
-#[allow(clippy::too_many_arguments)]
-fn field_count_error(
-    source: &str,
-    bytes: &[u8],
-    delimiter: u8,
-    header: bool,
-    width: usize,
-    names: &[String],
-    data_rows: usize,
-    line: u64,
-    found: usize,
-    header_has_numbers: bool,
-) -> Error {
-    let csv_err = |message: String| Error::Csv {
-        source_name: source.to_string(),
-        line,
-        message,
-    };
-    let what = if header {
-        "as in the header"
-    } else {
-        "as in the first row"
-    };
-    if !header || data_rows > 0 {
-        return csv_err(format!(
-            "expected {width} fields ({what}), found {found}; every row needs one value per \
-             column"
-        ));
-    }
-    // First data row: do the rows agree among themselves?
-    let mut reader = csv_reader(bytes, delimiter);
-    let counts: Vec<usize> = reader
-        .byte_records()
-        .filter_map(|r| r.ok())
-        .filter(|r| !is_blank(r))
-        .skip(1)
-        .take(100)
-        .map(|r| r.len())
-        .collect();
-    let rows_agree = counts.iter().all(|&c| c == found);
-    let mut message = if rows_agree {
-        format!(
-            "the header (line 1) has {width} field(s) ({}) but the rows have {found}",
-            name_list(names, 8)
-        )
-    } else {
-        format!(
-            "the header (line 1) has {width} field(s) but this row has {found}; the rows \
-             disagree among themselves too"
-        )
-    };
-    let delim = Delimiter::Byte(delimiter).describe();
-    let delim = if delimiter == b' ' {
-        "runs of spaces".to_string()
-    } else {
-        delim
-    };
-    if header_has_numbers || (rows_agree && found != width) {
-        message.push_str(&format!(
-            ". If the first line is data, not column names, pass --no-header; the delimiter \
-             read is {delim} (--delimiter to choose another)"
-        ));
-    }
-    csv_err(message)
 }
 
 #[cfg(test)]
@@ -518,6 +326,33 @@ mod tests {
                 assert_eq!(show(cut), whole, "{name}, pieces of {chunk}/{split}");
             }
         }
+    }
+
+    /// A synthetic table of a few MB: production piece sizes (two halves
+    /// on two threads) and small pieces read the values `nonlin synth` wrote.
+    #[test]
+    fn a_multi_megabyte_table_reads_the_same_in_any_pieces() {
+        let rows = 20_000;
+        let mut text = Vec::new();
+        crate::data::synth::write_csv(&mut text, rows, 5).unwrap();
+        assert!(text.len() > 2 * SPLIT_BYTES);
+        let t = read_table(&text, "s.csv", &ReadOptions::default()).unwrap();
+        let s = crate::data::synth::samples(rows, 5);
+        assert_eq!(t.n_rows(), rows);
+        assert_eq!(t.lines.last(), Some(&(rows as u64 + 1)));
+        for j in [0, 7, 11] {
+            let col = t.columns[j].numbers().unwrap();
+            assert!(col
+                .iter()
+                .enumerate()
+                .all(|(i, &v)| v as f32 == s.xt[j * rows + i]));
+        }
+        let pieces = Pieces {
+            chunk: 300_000,
+            split: 50_000,
+        };
+        let cut = read_in_pieces(&text[..], "s.csv", &ReadOptions::default(), pieces).unwrap();
+        assert_eq!(format!("{cut:?}"), format!("{t:?}"));
     }
 
     #[test]

@@ -305,8 +305,8 @@ impl<'a> LineCounter<'a> {
 /// Line breaks in `b` (`\n`, or a `\r` not followed by `\n`); `next` is
 /// the byte after `b`.
 pub fn count_line_breaks(b: &[u8], next: Option<&u8>) -> u64 {
-    if !b.contains(&b'\r') {
-        return b.iter().filter(|&&c| c == b'\n').count() as u64;
+    if memchr::memchr(b'\r', b).is_none() {
+        return memchr::memchr_iter(b'\n', b).count() as u64;
     }
     let mut n = 0;
     for (i, &c) in b.iter().enumerate() {
