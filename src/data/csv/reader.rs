@@ -128,31 +128,40 @@ fn read_in_pieces<R: Read + Send>(
     let mut piece = first;
     let mut start = header.data_start;
     let mut line = header.data_line;
-    let mut parts = [Parsed::default(), Parsed::default()];
+    // Piece k is parsed while piece k − 1 is merged and piece k + 1 read.
+    let mut parsing = [Parsed::default(), Parsed::default()];
+    let mut parsed = [Parsed::default(), Parsed::default()];
+    let mut n_parsed = 0;
     loop {
         if memchr::memchr(b'"', &piece[start..]).is_some() {
             // Line breaks may be inside quoted fields from here on.
+            merge_all(&mut sink, &mut parsed[..n_parsed])?;
+            n_parsed = 0;
             let mut rest = piece.split_off(start);
             chunks.read_rest(&mut rest).map_err(io_err)?;
-            parse_records_into(&rest, line, &shape, &mut parts[0]);
-            sink.merge(&mut parts[0])?;
+            parse_records_into(&rest, line, &shape, &mut parsed[0]);
+            sink.merge(&mut parsed[0])?;
             break;
         }
         let text = &piece[start..];
-        let (halves, next) = rayon::join(
-            || parse_piece(text, line, &shape, pieces.split, &mut parts),
-            || chunks.next_chunk(),
+        let (halves, (merged, next)) = rayon::join(
+            || parse_piece(text, line, &shape, pieces.split, &mut parsing),
+            || {
+                let merged = merge_all(&mut sink, &mut parsed[..n_parsed]);
+                (merged, chunks.next_chunk())
+            },
         );
+        merged?;
         line += super::records::count_line_breaks(text, None);
-        for part in &mut parts[..halves] {
-            sink.merge(part)?;
-        }
+        std::mem::swap(&mut parsing, &mut parsed);
+        n_parsed = halves;
         match next.map_err(io_err)? {
             Some(next) => chunks.recycle(std::mem::replace(&mut piece, next)),
             None => break,
         }
         start = 0;
     }
+    merge_all(&mut sink, &mut parsed[..n_parsed])?;
     Ok(sink.finish(Detected {
         delimiter: sniffed.delimiter,
         delimiter_detected: sniffed.delimiter_detected,
@@ -163,6 +172,11 @@ fn read_in_pieces<R: Read + Send>(
         bom,
         trailing_delimiter: false,
     }))
+}
+
+/// Merges parsed parts in order; the first stop becomes the error.
+fn merge_all(sink: &mut Sink<'_>, parts: &mut [Parsed]) -> Result<()> {
+    parts.iter_mut().try_for_each(|p| sink.merge(p))
 }
 
 /// A quote-free piece (ending at a line break) into `parts`: in two halves
