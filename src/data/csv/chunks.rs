@@ -59,6 +59,13 @@ impl<R: Read> Chunks<R> {
         }
     }
 
+    /// Puts `tail` (the end of the last piece) back: the next piece starts with it.
+    pub fn unread(&mut self, tail: &[u8]) {
+        let mut carry = tail.to_vec();
+        carry.append(&mut self.carry);
+        self.carry = carry;
+    }
+
     /// Gives a piece's buffer back for reuse (its pages stay mapped).
     pub fn recycle(&mut self, buf: Vec<u8>) {
         self.spare = buf;
@@ -98,5 +105,11 @@ mod tests {
         c.read_rest(&mut rest).unwrap();
         assert_eq!(rest, text);
         assert!(c.next_chunk().unwrap().is_none());
+        let mut c = Chunks::new(&text[..], 6);
+        let first = c.next_chunk().unwrap().unwrap();
+        c.unread(&first[2..]);
+        let mut rest = first[..2].to_vec();
+        c.read_rest(&mut rest).unwrap();
+        assert_eq!(rest, text);
     }
 }

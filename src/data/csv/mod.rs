@@ -11,6 +11,7 @@ pub mod header;
 pub mod merge;
 pub mod number;
 pub mod options;
+pub mod quotes;
 pub mod reader;
 pub mod records;
 pub mod sniff;
