@@ -1,11 +1,12 @@
 //! CSV text → [`Table`]: detects the delimiter, decimal separator and
 //! header (unless told) from the first piece of the file, then reads the
-//! rest piece by piece ([`super::chunks`]), each piece split in two at a
-//! line break and parsed on both cores ([`super::records`]), numbers
-//! straight into f64 columns without allocating. Pieces holding a quote
-//! (whose line breaks may be inside a field) are not split: from the first
-//! one on, the rest of the file is parsed in one go, as are whitespace-
-//! delimited files. Errors name the file, line, column and value.
+//! rest piece by piece ([`super::chunks`]); each piece is cut in two at a
+//! record boundary (a line break, outside quoted fields: [`super::quotes`])
+//! and the halves parsed on both cores ([`super::records`]), numbers
+//! straight into f64 columns without allocating, while the previous piece
+//! is merged into the columns in file order ([`super::merge`]).
+//! Whitespace-delimited files are read whole. Errors name the file, line,
+//! column and value.
 
 use super::chunks::{Chunks, CHUNK_BYTES};
 use super::header::read_header;
