@@ -186,6 +186,18 @@ impl ColumnBuilder {
         }
     }
 
+    /// Adds finite numbers as the cells of rows `first_row`, `first_row + 1`, ….
+    pub fn extend_numbers(&mut self, values: &[f64], first_row: usize) {
+        match &mut self.text {
+            None => self.numbers.extend_from_slice(values),
+            Some(t) => {
+                for (k, &v) in values.iter().enumerate() {
+                    t.push_number(v, first_row + k);
+                }
+            }
+        }
+    }
+
     /// Records the text of the first non-finite cell as written in the file.
     pub fn set_nonfinite_text(&mut self, row: usize, text: &str) {
         if let Some((r, t)) = &mut self.first_nonfinite {

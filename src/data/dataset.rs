@@ -3,24 +3,16 @@
 //! rows with a missing target dropped, missing features refused, dropped or
 //! left for the imputer, as asked.
 
+use super::column::ColumnData;
 use super::features::{feature_values, looks_like_identifier, FeatureKind, MAX_CATEGORIES};
 use super::labels::{encode_target, BinaryLabels};
 use super::missing::{ImputeStrategy, MissingPolicy, MISSING_TOKENS};
 use super::notes::Note;
-use super::Table;
-use crate::error::{Error, Result};
+use super::selection::select_features;
+use super::{row_major, Table};
 
-/// Which columns become features. The target is never a feature.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum FeatureSelection {
-    /// Every column but the target, in file order.
-    #[default]
-    All,
-    /// Exactly these columns, in this order (`--features`).
-    Only(Vec<String>),
-    /// Every column but the target and these (`--drop`).
-    Drop(Vec<String>),
-}
+pub use super::selection::FeatureSelection;
+use crate::error::{Error, Result};
 
 /// How to turn a table into a data set. [`DatasetOptions::new`] gives the
 /// defaults: every other column a feature, text columns categorical, missing
@@ -133,6 +125,35 @@ impl Dataset {
 
     /// Picks the target and feature columns as `options` say.
     pub fn from_table_with(table: &Table, options: &DatasetOptions) -> Result<Dataset> {
+        let (mut data, sources) = Dataset::pick(table, options)?;
+        let cols: Vec<&[f64]> = sources.iter().map(|s| s.values(table)).collect();
+        data.x = row_major::interleave(&cols, data.n_rows());
+        Ok(data)
+    }
+
+    /// [`Dataset::from_table_with`], taking the table: its columns are freed
+    /// while the feature matrix fills ([`row_major::interleave_consuming`]),
+    /// so the peak memory is about the table's, not the table's plus the
+    /// matrix's.
+    pub fn from_table_owned(mut table: Table, options: &DatasetOptions) -> Result<Dataset> {
+        let (mut data, sources) = Dataset::pick(&table, options)?;
+        let cols: Vec<Vec<f64>> = sources
+            .into_iter()
+            .map(|s| match s {
+                Source::Owned(v) => v,
+                Source::Table(c) => match &mut table.columns[c].data {
+                    ColumnData::Numeric(v) => std::mem::take(v),
+                    ColumnData::Text(_) => unreachable!("only numeric columns are borrowed"),
+                },
+            })
+            .collect();
+        drop(table);
+        data.x = row_major::interleave_consuming(cols, data.n_rows());
+        Ok(data)
+    }
+
+    /// Everything but `x`, and where each feature column's values are.
+    fn pick(table: &Table, options: &DatasetOptions) -> Result<(Dataset, Vec<Source>)> {
         let target = options.target.as_str();
         let t = table.column_index(target)?;
         let feature_cols = select_features(table, t, &options.selection)?;
@@ -176,16 +197,20 @@ impl Dataset {
 
         let mut kinds = Vec::with_capacity(feature_cols.len());
         let mut columns = Vec::with_capacity(feature_cols.len());
+        let all_rows = rows.len() == table.n_rows();
         for &c in &feature_cols {
-            let (kind, values) = feature_values(
-                table,
-                c,
-                &rows,
-                categorical.contains(&c),
-                options.max_categories,
-            )?;
+            let column = &table.columns[c];
+            let categorical = categorical.contains(&c);
+            if all_rows && column.is_numeric() && !categorical && column.first_nonfinite.is_none() {
+                // Every row, as it is: read in place, not copied.
+                kinds.push(FeatureKind::Numeric);
+                columns.push(Source::Table(c));
+                continue;
+            }
+            let (kind, values) =
+                feature_values(table, c, &rows, categorical, options.max_categories)?;
             kinds.push(kind);
-            columns.push(values);
+            columns.push(Source::Owned(values));
         }
         let names: Vec<String> = feature_cols
             .iter()
@@ -195,7 +220,10 @@ impl Dataset {
         // Missing feature cells, per column: (count, rows).
         let missing: Vec<Vec<usize>> = columns
             .iter()
-            .map(|v| (0..rows.len()).filter(|&k| v[k].is_nan()).collect())
+            .map(|s| {
+                let v = s.values(table);
+                (0..rows.len()).filter(|&k| v[k].is_nan()).collect()
+            })
             .collect();
         let n_missing: usize = missing.iter().map(Vec::len).sum();
         let mut impute = None;
@@ -239,8 +267,9 @@ impl Dataset {
                         ),
                     ));
                     let keep: Vec<usize> = (0..rows.len()).filter(|&k| !bad[k]).collect();
-                    for v in &mut columns {
-                        *v = keep.iter().map(|&k| v[k]).collect();
+                    for s in &mut columns {
+                        let v = s.values(table);
+                        *s = Source::Owned(keep.iter().map(|&k| v[k]).collect());
                     }
                     rows = keep.iter().map(|&k| rows[k]).collect();
                     if rows.is_empty() {
@@ -270,8 +299,8 @@ impl Dataset {
                 table.source
             )));
         }
-        for ((name, kind), v) in names.iter().zip(&kinds).zip(&columns) {
-            if *kind == FeatureKind::Numeric && looks_like_identifier(v) {
+        for ((name, kind), s) in names.iter().zip(&kinds).zip(&columns) {
+            if *kind == FeatureKind::Numeric && looks_like_identifier(s.values(table)) {
                 notes.push(Note::warning(
                     Some(name),
                     format!(
@@ -283,64 +312,37 @@ impl Dataset {
             }
         }
 
-        let d = columns.len();
-        let mut x = Vec::with_capacity(rows.len() * d);
-        for k in 0..rows.len() {
-            x.extend(columns.iter().map(|v| v[k]));
-        }
-        Ok(Dataset {
+        let data = Dataset {
             source: table.source.clone(),
             features: names,
             target: target.to_string(),
-            x,
+            x: Vec::new(),
             y: rows.iter().map(|&r| target_enc.y[r]).collect(),
             kinds,
             lines: rows.iter().map(|&r| table.lines[r]).collect(),
             labels: target_enc.labels,
             impute,
             notes,
-        })
+        };
+        Ok((data, columns))
     }
 }
 
-/// The feature columns (file indexes) a selection gives.
-fn select_features(table: &Table, t: usize, selection: &FeatureSelection) -> Result<Vec<usize>> {
-    let target = &table.columns[t].name;
-    Ok(match selection {
-        FeatureSelection::All => (0..table.n_cols()).filter(|&c| c != t).collect(),
-        FeatureSelection::Only(names) => {
-            let mut cols = Vec::new();
-            for n in names {
-                let c = table.column_index(n)?;
-                if c == t {
-                    return Err(Error::Config(format!(
-                        "--features: '{n}' is the target; it cannot also be a feature"
-                    )));
-                }
-                if cols.contains(&c) {
-                    return Err(Error::Config(format!("feature '{n}' is listed twice")));
-                }
-                cols.push(c);
-            }
-            cols
+/// Where a feature column's values (one per kept row) are.
+enum Source {
+    /// A numeric column of the table, every row kept.
+    Table(usize),
+    /// Computed (categories' indexes, a subset of the rows).
+    Owned(Vec<f64>),
+}
+
+impl Source {
+    fn values<'a>(&'a self, table: &'a Table) -> &'a [f64] {
+        match self {
+            Source::Owned(v) => v,
+            Source::Table(c) => table.columns[*c].numbers().unwrap_or_default(),
         }
-        FeatureSelection::Drop(names) => {
-            let mut drop = Vec::new();
-            for n in names {
-                let c = table.column_index(n)?;
-                if c == t {
-                    return Err(Error::Config(format!(
-                        "--drop: '{target}' is the target; it is never a feature, so there is \
-                         nothing to drop"
-                    )));
-                }
-                drop.push(c);
-            }
-            (0..table.n_cols())
-                .filter(|&c| c != t && !drop.contains(&c))
-                .collect()
-        }
-    })
+    }
 }
 
 /// "line 4, line 9, line 12" for the first three rows, "… (7 in all)" after.
@@ -465,6 +467,28 @@ mod tests {
         assert_eq!(d.n_rows(), 4);
         assert!(d.row(0)[1].is_nan());
         assert_eq!(d.impute, Some(ImputeStrategy::Mean));
+    }
+
+    #[test]
+    fn owning_the_table_gives_the_same_data_set() {
+        let drop = DatasetOptions {
+            missing: MissingPolicy::Drop,
+            ..DatasetOptions::new("y")
+        };
+        let cases = [
+            ("a,b,y\n1,2,0\n3,4,1\n5,6,0\n", DatasetOptions::new("y")),
+            ("a,b,y\n1,,0\n2,3,1\nNA,4,NA\n5,6,1\n?,7,0\n", drop),
+            (
+                "sex,age,y\nM,50,yes\nF,60,no\nM,70,no\nF,80,yes\n",
+                DatasetOptions::new("y"),
+            ),
+        ];
+        for (csv, o) in cases {
+            let t = Table::from_csv_bytes(csv.as_bytes(), "t.csv").unwrap();
+            let borrowed = Dataset::from_table_with(&t, &o).unwrap();
+            let owned = Dataset::from_table_owned(t, &o).unwrap();
+            assert_eq!(format!("{borrowed:?}"), format!("{owned:?}"), "{csv}");
+        }
     }
 
     #[test]

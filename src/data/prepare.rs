@@ -97,15 +97,23 @@ pub fn scale_matrix_rows(
     scaler: &StandardScaler,
     rows: &[usize],
 ) -> Samples {
-    let mut out = vec![0.0f32; rows.len() * d];
+    // Written feature-major straight away (no row-major f32 copy).
+    let n = rows.len();
+    let mut xt = vec![0.0f32; n * d];
     let mut buf = vec![0.0f64; d];
     for (k, &r) in rows.iter().enumerate() {
         scaler.transform_row(&x[r * d..(r + 1) * d], &mut buf);
-        for j in 0..d {
-            out[k * d + j] = buf[j] as f32;
+        for (j, &v) in buf.iter().enumerate() {
+            xt[j * n + k] = v as f32;
         }
     }
-    Samples::from_rows(&out, d, rows.iter().map(|&r| y[r]).collect(), rows.to_vec())
+    Samples {
+        n,
+        d,
+        xt,
+        y: rows.iter().map(|&r| y[r]).collect(),
+        rows: rows.to_vec(),
+    }
 }
 
 /// Splits, fits the scaler as `options.scaling` says, and scales both parts.

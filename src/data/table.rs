@@ -3,7 +3,7 @@
 //! point at the file.
 
 use super::column::{Column, ColumnData};
-use super::csv::{read_table, Detected, ReadOptions};
+use super::csv::{read_table, read_table_from, Detected, ReadOptions};
 use super::notes::Note;
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -104,8 +104,8 @@ impl Table {
 
     /// Reads a CSV file as `options` say (detecting what they leave open).
     pub fn from_path_with(path: &Path, options: &ReadOptions) -> Result<Table> {
-        let bytes = read_file(path)?;
-        read_table(&bytes, &path.display().to_string(), options)
+        let file = open_file(path)?;
+        read_table_from(file, &path.display().to_string(), options)
     }
 
     /// The embedded Heart Failure data set.
@@ -140,8 +140,7 @@ impl Table {
     /// file's other columns, which are ignored (their cells need not be
     /// numbers). Every named column must exist and hold only finite numbers.
     pub fn read_columns(path: &Path, names: &[String]) -> Result<(NumericTable, Vec<String>)> {
-        let bytes = read_file(path)?;
-        Table::columns_from_csv_bytes(&bytes, &path.display().to_string(), names)
+        Table::from_path(path)?.select_numeric(names)
     }
 
     /// [`Table::read_columns`] on bytes; `source` names the data in errors.
@@ -238,14 +237,14 @@ pub fn nonfinite_message(text: &str) -> String {
     )
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+fn open_file(path: &Path) -> Result<std::fs::File> {
     if path.is_dir() {
         return Err(Error::Data(format!(
             "'{}' is a directory; --data needs a CSV file",
             path.display()
         )));
     }
-    std::fs::read(path).map_err(|e| Error::io(path, "read the data file", e))
+    std::fs::File::open(path).map_err(|e| Error::io(path, "read the data file", e))
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ impl DataConfig {
     /// and done (rows dropped, identifier-like columns); its `labels` which
     /// value is positive.
     pub fn load(&self) -> Result<Dataset> {
-        Dataset::from_table_with(&self.read_table()?, &self.dataset_options())
+        Dataset::from_table_owned(self.read_table()?, &self.dataset_options())
     }
 }
 

@@ -19,6 +19,7 @@ use crate::eval::summary::SummaryRow;
 use crate::model::init::InitRng;
 use crate::model::Network;
 use crate::train::{TrainConfig, TrainedModel, Trainer};
+use std::borrow::Cow;
 
 /// One model to train: what, on which data, how, and from which start.
 #[derive(Clone, Copy)]
@@ -102,9 +103,10 @@ impl<'a> Fit<'a> {
                 let (t, v) = data
                     .train
                     .split_validation(es.validation_fraction, seed as u32)?;
-                (t, Some(v))
+                (Cow::Owned(t), Some(v))
             }
-            None => (data.train.clone(), None),
+            // Trained on as it is: no copy of the training rows.
+            None => (Cow::Borrowed(&data.train), None),
         };
         let mut trainer = Trainer::new(
             &spec.name,

@@ -2,6 +2,7 @@
 //! point or, when asked, a decimal comma) or text — without allocating for
 //! numbers.
 
+use super::number::parse_decimal;
 use crate::data::missing::is_missing_token;
 
 /// What a cell holds.
@@ -98,6 +99,10 @@ pub fn parse_number(b: &[u8], decimal_comma: bool) -> Option<f64> {
 /// Classifies one raw cell.
 pub fn classify(raw: &[u8], decimal_comma: bool) -> Cell<'_> {
     let b = trim(raw);
+    // Fastest path: a plain decimal that Clinger's fast path rounds exactly.
+    if let Some(v) = parse_decimal(b) {
+        return Cell::Number(v);
+    }
     // Fast path: digits, point, sign and exponent only.
     if !b.is_empty()
         && b.len() <= 64

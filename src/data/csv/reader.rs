@@ -1,30 +1,87 @@
-//! CSV bytes → [`Table`]: detects the delimiter, decimal separator and
-//! header (unless told), then reads every cell once, numbers straight into
-//! f64 columns without allocating. Errors name the file, line, column and
-//! value.
+//! CSV text → [`Table`]: detects the delimiter, decimal separator and
+//! header (unless told) from the first piece of the file, then reads the
+//! rest piece by piece ([`super::chunks`]); each piece is cut in two at a
+//! record boundary (a line break, outside quoted fields: [`super::quotes`])
+//! and the halves parsed on both cores ([`super::records`]), numbers
+//! straight into f64 columns without allocating, while the previous piece
+//! is merged into the columns in file order ([`super::merge`]).
+//! Whitespace-delimited files are read whole. Errors name the file, line,
+//! column and value.
 
-use super::cell::{classify, trim, Cell};
+use super::chunks::{Chunks, CHUNK_BYTES};
+use super::header::read_header;
+use super::merge::Sink;
 use super::options::{Delimiter, Detected, ReadOptions};
-use super::sniff::{collapse_whitespace, sniff};
+use super::quotes::record_cuts;
+use super::records::{parse_records_into, Parsed, Shape};
+use super::sniff::{collapse_whitespace, holds_sample, sniff};
 use crate::data::column::ColumnBuilder;
-use crate::data::notes::{excerpt, name_list};
 use crate::data::Table;
 use crate::error::{Error, Result};
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Pieces smaller than this are parsed on one thread.
+const SPLIT_BYTES: usize = 1 << 20;
+
+/// The start of the text kept for the first data row's field-count error.
+const HEAD_BYTES: usize = 1 << 20;
+
+/// How the text is cut: the sizes above, smaller in tests so that every
+/// boundary is crossed.
+#[derive(Debug, Clone, Copy)]
+struct Pieces {
+    chunk: usize,
+    split: usize,
+}
+
 /// Reads CSV bytes into a table. `source` names the data in errors.
 pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<Table> {
+    read_table_from(bytes, source, options)
+}
+
+/// Reads CSV text from `reader` into a table, a piece at a time. `source`
+/// names the data in errors (and is the path in I/O errors).
+pub fn read_table_from<R: Read + Send>(
+    reader: R,
+    source: &str,
+    options: &ReadOptions,
+) -> Result<Table> {
+    let pieces = Pieces {
+        chunk: CHUNK_BYTES,
+        split: SPLIT_BYTES,
+    };
+    read_in_pieces(reader, source, options, pieces)
+}
+
+fn read_in_pieces<R: Read + Send>(
+    reader: R,
+    source: &str,
+    options: &ReadOptions,
+    pieces: Pieces,
+) -> Result<Table> {
+    let io_err = |e| Error::io(Path::new(source), "read the data file", e);
     let csv_err = |line: u64, message: String| Error::Csv {
         source_name: source.to_string(),
         line,
         message,
     };
-    let bom = bytes.starts_with(BOM);
-    let bytes = if bom { &bytes[BOM.len()..] } else { bytes };
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    let mut chunks = Chunks::new(reader, pieces.chunk);
+    let mut first = chunks.next_chunk().map_err(io_err)?.unwrap_or_default();
+    // The first piece holds at least what the sniffer looks at.
+    while !holds_sample(&first) {
+        match chunks.next_chunk().map_err(io_err)? {
+            Some(more) => first.extend_from_slice(&more),
+            None => break,
+        }
+    }
+    let bom = first.starts_with(BOM);
+    if bom {
+        first.drain(..BOM.len());
+    }
+    if first[..first.len().min(8192)].contains(&0) {
         return Err(csv_err(
             1,
             "this is not a CSV text file (it holds NUL bytes: an image, a spreadsheet or \
@@ -32,334 +89,137 @@ pub fn read_table(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<T
                 .into(),
         ));
     }
-    let sniffed = sniff(bytes, options);
-    let (bytes, delimiter): (Cow<[u8]>, u8) = match sniffed.delimiter {
-        Delimiter::Byte(d) => (Cow::Borrowed(bytes), d),
-        Delimiter::Whitespace => (Cow::Owned(collapse_whitespace(bytes)), b' '),
+    let sniffed = sniff(&first, options);
+    let delimiter = match sniffed.delimiter {
+        Delimiter::Byte(d) => d,
+        Delimiter::Whitespace => {
+            // Runs of spaces are collapsed over the whole text (quotes may span lines).
+            chunks.read_rest(&mut first).map_err(io_err)?;
+            first = collapse_whitespace(&first);
+            b' '
+        }
     };
     let decimal_comma = sniffed.decimal_comma;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(&bytes[..]);
-    let mut record = csv::ByteRecord::new();
-    let read = |reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord| loop {
-        match reader.read_byte_record(record) {
-            Ok(false) => return Ok(false),
-            Ok(true) if is_blank(record) => continue,
-            Ok(true) => return Ok(true),
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_in(&bytes, p.byte()));
-                return Err(csv_err(line, format!("unreadable CSV: {e}")));
-            }
-        }
-    };
-    let mut lines_at = LineCounter::new(&bytes);
-
-    if !read(&mut reader, &mut record)? {
-        return Err(csv_err(
-            1,
-            "the file is empty; expected a header row with column names and data rows".into(),
-        ));
+    let mut header = read_header(&first, source, options, decimal_comma, delimiter)?;
+    if header.data_start >= first.len() && !chunks.is_done() {
+        // A header longer than a piece: read it whole.
+        chunks.read_rest(&mut first).map_err(io_err)?;
+        header = read_header(&first, source, options, decimal_comma, delimiter)?;
     }
-    let first_line = lines_at.line_of(&record);
-    let looks_numeric = first_row_is_numeric(&record, decimal_comma);
-    let (header, header_detected) = match options.header {
-        Some(h) => (h, false),
-        None => (!looks_numeric, true),
+    let shape = Shape {
+        width: header.names.len(),
+        unnamed_last: header.unnamed_last,
+        decimal_comma,
+        delimiter,
     };
-    let width = record.len();
-    let mut names: Vec<String> = Vec::with_capacity(width);
-    let mut unnamed_last = false;
-    if header {
-        for (i, field) in record.iter().enumerate() {
-            let name = std::str::from_utf8(trim(field)).map_err(|_| Error::Csv {
-                source_name: source.to_string(),
-                line: first_line,
-                message: format!(
-                    "the name of column {} is not UTF-8 text ('{}'); save the file as UTF-8",
-                    i + 1,
-                    excerpt(&String::from_utf8_lossy(field), 40)
-                ),
-            })?;
-            if name.is_empty() {
-                unnamed_last = i + 1 == width;
-                names.push(format!("Unnamed: {i}"));
-            } else {
-                names.push(name.to_string());
-            }
-        }
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(width);
-        for (i, n) in names.iter().enumerate() {
-            if let Some(first) = seen.insert(n.as_str(), i) {
-                return Err(csv_err(
-                    first_line,
-                    format!(
-                        "the header names column '{}' twice (columns {} and {}); column names \
-                         must be unique",
-                        excerpt(n, 60),
-                        first + 1,
-                        i + 1
-                    ),
-                ));
-            }
-        }
-    } else {
-        names.extend((0..width).map(|i| format!("c{i}")));
-    }
-    let mut columns: Vec<ColumnBuilder> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| ColumnBuilder::new(n.clone(), i))
-        .collect();
-    let mut lines: Vec<u64> = Vec::new();
-    let mut last_all_empty = true;
-    let mut extra_empty_field = false;
-    let mut have_row = !header;
-    let mut data_rows = 0usize;
+    let mut sink = Sink {
+        source,
+        columns: header
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ColumnBuilder::new(n.clone(), i))
+            .collect(),
+        lines: Vec::new(),
+        last_all_empty: true,
+        extra_empty_field: false,
+        head: first[..first.len().min(HEAD_BYTES)].to_vec(),
+        header: &header,
+        delimiter,
+    };
+    let mut piece = first;
+    let mut start = header.data_start;
+    let mut line = header.data_line;
+    // Piece k is parsed while piece k − 1 is merged and piece k + 1 read.
+    let mut parsing = [Parsed::default(), Parsed::default()];
+    let mut parsed = [Parsed::default(), Parsed::default()];
+    let mut n_parsed = 0;
     loop {
-        if have_row {
-            let line = lines_at.line_of(&record);
-            let mut n = record.len();
-            if n == width + 1 && trim(&record[width]).is_empty() {
-                extra_empty_field = true;
-                n = width;
-            }
-            // The header ends with a delimiter, this row does not.
-            let short_by_trailing = unnamed_last && n + 1 == width;
-            if short_by_trailing {
-                n = width;
-            }
-            if n != width {
-                if record.iter().any(|f| f.contains(&b'\n')) {
-                    return Err(csv_err(
-                        line,
-                        format!(
-                            "a quoted field on this line runs over several lines and the row \
-                             has {n} field(s) where {width} are expected: is a closing quote \
-                             (\") missing?"
-                        ),
-                    ));
-                }
-                return Err(field_count_error(
-                    source,
-                    &bytes,
-                    delimiter,
-                    header,
-                    width,
-                    &names,
-                    data_rows,
-                    line,
-                    n,
-                    looks_numeric,
-                ));
-            }
-            let row = lines.len();
-            for (j, col) in columns.iter_mut().enumerate() {
-                let raw = if short_by_trailing && j + 1 == width {
-                    &b""[..]
-                } else {
-                    &record[j]
-                };
-                let cell = classify(raw, decimal_comma);
-                match cell {
-                    Cell::NotUtf8 => {
-                        return Err(Error::Cell {
-                            source_name: source.to_string(),
-                            line,
-                            column: j + 1,
-                            column_name: names[j].clone(),
-                            message: format!(
-                                "the cell is not UTF-8 text ('{}'); save the file as UTF-8",
-                                excerpt(&String::from_utf8_lossy(trim(raw)), 40)
-                            ),
-                        })
+        let text = &piece[start..];
+        let cut = if memchr::memchr(b'"', text).is_some() {
+            // Line breaks may be inside quoted fields: cut only between records.
+            let (mid, last) = record_cuts(text, delimiter, text.len() / 2);
+            if !chunks.is_done() {
+                match last {
+                    Some(end) => {
+                        let end = start + end;
+                        chunks.unread(&piece[end..]);
+                        piece.truncate(end);
                     }
-                    Cell::NonFinite(_) => {
-                        col.push(cell, row);
-                        let text = String::from_utf8_lossy(trim(raw));
-                        col.set_nonfinite_text(row, &excerpt(&text, 40));
+                    None => {
+                        // One record longer than the piece: read on.
+                        if let Some(more) = chunks.next_chunk().map_err(io_err)? {
+                            piece.extend_from_slice(&more);
+                            chunks.recycle(more);
+                        }
+                        continue;
                     }
-                    _ => col.push(cell, row),
                 }
             }
-            if width > 0 && !short_by_trailing && !trim(&record[width - 1]).is_empty() {
-                last_all_empty = false;
-            }
-            lines.push(line);
-            data_rows += 1;
+            mid
+        } else {
+            let mid = text.len() / 2;
+            memchr::memchr(b'\n', &text[mid..]).map(|k| mid + k + 1)
+        };
+        let text = &piece[start..];
+        let cut = cut.filter(|_| text.len() >= pieces.split);
+        let (halves, (merged, next)) = rayon::join(
+            || parse_piece(text, line, &shape, cut, &mut parsing),
+            || {
+                let merged = merge_all(&mut sink, &mut parsed[..n_parsed]);
+                (merged, chunks.next_chunk())
+            },
+        );
+        merged?;
+        line += super::records::count_line_breaks(text, None);
+        std::mem::swap(&mut parsing, &mut parsed);
+        n_parsed = halves;
+        match next.map_err(io_err)? {
+            Some(next) => chunks.recycle(std::mem::replace(&mut piece, next)),
+            None => break,
         }
-        if !read(&mut reader, &mut record)? {
-            break;
-        }
-        have_row = true;
+        start = 0;
     }
-    // A delimiter at the end of every line: an empty last column, dropped.
-    let trailing =
-        width > 1 && last_all_empty && (if header { unnamed_last } else { data_rows > 0 });
-    if trailing {
-        columns.pop();
-    }
-    Ok(Table {
-        source: source.to_string(),
-        columns: columns.into_iter().map(ColumnBuilder::finish).collect(),
-        lines,
-        detected: Detected {
-            delimiter: sniffed.delimiter,
-            delimiter_detected: sniffed.delimiter_detected,
-            decimal_comma,
-            decimal_detected: sniffed.decimal_detected,
-            header,
-            header_detected,
-            bom,
-            trailing_delimiter: trailing || extra_empty_field,
-        },
-    })
+    merge_all(&mut sink, &mut parsed[..n_parsed])?;
+    Ok(sink.finish(Detected {
+        delimiter: sniffed.delimiter,
+        delimiter_detected: sniffed.delimiter_detected,
+        decimal_comma,
+        decimal_detected: sniffed.decimal_detected,
+        header: header.header,
+        header_detected: header.header_detected,
+        bom,
+        trailing_delimiter: false,
+    }))
 }
 
-/// The 1-based line of each record, counted from the bytes: the `csv`
-/// crate's own line numbers skip blank lines and miscount CRLF. A record's
-/// byte position is where the previous one's terminator began, so line ends
-/// after it are skipped first. Records come in order, so this is linear.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// Merges parsed parts in order; the first stop becomes the error.
+fn merge_all(sink: &mut Sink<'_>, parts: &mut [Parsed]) -> Result<()> {
+    parts.iter_mut().try_for_each(|p| sink.merge(p))
+}
+
+/// A piece (ending at a record boundary) into `parts`: cut in two at `cut`
+/// (a record boundary) and parsed on two threads, or whole. Returns the
+/// number of parts used, in file order.
+fn parse_piece(
+    text: &[u8],
     line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            pos: 0,
-            line: 1,
-        }
-    }
-
-    fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        let start = start.min(self.bytes.len()).max(self.pos);
-        self.line += count_line_breaks(&self.bytes[self.pos..start], self.bytes.get(start));
-        self.pos = start;
-        self.line
-    }
-}
-
-/// Line breaks in `b` (`\n`, or a `\r` not followed by `\n`); `next` is
-/// the byte after `b`.
-fn count_line_breaks(b: &[u8], next: Option<&u8>) -> u64 {
-    if !b.contains(&b'\r') {
-        return b.iter().filter(|&&c| c == b'\n').count() as u64;
-    }
-    let mut n = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let following = b.get(i + 1).or(if i + 1 == b.len() { next } else { None });
-        if c == b'\n' || (c == b'\r' && following != Some(&b'\n')) {
-            n += 1;
-        }
-    }
-    n
-}
-
-/// The line of a byte offset (for errors).
-fn line_in(bytes: &[u8], byte: u64) -> u64 {
-    let end = (byte as usize).min(bytes.len());
-    1 + count_line_breaks(&bytes[..end], bytes.get(end))
-}
-
-/// A line with nothing but spaces.
-fn is_blank(record: &csv::ByteRecord) -> bool {
-    record.len() == 1 && trim(&record[0]).is_empty()
-}
-
-/// Every present cell of the first row is a number (and one is): no header.
-fn first_row_is_numeric(record: &csv::ByteRecord, decimal_comma: bool) -> bool {
-    let mut numbers = 0;
-    for f in record.iter() {
-        match classify(f, decimal_comma) {
-            Cell::Number(_) | Cell::NonFinite(_) => numbers += 1,
-            Cell::Missing => {}
-            _ => return false,
-        }
-    }
-    numbers > 0
-}
-
-/// A row whose field count differs from the header's (or the first row's).
-/// On the first data row it is the header that disagrees: both counts are
-/// shown, with `--no-header` suggested when the header looks like data.
-#[allow(clippy::too_many_arguments)]
-fn field_count_error(
-    source: &str,
-    bytes: &[u8],
-    delimiter: u8,
-    header: bool,
-    width: usize,
-    names: &[String],
-    data_rows: usize,
-    line: u64,
-    found: usize,
-    header_has_numbers: bool,
-) -> Error {
-    let csv_err = |message: String| Error::Csv {
-        source_name: source.to_string(),
-        line,
-        message,
+    shape: &Shape,
+    cut: Option<usize>,
+    parts: &mut [Parsed; 2],
+) -> usize {
+    let [a_out, b_out] = parts;
+    let Some(cut) = cut else {
+        parse_records_into(text, line, shape, a_out);
+        return 1;
     };
-    let what = if header {
-        "as in the header"
-    } else {
-        "as in the first row"
-    };
-    if !header || data_rows > 0 {
-        return csv_err(format!(
-            "expected {width} fields ({what}), found {found}; every row needs one value per \
-             column"
-        ));
-    }
-    // First data row: do the rows agree among themselves?
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let counts: Vec<usize> = reader
-        .byte_records()
-        .filter_map(|r| r.ok())
-        .filter(|r| !is_blank(r))
-        .skip(1)
-        .take(100)
-        .map(|r| r.len())
-        .collect();
-    let rows_agree = counts.iter().all(|&c| c == found);
-    let mut message = if rows_agree {
-        format!(
-            "the header (line 1) has {width} field(s) ({}) but the rows have {found}",
-            name_list(names, 8)
-        )
-    } else {
-        format!(
-            "the header (line 1) has {width} field(s) but this row has {found}; the rows \
-             disagree among themselves too"
-        )
-    };
-    let delim = Delimiter::Byte(delimiter).describe();
-    let delim = if delimiter == b' ' {
-        "runs of spaces".to_string()
-    } else {
-        delim
-    };
-    if header_has_numbers || (rows_agree && found != width) {
-        message.push_str(&format!(
-            ". If the first line is data, not column names, pass --no-header; the delimiter \
-             read is {delim} (--delimiter to choose another)"
-        ));
-    }
-    csv_err(message)
+    let (a, b) = text.split_at(cut);
+    let b_line = line + super::records::count_line_breaks(a, b.first());
+    rayon::join(
+        || parse_records_into(a, line, shape, a_out),
+        || parse_records_into(b, b_line, shape, b_out),
+    );
+    2
 }
 
 #[cfg(test)]
@@ -456,6 +316,104 @@ mod tests {
         assert!(e.contains("not a CSV text file"), "{e}");
         assert!(read(b"").unwrap_err().to_string().contains("empty"));
         assert!(read(b"\n\n  \n").unwrap_err().to_string().contains("empty"));
+    }
+
+    /// Every file of the test corpus reads the same cut in pieces of any
+    /// size: the same table, or the same error (but for the first data
+    /// row's field-count message, which looks at the first piece's rows).
+    #[test]
+    fn small_pieces_read_the_same_tables() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data_corpus");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        assert!(files.len() > 20);
+        let mut texts: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+            .collect();
+        texts.push((
+            "quote late".into(),
+            b"a,b\n1,2\n3,4\n5,\"x\ny\"\n7,8\n".to_vec(),
+        ));
+        texts.push(("crlf".into(), b"a;b\r\n1,5;2\r\n\r\n3;4\r\n".to_vec()));
+        for (name, text) in &texts {
+            let show = |r: Result<Table>| match r {
+                Ok(t) => format!("{t:?}"),
+                Err(e) => e.to_string(),
+            };
+            let whole = show(read_table(text, "f", &ReadOptions::default()));
+            if whole.contains("the header (line 1) has") {
+                continue;
+            }
+            for (chunk, split) in [(1, 1), (7, 3), (64, 16), (1000, 100)] {
+                let pieces = Pieces { chunk, split };
+                let cut = read_in_pieces(&text[..], "f", &ReadOptions::default(), pieces);
+                assert_eq!(show(cut), whole, "{name}, pieces of {chunk}/{split}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Random texts with quotes, line breaks in quoted fields, blank
+        /// lines and CRLF read the same cut in pieces of any size.
+        #[test]
+        fn quoted_text_reads_the_same_in_pieces(
+            cells in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "1", "2.5", "x", "\"a\nb\"", "\"q\"\"\"", "\"1,5\"", ",", ",", "\n", "\n",
+                    "\r\n", "NA", "b\"c",
+                ]),
+                0..60,
+            ),
+            chunk in 1usize..40,
+            split in 1usize..30,
+        ) {
+            let text = format!("a,b,c\n{}", cells.concat()).into_bytes();
+            let show = |r: Result<Table>| match r {
+                Ok(t) => format!("{t:?}"),
+                Err(e) => e.to_string(),
+            };
+            let whole = show(read_table(&text, "f", &ReadOptions::default()));
+            let pieces = Pieces { chunk, split };
+            let cut = show(read_in_pieces(&text[..], "f", &ReadOptions::default(), pieces));
+            if whole.contains("the header (line 1) has") {
+                // The hint after it looks at the rows of the first piece only.
+                proptest::prop_assert!(cut.contains("the header (line 1) has"), "{}", cut);
+            } else {
+                proptest::prop_assert_eq!(cut, whole, "{:?}", String::from_utf8_lossy(&text));
+            }
+        }
+    }
+
+    /// A synthetic table of a few MB: production piece sizes (two halves
+    /// on two threads) and small pieces read the values `nonlin synth` wrote.
+    #[test]
+    fn a_multi_megabyte_table_reads_the_same_in_any_pieces() {
+        let rows = 20_000;
+        let mut text = Vec::new();
+        crate::data::synth::write_csv(&mut text, rows, 5).unwrap();
+        assert!(text.len() > 2 * SPLIT_BYTES);
+        let t = read_table(&text, "s.csv", &ReadOptions::default()).unwrap();
+        let s = crate::data::synth::samples(rows, 5);
+        assert_eq!(t.n_rows(), rows);
+        assert_eq!(t.lines.last(), Some(&(rows as u64 + 1)));
+        for j in [0, 7, 11] {
+            let col = t.columns[j].numbers().unwrap();
+            assert!(col
+                .iter()
+                .enumerate()
+                .all(|(i, &v)| v as f32 == s.xt[j * rows + i]));
+        }
+        let pieces = Pieces {
+            chunk: 300_000,
+            split: 50_000,
+        };
+        let cut = read_in_pieces(&text[..], "s.csv", &ReadOptions::default(), pieces).unwrap();
+        assert_eq!(format!("{cut:?}"), format!("{t:?}"));
     }
 
     #[test]

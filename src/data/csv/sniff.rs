@@ -63,6 +63,18 @@ fn sample_lines(bytes: &[u8]) -> Vec<&[u8]> {
     lines
 }
 
+/// Whether `bytes`, the start of a longer text cut after a line break,
+/// already holds everything [`sniff`] looks at (so it decides the same as
+/// on the whole text).
+pub fn holds_sample(bytes: &[u8]) -> bool {
+    let complete = match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(end) => &bytes[..end],
+        None => return false,
+    };
+    let lines = sample_lines(complete);
+    lines.len() >= SAMPLE_LINES || lines.iter().map(|l| l.len()).sum::<usize>() >= SAMPLE_BYTES
+}
+
 /// Occurrences of `d` outside double quotes.
 fn count_outside_quotes(line: &[u8], d: u8) -> usize {
     let mut quoted = false;
