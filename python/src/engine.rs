@@ -129,6 +129,7 @@ fn train_config(s: &FitSpec, wd: f32, y: &[f32]) -> TrainConfig {
                 patience,
                 validation_fraction,
             }),
+        threads: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::simd::{self, Kernel, Lanes};
 use super::tiled;
+use std::ops::Range;
 
 /// The two kernel families for a linear layer. Both sum every output in the
 /// same order (same bits); which is faster depends on the shape.
@@ -200,15 +201,67 @@ impl Kernel for On<Backward<'_>> {
             }
         }
         if let Some(dx) = dx {
-            for i in 0..n_in {
-                let dxi = &mut dx[i * n..(i + 1) * n];
-                dxi.fill(0.0);
-                for o in 0..n_out {
-                    let woi = w[o * n_in + i];
-                    for (d, &g) in dxi.iter_mut().zip(&dy[o * n..(o + 1) * n]) {
-                        *d += woi * g;
-                    }
-                }
+            input_grad_impl(w, dy, dx, n_in, n_out, n, 0..n_in);
+        }
+    }
+}
+
+/// ∂input of a linear layer for the inputs `inputs` only:
+/// `dx[(i − inputs.start)·n + b] = Σ_o W[o,i]·dy[o,b]`, the same sums in the
+/// same order as [`Backward`]'s (so threads may split a layer's inputs).
+pub struct InputGrad<'a> {
+    pub w: &'a [f32],
+    pub dy: &'a [f32],
+    /// `inputs.len() · n` values.
+    pub dx: &'a mut [f32],
+    pub n_in: usize,
+    pub n_out: usize,
+    /// Batch rows.
+    pub n: usize,
+    pub inputs: Range<usize>,
+}
+
+impl InputGrad<'_> {
+    /// Runs on the best kernels this CPU has (same bits on all of them).
+    pub fn apply(self) {
+        simd::dispatch(self)
+    }
+}
+
+impl Kernel for InputGrad<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        let InputGrad {
+            w,
+            dy,
+            dx,
+            n_in,
+            n_out,
+            n,
+            inputs,
+        } = self;
+        input_grad_impl(w, dy, dx, n_in, n_out, n, inputs)
+    }
+}
+
+#[inline(always)]
+fn input_grad_impl(
+    w: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+    n_in: usize,
+    n_out: usize,
+    n: usize,
+    inputs: Range<usize>,
+) {
+    for (k, i) in inputs.enumerate() {
+        let dxi = &mut dx[k * n..(k + 1) * n];
+        dxi.fill(0.0);
+        for o in 0..n_out {
+            let woi = w[o * n_in + i];
+            for (d, &g) in dxi.iter_mut().zip(&dy[o * n..(o + 1) * n]) {
+                *d += woi * g;
             }
         }
     }

@@ -1,0 +1,296 @@
+//! The network's forward and backward passes on several threads, with the
+//! same bits as the one-thread passes of [`Network`] whatever the thread
+//! count.
+//!
+//! Each layer is split *within* itself so that every sum keeps its order:
+//! the forward pass and ∂weight/∂bias by output units (each unit's sums over
+//! inputs and over rows are computed by one thread, exactly as on one), ∂input
+//! by input units (each `dx[i,b]` sums over the outputs in order). An
+//! activation is element-wise and runs on the units its neighbouring linear
+//! layer split, in the same phase. Phases are [`Pool::run`] calls: a
+//! 12-64-ReLU-64-ReLU-1 step is three forward and three backward phases.
+//!
+//! Small passes stay on the calling thread: below [`MIN_PARALLEL_WORK`]
+//! multiply-adds a phase's synchronisation costs more than the second core
+//! saves.
+
+use super::linear::{self, InputGrad};
+use super::pool::{part, Disjoint, Pool};
+use super::{Architecture, Layer, Network, Workspace};
+
+/// Rows × multiply-adds per row below which a pass runs on one thread.
+/// Measured (BENCHMARKS.md, "A million rows"): 12-64-ReLU-64-ReLU-1 at 256
+/// rows (1.3 M) gains from two threads; the tutorial's 239 rows of
+/// 12-20-20-1 (0.16 M) do not.
+pub const MIN_PARALLEL_WORK: usize = 1 << 20;
+
+/// Multiply-adds of one row's forward pass through the linear layers.
+pub fn macs_per_row(arch: &Architecture) -> usize {
+    arch.layers
+        .iter()
+        .map(|l| match *l {
+            Layer::Linear {
+                in_features,
+                out_features,
+            } => in_features.saturating_mul(out_features),
+            Layer::Activation(_) => 0,
+        })
+        .fold(0usize, usize::saturating_add)
+}
+
+/// Runs a network's passes on a [`Pool`] when they are large enough, on the
+/// calling thread otherwise. Same bits either way.
+pub struct Parallel {
+    pool: Option<Pool>,
+    macs_per_row: usize,
+}
+
+impl Parallel {
+    /// Passes of `arch` on `threads` threads; no worker is started when
+    /// `threads` is 1 or when no pass of up to `max_rows` rows would be
+    /// large enough to split.
+    pub fn new(arch: &Architecture, threads: usize, max_rows: usize) -> std::io::Result<Parallel> {
+        let macs_per_row = macs_per_row(arch);
+        let worth = max_rows.saturating_mul(macs_per_row) >= MIN_PARALLEL_WORK;
+        let pool = if threads > 1 && worth {
+            Some(Pool::new(threads)?)
+        } else {
+            None
+        };
+        Ok(Parallel { pool, macs_per_row })
+    }
+
+    /// Threads a large pass runs on.
+    pub fn threads(&self) -> usize {
+        self.pool.as_ref().map_or(1, Pool::threads)
+    }
+
+    /// The pool, when a pass of `n` rows is worth splitting.
+    fn pool_for(&mut self, n: usize) -> Option<&mut Pool> {
+        let work = n.saturating_mul(self.macs_per_row);
+        self.pool.as_mut().filter(|_| work >= MIN_PARALLEL_WORK)
+    }
+
+    /// [`Network::forward`], split over the pool's threads when worth it.
+    pub fn forward<'w>(
+        &mut self,
+        net: &Network,
+        ws: &'w mut Workspace,
+        x: &[f32],
+        n: usize,
+    ) -> &'w [f32] {
+        match self.pool_for(n) {
+            Some(pool) => forward_on(pool, net, ws, x, n),
+            None => net.forward(ws, x, n),
+        }
+    }
+
+    /// [`Network::backward`], split over the pool's threads when worth it.
+    pub fn backward(&mut self, net: &Network, ws: &mut Workspace, x: &[f32], n: usize) {
+        match self.pool_for(n) {
+            Some(pool) => backward_on(pool, net, ws, x, n),
+            None => net.backward(ws, x, n),
+        }
+    }
+}
+
+/// The forward pass, one phase per linear layer (with the activation after
+/// it) or per lone activation.
+fn forward_on<'w>(
+    pool: &mut Pool,
+    net: &Network,
+    ws: &'w mut Workspace,
+    x: &[f32],
+    n: usize,
+) -> &'w [f32] {
+    assert!(
+        n <= ws.capacity,
+        "batch of {n} exceeds the workspace capacity {}",
+        ws.capacity
+    );
+    let threads = pool.threads();
+    let layers = &net.arch.layers;
+    let mut k = 0;
+    while k < layers.len() {
+        let width = ws.widths[k];
+        let (done, rest) = ws.acts.split_at_mut(k);
+        let input: &[f32] = if k == 0 { x } else { &done[k - 1] };
+        let (out, after) = rest.split_first_mut().expect("layer k has a buffer");
+        let out = Disjoint::new(&mut out[..width * n]);
+        match layers[k] {
+            Layer::Linear {
+                in_features: n_in,
+                out_features: n_out,
+            } => {
+                let p = net.layout.linear(k).expect("a Linear has parameters");
+                let (w, b) = (&net.params[p.weight.clone()], &net.params[p.bias.clone()]);
+                let act = match layers.get(k + 1) {
+                    Some(Layer::Activation(a)) => {
+                        Some((*a, Disjoint::new(&mut after[0][..width * n])))
+                    }
+                    _ => None,
+                };
+                pool.run(&|t| {
+                    let units = part(n_out, threads, t);
+                    if units.is_empty() {
+                        return;
+                    }
+                    let cells = units.start * n..units.end * n;
+                    // SAFETY: `part` gives each thread its own units.
+                    let y = unsafe { out.part(cells.clone()) };
+                    linear::Forward {
+                        w: &w[units.start * n_in..units.end * n_in],
+                        bias: &b[units.clone()],
+                        x: input,
+                        y,
+                        n_in,
+                        n_out: units.len(),
+                        n,
+                    }
+                    .apply();
+                    if let Some((a, next)) = &act {
+                        // SAFETY: as above.
+                        a.forward(y, unsafe { next.part(cells) });
+                    }
+                });
+                k += 1 + usize::from(act.is_some());
+            }
+            Layer::Activation(a) => {
+                pool.run(&|t| {
+                    let cells = scaled(part(width, threads, t), n);
+                    // SAFETY: `part` gives each thread its own units.
+                    a.forward(&input[cells.clone()], unsafe { out.part(cells) });
+                });
+                k += 1;
+            }
+        }
+    }
+    &ws.acts[layers.len() - 1][..n]
+}
+
+/// The backward pass, one phase per linear layer (with the activation
+/// before it) or per lone activation; ∂L/∂logits must be in place.
+fn backward_on(pool: &mut Pool, net: &Network, ws: &mut Workspace, x: &[f32], n: usize) {
+    let threads = pool.threads();
+    let Workspace {
+        acts,
+        dacts,
+        grads,
+        widths,
+        ..
+    } = ws;
+    let grads = Disjoint::new(grads);
+    let layers = &net.arch.layers;
+    let mut k = layers.len();
+    while k > 0 {
+        k -= 1;
+        match layers[k] {
+            Layer::Linear {
+                in_features: n_in,
+                out_features: n_out,
+            } => {
+                let p = net.layout.linear(k).expect("a Linear has parameters");
+                let (wr, br) = (p.weight.clone(), p.bias.clone());
+                let w = &net.params[wr.clone()];
+                let input: &[f32] = if k == 0 { x } else { &acts[k - 1] };
+                // The activation before this layer, when it has a gradient to pass on.
+                let act = match (k >= 2).then(|| &layers[k - 1]) {
+                    Some(Layer::Activation(a)) => Some(*a),
+                    _ => None,
+                };
+                let (dbefore, dafter) = dacts.split_at_mut(k);
+                let dout = &dafter[0][..n_out * n];
+                let (dx, dact) = match (k, act) {
+                    (0, _) => (None, None),
+                    (_, None) => (Some(Disjoint::new(&mut dbefore[k - 1][..n_in * n])), None),
+                    (_, Some(_)) => {
+                        let (lo, hi) = dbefore.split_at_mut(k - 1);
+                        (
+                            Some(Disjoint::new(&mut hi[0][..n_in * n])),
+                            Some(Disjoint::new(&mut lo[k - 2][..n_in * n])),
+                        )
+                    }
+                };
+                let acts = &*acts;
+                pool.run(&|t| {
+                    let outs = part(n_out, threads, t);
+                    if !outs.is_empty() {
+                        // SAFETY: `part` gives each thread its own output
+                        // units, so its own rows of ∂W and entries of ∂b.
+                        let (dw, db) = unsafe {
+                            (
+                                grads
+                                    .part(wr.start + outs.start * n_in..wr.start + outs.end * n_in),
+                                grads.part(br.start + outs.start..br.start + outs.end),
+                            )
+                        };
+                        linear::Backward {
+                            w: &w[outs.start * n_in..outs.end * n_in],
+                            x: input,
+                            dy: &dout[outs.start * n..outs.end * n],
+                            dw,
+                            db,
+                            dx: None,
+                            n_in,
+                            n_out: outs.len(),
+                            n,
+                        }
+                        .apply();
+                    }
+                    let Some(dx) = &dx else { return };
+                    let ins = part(n_in, threads, t);
+                    if ins.is_empty() {
+                        return;
+                    }
+                    let cells = scaled(ins.clone(), n);
+                    // SAFETY: `part` gives each thread its own input units.
+                    let dxp = unsafe { dx.part(cells.clone()) };
+                    InputGrad {
+                        w,
+                        dy: dout,
+                        dx: dxp,
+                        n_in,
+                        n_out,
+                        n,
+                        inputs: ins,
+                    }
+                    .apply();
+                    if let (Some(a), Some(dact)) = (act, &dact) {
+                        a.backward(
+                            &acts[k - 2][cells.clone()],
+                            &acts[k - 1][cells.clone()],
+                            dxp,
+                            // SAFETY: as above.
+                            unsafe { dact.part(cells) },
+                        );
+                    }
+                });
+                if act.is_some() {
+                    k -= 1;
+                }
+            }
+            Layer::Activation(a) => {
+                let m = widths[k] * n;
+                let (dbefore, dafter) = dacts.split_at_mut(k);
+                let (dout, din) = (&dafter[0][..m], Disjoint::new(&mut dbefore[k - 1][..m]));
+                let (input, output) = (&acts[k - 1][..m], &acts[k][..m]);
+                pool.run(&|t| {
+                    let cells = scaled(part(widths[k], threads, t), n);
+                    // SAFETY: `part` gives each thread its own units.
+                    let d = unsafe { din.part(cells.clone()) };
+                    a.backward(
+                        &input[cells.clone()],
+                        &output[cells.clone()],
+                        &dout[cells],
+                        d,
+                    );
+                });
+            }
+        }
+    }
+}
+
+/// Units `u` of a feature-major buffer of `n` rows: cells `u.start·n..u.end·n`.
+fn scaled(u: std::ops::Range<usize>, n: usize) -> std::ops::Range<usize> {
+    u.start * n..u.end * n
+}
