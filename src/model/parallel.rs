@@ -7,8 +7,10 @@
 //! inputs and over rows are computed by one thread, exactly as on one), ∂input
 //! by input units (each `dx[i,b]` sums over the outputs in order). An
 //! activation is element-wise and runs on the units its neighbouring linear
-//! layer split, in the same phase. Phases are [`Pool::run`] calls: a
-//! 12-64-ReLU-64-ReLU-1 step is three forward and three backward phases.
+//! layer split, in the same phase. Phases are [`Pool::run`] calls, each
+//! split into tasks of [`UNITS_PER_TASK`] units (which thread runs a task
+//! does not matter): a 12-64-ReLU-64-ReLU-1 step is three forward and three
+//! backward phases.
 //!
 //! Small passes stay on the calling thread: below [`MIN_PARALLEL_WORK`]
 //! multiply-adds a phase's synchronisation costs more than the second core
@@ -43,6 +45,7 @@ pub fn macs_per_row(arch: &Architecture) -> usize {
 pub struct Parallel {
     pool: Option<Pool>,
     macs_per_row: usize,
+    min_work: usize,
 }
 
 impl Parallel {
@@ -50,14 +53,29 @@ impl Parallel {
     /// `threads` is 1 or when no pass of up to `max_rows` rows would be
     /// large enough to split.
     pub fn new(arch: &Architecture, threads: usize, max_rows: usize) -> std::io::Result<Parallel> {
+        Parallel::with_min_work(arch, threads, max_rows, MIN_PARALLEL_WORK)
+    }
+
+    /// [`Parallel::new`] with another cut-off than [`MIN_PARALLEL_WORK`]
+    /// (the benchmark that chose it splits every pass: `min_work` 0).
+    pub fn with_min_work(
+        arch: &Architecture,
+        threads: usize,
+        max_rows: usize,
+        min_work: usize,
+    ) -> std::io::Result<Parallel> {
         let macs_per_row = macs_per_row(arch);
-        let worth = max_rows.saturating_mul(macs_per_row) >= MIN_PARALLEL_WORK;
+        let worth = max_rows.saturating_mul(macs_per_row) >= min_work;
         let pool = if threads > 1 && worth {
             Some(Pool::new(threads)?)
         } else {
             None
         };
-        Ok(Parallel { pool, macs_per_row })
+        Ok(Parallel {
+            pool,
+            macs_per_row,
+            min_work,
+        })
     }
 
     /// Threads a large pass runs on.
@@ -68,7 +86,8 @@ impl Parallel {
     /// The pool, when a pass of `n` rows is worth splitting.
     fn pool_for(&mut self, n: usize) -> Option<&mut Pool> {
         let work = n.saturating_mul(self.macs_per_row);
-        self.pool.as_mut().filter(|_| work >= MIN_PARALLEL_WORK)
+        let min_work = self.min_work;
+        self.pool.as_mut().filter(|_| work >= min_work)
     }
 
     /// [`Network::forward`], split over the pool's threads when worth it.
@@ -108,7 +127,6 @@ fn forward_on<'w>(
         "batch of {n} exceeds the workspace capacity {}",
         ws.capacity
     );
-    let threads = pool.threads();
     let layers = &net.arch.layers;
     let mut k = 0;
     while k < layers.len() {
@@ -130,13 +148,11 @@ fn forward_on<'w>(
                     }
                     _ => None,
                 };
-                pool.run(&|t| {
-                    let units = part(n_out, threads, t);
-                    if units.is_empty() {
-                        return;
-                    }
+                let tasks = tasks_for(n_out);
+                pool.run(tasks, &|t| {
+                    let units = part(n_out, tasks, t);
                     let cells = units.start * n..units.end * n;
-                    // SAFETY: `part` gives each thread its own units.
+                    // SAFETY: `part` gives each task its own units.
                     let y = unsafe { out.part(cells.clone()) };
                     linear::Forward {
                         w: &w[units.start * n_in..units.end * n_in],
@@ -156,9 +172,10 @@ fn forward_on<'w>(
                 k += 1 + usize::from(act.is_some());
             }
             Layer::Activation(a) => {
-                pool.run(&|t| {
-                    let cells = scaled(part(width, threads, t), n);
-                    // SAFETY: `part` gives each thread its own units.
+                let tasks = tasks_for(width);
+                pool.run(tasks, &|t| {
+                    let cells = scaled(part(width, tasks, t), n);
+                    // SAFETY: `part` gives each task its own units.
                     a.forward(&input[cells.clone()], unsafe { out.part(cells) });
                 });
                 k += 1;
@@ -171,7 +188,6 @@ fn forward_on<'w>(
 /// The backward pass, one phase per linear layer (with the activation
 /// before it) or per lone activation; ∂L/∂logits must be in place.
 fn backward_on(pool: &mut Pool, net: &Network, ws: &mut Workspace, x: &[f32], n: usize) {
-    let threads = pool.threads();
     let Workspace {
         acts,
         dacts,
@@ -212,10 +228,13 @@ fn backward_on(pool: &mut Pool, net: &Network, ws: &mut Workspace, x: &[f32], n:
                     }
                 };
                 let acts = &*acts;
-                pool.run(&|t| {
-                    let outs = part(n_out, threads, t);
-                    if !outs.is_empty() {
-                        // SAFETY: `part` gives each thread its own output
+                // Tasks: ∂W/∂b of some output units, then ∂input of some input units.
+                let out_tasks = tasks_for(n_out);
+                let in_tasks = if dx.is_some() { tasks_for(n_in) } else { 0 };
+                pool.run(out_tasks + in_tasks, &|t| {
+                    if t < out_tasks {
+                        let outs = part(n_out, out_tasks, t);
+                        // SAFETY: `part` gives each task its own output
                         // units, so its own rows of ∂W and entries of ∂b.
                         let (dw, db) = unsafe {
                             (
@@ -236,14 +255,12 @@ fn backward_on(pool: &mut Pool, net: &Network, ws: &mut Workspace, x: &[f32], n:
                             n,
                         }
                         .apply();
-                    }
-                    let Some(dx) = &dx else { return };
-                    let ins = part(n_in, threads, t);
-                    if ins.is_empty() {
                         return;
                     }
+                    let Some(dx) = &dx else { return };
+                    let ins = part(n_in, in_tasks, t - out_tasks);
                     let cells = scaled(ins.clone(), n);
-                    // SAFETY: `part` gives each thread its own input units.
+                    // SAFETY: `part` gives each task its own input units.
                     let dxp = unsafe { dx.part(cells.clone()) };
                     InputGrad {
                         w,
@@ -274,9 +291,10 @@ fn backward_on(pool: &mut Pool, net: &Network, ws: &mut Workspace, x: &[f32], n:
                 let (dbefore, dafter) = dacts.split_at_mut(k);
                 let (dout, din) = (&dafter[0][..m], Disjoint::new(&mut dbefore[k - 1][..m]));
                 let (input, output) = (&acts[k - 1][..m], &acts[k][..m]);
-                pool.run(&|t| {
-                    let cells = scaled(part(widths[k], threads, t), n);
-                    // SAFETY: `part` gives each thread its own units.
+                let tasks = tasks_for(widths[k]);
+                pool.run(tasks, &|t| {
+                    let cells = scaled(part(widths[k], tasks, t), n);
+                    // SAFETY: `part` gives each task its own units.
                     let d = unsafe { din.part(cells.clone()) };
                     a.backward(
                         &input[cells.clone()],
@@ -288,6 +306,15 @@ fn backward_on(pool: &mut Pool, net: &Network, ws: &mut Workspace, x: &[f32], n:
             }
         }
     }
+}
+
+/// Units a task takes at most: a task is a few output (or input) rows of a
+/// layer, so a late thread's share is small enough for the others to take.
+const UNITS_PER_TASK: usize = 8;
+
+/// Tasks for a layer of `units` units.
+fn tasks_for(units: usize) -> usize {
+    units.div_ceil(UNITS_PER_TASK)
 }
 
 /// Units `u` of a feature-major buffer of `n` rows: cells `u.start·n..u.end·n`.

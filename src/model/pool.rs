@@ -1,8 +1,13 @@
-//! A persistent fork–join pool for the kernels: `threads − 1` worker threads
-//! started once (per [`crate::train::Trainer`]), then reused for every
-//! phase of every step. [`Pool::run`] hands one closure to every thread
-//! (the caller is thread 0) and returns when all are done; nothing is
-//! allocated per call and no task is spawned.
+//! A persistent pool for the kernels: `threads − 1` worker threads started
+//! once (per [`crate::train::Trainer`]), then reused for every phase of
+//! every step. [`Pool::run`] splits a phase into tasks that the caller and
+//! the workers claim one at a time from a shared counter, and returns when
+//! every task is done; nothing is allocated per call and nothing is spawned.
+//!
+//! Claiming (rather than one fixed share per thread) keeps a phase fast when
+//! a worker is late — descheduled on a busy machine, or still waking up: the
+//! caller simply runs the tasks the worker did not take. Which thread runs a
+//! task never changes its result (each task writes its own outputs).
 //!
 //! Idle workers spin on a generation counter for [`SPIN`] (phases of one
 //! step follow each other within microseconds), then park until the next
@@ -11,28 +16,33 @@
 use std::cell::UnsafeCell;
 use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::*};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// How long an idle worker spins before it parks.
-const SPIN: Duration = Duration::from_micros(200);
+const SPIN: Duration = Duration::from_micros(50);
 
 /// The most threads a pool takes (a sanity bound on the setting).
 pub const MAX_THREADS: usize = 64;
 
 /// A job as the workers see it: a borrowed closure with its lifetime erased.
-/// It is only dereferenced between its publication and the caller's wait
-/// for every worker in [`Pool::run`], while the borrow is alive.
+/// It is only dereferenced while the job is open (see [`Pool::run`]), when
+/// the borrow is alive.
 type JobPtr = *const (dyn Fn(usize) + Sync + 'static);
 
 struct Shared {
-    /// Bumped once per [`Pool::run`]; workers run the job of each new value.
+    /// Bumped once per [`Pool::run`] (and on shutdown) to wake the workers.
     generation: AtomicUsize,
-    /// Workers done with the current generation.
-    done: AtomicUsize,
-    /// Set when a worker's part of the job panicked.
+    /// True while the current job's tasks may be claimed.
+    open: AtomicBool,
+    /// Workers inside the current job (between checking `open` and leaving).
+    active: AtomicUsize,
+    /// The next task to claim, and the current job's number of tasks.
+    next: AtomicUsize,
+    tasks: AtomicUsize,
+    /// Set when a worker's task panicked.
     panicked: AtomicBool,
     /// Workers that entered their loop.
     started: AtomicUsize,
@@ -40,14 +50,14 @@ struct Shared {
     job: UnsafeCell<Option<JobPtr>>,
 }
 
-// SAFETY: `job` is written only by the pool's owner before it bumps
-// `generation` (release) and read by workers after they observe the new
-// generation (acquire); the owner does not write it again until every worker
-// reported `done`. The pointee is `Sync`.
+// SAFETY: `job` is written only by the pool's owner while the job is closed
+// and no worker is active, before `open` is set; workers read it only after
+// they registered as active and saw `open` set, and the owner waits for
+// `active` to drop to zero after closing. The pointee is `Sync`.
 unsafe impl Sync for Shared {}
 unsafe impl Send for Shared {}
 
-/// A fixed set of threads that run one closure at a time, together.
+/// A fixed set of threads that run the tasks of one closure at a time.
 pub struct Pool {
     shared: Arc<Shared>,
     workers: Vec<JoinHandle<()>>,
@@ -60,7 +70,10 @@ impl Pool {
         let threads = threads.clamp(1, MAX_THREADS);
         let shared = Arc::new(Shared {
             generation: AtomicUsize::new(0),
-            done: AtomicUsize::new(0),
+            open: AtomicBool::new(false),
+            active: AtomicUsize::new(0),
+            next: AtomicUsize::new(0),
+            tasks: AtomicUsize::new(0),
             panicked: AtomicBool::new(false),
             started: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
@@ -74,67 +87,82 @@ impl Pool {
             let shared = Arc::clone(&pool.shared);
             let handle = thread::Builder::new()
                 .name(format!("nonlin-kernel-{index}"))
-                .spawn(move || work(&shared, index))?;
+                .spawn(move || work(&shared))?;
             pool.workers.push(handle);
         }
         // Returns with every worker running (and done allocating whatever
         // starting a thread allocates).
-        while pool.shared.started.load(Ordering::Acquire) != threads - 1 {
+        while pool.shared.started.load(Acquire) != threads - 1 {
             thread::yield_now();
         }
         Ok(pool)
     }
 
-    /// Threads taking part in [`Pool::run`], the caller included.
+    /// Threads that may take part in [`Pool::run`], the caller included.
     pub fn threads(&self) -> usize {
         self.workers.len() + 1
     }
 
-    /// Runs `job(t)` for every thread index `t` in `0..threads()` at once
-    /// (the caller runs `t = 0`) and returns when all have finished. A panic
-    /// in any part is re-raised here after every thread is done.
-    pub fn run(&mut self, job: &(dyn Fn(usize) + Sync)) {
-        if self.workers.is_empty() {
-            job(0);
+    /// Runs `job(t)` for every task `t` in `0..tasks`, each exactly once, on
+    /// whichever threads claim them (the caller takes part), and returns
+    /// when all are done. A panic in any task is re-raised here after every
+    /// thread has left the job.
+    pub fn run(&mut self, tasks: usize, job: &(dyn Fn(usize) + Sync)) {
+        if self.workers.is_empty() || tasks <= 1 {
+            (0..tasks).for_each(job);
             return;
         }
         let s = &*self.shared;
-        // SAFETY: only the lifetime is erased; the workers dereference the
-        // pointer only until they bump `done`, and this function does not
-        // return (or unwind) before all of them have.
+        // SAFETY: only the lifetime is erased; workers dereference the
+        // pointer only while the job is open or they are active, and this
+        // function closes it and waits for them before it returns or unwinds.
         let ptr: JobPtr = unsafe { std::mem::transmute(job as *const (dyn Fn(usize) + Sync)) };
-        // SAFETY: no worker reads `job` now: all reported `done` for the
-        // previous generation (or none has run yet).
+        // SAFETY: the job is closed and no worker is active (the previous
+        // call waited), so no one reads `job` now.
         unsafe { *s.job.get() = Some(ptr) };
-        s.done.store(0, Ordering::Relaxed);
-        s.generation.fetch_add(1, Ordering::Release);
+        s.next.store(0, Relaxed);
+        s.tasks.store(tasks, Relaxed);
+        s.open.store(true, SeqCst);
+        s.generation.fetch_add(1, SeqCst);
         for w in &self.workers {
             w.thread().unpark();
         }
-        let mine = panic::catch_unwind(AssertUnwindSafe(|| job(0)));
-        let expected = self.workers.len();
+        let mine = panic::catch_unwind(AssertUnwindSafe(|| claim_and_run(s, job, tasks)));
+        s.open.store(false, SeqCst);
         let mut spins = 0u32;
-        while s.done.load(Ordering::Acquire) != expected {
-            if spins < 1 << 12 {
+        while s.active.load(SeqCst) != 0 {
+            if spins < 1 << 10 {
                 std::hint::spin_loop();
                 spins += 1;
             } else {
                 thread::yield_now();
             }
         }
+        let theirs = s.panicked.swap(false, Relaxed);
         if let Err(e) = mine {
             panic::resume_unwind(e);
         }
-        if s.panicked.swap(false, Ordering::Relaxed) {
+        if theirs {
             panic!("a kernel thread panicked");
         }
     }
 }
 
+/// Claims tasks of the current job until none is left.
+fn claim_and_run(s: &Shared, job: &(dyn Fn(usize) + Sync), tasks: usize) {
+    loop {
+        let t = s.next.fetch_add(1, Relaxed);
+        if t >= tasks {
+            return;
+        }
+        job(t);
+    }
+}
+
 impl Drop for Pool {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-        self.shared.generation.fetch_add(1, Ordering::Release);
+        self.shared.stop.store(true, SeqCst);
+        self.shared.generation.fetch_add(1, SeqCst);
         for w in self.workers.drain(..) {
             w.thread().unpark();
             let _ = w.join();
@@ -142,16 +170,19 @@ impl Drop for Pool {
     }
 }
 
-/// A worker's loop: wait for a new generation (spin, then park), run its
-/// part, report done.
-fn work(s: &Shared, index: usize) {
+/// A worker's loop: wait for a new generation (spin, then park), then claim
+/// tasks of the open job, if it is still open.
+fn work(s: &Shared) {
     let mut seen = 0;
-    s.started.fetch_add(1, Ordering::Release);
+    // Whatever parking allocates the first time (the thread's handle),
+    // before the pool counts as started.
+    thread::park_timeout(Duration::from_nanos(1));
+    s.started.fetch_add(1, Release);
     loop {
         let start = Instant::now();
         let mut spins = 0u32;
         loop {
-            let g = s.generation.load(Ordering::Acquire);
+            let g = s.generation.load(Acquire);
             if g != seen {
                 seen = g;
                 break;
@@ -164,16 +195,24 @@ fn work(s: &Shared, index: usize) {
                 thread::park();
             }
         }
-        if s.stop.load(Ordering::Relaxed) {
+        if s.stop.load(SeqCst) {
             return;
         }
-        // SAFETY: published before the generation we acquired; valid until
-        // we bump `done` (see `Pool::run`).
-        let job = unsafe { (*s.job.get()).expect("a job is published with its generation") };
-        if panic::catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(index) })).is_err() {
-            s.panicked.store(true, Ordering::Relaxed);
+        // Register first, then look: the owner closes, then waits for
+        // `active` to be zero (both sequentially consistent), so either it
+        // sees us here or we see the job closed.
+        s.active.fetch_add(1, SeqCst);
+        if s.open.load(SeqCst) {
+            // SAFETY: published before `open` was set; valid while we are active.
+            let job = unsafe { (*s.job.get()).expect("an open job is published") };
+            let tasks = s.tasks.load(Relaxed);
+            // SAFETY: as above.
+            let job = unsafe { &*job };
+            if panic::catch_unwind(AssertUnwindSafe(|| claim_and_run(s, job, tasks))).is_err() {
+                s.panicked.store(true, Relaxed);
+            }
         }
-        s.done.fetch_add(1, Ordering::Release);
+        s.active.fetch_sub(1, SeqCst);
     }
 }
 
@@ -241,16 +280,16 @@ mod tests {
     }
 
     #[test]
-    fn every_thread_runs_its_part_each_time() {
+    fn every_task_runs_once_each_time() {
         for threads in 1..=3 {
             let mut pool = Pool::new(threads).unwrap();
             assert_eq!(pool.threads(), threads);
             let mut buf = vec![0.0f32; 10];
             for round in 1..=100 {
                 let shared = Disjoint::new(&mut buf);
-                pool.run(&|t| {
-                    // SAFETY: `part` gives each thread its own range.
-                    let mine = unsafe { shared.part(part(10, threads, t)) };
+                pool.run(4, &|t| {
+                    // SAFETY: `part` gives each task its own range.
+                    let mine = unsafe { shared.part(part(10, 4, t)) };
                     for v in mine {
                         *v += 1.0;
                     }
@@ -261,17 +300,17 @@ mod tests {
     }
 
     #[test]
-    fn a_panic_in_a_worker_reaches_the_caller() {
+    fn a_panic_in_a_task_reaches_the_caller() {
         let mut pool = Pool::new(2).unwrap();
         let r = panic::catch_unwind(AssertUnwindSafe(|| {
-            pool.run(&|t| assert!(t == 0, "worker part fails"))
+            pool.run(64, &|t| assert!(t < 3, "a task fails"))
         }));
         assert!(r.is_err());
         // The pool still works afterwards.
         let count = AtomicUsize::new(0);
-        pool.run(&|_| {
-            count.fetch_add(1, Ordering::Relaxed);
+        pool.run(5, &|_| {
+            count.fetch_add(1, Relaxed);
         });
-        assert_eq!(count.load(Ordering::Relaxed), 2);
+        assert_eq!(count.load(Relaxed), 5);
     }
 }
