@@ -172,7 +172,7 @@ impl Kernel for On<Backward<'_>> {
             }
             tiled::backward_weight::<V>(x, dy, dw, n_in, n_out, n);
             if let Some(dx) = dx {
-                tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n);
+                tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, 0..n_in);
             }
             return;
         }
@@ -200,8 +200,11 @@ impl Kernel for On<Backward<'_>> {
                 i += 1;
             }
         }
+        // ∂input on register tiles for every shape: the same sums in the
+        // same order as the plain loop, measured faster on every layer shape
+        // (BENCHMARKS.md, "A million rows").
         if let Some(dx) = dx {
-            input_grad_impl(w, dy, dx, n_in, n_out, n, 0..n_in);
+            tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, 0..n_in);
         }
     }
 }
@@ -241,29 +244,7 @@ impl Kernel for InputGrad<'_> {
             n,
             inputs,
         } = self;
-        input_grad_impl(w, dy, dx, n_in, n_out, n, inputs)
-    }
-}
-
-#[inline(always)]
-fn input_grad_impl(
-    w: &[f32],
-    dy: &[f32],
-    dx: &mut [f32],
-    n_in: usize,
-    n_out: usize,
-    n: usize,
-    inputs: Range<usize>,
-) {
-    for (k, i) in inputs.enumerate() {
-        let dxi = &mut dx[k * n..(k + 1) * n];
-        dxi.fill(0.0);
-        for o in 0..n_out {
-            let woi = w[o * n_in + i];
-            for (d, &g) in dxi.iter_mut().zip(&dy[o * n..(o + 1) * n]) {
-                *d += woi * g;
-            }
-        }
+        tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, inputs)
     }
 }
 
@@ -398,6 +379,8 @@ mod tests {
                 (5, 3, 8),
                 (7, 9, 1),
                 (13, 6, 45),
+                (20, 20, 239),
+                (6, 3, 33),
             ] {
                 let val = |k: usize, m: usize| ((k * m % 97) as f32 - 48.0) / 13.0;
                 let w: Vec<f32> = (0..n_in * n_out).map(|k| val(k, 31)).collect();
@@ -441,7 +424,20 @@ mod tests {
                     .run::<V>();
                     [y, dw, db, dx].map(|v| v.iter().map(|f| f.to_bits()).collect::<Vec<u32>>())
                 };
-                assert_eq!(run(Path::Rows), run(Path::Tiled), "{n_in}x{n_out}, n = {n}");
+                let rows = run(Path::Rows);
+                assert_eq!(rows, run(Path::Tiled), "{n_in}x{n_out}, n = {n}");
+                // ∂input's definition: 0, then + w·dy over the outputs in order.
+                let mut dx = vec![0u32; n_in * n];
+                for i in 0..n_in {
+                    for b in 0..n {
+                        let mut acc = 0.0f32;
+                        for o in 0..n_out {
+                            acc += w[o * n_in + i] * dy[o * n + b];
+                        }
+                        dx[i * n + b] = acc.to_bits();
+                    }
+                }
+                assert_eq!(rows[3], dx, "∂input {n_in}x{n_out}, n = {n}");
             }
         }
         check::<F8>();
