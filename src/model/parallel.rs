@@ -21,9 +21,11 @@ use super::pool::{part, Disjoint, Pool};
 use super::{Architecture, Layer, Network, Workspace};
 
 /// Rows × multiply-adds per row below which a pass runs on one thread.
-/// Measured (BENCHMARKS.md, "A million rows"): 12-64-ReLU-64-ReLU-1 at 256
-/// rows (1.3 M) gains from two threads; the tutorial's 239 rows of
-/// 12-20-20-1 (0.16 M) do not.
+/// Measured (`cargo bench --bench scale -- passes`, BENCHMARKS.md "Two
+/// threads"): 12-64-ReLU-64-ReLU-1 gained from two threads from 128 rows
+/// (0.6 M) up; the tutorial's 239 rows of 12-5-1 and 12-20-20-1 (0.16 M)
+/// lost; the cut-off keeps a margin above the smallest gain. Taken on a
+/// loaded machine: the least certain number here.
 pub const MIN_PARALLEL_WORK: usize = 1 << 20;
 
 /// Multiply-adds of one row's forward pass through the linear layers.
