@@ -80,6 +80,11 @@ impl Parallel {
         })
     }
 
+    /// The pool, when this network's passes are split at all.
+    pub fn pool(&mut self) -> Option<&mut Pool> {
+        self.pool.as_mut()
+    }
+
     /// Threads a large pass runs on.
     pub fn threads(&self) -> usize {
         self.pool.as_ref().map_or(1, Pool::threads)

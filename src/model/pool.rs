@@ -30,7 +30,7 @@ pub const MAX_THREADS: usize = 64;
 /// A job as the workers see it: a borrowed closure with its lifetime erased.
 /// It is only dereferenced while the job is open (see [`Pool::run`]), when
 /// the borrow is alive.
-type JobPtr = *const (dyn Fn(usize) + Sync + 'static);
+type JobPtr = *const (dyn Fn(usize, usize) + Sync + 'static);
 
 struct Shared {
     /// Bumped once per [`Pool::run`] (and on shutdown) to wake the workers.
@@ -87,7 +87,7 @@ impl Pool {
             let shared = Arc::clone(&pool.shared);
             let handle = thread::Builder::new()
                 .name(format!("nonlin-kernel-{index}"))
-                .spawn(move || work(&shared))?;
+                .spawn(move || work(&shared, index))?;
             pool.workers.push(handle);
         }
         // Returns with every worker running (and done allocating whatever
@@ -108,15 +108,23 @@ impl Pool {
     /// when all are done. A panic in any task is re-raised here after every
     /// thread has left the job.
     pub fn run(&mut self, tasks: usize, job: &(dyn Fn(usize) + Sync)) {
+        self.run_on_threads(tasks, &|_, t| job(t))
+    }
+
+    /// [`Pool::run`] with `job(thread, task)`: `thread` in `0..threads()`
+    /// (0 is the caller) names the thread running the task, for per-thread
+    /// buffers — one thread never runs two tasks at once.
+    pub fn run_on_threads(&mut self, tasks: usize, job: &(dyn Fn(usize, usize) + Sync)) {
         if self.workers.is_empty() || tasks <= 1 {
-            (0..tasks).for_each(job);
+            (0..tasks).for_each(|t| job(0, t));
             return;
         }
         let s = &*self.shared;
         // SAFETY: only the lifetime is erased; workers dereference the
         // pointer only while the job is open or they are active, and this
         // function closes it and waits for them before it returns or unwinds.
-        let ptr: JobPtr = unsafe { std::mem::transmute(job as *const (dyn Fn(usize) + Sync)) };
+        let ptr: JobPtr =
+            unsafe { std::mem::transmute(job as *const (dyn Fn(usize, usize) + Sync)) };
         // SAFETY: the job is closed and no worker is active (the previous
         // call waited), so no one reads `job` now.
         unsafe { *s.job.get() = Some(ptr) };
@@ -127,7 +135,7 @@ impl Pool {
         for w in &self.workers {
             w.thread().unpark();
         }
-        let mine = panic::catch_unwind(AssertUnwindSafe(|| claim_and_run(s, job, tasks)));
+        let mine = panic::catch_unwind(AssertUnwindSafe(|| claim_and_run(s, job, 0, tasks)));
         s.open.store(false, SeqCst);
         let mut spins = 0u32;
         while s.active.load(SeqCst) != 0 {
@@ -149,13 +157,13 @@ impl Pool {
 }
 
 /// Claims tasks of the current job until none is left.
-fn claim_and_run(s: &Shared, job: &(dyn Fn(usize) + Sync), tasks: usize) {
+fn claim_and_run(s: &Shared, job: &(dyn Fn(usize, usize) + Sync), thread: usize, tasks: usize) {
     loop {
         let t = s.next.fetch_add(1, Relaxed);
         if t >= tasks {
             return;
         }
-        job(t);
+        job(thread, t);
     }
 }
 
@@ -172,7 +180,7 @@ impl Drop for Pool {
 
 /// A worker's loop: wait for a new generation (spin, then park), then claim
 /// tasks of the open job, if it is still open.
-fn work(s: &Shared) {
+fn work(s: &Shared, index: usize) {
     let mut seen = 0;
     // Whatever parking allocates the first time (the thread's handle),
     // before the pool counts as started.
@@ -208,7 +216,9 @@ fn work(s: &Shared) {
             let tasks = s.tasks.load(Relaxed);
             // SAFETY: as above.
             let job = unsafe { &*job };
-            if panic::catch_unwind(AssertUnwindSafe(|| claim_and_run(s, job, tasks))).is_err() {
+            if panic::catch_unwind(AssertUnwindSafe(|| claim_and_run(s, job, index, tasks)))
+                .is_err()
+            {
                 s.panicked.store(true, Relaxed);
             }
         }
@@ -226,20 +236,20 @@ pub fn part(total: usize, parts: usize, t: usize) -> Range<usize> {
 
 /// A mutable buffer shared by the threads of one [`Pool::run`], each writing
 /// its own disjoint part.
-pub struct Disjoint<'a> {
-    ptr: *mut f32,
+pub struct Disjoint<'a, T = f32> {
+    ptr: *mut T,
     len: usize,
-    _buf: std::marker::PhantomData<&'a mut [f32]>,
+    _buf: std::marker::PhantomData<&'a mut [T]>,
 }
 
 // SAFETY: a `Disjoint` only hands out slices through `part`, whose contract
 // is that concurrent callers ask for disjoint ranges.
-unsafe impl Sync for Disjoint<'_> {}
-unsafe impl Send for Disjoint<'_> {}
+unsafe impl<T: Send> Sync for Disjoint<'_, T> {}
+unsafe impl<T: Send> Send for Disjoint<'_, T> {}
 
-impl<'a> Disjoint<'a> {
+impl<'a, T> Disjoint<'a, T> {
     /// Shares `buf` for one run.
-    pub fn new(buf: &'a mut [f32]) -> Disjoint<'a> {
+    pub fn new(buf: &'a mut [T]) -> Disjoint<'a, T> {
         Disjoint {
             ptr: buf.as_mut_ptr(),
             len: buf.len(),
@@ -252,7 +262,7 @@ impl<'a> Disjoint<'a> {
     /// # Safety
     /// No two live slices obtained from the same `Disjoint` may overlap.
     #[allow(clippy::mut_from_ref)]
-    pub unsafe fn part(&self, range: Range<usize>) -> &mut [f32] {
+    pub unsafe fn part(&self, range: Range<usize>) -> &mut [T] {
         assert!(range.start <= range.end && range.end <= self.len);
         // SAFETY: in bounds (checked); exclusive by the caller's contract.
         unsafe { std::slice::from_raw_parts_mut(self.ptr.add(range.start), range.len()) }

@@ -2,6 +2,7 @@
 //! state, batch buffers, the history — is allocated in [`Trainer::new`]; an
 //! epoch allocates nothing.
 
+use super::fanned::{gather, FannedBlocks};
 use super::loss::LossValue;
 use super::{BceWithLogits, EpochRecord, History, Optimizer, TrainConfig};
 use crate::data::Samples;
@@ -39,11 +40,7 @@ struct Blocks {
 impl Blocks {
     /// Copies rows `start..start + len` of `s` into the block buffers.
     fn gather(&mut self, s: &Samples, start: usize, len: usize) {
-        for j in 0..s.d {
-            self.xb[j * len..(j + 1) * len]
-                .copy_from_slice(&s.xt[j * s.n + start..j * s.n + start + len]);
-        }
-        self.yb[..len].copy_from_slice(&s.y[start..start + len]);
+        gather(s, start, len, &mut self.xb, &mut self.yb);
     }
 }
 
@@ -98,6 +95,8 @@ pub struct Trainer<'d> {
     val: Option<&'d Samples>,
     batches: Option<Batches>,
     blocks: Blocks,
+    /// A full batch's blocks spread over threads, when there are threads.
+    fanned: Option<FannedBlocks>,
     stopper: Option<Stopper>,
     name: String,
 }
@@ -168,8 +167,11 @@ impl<'d> Trainer<'d> {
         };
         let par = Parallel::new(&net.arch, config.thread_count(), capacity)
             .map_err(|e| Error::Config(format!("cannot start the worker threads: {e}")))?;
+        let fanned = (par.threads() > 1 && batches.is_none() && train.n > BLOCK_ROWS)
+            .then(|| FannedBlocks::new(&net.arch, par.threads(), train.n));
         Ok(Trainer {
             blocks,
+            fanned,
             par,
             ws: Workspace::new(&net.arch, capacity),
             opt: Optimizer::new(config.optimizer, net.params.len()),
@@ -212,6 +214,14 @@ impl<'d> Trainer<'d> {
         let lr = self.config.schedule.lr(self.config.optimizer.lr(), epoch);
         let loss = self.config.loss;
         let (train_loss, train_correct) = match self.batches.as_mut() {
+            None if self.train.n > BLOCK_ROWS && self.fanned.is_some() => {
+                let fanned = self.fanned.as_mut().expect("checked");
+                let pool = self.par.pool().expect("fanned blocks only with a pool");
+                let grads = &mut self.blocks.grads;
+                let v = fanned.step(&self.net, pool, loss, self.train, grads);
+                self.opt.step(&mut self.net.params, grads, lr);
+                v
+            }
             None if self.train.n > BLOCK_ROWS => {
                 let (train, blocks, ws) = (self.train, &mut self.blocks, &mut self.ws);
                 let par = &mut self.par;
