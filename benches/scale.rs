@@ -2,9 +2,10 @@
 //! (`nonlin::data::synth`) at 10k, 100k and (with `NONLIN_BENCH_1M=1`) 1M
 //! rows, split 80/20: an epoch trains on the 80% (SGD, lr 0.1) and evaluates
 //! the 20%, as the tutorial's loop does. Full batch and mini-batches of 256
-//! (reshuffled every epoch), on one thread.
+//! (reshuffled every epoch), on 1 and 2 threads (`::<1>`, `::<2>`).
 //!
-//! Run: `cargo bench --bench scale` (add `NONLIN_BENCH_1M=1` for 1M rows).
+//! Run: `cargo bench --bench scale` (add `NONLIN_BENCH_1M=1` for 1M rows,
+//! `NONLIN_BENCH_10M=1` for 10M).
 //! The same workloads in PyTorch: `bench/pytorch/scale.py`.
 
 use divan::Bencher;
@@ -24,6 +25,9 @@ fn sizes() -> Vec<usize> {
     if std::env::var_os("NONLIN_BENCH_1M").is_some() {
         v.push(1_000_000);
     }
+    if std::env::var_os("NONLIN_BENCH_10M").is_some() {
+        v.push(10_000_000);
+    }
     v
 }
 
@@ -39,29 +43,30 @@ fn data(rows: usize) -> &'static (Samples, Samples) {
     })
 }
 
-fn trainer(rows: usize, batch_size: Option<usize>) -> Trainer<'static> {
+fn trainer(rows: usize, batch_size: Option<usize>, threads: usize) -> Trainer<'static> {
     let (train, test) = data(rows);
     let arch = Architecture::mlp(12, &[64, 64], Activation::Relu);
     let config = TrainConfig {
         batch_size,
+        threads: Some(threads),
         ..TrainConfig::tutorial(1, 0.1)
     };
     Trainer::new("scale", Network::new(arch, 0), config, train, test, None).unwrap()
 }
 
-/// One full-batch epoch.
-#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
-fn full_batch(bencher: Bencher, rows: usize) {
+/// One full-batch epoch on `T` threads.
+#[divan::bench(args = sizes(), consts = [1, 2], sample_count = 5, sample_size = 1)]
+fn full_batch<const T: usize>(bencher: Bencher, rows: usize) {
     bencher
-        .with_inputs(|| trainer(rows, None))
+        .with_inputs(|| trainer(rows, None, T))
         .bench_local_refs(|t| t.epoch().unwrap());
 }
 
-/// One epoch of mini-batches of 256 rows, reshuffled.
-#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
-fn mini_batch_256(bencher: Bencher, rows: usize) {
+/// One epoch of mini-batches of 256 rows, reshuffled, on `T` threads.
+#[divan::bench(args = sizes(), consts = [1, 2], sample_count = 5, sample_size = 1)]
+fn mini_batch_256<const T: usize>(bencher: Bencher, rows: usize) {
     bencher
-        .with_inputs(|| trainer(rows, Some(256)))
+        .with_inputs(|| trainer(rows, Some(256), T))
         .bench_local_refs(|t| t.epoch().unwrap());
 }
 
@@ -126,5 +131,46 @@ mod kernels {
     #[divan::bench(args = SHAPES)]
     fn tiled(bencher: Bencher, shape: (usize, usize)) {
         layer(bencher, shape, Path::Tiled)
+    }
+}
+
+/// `(hidden width, rows)` of 12-w-ReLU-w-ReLU-1 passes in `passes`: the
+/// tutorial's sizes, mini-batches, one row block.
+const PASSES: [(usize, usize); 9] = [
+    (5, 239),
+    (20, 239),
+    (64, 32),
+    (64, 64),
+    (64, 128),
+    (64, 256),
+    (64, 512),
+    (20, 4096),
+    (64, 4096),
+];
+
+/// One forward + backward pass on `T` threads with every pass split (no
+/// cut-off): the measurement behind `parallel::MIN_PARALLEL_WORK`.
+#[divan::bench_group(sample_count = 100)]
+mod passes {
+    use super::PASSES;
+    use divan::Bencher;
+    use nonlin::data::synth;
+    use nonlin::model::{Activation, Architecture, Network, Parallel, Workspace};
+
+    #[divan::bench(args = PASSES, consts = [1, 2])]
+    fn forward_backward<const T: usize>(bencher: Bencher, (width, rows): (usize, usize)) {
+        let arch = Architecture::mlp(12, &[width, width], Activation::Relu);
+        let net = Network::new(arch.clone(), 0);
+        let x = synth::samples(rows, 1);
+        let mut ws = Workspace::new(&arch, rows);
+        let mut par = Parallel::with_min_work(&arch, T, rows, 0).unwrap();
+        bencher.bench_local(|| {
+            par.forward(&net, &mut ws, &x.xt, rows);
+            let (logits, grad) = ws.logits_and_grad(rows);
+            for (g, &l) in grad.iter_mut().zip(logits) {
+                *g = 0.01 * l;
+            }
+            par.backward(&net, &mut ws, &x.xt, rows);
+        });
     }
 }

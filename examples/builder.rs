@@ -31,6 +31,7 @@ fn main() -> nonlin::Result<()> {
         batch_size: Some(32),
         shuffle_seed: 0,
         early_stopping: None,
+        threads: None,
     };
     let start = std::time::Instant::now();
     let spec = ModelSpec::new("built", arch);

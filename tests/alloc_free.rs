@@ -1,5 +1,6 @@
 //! The epoch loop allocates nothing: a counting global allocator watches
-//! training after `Trainer::new` has sized every buffer.
+//! training after `Trainer::new` has sized every buffer — on the training
+//! thread and on the kernel threads of a threaded run.
 
 mod common;
 
@@ -7,6 +8,8 @@ use nonlin::model::{Activation, Architecture, Network};
 use nonlin::train::{EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig, Trainer};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 struct Counting;
 
@@ -19,9 +22,49 @@ fn count() -> usize {
     ALLOCATIONS.with(Cell::get)
 }
 
+thread_local! {
+    /// 0: not yet known, 1: a kernel thread of `nonlin`'s pool, 2: another.
+    static KIND: Cell<u8> = const { Cell::new(0) };
+    /// Set while `KIND` is being found out (which may allocate).
+    static ASKING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Allocations made by any kernel thread (`nonlin-kernel-*`).
+static KERNEL_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// Held by the tests that start kernel threads, so that the count above
+/// belongs to one test at a time.
+static POOLS: Mutex<()> = Mutex::new(());
+
+fn kernel_count() -> usize {
+    KERNEL_ALLOCATIONS.load(Ordering::SeqCst)
+}
+
+fn is_kernel_thread() -> bool {
+    KIND.try_with(|kind| match kind.get() {
+        1 => true,
+        2 => false,
+        _ => {
+            if ASKING.with(|a| a.replace(true)) {
+                return false;
+            }
+            let yes = std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with("nonlin-kernel"));
+            ASKING.with(|a| a.set(false));
+            kind.set(if yes { 1 } else { 2 });
+            yes
+        }
+    })
+    .unwrap_or(false)
+}
+
 fn bump() {
     // try_with: the allocator may run while the thread-local is torn down.
     let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+    if is_kernel_thread() {
+        KERNEL_ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 unsafe impl GlobalAlloc for Counting {
@@ -120,25 +163,67 @@ fn mini_batch_adam_schedule_and_early_stopping_allocate_nothing() {
     );
 }
 
+/// Allocations (on this thread, on kernel threads) while `trainer` runs.
+fn allocations_while_running(trainer: &mut Trainer) -> (usize, usize) {
+    let (before, kernel_before) = (count(), kernel_count());
+    trainer.run(|_, _| {}).unwrap();
+    (count() - before, kernel_count() - kernel_before)
+}
+
 #[test]
 fn blocked_full_batch_and_evaluation_allocate_nothing() {
+    let _pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
     // More rows than one block: training and test sets run in row blocks.
     let n = 2 * nonlin::train::trainer::BLOCK_ROWS + 77;
     let train = nonlin::data::synth::samples(n, 1);
     let test = nonlin::data::synth::samples(n, 2);
     let arch = Architecture::mlp(12, &[16, 16], Activation::Relu);
-    let mut trainer = Trainer::new(
-        "m",
-        Network::new(arch, 0),
-        TrainConfig::tutorial(3, 0.1),
-        &train,
-        &test,
-        None,
-    )
-    .unwrap();
-    let before = count();
-    trainer.run(|_, _| {}).unwrap();
-    assert_eq!(count() - before, 0);
+    for threads in [1, 2] {
+        let config = TrainConfig {
+            threads: Some(threads),
+            ..TrainConfig::tutorial(3, 0.1)
+        };
+        let net = Network::new(arch.clone(), 0);
+        let mut trainer = Trainer::new("m", net, config, &train, &test, None).unwrap();
+        assert_eq!(trainer.threads(), threads);
+        assert_eq!(
+            allocations_while_running(&mut trainer),
+            (0, 0),
+            "{threads} threads"
+        );
+    }
+}
+
+#[test]
+fn threaded_mini_batches_allocate_nothing() {
+    let _pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    let train = nonlin::data::synth::samples(3000, 1);
+    let test = nonlin::data::synth::samples(5000, 2);
+    let arch = Architecture::mlp(12, &[64, 64], Activation::Relu);
+    let config = TrainConfig {
+        threads: Some(2),
+        batch_size: Some(256),
+        optimizer: OptimizerConfig::adam(0.01),
+        ..TrainConfig::tutorial(3, 0.1)
+    };
+    let net = Network::new(arch, 0);
+    let mut trainer = Trainer::new("m", net, config, &train, &test, None).unwrap();
+    assert_eq!(trainer.threads(), 2);
+    assert_eq!(allocations_while_running(&mut trainer), (0, 0));
+}
+
+#[test]
+fn the_counter_sees_kernel_thread_allocations() {
+    // Guards the test itself: a kernel thread's allocation must be counted.
+    let _pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    let before = kernel_count();
+    std::thread::Builder::new()
+        .name("nonlin-kernel-test".into())
+        .spawn(|| drop(std::hint::black_box(vec![1u8; 10])))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(kernel_count() > before);
 }
 
 #[test]

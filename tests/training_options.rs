@@ -35,6 +35,7 @@ fn config(epochs: usize, optimizer: OptimizerConfig) -> TrainConfig {
         batch_size: None,
         shuffle_seed: 0,
         early_stopping: None,
+        threads: None,
     }
 }
 

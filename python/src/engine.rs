@@ -130,6 +130,7 @@ fn train_config(s: &FitSpec, wd: f32, y: &[f32]) -> TrainConfig {
                 patience,
                 validation_fraction,
             }),
+        threads: None,
     }
 }
 

@@ -262,6 +262,7 @@ impl TrainArgs {
             batch_size: self.batch_size.or(base.batch_size),
             shuffle_seed: self.seed.unwrap_or(0),
             early_stopping,
+            threads: None,
         };
         config.validate()?;
         Ok((config, auto))

@@ -5,6 +5,7 @@
 
 use super::simd::{self, Kernel, Lanes};
 use super::tiled;
+use std::ops::Range;
 
 /// The two kernel families for a linear layer. Both sum every output in the
 /// same order (same bits); which is faster depends on the shape.
@@ -23,7 +24,8 @@ pub enum Path {
 /// the row kernels win on every shape measured, from the tutorial's 12×5 to
 /// 64×64 (they keep each output's weights in registers across the batch),
 /// so tiles run only on request ([`Forward::apply_on`]) until a tile kernel
-/// measures faster.
+/// measures faster — except ∂input, which runs on tiles on both paths (the
+/// 16-row tiles measured faster on every shape, same bits).
 pub fn choose(n_in: usize, n_out: usize) -> Path {
     let _ = (n_in, n_out);
     Path::Rows
@@ -171,7 +173,7 @@ impl Kernel for On<Backward<'_>> {
             }
             tiled::backward_weight::<V>(x, dy, dw, n_in, n_out, n);
             if let Some(dx) = dx {
-                tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n);
+                tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, 0..n_in);
             }
             return;
         }
@@ -199,18 +201,51 @@ impl Kernel for On<Backward<'_>> {
                 i += 1;
             }
         }
+        // ∂input on register tiles for every shape: the same sums in the
+        // same order as the plain loop, measured faster on every layer shape
+        // (BENCHMARKS.md, "A million rows").
         if let Some(dx) = dx {
-            for i in 0..n_in {
-                let dxi = &mut dx[i * n..(i + 1) * n];
-                dxi.fill(0.0);
-                for o in 0..n_out {
-                    let woi = w[o * n_in + i];
-                    for (d, &g) in dxi.iter_mut().zip(&dy[o * n..(o + 1) * n]) {
-                        *d += woi * g;
-                    }
-                }
-            }
+            tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, 0..n_in);
         }
+    }
+}
+
+/// ∂input of a linear layer for the inputs `inputs` only:
+/// `dx[(i − inputs.start)·n + b] = Σ_o W[o,i]·dy[o,b]`, the same sums in the
+/// same order as [`Backward`]'s (so threads may split a layer's inputs).
+pub struct InputGrad<'a> {
+    pub w: &'a [f32],
+    pub dy: &'a [f32],
+    /// `inputs.len() · n` values.
+    pub dx: &'a mut [f32],
+    pub n_in: usize,
+    pub n_out: usize,
+    /// Batch rows.
+    pub n: usize,
+    pub inputs: Range<usize>,
+}
+
+impl InputGrad<'_> {
+    /// Runs on the best kernels this CPU has (same bits on all of them).
+    pub fn apply(self) {
+        simd::dispatch(self)
+    }
+}
+
+impl Kernel for InputGrad<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        let InputGrad {
+            w,
+            dy,
+            dx,
+            n_in,
+            n_out,
+            n,
+            inputs,
+        } = self;
+        tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, inputs)
     }
 }
 
@@ -345,6 +380,8 @@ mod tests {
                 (5, 3, 8),
                 (7, 9, 1),
                 (13, 6, 45),
+                (20, 20, 239),
+                (6, 3, 33),
             ] {
                 let val = |k: usize, m: usize| ((k * m % 97) as f32 - 48.0) / 13.0;
                 let w: Vec<f32> = (0..n_in * n_out).map(|k| val(k, 31)).collect();
@@ -388,7 +425,20 @@ mod tests {
                     .run::<V>();
                     [y, dw, db, dx].map(|v| v.iter().map(|f| f.to_bits()).collect::<Vec<u32>>())
                 };
-                assert_eq!(run(Path::Rows), run(Path::Tiled), "{n_in}x{n_out}, n = {n}");
+                let rows = run(Path::Rows);
+                assert_eq!(rows, run(Path::Tiled), "{n_in}x{n_out}, n = {n}");
+                // ∂input's definition: 0, then + w·dy over the outputs in order.
+                let mut dx = vec![0u32; n_in * n];
+                for i in 0..n_in {
+                    for b in 0..n {
+                        let mut acc = 0.0f32;
+                        for o in 0..n_out {
+                            acc += w[o * n_in + i] * dy[o * n + b];
+                        }
+                        dx[i * n + b] = acc.to_bits();
+                    }
+                }
+                assert_eq!(rows[3], dx, "∂input {n_in}x{n_out}, n = {n}");
             }
         }
         check::<F8>();

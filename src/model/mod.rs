@@ -9,6 +9,8 @@ pub mod init;
 pub mod layout;
 pub mod linear;
 pub mod network;
+pub mod parallel;
+pub mod pool;
 pub mod simd;
 pub mod tiled;
 
@@ -17,3 +19,4 @@ pub use architecture::{Architecture, Layer};
 pub use builder::ArchitectureBuilder;
 pub use layout::{LinearParams, ParamLayout, ParamTensor};
 pub use network::{Network, Workspace};
+pub use parallel::Parallel;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 pub struct Network {
     pub arch: Architecture,
     pub params: Vec<f32>,
-    layout: ParamLayout,
+    pub(super) layout: ParamLayout,
 }
 
 impl Network {
@@ -157,10 +157,10 @@ impl Network {
 /// plus the parameter-gradient block. Allocated once, reused every step.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    capacity: usize,
-    widths: Vec<usize>,
-    acts: Vec<Vec<f32>>,
-    dacts: Vec<Vec<f32>>,
+    pub(super) capacity: usize,
+    pub(super) widths: Vec<usize>,
+    pub(super) acts: Vec<Vec<f32>>,
+    pub(super) dacts: Vec<Vec<f32>>,
     /// ∂L/∂θ, same layout as [`Network::params`].
     pub grads: Vec<f32>,
 }

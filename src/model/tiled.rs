@@ -108,8 +108,10 @@ fn forward_rows<V: Lanes, const R: usize>(
     }
 }
 
-/// ∂input: `dx[i,b] = Σ_o w[o,i]·dy[o,b]`.
+/// ∂input: `dx[i − inputs.start, b] = Σ_o w[o,i]·dy[o,b]` for the inputs
+/// `inputs` (all of them: `0..n_in`).
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(super) fn backward_input<V: Lanes>(
     w: &[f32],
     dy: &[f32],
@@ -117,20 +119,24 @@ pub(super) fn backward_input<V: Lanes>(
     n_in: usize,
     n_out: usize,
     n: usize,
+    inputs: std::ops::Range<usize>,
 ) {
-    let mut i = 0;
-    while i + 4 <= n_in {
-        input_rows::<V, 4>(w, dy, dx, n_in, n_out, n, i);
+    let first = inputs.start;
+    let mut i = first;
+    while i + 4 <= inputs.end {
+        input_rows::<V, 4>(w, dy, dx, n_in, n_out, n, i, first);
         i += 4;
     }
-    while i < n_in {
-        input_rows::<V, 1>(w, dy, dx, n_in, n_out, n, i);
+    while i < inputs.end {
+        input_rows::<V, 1>(w, dy, dx, n_in, n_out, n, i, first);
         i += 1;
     }
 }
 
-/// Inputs `i..i+R` of [`backward_input`].
+/// Inputs `i..i+R` of [`backward_input`]: tiles of `R` inputs × 16 rows
+/// (`2R` independent sums in registers), then of `R` × 8, then the tail.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn input_rows<V: Lanes, const R: usize>(
     w: &[f32],
     dy: &[f32],
@@ -139,9 +145,30 @@ fn input_rows<V: Lanes, const R: usize>(
     n_out: usize,
     n: usize,
     i: usize,
+    first: usize,
 ) {
+    let k = i - first;
     let full = n - n % LANES;
     let mut b = 0;
+    while b + 2 * LANES <= full {
+        let (mut lo, mut hi) = ([V::zero(); R], [V::zero(); R]);
+        for o in 0..n_out {
+            let g = &dy[o * n + b..o * n + b + 2 * LANES];
+            let (g0, g1) = (V::load(&g[..LANES]), V::load(&g[LANES..]));
+            let wo = &w[o * n_in + i..o * n_in + i + R];
+            for r in 0..R {
+                let wr = splat::<V>(wo[r]);
+                lo[r] = lo[r].add(wr.mul(g0));
+                hi[r] = hi[r].add(wr.mul(g1));
+            }
+        }
+        for r in 0..R {
+            let d = &mut dx[(k + r) * n + b..(k + r) * n + b + 2 * LANES];
+            lo[r].store(&mut d[..LANES]);
+            hi[r].store(&mut d[LANES..]);
+        }
+        b += 2 * LANES;
+    }
     while b < full {
         let mut acc = [V::zero(); R];
         for o in 0..n_out {
@@ -152,7 +179,7 @@ fn input_rows<V: Lanes, const R: usize>(
             }
         }
         for (r, a) in acc.into_iter().enumerate() {
-            a.store(&mut dx[(i + r) * n + b..]);
+            a.store(&mut dx[(k + r) * n + b..]);
         }
         b += LANES;
     }
@@ -162,7 +189,7 @@ fn input_rows<V: Lanes, const R: usize>(
             for o in 0..n_out {
                 acc += w[o * n_in + i + r] * dy[o * n + b];
             }
-            dx[(i + r) * n + b] = acc;
+            dx[(k + r) * n + b] = acc;
         }
     }
 }

@@ -346,6 +346,8 @@ fn run_one(
 ) -> Result<FoldRecord> {
     let (r, f) = (split.repeat, split.fold);
     let mut train = config.train.clone();
+    // The study already runs its folds in parallel: one thread a model.
+    train.threads = Some(1);
     if config.auto_pos_weight {
         train.loss.pos_weight = Some(auto_pos_weight(&p.train.y).ok_or_else(|| {
             Error::Data(format!(

@@ -34,6 +34,12 @@ pub struct TrainConfig {
     /// Seed of the per-epoch reshuffle.
     pub shuffle_seed: u64,
     pub early_stopping: Option<EarlyStopping>,
+    /// Threads for the large passes: `None` picks [`TrainConfig::thread_count`]'s
+    /// default. Results are bit-identical for every value; passes too small
+    /// to gain run on one thread anyway. Not part of a run's recorded
+    /// settings, since it changes no result.
+    #[serde(skip)]
+    pub threads: Option<usize>,
 }
 
 impl TrainConfig {
@@ -52,6 +58,7 @@ impl TrainConfig {
             batch_size: None,
             shuffle_seed: 0,
             early_stopping: None,
+            threads: None,
         }
     }
 
@@ -79,6 +86,19 @@ impl TrainConfig {
         }
     }
 
+    /// Threads when [`TrainConfig::threads`] is `None`: the available cores,
+    /// at most 2 (the most that was measured: BENCHMARKS.md).
+    pub const DEFAULT_MAX_THREADS: usize = 2;
+
+    /// The thread count to train with.
+    pub fn thread_count(&self) -> usize {
+        self.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(Self::DEFAULT_MAX_THREADS)
+        })
+    }
+
     /// Checks every setting; the error names the field.
     pub fn validate(&self) -> Result<()> {
         if self.epochs == 0 {
@@ -86,6 +106,15 @@ impl TrainConfig {
         }
         if self.batch_size == Some(0) {
             return Err(Error::invalid("batch_size", "must be at least 1"));
+        }
+        if let Some(t) = self.threads {
+            let max = crate::model::pool::MAX_THREADS;
+            if !(1..=max).contains(&t) {
+                return Err(Error::invalid(
+                    "threads",
+                    format!("must be between 1 and {max}, got {t}"),
+                ));
+            }
         }
         let check = |field: &str, v: f64, ok: bool, range: &str| {
             if ok && v.is_finite() {

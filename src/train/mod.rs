@@ -2,6 +2,7 @@
 //! its history.
 
 pub mod config;
+mod fanned;
 pub mod history;
 pub mod loss;
 pub mod optimizer;

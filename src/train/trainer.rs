@@ -2,11 +2,12 @@
 //! state, batch buffers, the history — is allocated in [`Trainer::new`]; an
 //! epoch allocates nothing.
 
+use super::fanned::{gather, FannedBlocks};
 use super::loss::LossValue;
 use super::{BceWithLogits, EpochRecord, History, Optimizer, TrainConfig};
 use crate::data::Samples;
 use crate::error::{Error, Result};
-use crate::model::{Network, Workspace};
+use crate::model::{Network, Parallel, Workspace};
 use crate::rng::below;
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
@@ -39,31 +40,28 @@ struct Blocks {
 impl Blocks {
     /// Copies rows `start..start + len` of `s` into the block buffers.
     fn gather(&mut self, s: &Samples, start: usize, len: usize) {
-        for j in 0..s.d {
-            self.xb[j * len..(j + 1) * len]
-                .copy_from_slice(&s.xt[j * s.n + start..j * s.n + start + len]);
-        }
-        self.yb[..len].copy_from_slice(&s.y[start..start + len]);
+        gather(s, start, len, &mut self.xb, &mut self.yb);
     }
 }
 
 /// Loss and accuracy of `net` on `s`, in blocks of [`BLOCK_ROWS`] when larger.
 fn evaluate(
     net: &Network,
+    par: &mut Parallel,
     ws: &mut Workspace,
     blocks: &mut Blocks,
     loss: BceWithLogits,
     s: &Samples,
 ) -> LossValue {
     if s.n <= BLOCK_ROWS {
-        let logits = net.forward(ws, &s.xt, s.n);
+        let logits = par.forward(net, ws, &s.xt, s.n);
         return loss.evaluate(logits, &s.y);
     }
     let (mut total, mut correct) = (0.0f64, 0);
     for start in (0..s.n).step_by(BLOCK_ROWS) {
         let len = BLOCK_ROWS.min(s.n - start);
         blocks.gather(s, start, len);
-        let logits = net.forward(ws, &blocks.xb, len);
+        let logits = par.forward(net, ws, &blocks.xb, len);
         let v = loss.evaluate(logits, &blocks.yb[..len]);
         total += v.loss as f64 * len as f64;
         correct += v.correct;
@@ -88,6 +86,8 @@ pub struct Trainer<'d> {
     pub net: Network,
     pub history: History,
     ws: Workspace,
+    /// The passes, on one thread or several ([`TrainConfig::threads`]).
+    par: Parallel,
     opt: Optimizer,
     config: TrainConfig,
     train: &'d Samples,
@@ -95,6 +95,8 @@ pub struct Trainer<'d> {
     val: Option<&'d Samples>,
     batches: Option<Batches>,
     blocks: Blocks,
+    /// A full batch's blocks spread over threads, when there are threads.
+    fanned: Option<FannedBlocks>,
     stopper: Option<Stopper>,
     name: String,
 }
@@ -163,8 +165,14 @@ impl<'d> Trainer<'d> {
             yb: vec![0.0; block_rows],
             grads: vec![0.0; net.params.len()],
         };
+        let par = Parallel::new(&net.arch, config.thread_count(), capacity)
+            .map_err(|e| Error::Config(format!("cannot start the worker threads: {e}")))?;
+        let fanned = (par.threads() > 1 && batches.is_none() && train.n > BLOCK_ROWS)
+            .then(|| FannedBlocks::new(&net.arch, par.threads(), train.n));
         Ok(Trainer {
             blocks,
+            fanned,
+            par,
             ws: Workspace::new(&net.arch, capacity),
             opt: Optimizer::new(config.optimizer, net.params.len()),
             history: History::with_capacity(train.n, test.n, config.epochs),
@@ -177,6 +185,12 @@ impl<'d> Trainer<'d> {
             stopper,
             name: name.to_string(),
         })
+    }
+
+    /// Threads the large passes of this run use (1 when the problem is
+    /// too small to split, see [`crate::model::parallel`]).
+    pub fn threads(&self) -> usize {
+        self.par.threads()
     }
 
     /// True once all epochs ran or early stopping fired.
@@ -200,16 +214,25 @@ impl<'d> Trainer<'d> {
         let lr = self.config.schedule.lr(self.config.optimizer.lr(), epoch);
         let loss = self.config.loss;
         let (train_loss, train_correct) = match self.batches.as_mut() {
+            None if self.train.n > BLOCK_ROWS && self.fanned.is_some() => {
+                let fanned = self.fanned.as_mut().expect("checked");
+                let pool = self.par.pool().expect("fanned blocks only with a pool");
+                let grads = &mut self.blocks.grads;
+                let v = fanned.step(&self.net, pool, loss, self.train, grads);
+                self.opt.step(&mut self.net.params, grads, lr);
+                v
+            }
             None if self.train.n > BLOCK_ROWS => {
                 let (train, blocks, ws) = (self.train, &mut self.blocks, &mut self.ws);
+                let par = &mut self.par;
                 let (mut total, mut correct) = (0.0f64, 0);
                 for start in (0..train.n).step_by(BLOCK_ROWS) {
                     let len = BLOCK_ROWS.min(train.n - start);
                     blocks.gather(train, start, len);
-                    self.net.forward(ws, &blocks.xb, len);
+                    par.forward(&self.net, ws, &blocks.xb, len);
                     let (logits, grad) = ws.logits_and_grad(len);
                     let v = loss.forward_backward(logits, &blocks.yb[..len], grad);
-                    self.net.backward(ws, &blocks.xb, len);
+                    par.backward(&self.net, ws, &blocks.xb, len);
                     let share = (len as f64 / train.n as f64) as f32;
                     if start == 0 {
                         for (g, &b) in blocks.grads.iter_mut().zip(&ws.grads) {
@@ -228,10 +251,11 @@ impl<'d> Trainer<'d> {
             }
             None => {
                 let n = self.train.n;
-                self.net.forward(&mut self.ws, &self.train.xt, n);
+                self.par.forward(&self.net, &mut self.ws, &self.train.xt, n);
                 let (logits, grad) = self.ws.logits_and_grad(n);
                 let v = loss.forward_backward(logits, &self.train.y, grad);
-                self.net.backward(&mut self.ws, &self.train.xt, n);
+                self.par
+                    .backward(&self.net, &mut self.ws, &self.train.xt, n);
                 self.opt.step(&mut self.net.params, &self.ws.grads, lr);
                 (v.loss, v.correct)
             }
@@ -253,10 +277,10 @@ impl<'d> Trainer<'d> {
                     for (dst, &r) in b.yb.iter_mut().zip(chunk) {
                         *dst = train.y[r];
                     }
-                    self.net.forward(&mut self.ws, &b.xb, bn);
+                    self.par.forward(&self.net, &mut self.ws, &b.xb, bn);
                     let (logits, grad) = self.ws.logits_and_grad(bn);
                     let v = loss.forward_backward(logits, &b.yb[..bn], grad);
-                    self.net.backward(&mut self.ws, &b.xb, bn);
+                    self.par.backward(&self.net, &mut self.ws, &b.xb, bn);
                     self.opt.step(&mut self.net.params, &self.ws.grads, lr);
                     total += v.loss as f64 * bn as f64;
                     correct += v.correct;
@@ -264,10 +288,11 @@ impl<'d> Trainer<'d> {
                 ((total / train.n as f64) as f32, correct)
             }
         };
-        let test = evaluate(&self.net, &mut self.ws, &mut self.blocks, loss, self.test);
+        let (net, par, ws, blocks) = (&self.net, &mut self.par, &mut self.ws, &mut self.blocks);
+        let test = evaluate(net, par, ws, blocks, loss, self.test);
         let val_loss = self
             .val
-            .map(|val| evaluate(&self.net, &mut self.ws, &mut self.blocks, loss, val).loss);
+            .map(|val| evaluate(net, par, ws, blocks, loss, val).loss);
         for (what, v) in [
             ("the training loss", Some(train_loss)),
             ("the test loss", Some(test.loss)),

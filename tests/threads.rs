@@ -1,0 +1,116 @@
+//! Training on several threads gives the same bits as on one: history and
+//! final weights, full batch (row blocks) and mini-batches, for 1, 2 and 3
+//! threads. The tutorial's small problem stays on one thread.
+
+mod common;
+
+use nonlin::data::{synth, Samples};
+use nonlin::model::{Activation, Architecture, Network};
+use nonlin::train::{TrainConfig, Trainer};
+
+/// Per epoch: the record's numbers as bits; then the final parameters' bits.
+type Run = (Vec<[u32; 5]>, Vec<u32>);
+
+fn train(
+    arch: &Architecture,
+    config: &TrainConfig,
+    data: &(Samples, Samples),
+    threads: usize,
+) -> Run {
+    let config = TrainConfig {
+        threads: Some(threads),
+        ..config.clone()
+    };
+    let mut t = Trainer::new(
+        "m",
+        Network::new(arch.clone(), 3),
+        config,
+        &data.0,
+        &data.1,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        t.threads(),
+        threads,
+        "{arch}: the problem should be large enough to split"
+    );
+    t.run(|_, _| {}).unwrap();
+    let records = t
+        .history
+        .records
+        .iter()
+        .map(|r| {
+            [
+                r.train_loss.to_bits(),
+                r.train_correct as u32,
+                r.test_loss.to_bits(),
+                r.test_correct as u32,
+                r.lr.to_bits(),
+            ]
+        })
+        .collect();
+    (records, t.net.params.iter().map(|v| v.to_bits()).collect())
+}
+
+fn same_bits_on_1_2_3_threads(arch: Architecture, config: TrainConfig, rows: usize) {
+    let data = (synth::samples(rows, 1), synth::samples(rows / 3, 2));
+    let one = train(&arch, &config, &data, 1);
+    for threads in [2, 3] {
+        assert!(
+            train(&arch, &config, &data, threads) == one,
+            "{arch}, batch {:?}: {threads} threads differ from 1",
+            config.batch_size
+        );
+    }
+}
+
+#[test]
+fn full_batch_blocks_have_the_same_bits_on_any_thread_count() {
+    let rows = 2 * nonlin::train::trainer::BLOCK_ROWS + 77;
+    for arch in [
+        Architecture::mlp(12, &[64, 64], Activation::Relu),
+        Architecture::parse_hidden("16-tanh-8-gelu-4-softplus", 12).unwrap(),
+        Architecture::parse_hidden("33-relu-tanh-7-sigmoid", 12).unwrap(),
+    ] {
+        same_bits_on_1_2_3_threads(arch, TrainConfig::tutorial(3, 0.1), rows);
+    }
+}
+
+#[test]
+fn mini_batches_have_the_same_bits_on_any_thread_count() {
+    for batch in [256, 300] {
+        let config = TrainConfig {
+            batch_size: Some(batch),
+            optimizer: nonlin::train::OptimizerConfig::adam(0.01),
+            ..TrainConfig::tutorial(2, 0.1)
+        };
+        same_bits_on_1_2_3_threads(
+            Architecture::mlp(12, &[64, 64], Activation::Relu),
+            config,
+            3000,
+        );
+    }
+}
+
+#[test]
+fn the_tutorial_stays_on_one_thread() {
+    let p = common::prepared("data");
+    let config = TrainConfig {
+        threads: Some(2),
+        ..TrainConfig::tutorial(1, 0.01)
+    };
+    let arch = Architecture::mlp(12, &[20, 20], Activation::Identity);
+    let t = Trainer::new("m", Network::new(arch, 0), config, &p.train, &p.test, None).unwrap();
+    assert_eq!(t.threads(), 1);
+}
+
+#[test]
+fn a_thread_count_of_zero_is_refused_by_name() {
+    let config = TrainConfig {
+        threads: Some(0),
+        ..TrainConfig::default()
+    };
+    let e = config.validate().unwrap_err().to_string();
+    assert!(e.contains("threads"), "{e}");
+}
