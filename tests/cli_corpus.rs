@@ -4,9 +4,10 @@
 //! message on stderr; then the command-line cases of cli_cases.toml (study,
 //! compare, settings that must be refused) with their own command lines.
 
+mod cli_util;
+use cli_util::{generate, nonlin};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 /// A case of cases.toml (shared with tests/data_corpus.rs, which runs the
@@ -54,43 +55,6 @@ struct CliCases {
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data_corpus")
-}
-
-fn nonlin(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nonlin"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-/// The two files too big to keep in the repository (as tests/data_corpus.rs
-/// makes them): a 5 MB header line and a 5 MB cell.
-fn generate(kind: &str, dir: &Path) -> PathBuf {
-    let five_mb = 5 << 20;
-    let text = match kind {
-        "huge_header" => {
-            let mut s = "h".repeat(five_mb);
-            s.push_str(",y\n");
-            for i in 0..20 {
-                s.push_str(&format!("{},{}\n", (i * 7) % 13, i % 2));
-            }
-            s
-        }
-        "huge_cell" => {
-            let mut s = String::from("a,y\n1,0\n");
-            s.push_str(&"x".repeat(five_mb));
-            s.push_str(",1\n");
-            for i in 0..20 {
-                s.push_str(&format!("{i},{}\n", i % 2));
-            }
-            s
-        }
-        other => panic!("no generator {other}"),
-    };
-    let path = dir.join(format!("{kind}.csv"));
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 struct Tmp(PathBuf);

@@ -1,33 +1,11 @@
 //! End to end: `nonlin train` writes model.safetensors, `nonlin predict`
 //! reads it and new rows.
 
+mod cli_util;
+use cli_util::{nonlin, s, temp_dir, text};
 use nonlin::data::{Table, HEART_FAILURE_CSV};
 use nonlin::eval::predict::Predict;
 use nonlin::io::Checkpoint;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn nonlin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nonlin"))
-        .args(args)
-        .output()
-        .expect("run nonlin")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("nonlin-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// The first `n` rows of the embedded data with the columns in reverse
 /// order and an extra `hospital_id` column holding text.

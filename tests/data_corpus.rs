@@ -4,6 +4,8 @@
 //! message). The flags of a case are the command line's; `library_options`
 //! maps them to the library's options the way the CLI should.
 
+mod cli_util;
+use cli_util::generate;
 use nonlin::data::{
     prepare_fitted, Dataset, DatasetOptions, Delimiter, FeatureSelection, MissingPolicy,
     PrepareOptions, ReadOptions, Table,
@@ -61,34 +63,6 @@ fn library_options(args: &[String]) -> (ReadOptions, DatasetOptions) {
         }
     }
     (read, data)
-}
-
-/// A file too big to keep in the repository.
-fn generate(kind: &str, dir: &Path) -> PathBuf {
-    let five_mb = 5 << 20;
-    let text = match kind {
-        "huge_header" => {
-            let mut s = "h".repeat(five_mb);
-            s.push_str(",y\n");
-            for i in 0..20 {
-                s.push_str(&format!("{},{}\n", (i * 7) % 13, i % 2));
-            }
-            s
-        }
-        "huge_cell" => {
-            let mut s = String::from("a,y\n1,0\n");
-            s.push_str(&"x".repeat(five_mb));
-            s.push_str(",1\n");
-            for i in 0..20 {
-                s.push_str(&format!("{i},{}\n", i % 2));
-            }
-            s
-        }
-        other => panic!("no generator {other}"),
-    };
-    let path = dir.join(format!("{kind}.csv"));
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 struct Outcome {

@@ -4,6 +4,8 @@
 //! like the training file (delimiter, decimal comma), writing the original
 //! labels. Old checkpoints (before the encoding was stored) still predict.
 
+mod cli_util;
+use cli_util::{nonlin, s, temp_dir, text};
 use nonlin::data::preprocess::{Encoding, Fill};
 use nonlin::data::{
     BinaryLabels, Dataset, DatasetOptions, ImputeStrategy, Label, MissingPolicy, Table,
@@ -13,30 +15,7 @@ use nonlin::io::checkpoint::KEY_PREPROCESSING;
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::run::{outputs, split_run, Cancel, OutputOptions, RunConfig, RunResult, Silent};
 use nonlin::train::OptimizerConfig;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn nonlin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nonlin"))
-        .args(args)
-        .output()
-        .expect("run nonlin")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("nonlin-ptab-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use std::path::Path;
 
 /// 60 patients: `age` (a few `NA` unless `complete`), `sex` M/F (a few
 /// empty unless `complete`), `smoker` yes/no, outcome SI/NO.
