@@ -274,6 +274,10 @@ pub fn run_config(form: &Form, limits: &Limits) -> Result<RunConfig, ApiError> {
     Ok(config)
 }
 
+/// The page's default number of repeats: half the CLI's
+/// ([`StudyConfig::DEFAULT_REPEATS`]), for a quick answer in the browser.
+const PAGE_REPEATS: usize = StudyConfig::DEFAULT_REPEATS / 2;
+
 /// A study of the listed models on `d` features.
 pub fn study_config(
     body: &Map<String, Value>,
@@ -315,8 +319,13 @@ pub fn study_config(
         models.push(spec);
     }
     let mut config = StudyConfig::new(models, train, seed);
-    config.repeats = form.usize("repeats", 5, 1, limits.study_repeats as u64)?;
-    config.folds = form.usize("folds", 5, 2, limits.study_folds as u64)?;
+    config.repeats = form.usize("repeats", PAGE_REPEATS, 1, limits.study_repeats as u64)?;
+    config.folds = form.usize(
+        "folds",
+        StudyConfig::DEFAULT_FOLDS,
+        2,
+        limits.study_folds as u64,
+    )?;
     config.init_rng = init_rng(&form)?;
     config.threads = Some(2);
     config.validate()?;
