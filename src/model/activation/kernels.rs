@@ -2,6 +2,7 @@
 //! formulas. The enum is matched once per layer per pass; the inner loops
 //! are plain slices so they vectorize.
 
+use super::vecmath::{exp_nonpositive, expm1_nonpositive, tanh};
 use super::Activation;
 
 fn sigmoid(x: f32) -> f32 {
@@ -21,7 +22,7 @@ impl Activation {
             }
             Activation::Tanh => {
                 for (y, &x) in y.iter_mut().zip(x) {
-                    *y = x.tanh();
+                    *y = tanh(x);
                 }
             }
             Activation::Sigmoid => {
@@ -31,7 +32,11 @@ impl Activation {
             }
             Activation::Elu { alpha } => {
                 for (y, &x) in y.iter_mut().zip(x) {
-                    *y = if x > 0.0 { x } else { x.exp_m1() * alpha };
+                    *y = if x > 0.0 {
+                        x
+                    } else {
+                        expm1_nonpositive(x) * alpha
+                    };
                 }
             }
             Activation::LeakyRelu { slope } => {
@@ -49,7 +54,7 @@ impl Activation {
                 const KAPPA: f32 = 0.044715;
                 for (y, &x) in y.iter_mut().zip(x) {
                     let inner = BETA * (x + KAPPA * x * x * x);
-                    *y = 0.5 * x * (1.0 + inner.tanh());
+                    *y = 0.5 * x * (1.0 + tanh(inner));
                 }
             }
             Activation::Silu => {
@@ -96,7 +101,7 @@ impl Activation {
                     dx[i] = if x[i] > 0.0 {
                         dy[i]
                     } else {
-                        dy[i] * alpha * x[i].exp()
+                        dy[i] * alpha * exp_nonpositive(x[i])
                     };
                 }
             }
@@ -111,7 +116,7 @@ impl Activation {
                 for i in 0..n {
                     let x = x[i];
                     let cdf = 0.5 * (1.0 + libm::erff(x * ALPHA));
-                    let pdf = BETA * (-0.5 * x * x).exp();
+                    let pdf = BETA * exp_nonpositive(-0.5 * x * x);
                     dx[i] = dy[i] * (cdf + x * pdf);
                 }
             }
@@ -122,7 +127,7 @@ impl Activation {
                     let x = x[i];
                     let x_sq = x * x;
                     let inner = BETA * (x + KAPPA * x_sq * x);
-                    let t = inner.tanh();
+                    let t = tanh(inner);
                     let left = 0.5 * x;
                     let right = 1.0 + t;
                     let left_d = 0.5 * right;
