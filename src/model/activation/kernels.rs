@@ -1,17 +1,67 @@
 //! Forward and backward kernels of every activation, with PyTorch's
 //! formulas. The enum is matched once per layer per pass; the inner loops
-//! are plain slices so they vectorize.
+//! are plain slices so they vectorize, and run through [`simd::dispatch`]
+//! so that they are compiled for AVX2 too (same operations, same bits).
 
 use super::vecmath::{exp_nonpositive, expm1_nonpositive, tanh};
 use super::Activation;
+use crate::model::simd::{self, Kernel, Lanes};
 
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// The forward loops of one activation, as a [`Kernel`].
+struct Forward<'a> {
+    act: Activation,
+    x: &'a [f32],
+    y: &'a mut [f32],
+}
+
+impl Kernel for Forward<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        self.act.forward_loops(self.x, self.y);
+    }
+}
+
+/// The backward loops of one activation, as a [`Kernel`].
+struct Backward<'a> {
+    act: Activation,
+    x: &'a [f32],
+    y: &'a [f32],
+    dy: &'a [f32],
+    dx: &'a mut [f32],
+}
+
+impl Kernel for Backward<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        self.act.backward_loops(self.x, self.y, self.dy, self.dx);
+    }
+}
+
 impl Activation {
     /// `y = f(x)`.
     pub fn forward(&self, x: &[f32], y: &mut [f32]) {
+        simd::dispatch(Forward { act: *self, x, y });
+    }
+
+    /// `dx = dy · f'(x)`, given the forward input `x` and output `y`.
+    pub fn backward(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
+        simd::dispatch(Backward {
+            act: *self,
+            x,
+            y,
+            dy,
+            dx,
+        });
+    }
+
+    #[inline(always)]
+    fn forward_loops(&self, x: &[f32], y: &mut [f32]) {
         let y = &mut y[..x.len()];
         match *self {
             Activation::Identity => y.copy_from_slice(x),
@@ -75,8 +125,8 @@ impl Activation {
         }
     }
 
-    /// `dx = dy · f'(x)`, given the forward input `x` and output `y`.
-    pub fn backward(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    #[inline(always)]
+    fn backward_loops(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
         let n = x.len();
         let (y, dy, dx) = (&y[..n], &dy[..n], &mut dx[..n]);
         match *self {
