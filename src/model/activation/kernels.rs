@@ -3,12 +3,13 @@
 //! are plain slices so they vectorize, and run through [`simd::dispatch`]
 //! so that they are compiled for AVX2 too (same operations, same bits).
 
-use super::vecmath::{exp_nonpositive, expm1_nonpositive, tanh};
+use super::vecmath::{exp, exp_nonpositive, expm1_nonpositive, tanh};
 use super::Activation;
 use crate::model::simd::{self, Kernel, Lanes};
 
+#[inline(always)]
 fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + exp(-x))
 }
 
 /// The forward loops of one activation, as a [`Kernel`].
@@ -109,7 +110,7 @@ impl Activation {
             }
             Activation::Silu => {
                 for (y, &x) in y.iter_mut().zip(x) {
-                    *y = x / (1.0 + (-x).exp());
+                    *y = x / (1.0 + exp(-x));
                 }
             }
             Activation::Softplus { beta, threshold } => {
@@ -118,7 +119,7 @@ impl Activation {
                     *y = if bx > threshold {
                         x
                     } else {
-                        bx.exp().ln_1p() / beta
+                        exp(bx).ln_1p() / beta
                     };
                 }
             }
@@ -197,7 +198,7 @@ impl Activation {
                     dx[i] = if bx > threshold {
                         dy[i]
                     } else {
-                        let z = bx.exp();
+                        let z = exp(bx);
                         dy[i] * z / (z + 1.0)
                     };
                 }

@@ -14,9 +14,10 @@
 //! give the same bits. NaN in gives NaN out. Maximum errors against f64,
 //! measured over every f32 in the range (the unit test samples every
 //! 1009th; the exhaustive figures are that test's `worst` with stride 1,
-//! built with `rustc -O`): [`expm1_nonpositive`] 0.85 ulp on [−20, 0] (at −0.364),
-//! [`exp_nonpositive`] 0.96 ulp on [−87, 0], [`tanh`] 1.94 ulp on
-//! [−20, 20] (at 0.516). libm's are ≤ 1 ulp; SLEEF's `_u10` ≤ 1.0 ulp.
+//! built with `rustc -O`): [`expm1_nonpositive`] 0.85 ulp on [−20, 0] (at
+//! −0.364), [`exp_nonpositive`] 0.96 ulp on [−87, 0], [`exp`] 0.96 ulp on
+//! [−87, 88.7] (at −59.9), [`tanh`] 1.94 ulp on [−20, 20] (at 0.516).
+//! libm's are ≤ 1 ulp; SLEEF's `_u10` ≤ 1.0 ulp.
 
 // The Taylor coefficients are written with the digits of their exact values.
 #![allow(clippy::excessive_precision)]
@@ -29,10 +30,11 @@ const ROUNDER: f32 = 12_582_912.0;
 const LN2_HI: f32 = 0.693_359_375;
 const LN2_LO: f32 = -2.121_944_4e-4;
 
-/// `x = k·ln2 + r` for `x ∈ [−126·ln2, 0]` (NaN passes into `r`):
-/// returns `(2^k, expm1(r))`.
+/// `x = k·ln2 + r` for `|x| < 2²¹` (NaN passes into `r`): returns
+/// `t = 1.5·2²³ + k` (as f32 bits, k in the low mantissa bits) and
+/// `expm1(r)`.
 #[inline(always)]
-fn reduce(x: f32) -> (f32, f32) {
+fn reduce_parts(x: f32) -> (f32, f32) {
     let t = x * LOG2E + ROUNDER;
     let k = t - ROUNDER;
     let r = (x - k * LN2_HI) - k * LN2_LO;
@@ -43,11 +45,23 @@ fn reduce(x: f32) -> (f32, f32) {
     let p = p * r + 1.0 / 24.0;
     let p = p * r + 1.0 / 6.0;
     let p = p * r + 0.5;
-    let em = r + (r * r) * p;
-    // The low mantissa bits of `t` are 2²² + k; adding 127 and shifting
-    // leaves exactly the exponent field of 2^k (k ∈ [−126, 0]).
-    let scale = f32::from_bits(t.to_bits().wrapping_add(127) << 23);
-    (scale, em)
+    (t, r + (r * r) * p)
+}
+
+/// `2^(k − c)` from [`reduce_parts`]'s `t`, for `k − c ∈ [−126, 127]`.
+#[inline(always)]
+fn pow2(t: f32, c: u32) -> f32 {
+    // The low mantissa bits of `t` are 2²² + k; adding 127 − c and
+    // shifting leaves exactly the exponent field of 2^(k − c).
+    f32::from_bits(t.to_bits().wrapping_add(127 - c) << 23)
+}
+
+/// `x = k·ln2 + r` for `x ∈ [−126·ln2, 0]` (NaN passes into `r`):
+/// returns `(2^k, expm1(r))`.
+#[inline(always)]
+fn reduce(x: f32) -> (f32, f32) {
+    let (t, em) = reduce_parts(x);
+    (pow2(t, 0), em)
 }
 
 /// `e^x − 1` for `x ≤ 0` (positive `x` gives `expm1(0) = 0`); −1 below
@@ -74,6 +88,27 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     let y = scale + scale * em;
     if x < -87.33 {
         0.0
+    } else {
+        y
+    }
+}
+
+/// `e^x`: 0 below −87.33 (where the result would be subnormal), +∞ above
+/// 88.72. Within 1 ulp on [−87, 88.7].
+#[inline(always)]
+pub fn exp(x: f32) -> f32 {
+    let xc = if x > 88.72 { 88.72 } else { x };
+    let xc = if xc < -87.0 { -87.0 } else { xc };
+    let (t, em) = reduce_parts(xc);
+    // k reaches 128 near the top: build 2^(k−1) there and double it after.
+    let big = xc > 1.0;
+    let scale = if big { pow2(t, 1) } else { pow2(t, 0) };
+    let y = scale + scale * em;
+    let y = if big { y * 2.0 } else { y };
+    if x < -87.33 {
+        0.0
+    } else if x > 88.72 {
+        f32::INFINITY
     } else {
         y
     }
@@ -159,6 +194,8 @@ mod tests {
         assert!(e <= 1.0, "exp: {e} ulp at {at}");
         let (e, at) = worst(-20.0, 20.0, 1009, tanh, f64::tanh);
         assert!(e <= 2.0, "tanh: {e} ulp at {at}");
+        let (e, at) = worst(-87.0, 88.7, 1009, exp, f64::exp);
+        assert!(e <= 1.0, "exp: {e} ulp at {at}");
     }
 
     #[test]
@@ -178,5 +215,10 @@ mod tests {
         assert_eq!(tanh(f32::INFINITY), 1.0);
         assert_eq!(tanh(f32::NEG_INFINITY), -1.0);
         assert!(tanh(f32::NAN).is_nan());
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(89.0), f32::INFINITY);
+        assert_eq!(exp(f32::INFINITY), f32::INFINITY);
+        assert_eq!(exp(-1e4), 0.0);
+        assert!(exp(f32::NAN).is_nan());
     }
 }
