@@ -88,3 +88,18 @@ fn one_epoch_baseline_simd(bencher: Bencher, name: &str) {
         .bench_local_refs(|t| t.epoch().unwrap());
     nonlin::model::simd::force_baseline(false);
 }
+
+/// The default study's 5-unit networks with an activation other than ReLU
+/// (12-5-tanh-1, 12-5-elu-1, ...): one full-batch epoch (SGD, lr 0.01).
+#[divan::bench(args = ["5-relu", "5-tanh", "5-elu", "5-gelu_tanh"])]
+fn one_epoch_activation(bencher: Bencher, hidden: &str) {
+    let p = data();
+    let arch = nonlin::model::Architecture::parse_hidden(hidden, 12).unwrap();
+    bencher
+        .with_inputs(|| {
+            let net = Network::new(arch.clone(), 0);
+            let config = TrainConfig::tutorial(1, 0.01);
+            Trainer::new(hidden, net, config, &p.train, &p.test, None).unwrap()
+        })
+        .bench_local_refs(|t| t.epoch().unwrap());
+}

@@ -1,16 +1,68 @@
 //! Forward and backward kernels of every activation, with PyTorch's
 //! formulas. The enum is matched once per layer per pass; the inner loops
-//! are plain slices so they vectorize.
+//! are plain slices so they vectorize, and run through [`simd::dispatch`]
+//! so that they are compiled for AVX2 too (same operations, same bits).
 
+use super::vecmath::{exp, exp_nonpositive, expm1_nonpositive, tanh};
 use super::Activation;
+use crate::model::simd::{self, Kernel, Lanes};
 
+#[inline(always)]
 fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + exp(-x))
+}
+
+/// The forward loops of one activation, as a [`Kernel`].
+struct Forward<'a> {
+    act: Activation,
+    x: &'a [f32],
+    y: &'a mut [f32],
+}
+
+impl Kernel for Forward<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        self.act.forward_loops(self.x, self.y);
+    }
+}
+
+/// The backward loops of one activation, as a [`Kernel`].
+struct Backward<'a> {
+    act: Activation,
+    x: &'a [f32],
+    y: &'a [f32],
+    dy: &'a [f32],
+    dx: &'a mut [f32],
+}
+
+impl Kernel for Backward<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Lanes>(self) {
+        self.act.backward_loops(self.x, self.y, self.dy, self.dx);
+    }
 }
 
 impl Activation {
     /// `y = f(x)`.
     pub fn forward(&self, x: &[f32], y: &mut [f32]) {
+        simd::dispatch(Forward { act: *self, x, y });
+    }
+
+    /// `dx = dy · f'(x)`, given the forward input `x` and output `y`.
+    pub fn backward(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
+        simd::dispatch(Backward {
+            act: *self,
+            x,
+            y,
+            dy,
+            dx,
+        });
+    }
+
+    #[inline(always)]
+    fn forward_loops(&self, x: &[f32], y: &mut [f32]) {
         let y = &mut y[..x.len()];
         match *self {
             Activation::Identity => y.copy_from_slice(x),
@@ -21,7 +73,7 @@ impl Activation {
             }
             Activation::Tanh => {
                 for (y, &x) in y.iter_mut().zip(x) {
-                    *y = x.tanh();
+                    *y = tanh(x);
                 }
             }
             Activation::Sigmoid => {
@@ -31,7 +83,11 @@ impl Activation {
             }
             Activation::Elu { alpha } => {
                 for (y, &x) in y.iter_mut().zip(x) {
-                    *y = if x > 0.0 { x } else { x.exp_m1() * alpha };
+                    *y = if x > 0.0 {
+                        x
+                    } else {
+                        expm1_nonpositive(x) * alpha
+                    };
                 }
             }
             Activation::LeakyRelu { slope } => {
@@ -49,12 +105,12 @@ impl Activation {
                 const KAPPA: f32 = 0.044715;
                 for (y, &x) in y.iter_mut().zip(x) {
                     let inner = BETA * (x + KAPPA * x * x * x);
-                    *y = 0.5 * x * (1.0 + inner.tanh());
+                    *y = 0.5 * x * (1.0 + tanh(inner));
                 }
             }
             Activation::Silu => {
                 for (y, &x) in y.iter_mut().zip(x) {
-                    *y = x / (1.0 + (-x).exp());
+                    *y = x / (1.0 + exp(-x));
                 }
             }
             Activation::Softplus { beta, threshold } => {
@@ -63,15 +119,15 @@ impl Activation {
                     *y = if bx > threshold {
                         x
                     } else {
-                        bx.exp().ln_1p() / beta
+                        exp(bx).ln_1p() / beta
                     };
                 }
             }
         }
     }
 
-    /// `dx = dy · f'(x)`, given the forward input `x` and output `y`.
-    pub fn backward(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    #[inline(always)]
+    fn backward_loops(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
         let n = x.len();
         let (y, dy, dx) = (&y[..n], &dy[..n], &mut dx[..n]);
         match *self {
@@ -96,7 +152,7 @@ impl Activation {
                     dx[i] = if x[i] > 0.0 {
                         dy[i]
                     } else {
-                        dy[i] * alpha * x[i].exp()
+                        dy[i] * alpha * exp_nonpositive(x[i])
                     };
                 }
             }
@@ -111,7 +167,7 @@ impl Activation {
                 for i in 0..n {
                     let x = x[i];
                     let cdf = 0.5 * (1.0 + libm::erff(x * ALPHA));
-                    let pdf = BETA * (-0.5 * x * x).exp();
+                    let pdf = BETA * exp_nonpositive(-0.5 * x * x);
                     dx[i] = dy[i] * (cdf + x * pdf);
                 }
             }
@@ -122,7 +178,7 @@ impl Activation {
                     let x = x[i];
                     let x_sq = x * x;
                     let inner = BETA * (x + KAPPA * x_sq * x);
-                    let t = inner.tanh();
+                    let t = tanh(inner);
                     let left = 0.5 * x;
                     let right = 1.0 + t;
                     let left_d = 0.5 * right;
@@ -142,7 +198,7 @@ impl Activation {
                     dx[i] = if bx > threshold {
                         dy[i]
                     } else {
-                        let z = bx.exp();
+                        let z = exp(bx);
                         dy[i] * z / (z + 1.0)
                     };
                 }

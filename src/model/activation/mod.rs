@@ -1,10 +1,11 @@
 //! Element-wise activations with PyTorch's definitions, defaults and
 //! backward formulas: the [`Activation`] enum, its facts in one table
-//! ([`table`]: names, parameters, `torch.nn` class, help) and its kernels
-//! (`kernels.rs`).
+//! ([`table`]: names, parameters, `torch.nn` class, help), its kernels
+//! (`kernels.rs`) and their vectorizable math ([`vecmath`]).
 
 mod kernels;
 pub mod table;
+pub mod vecmath;
 
 use crate::error::{Error, Result};
 use std::fmt;
