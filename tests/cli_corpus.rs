@@ -5,33 +5,12 @@
 //! compare, settings that must be refused) with their own command lines.
 
 mod cli_util;
-use cli_util::{generate, nonlin};
+use cli_util::nonlin;
+mod corpus_cases;
+use corpus_cases::{cases, corpus, Case};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// A case of cases.toml (shared with tests/data_corpus.rs, which runs the
-/// same files through the library).
-#[derive(Debug, Deserialize)]
-struct Case {
-    name: String,
-    file: Option<String>,
-    generate: Option<String>,
-    args: Vec<String>,
-    expect: String,
-    #[serde(default)]
-    contains: Vec<String>,
-    #[serde(default)]
-    notes: Vec<String>,
-    rows: Option<usize>,
-    inputs: Option<usize>,
-    positive: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Cases {
-    case: Vec<Case>,
-}
 
 /// A case of cli_cases.toml: a whole command line (`{corpus}` is the corpus
 /// folder, `{out}` a fresh output folder), its exit code, and words its
@@ -51,10 +30,6 @@ struct CliCase {
 #[derive(Debug, Deserialize)]
 struct CliCases {
     case: Vec<CliCase>,
-}
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data_corpus")
 }
 
 struct Tmp(PathBuf);
@@ -152,17 +127,11 @@ fn check_corpus_case(case: &Case, path: &Path, out: &Path) -> Vec<String> {
 
 #[test]
 fn every_corpus_case_through_the_binary() {
-    let text = std::fs::read_to_string(corpus().join("cases.toml")).unwrap();
-    let cases: Cases = toml::from_str(&text).unwrap();
-    assert!(cases.case.len() >= 40, "{} cases", cases.case.len());
+    let cases = cases();
     let tmp = Tmp::new("cli-corpus");
     let mut failures = Vec::new();
-    for (k, case) in cases.case.iter().enumerate() {
-        let path = match (&case.file, &case.generate) {
-            (Some(f), None) => corpus().join(f),
-            (None, Some(g)) => generate(g, &tmp.0),
-            _ => panic!("{}: needs `file` or `generate`", case.name),
-        };
+    for (k, case) in cases.iter().enumerate() {
+        let path = case.path(&tmp.0);
         let out = tmp.0.join(format!("run-{k}"));
         let problems = check_corpus_case(case, &path, &out);
         if !problems.is_empty() {

@@ -4,41 +4,14 @@
 //! message). The flags of a case are the command line's; `library_options`
 //! maps them to the library's options the way the CLI should.
 
-mod cli_util;
-use cli_util::generate;
+mod corpus_cases;
+use corpus_cases::cases;
 use nonlin::data::{
     prepare_fitted, Dataset, DatasetOptions, Delimiter, FeatureSelection, MissingPolicy,
     PrepareOptions, ReadOptions, Table,
 };
-use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    name: String,
-    file: Option<String>,
-    generate: Option<String>,
-    args: Vec<String>,
-    expect: String,
-    #[serde(default)]
-    contains: Vec<String>,
-    #[serde(default)]
-    notes: Vec<String>,
-    rows: Option<usize>,
-    inputs: Option<usize>,
-    positive: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Cases {
-    case: Vec<Case>,
-}
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data_corpus")
-}
 
 /// The CLI flags of a case as the library's options.
 fn library_options(args: &[String]) -> (ReadOptions, DatasetOptions) {
@@ -93,18 +66,12 @@ fn run(path: &Path, args: &[String]) -> nonlin::error::Result<Outcome> {
 
 #[test]
 fn every_corpus_case_reads_or_fails_as_expected() {
-    let text = std::fs::read_to_string(corpus().join("cases.toml")).unwrap();
-    let cases: Cases = toml::from_str(&text).unwrap();
-    assert!(cases.case.len() >= 40, "{} cases", cases.case.len());
+    let cases = cases();
     let tmp = std::env::temp_dir().join(format!("nonlin-corpus-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
     let mut failures = Vec::new();
-    for case in &cases.case {
-        let path = match (&case.file, &case.generate) {
-            (Some(f), None) => corpus().join(f),
-            (None, Some(g)) => generate(g, &tmp),
-            _ => panic!("{}: needs `file` or `generate`", case.name),
-        };
+    for case in &cases {
+        let path = case.path(&tmp);
         let start = Instant::now();
         let result = run(&path, &case.args);
         let took = start.elapsed();

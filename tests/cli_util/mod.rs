@@ -1,6 +1,5 @@
 //! Shared helpers for the tests that run the real `nonlin` binary: running
-//! it, temporary folders, and the corpus files too big to keep in the
-//! repository.
+//! it and temporary folders.
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
@@ -32,33 +31,4 @@ pub fn temp_dir(tag: &str) -> PathBuf {
 /// A path as a command-line argument.
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// Writes one of the corpus files too big to keep in the repository into
-/// `dir`: `huge_header` (a 5 MB header line) or `huge_cell` (a 5 MB cell).
-pub fn generate(kind: &str, dir: &Path) -> PathBuf {
-    let five_mb = 5 << 20;
-    let text = match kind {
-        "huge_header" => {
-            let mut s = "h".repeat(five_mb);
-            s.push_str(",y\n");
-            for i in 0..20 {
-                s.push_str(&format!("{},{}\n", (i * 7) % 13, i % 2));
-            }
-            s
-        }
-        "huge_cell" => {
-            let mut s = String::from("a,y\n1,0\n");
-            s.push_str(&"x".repeat(five_mb));
-            s.push_str(",1\n");
-            for i in 0..20 {
-                s.push_str(&format!("{i},{}\n", i % 2));
-            }
-            s
-        }
-        other => panic!("no generator {other}"),
-    };
-    let path = dir.join(format!("{kind}.csv"));
-    std::fs::write(&path, text).unwrap();
-    path
 }
