@@ -76,7 +76,7 @@ impl Forward<'_> {
 
     /// Runs on the given kernel family (for benchmarks and tests).
     pub fn apply_on(self, path: Path) {
-        simd::dispatch(On { kernel: self, path })
+        simd::dispatch_wide(On { kernel: self, path })
     }
 }
 
@@ -164,7 +164,7 @@ impl Backward<'_> {
 
     /// Runs on the given kernel family (for benchmarks and tests).
     pub fn apply_on(self, path: Path) {
-        simd::dispatch(On { kernel: self, path })
+        simd::dispatch_wide(On { kernel: self, path })
     }
 }
 
@@ -244,7 +244,7 @@ pub struct InputGrad<'a> {
 impl InputGrad<'_> {
     /// Runs on the best kernels this CPU has (same bits on all of them).
     pub fn apply(self) {
-        simd::dispatch(self)
+        simd::dispatch_wide(self)
     }
 }
 

@@ -319,10 +319,23 @@ pub trait Kernel {
     fn run<V: Lanes>(self) -> Self::Output;
 }
 
-/// Runs `k` on the best level [`level`] allows: AVX-512-compiled code,
-/// AVX2, or the baseline lanes. Same operations on each, so same bits.
+/// Runs `k` on AVX2 lanes (and AVX2-compiled loops) when [`level`] allows,
+/// else on the baseline lanes. Same operations either way, so same bits.
 #[inline]
 pub fn dispatch<K: Kernel>(k: K) -> K::Output {
+    match dispatch_at(level().min(Level::Avx2), k) {
+        Ok(out) => out,
+        Err(k) => k.run::<F8>(),
+    }
+}
+
+/// As [`dispatch`], and on AVX-512-compiled code when [`level`] allows: for
+/// the linear kernels, whose register tiles grow with the register file.
+/// (The activation and loss loops stay on [`dispatch`]: compiled for
+/// AVX-512 the compiler vectorizes them differently, and a tutorial epoch
+/// measured ≈3 µs slower.)
+#[inline]
+pub fn dispatch_wide<K: Kernel>(k: K) -> K::Output {
     match dispatch_at(level(), k) {
         Ok(out) => out,
         Err(k) => k.run::<F8>(),

@@ -34,26 +34,39 @@ const fn columns<V: Lanes>() -> usize {
     }
 }
 
-/// Loads the first `cols` (1..=8) floats at `p`, zero-padded to eight.
+/// Vector `c` of a tile's `C` vectors of rows starting at `row`: eight
+/// rows, or the first `cols` (zero-padded) when it is the last vector of a
+/// partial tile.
 ///
 /// # Safety
-/// `p..p + cols` must be readable.
+/// The rows read must be inside the buffer.
 #[inline(always)]
-unsafe fn load_cols<V: Lanes, const FULL: bool>(p: *const f32, cols: usize) -> V {
-    if FULL {
+unsafe fn load_vector<V: Lanes, const C: usize, const FULL: bool>(
+    row: *const f32,
+    c: usize,
+    cols: usize,
+) -> V {
+    let p = row.add(c * LANES);
+    if FULL || c + 1 < C {
         V::load_ptr(p)
     } else {
         V::load_part(p, cols)
     }
 }
 
-/// Stores the first `cols` (1..=8) lanes of `v` at `p`.
+/// Stores vector `c` of a tile (see [`load_vector`]).
 ///
 /// # Safety
-/// `p..p + cols` must be writable.
+/// The rows written must be inside the buffer.
 #[inline(always)]
-unsafe fn store_cols<V: Lanes, const FULL: bool>(v: V, p: *mut f32, cols: usize) {
-    if FULL {
+unsafe fn store_vector<V: Lanes, const C: usize, const FULL: bool>(
+    v: V,
+    row: *mut f32,
+    c: usize,
+    cols: usize,
+) {
+    let p = row.add(c * LANES);
+    if FULL || c + 1 < C {
         v.store_ptr(p)
     } else {
         let mut buf = [0.0f32; LANES];
@@ -163,20 +176,19 @@ unsafe fn forward_tile<V: Lanes, const R: usize, const C: usize, const FULL: boo
     let (n, n_in) = (f.n, f.n_in);
     let xb = f.x.add(b);
     let wo = f.w.add(o * n_in);
-    let mut acc: [[V; C]; R] = std::array::from_fn(|r| [V::splat(*f.bias.add(o + r)); C]);
+    let mut acc = [[V::zero(); C]; R];
+    for (r, acc) in acc.iter_mut().enumerate() {
+        *acc = [V::splat(*f.bias.add(o + r)); C];
+    }
     let groups = n_in - n_in % 4;
     let mut i = 0;
     while i < groups {
-        let xs: [[V; 4]; C] = std::array::from_fn(|c| {
-            std::array::from_fn(|k| {
-                let p = xb.add((i + k) * n + c * LANES);
-                if c + 1 == C {
-                    load_cols::<V, FULL>(p, cols)
-                } else {
-                    V::load_ptr(p)
-                }
-            })
-        });
+        let mut xs = [[V::zero(); 4]; C];
+        for (c, xs) in xs.iter_mut().enumerate() {
+            for (k, x) in xs.iter_mut().enumerate() {
+                *x = load_vector::<V, C, FULL>(xb.add((i + k) * n), c, cols);
+            }
+        }
         for (r, acc) in acc.iter_mut().enumerate() {
             let wr = wo.add(r * n_in + i);
             let (w0, w1) = (V::splat(*wr), V::splat(*wr.add(1)));
@@ -190,14 +202,10 @@ unsafe fn forward_tile<V: Lanes, const R: usize, const C: usize, const FULL: boo
         i += 4;
     }
     while i < n_in {
-        let xs: [V; C] = std::array::from_fn(|c| {
-            let p = xb.add(i * n + c * LANES);
-            if c + 1 == C {
-                load_cols::<V, FULL>(p, cols)
-            } else {
-                V::load_ptr(p)
-            }
-        });
+        let mut xs = [V::zero(); C];
+        for (c, x) in xs.iter_mut().enumerate() {
+            *x = load_vector::<V, C, FULL>(xb.add(i * n), c, cols);
+        }
         for (r, acc) in acc.iter_mut().enumerate() {
             let wi = V::splat(*wo.add(r * n_in + i));
             for (a, &x) in acc.iter_mut().zip(&xs) {
@@ -209,11 +217,7 @@ unsafe fn forward_tile<V: Lanes, const R: usize, const C: usize, const FULL: boo
     for (r, acc) in acc.into_iter().enumerate() {
         let yr = f.y.add((o + r) * n + b);
         for (c, a) in acc.into_iter().enumerate() {
-            if c + 1 == C {
-                store_cols::<V, FULL>(a, yr.add(c * LANES), cols);
-            } else {
-                a.store_ptr(yr.add(c * LANES));
-            }
+            store_vector::<V, C, FULL>(a, yr, c, cols);
         }
     }
 }
@@ -323,14 +327,10 @@ unsafe fn input_tile<V: Lanes, const R: usize, const C: usize, const FULL: bool>
     let wi = d.w.add(i);
     let mut acc = [[V::zero(); C]; R];
     for o in 0..d.n_out {
-        let g: [V; C] = std::array::from_fn(|c| {
-            let p = dyb.add(o * n + c * LANES);
-            if c + 1 == C {
-                load_cols::<V, FULL>(p, cols)
-            } else {
-                V::load_ptr(p)
-            }
-        });
+        let mut g = [V::zero(); C];
+        for (c, g) in g.iter_mut().enumerate() {
+            *g = load_vector::<V, C, FULL>(dyb.add(o * n), c, cols);
+        }
         let wo = wi.add(o * d.n_in);
         for (r, acc) in acc.iter_mut().enumerate() {
             let wr = V::splat(*wo.add(r));
@@ -342,11 +342,7 @@ unsafe fn input_tile<V: Lanes, const R: usize, const C: usize, const FULL: bool>
     for (r, acc) in acc.into_iter().enumerate() {
         let dxr = d.dx.add((i - d.first + r) * n + b);
         for (c, a) in acc.into_iter().enumerate() {
-            if c + 1 == C {
-                store_cols::<V, FULL>(a, dxr.add(c * LANES), cols);
-            } else {
-                a.store_ptr(dxr.add(c * LANES));
-            }
+            store_vector::<V, C, FULL>(a, dxr, c, cols);
         }
     }
 }

@@ -108,12 +108,21 @@ unsafe fn weight_outputs<V: Lanes, const RO: usize, const RI: usize>(d: Dw, o: u
 unsafe fn weight_tile<V: Lanes, const RO: usize, const RI: usize>(d: Dw, o: usize, i: usize) {
     let n = d.n;
     let full = n - n % LANES;
-    let dys: [*const f32; RO] = std::array::from_fn(|r| d.dy.add((o + r) * n));
-    let xs: [*const f32; RI] = std::array::from_fn(|c| d.x.add((i + c) * n));
+    let mut dys = [d.dy; RO];
+    for (r, p) in dys.iter_mut().enumerate() {
+        *p = d.dy.add((o + r) * n);
+    }
+    let mut xs = [d.x; RI];
+    for (c, p) in xs.iter_mut().enumerate() {
+        *p = d.x.add((i + c) * n);
+    }
     let mut acc = [[V::zero(); RI]; RO];
     let mut b = 0;
     while b < full {
-        let xv: [V; RI] = std::array::from_fn(|c| V::load_ptr(xs[c].add(b)));
+        let mut xv = [V::zero(); RI];
+        for (v, p) in xv.iter_mut().zip(&xs) {
+            *v = V::load_ptr(p.add(b));
+        }
         for (acc, dyr) in acc.iter_mut().zip(&dys) {
             let g = V::load_ptr(dyr.add(b));
             for (a, &xv) in acc.iter_mut().zip(&xv) {
@@ -127,10 +136,12 @@ unsafe fn weight_tile<V: Lanes, const RO: usize, const RI: usize>(d: Dw, o: usiz
     let at = |k: usize| (k / RI, k % RI);
     let mut k = 0;
     while k + 4 <= RO * RI {
-        let s = V::sum4(std::array::from_fn(|j| {
+        let mut four = [V::zero(); 4];
+        for (j, v) in four.iter_mut().enumerate() {
             let (r, c) = at(k + j);
-            acc[r][c]
-        }));
+            *v = acc[r][c];
+        }
+        let s = V::sum4(four);
         for (j, s) in s.into_iter().enumerate() {
             let (r, c) = at(k + j);
             sums[r][c] = s;
