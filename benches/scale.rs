@@ -101,7 +101,8 @@ mod kernels {
     use divan::Bencher;
     use nonlin::model::linear::{Backward, Forward, InputGrad, Path};
 
-    fn layer(bencher: Bencher, (n_in, n_out, n): (usize, usize, usize), path: Path) {
+    /// `path`: a family for both passes, or `None` for `linear::choose`'s.
+    fn layer(bencher: Bencher, (n_in, n_out, n): (usize, usize, usize), path: Option<Path>) {
         let val = |k: usize| ((k * 37 % 101) as f32 - 50.0) / 50.0;
         let w: Vec<f32> = (0..n_in * n_out).map(val).collect();
         let bias = vec![0.1; n_out];
@@ -112,7 +113,7 @@ mod kernels {
         bencher
             .counter(divan::counter::ItemsCount::new(6 * n_in * n_out * n))
             .bench_local(|| {
-                Forward {
+                let forward = Forward {
                     w: &w,
                     bias: &bias,
                     x: &x,
@@ -120,9 +121,12 @@ mod kernels {
                     n_in,
                     n_out,
                     n,
+                };
+                match path {
+                    Some(path) => forward.apply_on(path),
+                    None => forward.apply(),
                 }
-                .apply_on(path);
-                Backward {
+                let backward = Backward {
                     w: &w,
                     x: &x,
                     dy: &dy,
@@ -132,9 +136,18 @@ mod kernels {
                     n_in,
                     n_out,
                     n,
+                };
+                match path {
+                    Some(path) => backward.apply_on(path),
+                    None => backward.apply(),
                 }
-                .apply_on(path);
             });
+    }
+
+    /// The families `linear::choose` picks (what training runs).
+    #[divan::bench(args = SHAPES)]
+    fn chosen(bencher: Bencher, shape: (usize, usize, usize)) {
+        layer(bencher, shape, None)
     }
 
     /// Forward only, on each family (items: 2·in·out·rows).
@@ -215,13 +228,13 @@ mod kernels {
     /// The row kernels.
     #[divan::bench(args = SHAPES)]
     fn rows(bencher: Bencher, shape: (usize, usize, usize)) {
-        layer(bencher, shape, Path::Rows)
+        layer(bencher, shape, Some(Path::Rows))
     }
 
     /// The register-tiled kernels.
     #[divan::bench(args = SHAPES)]
     fn tiled(bencher: Bencher, shape: (usize, usize, usize)) {
-        layer(bencher, shape, Path::Tiled)
+        layer(bencher, shape, Some(Path::Tiled))
     }
 }
 
