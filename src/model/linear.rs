@@ -34,9 +34,10 @@ pub struct Choice {
 /// inputs, `n_out` outputs and `n` batch rows. Measured with
 /// `cargo bench --bench scale -- kernels` (BENCHMARKS.md, "Kernels, second
 /// pass"): the tiles win from two outputs up, on the tutorial's 239 and 60
-/// rows as on 4096-row blocks, except a narrow input (12) at thousands of
-/// rows, where the tile's columns of 12 rows 16 KB apart share cache sets;
-/// a single output (`…×1`) runs fastest on the row kernels.
+/// rows as on 256- and 4096-row blocks, except the forward pass of a narrow
+/// input at thousands of rows (12×64 at 4096 rows: rows 155 µs, tiles
+/// 184 µs); a single output (`…×1`) runs as fast or faster on the row
+/// kernels.
 pub fn choose(n_in: usize, n_out: usize, n: usize) -> Choice {
     let forward = if n_out >= 2 && (n_in >= 32 || n < 1024) {
         Path::Tiled
@@ -392,8 +393,8 @@ mod tests {
                             + (wo[i + 2] * xb(i + 2) + wo[i + 3] * xb(i + 3));
                         i += 4;
                     }
-                    for i in i..n_in {
-                        acc += wo[i] * xb(i);
+                    for (k, &wk) in wo[..n_in].iter().enumerate().skip(i) {
+                        acc += wk * xb(k);
                     }
                     y[o * n + b] = acc.to_bits();
                 }
