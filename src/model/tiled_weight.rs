@@ -152,12 +152,23 @@ unsafe fn weight_tile<V: Lanes, const RO: usize, const RI: usize>(d: Dw, o: usiz
         let (r, c) = at(k);
         sums[r][c] = acc[r][c].sum();
     }
-    for (r, sums) in sums.into_iter().enumerate() {
-        for (c, sum) in sums.into_iter().enumerate() {
-            let mut tail = 0.0f32;
-            for t in full..n {
-                tail += *dys[r].add(t) * *xs[c].add(t);
+    // The tails (each one sequential over its rows), all RO·RI of them
+    // side by side so that their dependency chains overlap.
+    let mut tails = [[0.0f32; RI]; RO];
+    for t in full..n {
+        let mut xt = [0.0f32; RI];
+        for (v, p) in xt.iter_mut().zip(&xs) {
+            *v = *p.add(t);
+        }
+        for (tails, dyr) in tails.iter_mut().zip(&dys) {
+            let g = *dyr.add(t);
+            for (tail, &xv) in tails.iter_mut().zip(&xt) {
+                *tail += g * xv;
             }
+        }
+    }
+    for (r, (sums, tails)) in sums.into_iter().zip(tails).enumerate() {
+        for (c, (sum, tail)) in sums.into_iter().zip(tails).enumerate() {
             *d.dw.add((o + r) * d.n_in + i + c) = sum + tail;
         }
     }
