@@ -71,6 +71,45 @@ pub(super) fn sum_with<V: Lanes>(a: &[f32]) -> f32 {
     acc.sum() + tail
 }
 
+/// `sums[r] = Σ rows[r·n .. (r+1)·n]` for every row, each in the order of
+/// [`sum_with`]; four rows side by side so that their chains of additions
+/// overlap (the bias gradient: one sum per output).
+#[inline(always)]
+pub(super) fn sum_rows_with<V: Lanes>(rows: &[f32], n: usize, sums: &mut [f32]) {
+    let m = sums.len();
+    let rows = &rows[..m * n];
+    let full = n - n % LANES;
+    let mut r = 0;
+    while r + 4 <= m {
+        let four: [&[f32]; 4] = [
+            &rows[r * n..(r + 1) * n],
+            &rows[(r + 1) * n..(r + 2) * n],
+            &rows[(r + 2) * n..(r + 3) * n],
+            &rows[(r + 3) * n..(r + 4) * n],
+        ];
+        let mut acc = [V::zero(); 4];
+        let mut j = 0;
+        while j < full {
+            for (a, row) in acc.iter_mut().zip(&four) {
+                *a = a.add(V::load(&row[j..j + LANES]));
+            }
+            j += LANES;
+        }
+        let lane_sums = V::sum4(acc);
+        for ((sum, row), lanes) in sums[r..r + 4].iter_mut().zip(&four).zip(lane_sums) {
+            let mut tail = 0.0;
+            for &v in &row[full..] {
+                tail += v;
+            }
+            *sum = lanes + tail;
+        }
+        r += 4;
+    }
+    for (k, sum) in sums.iter_mut().enumerate().skip(r) {
+        *sum = sum_with::<V>(&rows[k * n..(k + 1) * n]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +125,18 @@ mod tests {
 
     fn sum(a: &[f32]) -> f32 {
         sum_with::<F8>(a)
+    }
+
+    #[test]
+    fn row_sums_have_the_single_sums_bits() {
+        for (m, n) in [(1, 5), (4, 239), (7, 60), (9, 8), (5, 17)] {
+            let rows: Vec<f32> = (0..m * n).map(|k| ((k * 37 % 101) as f32).sin()).collect();
+            let mut sums = vec![0.0; m];
+            sum_rows_with::<F8>(&rows, n, &mut sums);
+            for (r, s) in sums.iter().enumerate() {
+                assert_eq!(s.to_bits(), sum(&rows[r * n..(r + 1) * n]).to_bits());
+            }
+        }
     }
 
     #[test]

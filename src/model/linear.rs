@@ -3,7 +3,7 @@
 //! over the contiguous batch dimension; reductions use eight fixed lanes so
 //! they vectorize and stay bit-for-bit deterministic.
 
-use super::lane_sums::{dot4_with, dot_with, sum_with};
+use super::lane_sums::{dot4_with, dot_with, sum_rows_with, sum_with};
 use super::simd::{self, Kernel, Lanes};
 use super::{tiled, tiled_weight};
 use std::ops::Range;
@@ -185,9 +185,7 @@ impl Kernel for On<Backward<'_>> {
             n,
         } = self.kernel;
         if self.path == Path::Tiled {
-            for o in 0..n_out {
-                db[o] = sum_with::<V>(&dy[o * n..(o + 1) * n]);
-            }
+            sum_rows_with::<V>(dy, n, &mut db[..n_out]);
             tiled_weight::backward_weight::<V>(x, dy, dw, n_in, n_out, n);
             if let Some(dx) = dx {
                 tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, 0..n_in);
