@@ -28,7 +28,7 @@ const NEGATIVE: u8 = 0x80;
 const MISSING: u8 = 0xFF;
 
 /// The cells of a numeric column: NaN marks a missing cell.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Numbers {
     /// Every value as `(m, sign and k)`: see the module documentation.
     Decimal { digits: Vec<u32>, scales: Vec<u8> },
@@ -39,6 +39,14 @@ pub enum Numbers {
 impl Default for Numbers {
     fn default() -> Numbers {
         Numbers::new()
+    }
+}
+
+impl std::fmt::Debug for Numbers {
+    /// The values, whatever the storage (two reads of the same text print
+    /// the same, even where one stored a cell's digits differently).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 

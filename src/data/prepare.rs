@@ -157,7 +157,7 @@ pub fn prepare_fitted_releasing(data: &mut Dataset, options: &PrepareOptions) ->
     }
     check_classes(data, &split)?;
     let x = std::mem::take(&mut data.x);
-    prepare_plain(data, Some(x), split, options)
+    fit_and_scale(data, Some(x), split, options)
 }
 
 /// The train/test split `options` ask for.
@@ -169,24 +169,16 @@ fn split_of(data: &Dataset, options: &PrepareOptions) -> Result<Split> {
     }
 }
 
-/// The numeric path: the scaler fit feature by feature on the fit rows and
-/// both parts scaled, column by column. With `owned` (the data set's
-/// columns, taken out of it) each column is freed once scaled.
-fn prepare_plain(
+/// The numeric path: the scaler fit feature by feature on `fit_rows` and
+/// both parts of `split` scaled, column by column. With `owned` (the data
+/// set's columns, taken out of it) each column is freed once scaled.
+fn scale_columns(
     data: &Dataset,
     mut owned: Option<Vec<Numbers>>,
-    split: Split,
-    options: &PrepareOptions,
-) -> Result<Fitted> {
+    fit_rows: &[usize],
+    split: &Split,
+) -> (StandardScaler, Samples, Samples) {
     let d = data.n_features();
-    let all: Vec<usize>;
-    let fit_rows: &[usize] = match options.scaling {
-        ScalingMode::TrainOnly => &split.train,
-        ScalingMode::BeforeSplit => {
-            all = (0..data.n_rows()).collect();
-            &all
-        }
-    };
     let (ntr, nte) = (split.train.len(), split.test.len());
     // Zeroed pages are mapped as they are written: column by column.
     let (mut train_xt, mut test_xt) = (vec![0.0f32; ntr * d], vec![0.0f32; nte * d]);
@@ -219,24 +211,9 @@ fn prepare_plain(
             cols[j] = Numbers::new();
         }
     }
-    drop(buf);
     let train = samples(train_xt, d, &data.y, &split.train);
     let test = samples(test_xt, d, &data.y, &split.test);
-    let mut notes = Vec::new();
-    check_scaler(data, &scaler, &data.features, &mut notes)?;
-    Ok(Fitted {
-        prepared: Prepared {
-            train,
-            test,
-            scaler,
-            split,
-            options: options.clone(),
-            features: data.features.clone(),
-            target: data.target.clone(),
-        },
-        preprocessing: Preprocessing::identity(&data.features),
-        notes,
-    })
+    (scaler, train, test)
 }
 
 /// Fits the imputer, encoders and scaler on `split.train` (on all rows with
@@ -245,9 +222,17 @@ fn prepare_plain(
 /// split fields are only recorded).
 pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> Result<Fitted> {
     check_classes(data, &split)?;
-    if data.is_plain() {
-        return prepare_plain(data, None, split, options);
-    }
+    fit_and_scale(data, None, split, options)
+}
+
+/// [`prepare_split`] after the class check; `owned` as in [`scale_columns`]
+/// (only for a plain data set).
+fn fit_and_scale(
+    data: &Dataset,
+    owned: Option<Vec<Numbers>>,
+    split: Split,
+    options: &PrepareOptions,
+) -> Result<Fitted> {
     let all: Vec<usize>;
     let fit_rows: &[usize] = match options.scaling {
         ScalingMode::TrainOnly => &split.train,
@@ -257,7 +242,11 @@ pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> 
         }
     };
     let mut notes = Vec::new();
-    let (preprocessing, scaler, train, test, features) = {
+    let (preprocessing, scaler, train, test) = if owned.is_some() || data.is_plain() {
+        // The numeric path: the columns as they are, bit for bit as before.
+        let (scaler, train, test) = scale_columns(data, owned, fit_rows, &split);
+        (Preprocessing::identity(&data.features), scaler, train, test)
+    } else {
         let pre = Preprocessing::fit(data, fit_rows)?;
         let (x, unseen) = pre.encode_dataset(data);
         let w = pre.width();
@@ -277,9 +266,9 @@ pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> 
         let scaler = StandardScaler::fit(&x, w, fit_rows);
         let train = scale_matrix_rows(&x, w, &data.y, &scaler, &split.train);
         let test = scale_matrix_rows(&x, w, &data.y, &scaler, &split.test);
-        let names = pre.input_names();
-        (pre, scaler, train, test, names)
+        (pre, scaler, train, test)
     };
+    let features = preprocessing.input_names();
     check_scaler(data, &scaler, &features, &mut notes)?;
     Ok(Fitted {
         prepared: Prepared {
