@@ -107,7 +107,7 @@ impl Dataset {
     /// goes to the scaler as it is.
     pub fn is_plain(&self) -> bool {
         !self.kinds.iter().any(FeatureKind::is_categorical)
-            && !self.x.iter().any(|c| c.iter().any(f64::is_nan))
+            && !self.x.iter().any(Numbers::has_missing)
     }
 
     /// A data set of numeric features already in memory: row-major `x`
@@ -266,17 +266,7 @@ impl Dataset {
             .collect();
 
         // Missing feature cells, per column: (count, rows).
-        let missing: Vec<Vec<usize>> = columns
-            .iter()
-            .map(|s| {
-                let v = s.values(table);
-                v.iter()
-                    .enumerate()
-                    .filter(|(_, x)| x.is_nan())
-                    .map(|(k, _)| k)
-                    .collect()
-            })
-            .collect();
+        let missing: Vec<Vec<usize>> = columns.iter().map(|s| s.values(table).missing()).collect();
         let n_missing: usize = missing.iter().map(Vec::len).sum();
         let mut impute = None;
         if n_missing > 0 {

@@ -204,6 +204,24 @@ impl Numbers {
         }
     }
 
+    /// Whether some cell is missing (NaN), without decoding.
+    pub fn has_missing(&self) -> bool {
+        match self {
+            Numbers::Decimal { scales, .. } => scales.contains(&MISSING),
+            Numbers::Float(v) => v.iter().any(|x| x.is_nan()),
+        }
+    }
+
+    /// The indexes of the missing (NaN) cells, without decoding.
+    pub fn missing(&self) -> Vec<usize> {
+        match self {
+            Numbers::Decimal { scales, .. } => (0..scales.len())
+                .filter(|&i| scales[i] == MISSING)
+                .collect(),
+            Numbers::Float(v) => (0..v.len()).filter(|&i| v[i].is_nan()).collect(),
+        }
+    }
+
     /// Appends `v`, exactly.
     #[inline]
     pub fn push(&mut self, v: f64) {

@@ -178,6 +178,8 @@ fn scale_columns(
     fit_rows: &[usize],
     split: &Split,
 ) -> (StandardScaler, Samples, Samples) {
+    // Fit on the training rows: their deviations from the fit are reused.
+    let fit_on_train = fit_rows == split.train.as_slice();
     let d = data.n_features();
     let (ntr, nte) = (split.train.len(), split.test.len());
     // Zeroed pages are mapped as they are written: column by column.
@@ -193,13 +195,16 @@ fn scale_columns(
             *b = col.get(r);
         }
         scaler.push_column(&mut buf);
-        scale_column(
-            col,
-            &scaler,
-            j,
-            &split.train,
-            &mut train_xt[j * ntr..(j + 1) * ntr],
-        );
+        let train_j = &mut train_xt[j * ntr..(j + 1) * ntr];
+        if fit_on_train {
+            // `buf` holds x − mean: the same f64s `scale_column` divides.
+            let s = scaler.scale[j];
+            for (o, &dev) in train_j.iter_mut().zip(&buf) {
+                *o = (dev / s) as f32;
+            }
+        } else {
+            scale_column(col, &scaler, j, &split.train, train_j);
+        }
         scale_column(
             col,
             &scaler,

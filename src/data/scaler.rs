@@ -17,33 +17,39 @@ pub struct StandardScaler {
 /// numpy's `pairwise_sum` for f64 (loops_utils.h): sequential below 8
 /// values, 8 interleaved accumulators up to 128, halving recursion above.
 pub fn pairwise_sum(a: &[f64]) -> f64 {
+    pairwise_sum_of(a, |v| v)
+}
+
+/// [`pairwise_sum`] of `f(a[i])`, without storing the terms (the same
+/// additions in the same order).
+#[inline]
+pub fn pairwise_sum_of(a: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
     let n = a.len();
     if n < 8 {
         let mut res = 0.0;
         for &v in a {
-            res += v;
+            res += f(v);
         }
         res
     } else if n <= 128 {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
+        let mut r: [f64; 8] = std::array::from_fn(|j| f(a[j]));
         let mut i = 8;
         while i < n - (n % 8) {
             for j in 0..8 {
-                r[j] += a[i + j];
+                r[j] += f(a[i + j]);
             }
             i += 8;
         }
         let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
         while i < n {
-            res += a[i];
+            res += f(a[i]);
             i += 1;
         }
         res
     } else {
         let mut n2 = n / 2;
         n2 -= n2 % 8;
-        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+        pairwise_sum_of(&a[..n2], f) + pairwise_sum_of(&a[n2..], f)
     }
 }
 
@@ -81,16 +87,16 @@ impl StandardScaler {
         }
     }
 
-    /// Fits the next feature on `col`, its values on the fit rows in order
-    /// (`col` is overwritten: the deviations and their squares go there).
+    /// Fits the next feature on `col`, its values on the fit rows in order.
+    /// `col` is left holding the deviations `x − mean`, the exact f64s the
+    /// transform divides by the scale.
     pub fn push_column(&mut self, col: &mut [f64]) {
         let n = col.len();
         let nf = n as f64;
         let m = pairwise_sum(col) / nf;
         col.iter_mut().for_each(|v| *v -= m);
         let correction = pairwise_sum(col);
-        col.iter_mut().for_each(|v| *v *= *v);
-        let v = (pairwise_sum(col) - correction * correction / nf) / nf;
+        let v = (pairwise_sum_of(col, |d| d * d) - correction * correction / nf) / nf;
         // sklearn's _is_constant_feature: var within rounding of zero.
         let eps = f64::EPSILON;
         let upper = nf * eps * v + (nf * m * eps).powi(2);
