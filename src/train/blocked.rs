@@ -17,6 +17,7 @@
 
 use super::loss::{BceWithLogits, LossValue};
 use crate::data::Samples;
+use crate::model::network::touched;
 use crate::model::pool::{Disjoint, Pool};
 use crate::model::{Architecture, Layer, Network, Workspace};
 use std::ops::Range;
@@ -29,13 +30,39 @@ pub const BLOCK_ROWS: usize = 4096;
 /// Batches of at least this many rows (and at most [`BLOCK_ROWS`]) are cut
 /// into two blocks; smaller ones run as one block, with the bits they always
 /// had. Measured (`cargo bench --bench scale -- steps`, BENCHMARKS.md
-/// "Mini-batches in row blocks").
+/// "Mini-batches in row blocks"): two blocks on two threads beat one block
+/// on one thread for 12-64-ReLU-64-ReLU-1 from 96–128 rows (1.6× at 256); the
+/// tutorial's 239-row full batch must stay one block (its bits are PyTorch's
+/// within the parity tolerances, and its golden outputs are fixed), so the
+/// cut-off is the first power of two above it.
 pub const SPLIT_MIN_ROWS: usize = 256;
 
-/// Rows × multiply-adds per row below which a batch's blocks run on the
-/// calling thread: waking the other thread costs more than it saves. The
-/// bits are the same either way. Measured like [`SPLIT_MIN_ROWS`].
-pub const MIN_THREADED_WORK: usize = 1 << 20;
+/// Rows × multiply-adds per row (through the linear layers) below which a
+/// batch's blocks run one after the other on the calling thread; the bits
+/// are the same either way. Measured like [`SPLIT_MIN_ROWS`]: two threads
+/// gained from the smallest split batch measured (12-5-ReLU-5-ReLU-1 at 239
+/// rows, 21.5 k, 1.2×; 1.7× at 92 k); the cut-off keeps a margin for a
+/// worker that has to be woken (below it a step is a few microseconds).
+pub const MIN_THREADED_WORK: usize = 1 << 16;
+
+/// The measured cut-offs; other values only for the benchmarks that chose
+/// them (`cargo bench --bench scale -- steps`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cutoffs {
+    /// [`SPLIT_MIN_ROWS`].
+    pub split_min_rows: usize,
+    /// [`MIN_THREADED_WORK`].
+    pub min_threaded_work: usize,
+}
+
+impl Default for Cutoffs {
+    fn default() -> Cutoffs {
+        Cutoffs {
+            split_min_rows: SPLIT_MIN_ROWS,
+            min_threaded_work: MIN_THREADED_WORK,
+        }
+    }
+}
 
 /// How a batch of `n` rows is cut into blocks: depends on `n` only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,12 +77,17 @@ impl Plan {
     /// [`SPLIT_MIN_ROWS`]; two up to [`BLOCK_ROWS`] (the first of half the
     /// rows rounded up to a multiple of 8); blocks of [`BLOCK_ROWS`] above.
     pub fn of(n: usize) -> Plan {
-        let rows = if n < SPLIT_MIN_ROWS {
-            n.max(1)
-        } else if n <= BLOCK_ROWS {
-            n.div_ceil(2).next_multiple_of(8)
-        } else {
+        Plan::split_from(n, SPLIT_MIN_ROWS)
+    }
+
+    /// [`Plan::of`] with another cut-off than [`SPLIT_MIN_ROWS`].
+    pub fn split_from(n: usize, split_min: usize) -> Plan {
+        let rows = if n > BLOCK_ROWS {
             BLOCK_ROWS
+        } else if n < split_min {
+            n.max(1)
+        } else {
+            n.div_ceil(2).next_multiple_of(8)
         };
         Plan { n, rows }
     }
@@ -74,11 +106,15 @@ impl Plan {
     /// Rows of the largest block of any batch of at most `n` rows (batches
     /// just under [`SPLIT_MIN_ROWS`] are one block larger than half of one
     /// just over it).
-    pub fn largest_block(n: usize) -> usize {
-        match n {
-            0..SPLIT_MIN_ROWS => n,
-            SPLIT_MIN_ROWS..=BLOCK_ROWS => (SPLIT_MIN_ROWS - 1).max(Plan::of(n).rows),
-            _ => BLOCK_ROWS,
+    pub fn largest_block(n: usize, split_min: usize) -> usize {
+        if n > BLOCK_ROWS {
+            BLOCK_ROWS
+        } else if n < split_min {
+            n
+        } else {
+            split_min
+                .saturating_sub(1)
+                .max(Plan::split_from(n, split_min).rows)
         }
     }
 }
@@ -178,6 +214,7 @@ pub struct Step<'a> {
 /// Buffers and threads for batches in blocks, allocated once.
 pub struct BlockedBatch {
     pool: Option<Pool>,
+    cutoffs: Cutoffs,
     macs_per_row: usize,
     /// One per thread; lane 0 is the calling thread's.
     lanes: Vec<Lane>,
@@ -202,44 +239,48 @@ impl BlockedBatch {
         batch_rows: usize,
         eval_rows: usize,
     ) -> std::io::Result<BlockedBatch> {
-        BlockedBatch::with_min_work(arch, threads, batch_rows, eval_rows, MIN_THREADED_WORK)
+        let cutoffs = Cutoffs::default();
+        BlockedBatch::with_cutoffs(arch, threads, batch_rows, eval_rows, cutoffs)
     }
 
-    /// [`BlockedBatch::new`] with another threading cut-off than
-    /// [`MIN_THREADED_WORK`] (the benchmark that chose it uses 0).
-    pub fn with_min_work(
+    /// [`BlockedBatch::new`] with other cut-offs than the measured ones
+    /// (for the benchmarks that measure them).
+    pub fn with_cutoffs(
         arch: &Architecture,
         threads: usize,
         batch_rows: usize,
         eval_rows: usize,
-        min_work: usize,
+        cutoffs: Cutoffs,
     ) -> std::io::Result<BlockedBatch> {
         let macs_per_row = macs_per_row(arch);
-        let worth = |n: usize| worth_threads(n, macs_per_row, min_work);
+        let worth = |n: usize| worth_threads(n, macs_per_row, cutoffs);
         let pool = if threads > 1 && (worth(batch_rows) || worth(eval_rows)) {
             Some(Pool::new(threads)?)
         } else {
             None
         };
-        let (train, eval) = (Plan::of(batch_rows), Plan::of(eval_rows));
-        let rows = Plan::largest_block(batch_rows.max(eval_rows)).max(1);
+        let split_min = cutoffs.split_min_rows;
+        let plan = |n: usize| Plan::split_from(n, split_min);
+        let (train, eval) = (plan(batch_rows), plan(eval_rows));
+        let rows = Plan::largest_block(batch_rows.max(eval_rows), split_min).max(1);
         let (d, np) = (arch.input_width(), arch.n_params());
         let lanes = pool.as_ref().map_or(1, Pool::threads);
         let split = |plan: Plan, len: usize| if plan.count() > 1 { len } else { 0 };
         Ok(BlockedBatch {
             pool,
+            cutoffs,
             macs_per_row,
             lanes: (0..lanes)
                 .map(|_| Lane {
                     ws: Workspace::new(arch, rows),
-                    xb: vec![0.0; rows * d],
-                    yb: vec![0.0; rows],
+                    xb: touched(rows * d),
+                    yb: touched(rows),
                 })
                 .collect(),
-            slots: vec![0.0; split(train, train.count() * np)],
+            slots: touched(split(train, train.count() * np)),
             stats: vec![(0.0, 0); train.count().max(eval.count())],
-            grads: vec![0.0; split(train, np)],
-            logits: vec![0.0; split(eval, eval_rows.min(BLOCK_ROWS))],
+            grads: touched(split(train, np)),
+            logits: touched(split(eval, eval_rows.min(BLOCK_ROWS))),
         })
     }
 
@@ -260,20 +301,8 @@ impl BlockedBatch {
         s: &Samples,
         rows: Rows,
     ) -> Step<'_> {
-        self.step_with(net, loss, s, rows, MIN_THREADED_WORK)
-    }
-
-    /// [`BlockedBatch::step`] with another threading cut-off (benchmarks).
-    pub fn step_with(
-        &mut self,
-        net: &Network,
-        loss: BceWithLogits,
-        s: &Samples,
-        rows: Rows,
-        min_work: usize,
-    ) -> Step<'_> {
         let n = rows.len();
-        let plan = Plan::of(n);
+        let plan = Plan::split_from(n, self.cutoffs.split_min_rows);
         let blocks = plan.count();
         if blocks == 1 {
             // One block: the one-pass step, its gradient used in place.
@@ -290,7 +319,7 @@ impl BlockedBatch {
             };
         }
         let np = self.grads.len();
-        let threaded = worth_threads(n, self.macs_per_row, min_work);
+        let threaded = worth_threads(n, self.macs_per_row, self.cutoffs);
         let lanes = Disjoint::new(&mut self.lanes[..]);
         let slots = Disjoint::new(&mut self.slots[..]);
         let stats = Disjoint::new(&mut self.stats[..]);
@@ -349,7 +378,7 @@ impl BlockedBatch {
     /// (the logits computed block by block, on the threads when worth it).
     pub fn evaluate(&mut self, net: &Network, loss: BceWithLogits, s: &Samples) -> LossValue {
         let n = s.n;
-        let plan = Plan::of(n);
+        let plan = Plan::split_from(n, self.cutoffs.split_min_rows);
         let blocks = plan.count();
         if blocks == 1 {
             let Lane { ws, xb, yb } = &mut self.lanes[0];
@@ -358,7 +387,7 @@ impl BlockedBatch {
             return loss.evaluate(logits, y);
         }
         let whole = n <= BLOCK_ROWS;
-        let threaded = worth_threads(n, self.macs_per_row, MIN_THREADED_WORK);
+        let threaded = worth_threads(n, self.macs_per_row, self.cutoffs);
         let lanes = Disjoint::new(&mut self.lanes[..]);
         let all_logits = Disjoint::new(&mut self.logits[..]);
         let stats = Disjoint::new(&mut self.stats[..]);
@@ -400,8 +429,9 @@ impl BlockedBatch {
 }
 
 /// Whether a batch of `n` rows is worth running on several threads.
-fn worth_threads(n: usize, macs_per_row: usize, min_work: usize) -> bool {
-    Plan::of(n).count() > 1 && n.saturating_mul(macs_per_row) >= min_work
+fn worth_threads(n: usize, macs_per_row: usize, cutoffs: Cutoffs) -> bool {
+    Plan::split_from(n, cutoffs.split_min_rows).count() > 1
+        && n.saturating_mul(macs_per_row) >= cutoffs.min_threaded_work
 }
 
 #[cfg(test)]
@@ -413,7 +443,7 @@ mod tests {
     #[test]
     fn plans_cover_the_batch_in_order_and_fit_the_largest_block() {
         for cap in [1, 255, 256, 300, 4096, 4097, 9000] {
-            let largest = Plan::largest_block(cap);
+            let largest = Plan::largest_block(cap, SPLIT_MIN_ROWS);
             for n in 1..=cap.min(9000) {
                 let plan = Plan::of(n);
                 let mut next = 0;
@@ -464,7 +494,11 @@ mod tests {
                 }
             };
             for threads in [1, 2] {
-                let mut b = BlockedBatch::with_min_work(&arch, threads, 1, n, 0).unwrap();
+                let cutoffs = Cutoffs {
+                    min_threaded_work: 0,
+                    ..Cutoffs::default()
+                };
+                let mut b = BlockedBatch::with_cutoffs(&arch, threads, 1, n, cutoffs).unwrap();
                 assert_eq!(bits(b.evaluate(&net, loss, &s)), bits(expected), "n {n}");
             }
         }
