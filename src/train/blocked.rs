@@ -23,9 +23,13 @@ use crate::model::{Architecture, Layer, Network, Workspace};
 use std::ops::Range;
 
 /// Rows per block of a batch larger than this (a full batch of 800k rows is
-/// 196 blocks): the activation memory is bounded by it, and a block's
-/// activations stay in cache.
-pub const BLOCK_ROWS: usize = 4096;
+/// 391 blocks): the activation memory is bounded by it, and a block's
+/// activations stay in cache. Measured (`cargo bench --bench scale --
+/// steps`, BENCHMARKS.md "Mini-batches in row blocks"): 12-64-ReLU-64-ReLU-1
+/// costs 0.71–0.72 µs a row in blocks of 1024 or 2048 rows on one thread,
+/// 0.91 µs in blocks of 4096 (the activations, 1 MB a layer, no longer fit
+/// the 1 MB L2), so 2048 (it was 4096).
+pub const BLOCK_ROWS: usize = 2048;
 
 /// Batches of at least this many rows (and at most [`BLOCK_ROWS`]) are cut
 /// into two blocks; smaller ones run as one block, with the bits they always
@@ -442,7 +446,7 @@ mod tests {
 
     #[test]
     fn plans_cover_the_batch_in_order_and_fit_the_largest_block() {
-        for cap in [1, 255, 256, 300, 4096, 4097, 9000] {
+        for cap in [1, 255, 256, 300, 2048, 2049, 4097, 9000] {
             let largest = Plan::largest_block(cap, SPLIT_MIN_ROWS);
             for n in 1..=cap.min(9000) {
                 let plan = Plan::of(n);
@@ -470,7 +474,7 @@ mod tests {
     }
 
     #[test]
-    fn evaluation_has_the_bits_of_one_pass_then_of_4096_row_blocks() {
+    fn evaluation_has_the_bits_of_one_pass_then_of_row_blocks() {
         let arch = Architecture::mlp(12, &[24, 8], Activation::Tanh);
         let net = Network::new(arch.clone(), 5);
         let loss = BceWithLogits::default();
