@@ -222,7 +222,9 @@ pub struct BlockedBatch {
     macs_per_row: usize,
     /// One per thread; lane 0 is the calling thread's.
     lanes: Vec<Lane>,
-    /// Block `j`'s mean gradient at `j·n_params`.
+    /// The mean gradients of the blocks of one job (a wave of blocks), the
+    /// wave's block `t` at `t·n_params`: all the blocks of a batch in one
+    /// job unless that would take more than [`MAX_SLOT_FLOATS`].
     slots: Vec<f32>,
     /// Block `j`'s mean loss and correct count.
     stats: Vec<(f32, usize)>,
@@ -281,7 +283,7 @@ impl BlockedBatch {
                     yb: touched(rows),
                 })
                 .collect(),
-            slots: touched(split(train, train.count() * np)),
+            slots: touched(split(train, wave(train.count(), np, lanes) * np)),
             stats: vec![(0.0, 0); train.count().max(eval.count())],
             grads: touched(split(train, np)),
             logits: touched(split(eval, eval_rows.min(BLOCK_ROWS))),
@@ -323,52 +325,61 @@ impl BlockedBatch {
             };
         }
         let np = self.grads.len();
+        let wave = self.slots.len() / np;
         let threaded = worth_threads(n, self.macs_per_row, self.cutoffs);
-        let lanes = Disjoint::new(&mut self.lanes[..]);
-        let slots = Disjoint::new(&mut self.slots[..]);
-        let stats = Disjoint::new(&mut self.stats[..]);
-        let job = |thread: usize, j: usize| {
-            // SAFETY: one thread runs one task at a time, so lane `thread`
-            // is used by one task at a time; block `j` is one task.
-            let (lane, slot, stat) = unsafe {
-                (
-                    &mut lanes.part(thread..thread + 1)[0],
-                    slots.part(j * np..(j + 1) * np),
-                    &mut stats.part(j..j + 1)[0],
-                )
-            };
-            let block = plan.block(j);
-            let len = block.len();
-            let Lane { ws, xb, yb } = lane;
-            let (x, y) = gather(xb, yb, s, rows, block);
-            net.forward(ws, x, len);
-            let (logits, grad) = ws.logits_and_grad(len);
-            let v = loss.forward_backward(logits, y, grad);
-            net.backward(ws, x, len);
-            slot.copy_from_slice(&ws.grads);
-            *stat = (v.loss, v.correct);
-        };
-        match self.pool.as_mut().filter(|_| threaded) {
-            Some(pool) => pool.run_on_threads(blocks, &job),
-            None => (0..blocks).for_each(|j| job(0, j)),
-        }
         let (mut loss_sum, mut correct) = (0.0f64, 0);
-        for j in 0..blocks {
-            let len = plan.block(j).len();
-            let share = (len as f64 / n as f64) as f32;
-            let slot = &self.slots[j * np..(j + 1) * np];
-            if j == 0 {
-                for (g, &b) in self.grads.iter_mut().zip(slot) {
-                    *g = share * b;
-                }
-            } else {
-                for (g, &b) in self.grads.iter_mut().zip(slot) {
-                    *g += share * b;
-                }
+        // Blocks `first..first + count` per job: as many as there are slots.
+        let mut first = 0;
+        while first < blocks {
+            let count = wave.min(blocks - first);
+            let lanes = Disjoint::new(&mut self.lanes[..]);
+            let slots = Disjoint::new(&mut self.slots[..]);
+            let stats = Disjoint::new(&mut self.stats[..]);
+            let job = |thread: usize, t: usize| {
+                // SAFETY: one thread runs one task at a time, so lane
+                // `thread` is used by one task at a time; slot `t` is one task's.
+                let (lane, slot, stat) = unsafe {
+                    (
+                        &mut lanes.part(thread..thread + 1)[0],
+                        slots.part(t * np..(t + 1) * np),
+                        &mut stats.part(t..t + 1)[0],
+                    )
+                };
+                let block = plan.block(first + t);
+                let len = block.len();
+                let Lane { ws, xb, yb } = lane;
+                let (x, y) = gather(xb, yb, s, rows, block);
+                net.forward(ws, x, len);
+                let (logits, grad) = ws.logits_and_grad(len);
+                let v = loss.forward_backward(logits, y, grad);
+                net.backward(ws, x, len);
+                slot.copy_from_slice(&ws.grads);
+                *stat = (v.loss, v.correct);
+            };
+            match self.pool.as_mut().filter(|_| threaded) {
+                Some(pool) => pool.run_on_threads(count, &job),
+                None => (0..count).for_each(|t| job(0, t)),
             }
-            let (l, c) = self.stats[j];
-            loss_sum += l as f64 * len as f64;
-            correct += c;
+            // In block order, whatever the waves.
+            for t in 0..count {
+                let j = first + t;
+                let len = plan.block(j).len();
+                let share = (len as f64 / n as f64) as f32;
+                let slot = &self.slots[t * np..(t + 1) * np];
+                if j == 0 {
+                    for (g, &b) in self.grads.iter_mut().zip(slot) {
+                        *g = share * b;
+                    }
+                } else {
+                    for (g, &b) in self.grads.iter_mut().zip(slot) {
+                        *g += share * b;
+                    }
+                }
+                let (l, c) = self.stats[t];
+                loss_sum += l as f64 * len as f64;
+                correct += c;
+            }
+            first += count;
         }
         Step {
             grads: &self.grads,
@@ -430,6 +441,26 @@ impl BlockedBatch {
             correct,
         }
     }
+}
+
+#[cfg(test)]
+impl BlockedBatch {
+    /// Slots for `blocks` blocks a job (tests of the waves).
+    fn with_wave(mut self, blocks: usize) -> BlockedBatch {
+        self.slots = touched(blocks * self.grads.len());
+        self
+    }
+}
+
+/// The most floats the gradient slots take (16 MB): a batch of more blocks
+/// than fit runs in several jobs (waves) of blocks, with the same sums.
+const MAX_SLOT_FLOATS: usize = 1 << 22;
+
+/// Blocks per job for a batch of `blocks` blocks of a network of `np`
+/// parameters on `threads` threads: all, unless their slots would take more
+/// than [`MAX_SLOT_FLOATS`]; at least one per thread.
+fn wave(blocks: usize, np: usize, threads: usize) -> usize {
+    blocks.min((MAX_SLOT_FLOATS / np.max(1)).max(threads))
 }
 
 /// Whether a batch of `n` rows is worth running on several threads.
@@ -504,6 +535,37 @@ mod tests {
                 };
                 let mut b = BlockedBatch::with_cutoffs(&arch, threads, 1, n, cutoffs).unwrap();
                 assert_eq!(bits(b.evaluate(&net, loss, &s)), bits(expected), "n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn waves_of_blocks_give_the_sums_of_one_job() {
+        let arch = Architecture::mlp(12, &[16], Activation::Relu);
+        let net = Network::new(arch.clone(), 5);
+        let loss = BceWithLogits::default();
+        let s = synth::samples(4 * BLOCK_ROWS + 808, 4);
+        let rows = Rows::Range(0, s.n);
+        let cutoffs = Cutoffs {
+            min_threaded_work: 0,
+            ..Cutoffs::default()
+        };
+        let run = |threads: usize, wave: Option<usize>| {
+            let mut b = BlockedBatch::with_cutoffs(&arch, threads, s.n, 1, cutoffs).unwrap();
+            if let Some(w) = wave {
+                b = b.with_wave(w);
+            }
+            let step = b.step(&net, loss, &s, rows);
+            let grads: Vec<u32> = step.grads.iter().map(|v| v.to_bits()).collect();
+            (grads, step.loss_sum.to_bits(), step.correct)
+        };
+        let one_job = run(1, None);
+        for threads in [1, 2] {
+            for wave in [1, 2, 3] {
+                assert!(
+                    run(threads, Some(wave)) == one_job,
+                    "{threads} threads, wave {wave}"
+                );
             }
         }
     }
