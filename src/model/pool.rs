@@ -10,7 +10,7 @@
 //! caller simply runs the tasks the worker did not take. Which thread runs a
 //! task never changes its result (each task writes its own outputs).
 //!
-//! Idle workers spin on a generation counter for [`SPIN`] (the steps of an
+//! Idle workers spin on a generation counter for `SPIN` (50 µs; the steps of an
 //! epoch follow each other within microseconds), then park until the next
 //! call unparks them, so a pool between runs costs no CPU.
 

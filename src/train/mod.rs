@@ -1,6 +1,7 @@
 //! Training: loss, optimizers, learning-rate schedules, the epoch loop and
 //! its history.
 
+pub mod block_plan;
 pub mod blocked;
 pub mod config;
 pub mod history;
