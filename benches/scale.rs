@@ -238,43 +238,61 @@ mod kernels {
     }
 }
 
-/// `(hidden width, rows)` of 12-w-ReLU-w-ReLU-1 passes in `passes`: the
-/// tutorial's sizes, mini-batches, one row block.
-const PASSES: [(usize, usize); 9] = [
+/// `(hidden width, rows)` of 12-w-ReLU-w-ReLU-1 training steps in `steps`:
+/// the tutorial's sizes, mini-batches around the block cut-off, batches of
+/// up to two row blocks (`one_block` of more than `BLOCK_ROWS` rows runs in
+/// blocks of `BLOCK_ROWS`).
+const STEPS: [(usize, usize); 13] = [
     (5, 239),
     (20, 239),
-    (64, 32),
+    (5, 1024),
+    (20, 1024),
     (64, 64),
+    (64, 96),
     (64, 128),
+    (64, 192),
     (64, 256),
     (64, 512),
-    (20, 4096),
-    (64, 4096),
+    (64, 1024),
+    (20, 2048),
+    (64, 2048),
 ];
 
-/// One forward + backward pass on `T` threads with every pass split (no
-/// cut-off): the measurement behind `parallel::MIN_PARALLEL_WORK`.
-#[divan::bench_group(sample_count = 100)]
-mod passes {
-    use super::PASSES;
+/// One training step (forward, loss, backward, the blocks' gradients
+/// added) of a batch as one block or cut in two, on `T` threads with no
+/// threading cut-off: the measurements behind `blocked::SPLIT_MIN_ROWS`
+/// and `blocked::MIN_THREADED_WORK`.
+#[divan::bench_group(sample_count = 200)]
+mod steps {
+    use super::STEPS;
     use divan::Bencher;
     use nonlin::data::synth;
-    use nonlin::model::{Activation, Architecture, Network, Parallel, Workspace};
+    use nonlin::model::{Activation, Architecture, Network};
+    use nonlin::train::blocked::{BlockedBatch, Cutoffs, Rows};
+    use nonlin::train::BceWithLogits;
 
-    #[divan::bench(args = PASSES, consts = [1, 2])]
-    fn forward_backward<const T: usize>(bencher: Bencher, (width, rows): (usize, usize)) {
+    fn step(bencher: Bencher, (width, rows): (usize, usize), threads: usize, split_min: usize) {
         let arch = Architecture::mlp(12, &[width, width], Activation::Relu);
         let net = Network::new(arch.clone(), 0);
-        let x = synth::samples(rows, 1);
-        let mut ws = Workspace::new(&arch, rows);
-        let mut par = Parallel::with_min_work(&arch, T, rows, 0).unwrap();
-        bencher.bench_local(|| {
-            par.forward(&net, &mut ws, &x.xt, rows);
-            let (logits, grad) = ws.logits_and_grad(rows);
-            for (g, &l) in grad.iter_mut().zip(logits) {
-                *g = 0.01 * l;
-            }
-            par.backward(&net, &mut ws, &x.xt, rows);
-        });
+        let s = synth::samples(rows, 1);
+        let cutoffs = Cutoffs {
+            split_min_rows: split_min,
+            min_threaded_work: 0,
+        };
+        let mut b = BlockedBatch::with_cutoffs(&arch, threads, rows, 1, cutoffs).unwrap();
+        let loss = BceWithLogits::default();
+        bencher.bench_local(|| b.step(&net, loss, &s, Rows::Range(0, rows)).loss_sum);
+    }
+
+    /// The batch as one block (on one thread, whatever `T`).
+    #[divan::bench(args = STEPS, consts = [1])]
+    fn one_block<const T: usize>(bencher: Bencher, shape: (usize, usize)) {
+        step(bencher, shape, T, usize::MAX)
+    }
+
+    /// The batch cut into two blocks, on `T` threads.
+    #[divan::bench(args = STEPS, consts = [1, 2])]
+    fn two_blocks<const T: usize>(bencher: Bencher, shape: (usize, usize)) {
+        step(bencher, shape, T, 1)
     }
 }

@@ -195,21 +195,29 @@ fn blocked_full_batch_and_evaluation_allocate_nothing() {
 }
 
 #[test]
-fn threaded_mini_batches_allocate_nothing() {
+fn threaded_mini_batches_in_blocks_allocate_nothing() {
     let _pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
     let train = nonlin::data::synth::samples(3000, 1);
     let test = nonlin::data::synth::samples(5000, 2);
     let arch = Architecture::mlp(12, &[64, 64], Activation::Relu);
-    let config = TrainConfig {
-        threads: Some(2),
-        batch_size: Some(256),
-        optimizer: OptimizerConfig::adam(0.01),
-        ..TrainConfig::tutorial(3, 0.1)
-    };
-    let net = Network::new(arch, 0);
-    let mut trainer = Trainer::new("m", net, config, &train, &test, None).unwrap();
-    assert_eq!(trainer.threads(), 2);
-    assert_eq!(allocations_while_running(&mut trainer), (0, 0));
+    // 256: every batch in two blocks on two threads; 1450: two blocks, then
+    // a last batch of 100 rows in one; the full batch: two blocks.
+    for batch_size in [Some(256), Some(1450), None] {
+        let config = TrainConfig {
+            threads: Some(2),
+            batch_size,
+            optimizer: OptimizerConfig::adam(0.01),
+            ..TrainConfig::tutorial(3, 0.1)
+        };
+        let net = Network::new(arch.clone(), 0);
+        let mut trainer = Trainer::new("m", net, config, &train, &test, None).unwrap();
+        assert_eq!(trainer.threads(), 2);
+        assert_eq!(
+            allocations_while_running(&mut trainer),
+            (0, 0),
+            "batch {batch_size:?}"
+        );
+    }
 }
 
 #[test]

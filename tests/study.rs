@@ -117,14 +117,14 @@ fn scaler_is_fit_on_the_training_fold_only() {
     let config = small_config(ds.n_features(), 5);
     let r = run_study(&ds, &config).unwrap();
     let all: Vec<usize> = (0..ds.n_rows()).collect();
-    let on_all = StandardScaler::fit(&ds.x, ds.n_features(), &all);
+    let on_all = StandardScaler::fit_columns(&ds.x, &all);
     for s in &r.splits {
         let train: Vec<usize> = all
             .iter()
             .copied()
             .filter(|i| !s.test_rows.contains(i))
             .collect();
-        let fit = StandardScaler::fit(&ds.x, ds.n_features(), &train);
+        let fit = StandardScaler::fit_columns(&ds.x, &train);
         assert_eq!(s.scaler_mean, fit.mean);
         assert_eq!(s.scaler_scale, fit.scale);
         assert_ne!(s.scaler_mean, on_all.mean);
@@ -136,7 +136,7 @@ fn scaler_is_fit_on_the_training_fold_only() {
         .copied()
         .filter(|i| !s.test_rows.contains(i))
         .collect();
-    let scaler = StandardScaler::fit(&ds.x, ds.n_features(), &train);
+    let scaler = StandardScaler::fit_columns(&ds.x, &train);
     let p = Prepared {
         train: nonlin::data::prepare::scale_rows(&ds, &scaler, &train),
         test: nonlin::data::prepare::scale_rows(&ds, &scaler, &s.test_rows),

@@ -1,11 +1,13 @@
 //! Training on several threads gives the same bits as on one: history and
-//! final weights, full batch (row blocks) and mini-batches, for 1, 2 and 3
-//! threads. The tutorial's small problem stays on one thread.
+//! final weights, full batch (row blocks) and mini-batches (one block below
+//! `SPLIT_MIN_ROWS`, two from it), for 1, 2 and 3 threads. The tutorial's
+//! small problem stays on one thread.
 
 mod common;
 
 use nonlin::data::{synth, Samples};
 use nonlin::model::{Activation, Architecture, Network};
+use nonlin::train::blocked::SPLIT_MIN_ROWS;
 use nonlin::train::{TrainConfig, Trainer};
 
 /// Per epoch: the record's numbers as bits; then the final parameters' bits.
@@ -78,8 +80,28 @@ fn full_batch_blocks_have_the_same_bits_on_any_thread_count() {
 }
 
 #[test]
+fn full_batches_of_two_blocks_have_the_same_bits_on_any_thread_count() {
+    same_bits_on_1_2_3_threads(
+        Architecture::mlp(12, &[64, 64], Activation::Relu),
+        TrainConfig::tutorial(3, 0.1),
+        3001,
+    );
+}
+
+#[test]
 fn mini_batches_have_the_same_bits_on_any_thread_count() {
-    for batch in [256, 300] {
+    // Under the cut-off, at it, just over it, 256, and an odd size whose
+    // last batch is smaller than the cut-off.
+    let mut sizes = vec![
+        256,
+        SPLIT_MIN_ROWS - 1,
+        SPLIT_MIN_ROWS,
+        SPLIT_MIN_ROWS + 9,
+        1450,
+    ];
+    sizes.sort();
+    sizes.dedup();
+    for batch in sizes {
         let config = TrainConfig {
             batch_size: Some(batch),
             optimizer: nonlin::train::OptimizerConfig::adam(0.01),

@@ -426,19 +426,7 @@ pub fn study(
             d,
         )?,
     };
-    let n_rows = y.len() as u64;
-    let data = nonlin::data::Dataset {
-        source: "Python arrays".into(),
-        kinds: vec![nonlin::data::features::FeatureKind::Numeric; features.len()],
-        features,
-        target,
-        x,
-        y,
-        lines: (2..n_rows + 2).collect(),
-        labels: Default::default(),
-        impute: None,
-        notes: Vec::new(),
-    };
+    let data = nonlin::data::Dataset::from_rows("Python arrays", features, &target, &x, y);
     let train = train_config(&s.fit, s.weight_decay, &[]);
     let mut config = StudyConfig::new(models, train, s.seed);
     config.repeats = s.repeats;

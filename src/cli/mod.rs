@@ -74,8 +74,8 @@ pub fn run(cli: Cli) -> Result<()> {
 /// write every file.
 fn run_split(data: &DataArgs, config: RunConfig, output: &OutputArgs) -> Result<()> {
     config.validate()?;
-    let ds = data.data_config()?.load()?;
-    let fitted = split_run::prepare(&ds, &config)?;
+    let mut ds = data.data_config()?.load()?;
+    let fitted = split_run::prepare_releasing(&mut ds, &config)?;
     let opts = output.options();
     let specs = config.validate_for(&fitted.prepared)?;
     let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();

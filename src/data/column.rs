@@ -3,6 +3,7 @@
 //! per row), built cell by cell as the CSV is read.
 
 use super::csv::cell::Cell;
+use super::numbers::Numbers;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -30,8 +31,9 @@ pub struct TextColumn {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
     /// Every present cell is a number; NaN marks a missing cell, ±inf a cell
-    /// such as `inf` or `1e999` (see [`Column::first_nonfinite`]).
-    Numeric(Vec<f64>),
+    /// such as `inf` or `1e999` (see [`Column::first_nonfinite`]). Stored
+    /// compactly where that is exact ([`Numbers`]).
+    Numeric(Numbers),
     /// At least one cell is text.
     Text(TextColumn),
 }
@@ -69,7 +71,7 @@ impl Column {
     }
 
     /// The numbers, if the column is numeric.
-    pub fn numbers(&self) -> Option<&[f64]> {
+    pub fn numbers(&self) -> Option<&Numbers> {
         match &self.data {
             ColumnData::Numeric(v) => Some(v),
             ColumnData::Text(_) => None,
@@ -79,7 +81,7 @@ impl Column {
     /// Whether the cell of `row` is missing.
     pub fn is_missing(&self, row: usize) -> bool {
         match &self.data {
-            ColumnData::Numeric(v) => v[row].is_nan(),
+            ColumnData::Numeric(v) => v.get(row).is_nan(),
             ColumnData::Text(t) => t.codes[row] == MISSING_CODE,
         }
     }
@@ -87,7 +89,10 @@ impl Column {
     /// The cell of `row` as text (numbers as Rust formats them), `None` if missing.
     pub fn text(&self, row: usize) -> Option<String> {
         match &self.data {
-            ColumnData::Numeric(v) => (!v[row].is_nan()).then(|| format!("{}", v[row])),
+            ColumnData::Numeric(v) => {
+                let v = v.get(row);
+                (!v.is_nan()).then(|| format!("{v}"))
+            }
             ColumnData::Text(t) => {
                 let c = t.codes[row];
                 (c != MISSING_CODE).then(|| t.levels[c as usize].clone())
@@ -138,7 +143,7 @@ impl TextBuilder {
 pub struct ColumnBuilder {
     name: String,
     position: usize,
-    numbers: Vec<f64>,
+    numbers: Numbers,
     text: Option<TextBuilder>,
     n_missing: usize,
     first_nonfinite: Option<(usize, String)>,
@@ -150,7 +155,7 @@ impl ColumnBuilder {
         ColumnBuilder {
             name,
             position,
-            numbers: Vec::new(),
+            numbers: Numbers::new(),
             text: None,
             n_missing: 0,
             first_nonfinite: None,
@@ -187,11 +192,11 @@ impl ColumnBuilder {
     }
 
     /// Adds finite numbers as the cells of rows `first_row`, `first_row + 1`, ….
-    pub fn extend_numbers(&mut self, values: &[f64], first_row: usize) {
+    pub fn extend_numbers(&mut self, values: &Numbers, first_row: usize) {
         match &mut self.text {
-            None => self.numbers.extend_from_slice(values),
+            None => self.numbers.extend(values),
             Some(t) => {
-                for (k, &v) in values.iter().enumerate() {
+                for (k, v) in values.iter().enumerate() {
                     t.push_number(v, first_row + k);
                 }
             }
@@ -210,17 +215,17 @@ impl ColumnBuilder {
     fn convert_to_text(&mut self, row: usize) {
         let mut t = TextBuilder {
             first_text: row,
-            codes: Vec::with_capacity(self.numbers.capacity()),
+            codes: Vec::with_capacity(self.numbers.len()),
             ..TextBuilder::default()
         };
-        for (r, &v) in self.numbers.iter().enumerate() {
+        for (r, v) in self.numbers.iter().enumerate() {
             if v.is_nan() {
                 t.codes.push(MISSING_CODE);
             } else {
                 t.push_number(v, r);
             }
         }
-        self.numbers = Vec::new();
+        self.numbers = Numbers::new();
         self.text = Some(t);
     }
 
@@ -275,8 +280,8 @@ mod tests {
     fn numbers_stay_numbers_with_nan_for_missing() {
         let c = build(&[Cell::Number(1.5), Cell::Missing, Cell::Number(-2.0)]);
         let v = c.numbers().unwrap();
-        assert_eq!((v[0], v[2]), (1.5, -2.0));
-        assert!(c.is_missing(1) && v[1].is_nan());
+        assert_eq!((v.get(0), v.get(2)), (1.5, -2.0));
+        assert!(c.is_missing(1) && v.get(1).is_nan());
         assert_eq!(c.n_missing, 1);
     }
 

@@ -8,8 +8,9 @@ use super::features::{feature_values, looks_like_identifier, FeatureKind, MAX_CA
 use super::labels::{encode_target, BinaryLabels};
 use super::missing::{ImputeStrategy, MissingPolicy, MISSING_TOKENS};
 use super::notes::Note;
+use super::numbers::Numbers;
 use super::selection::select_features;
-use super::{row_major, Table};
+use super::Table;
 
 pub use super::selection::FeatureSelection;
 use crate::error::{Error, Result};
@@ -47,7 +48,8 @@ impl DatasetOptions {
     }
 }
 
-/// Raw (unscaled) features, row-major `n × d`, and the target as 0.0/1.0.
+/// Raw (unscaled) features, one [`Numbers`] column per feature (exact, and
+/// compact where that is exact), and the target as 0.0/1.0.
 ///
 /// A numeric feature holds its numbers; a categorical one the index of the
 /// row's category in its [`FeatureKind::Categorical`] levels. NaN marks a
@@ -61,7 +63,8 @@ pub struct Dataset {
     /// The feature columns, as named in the file.
     pub features: Vec<String>,
     pub target: String,
-    pub x: Vec<f64>,
+    /// The feature columns: `x[j].get(r)` is feature `j` of row `r`.
+    pub x: Vec<Numbers>,
     pub y: Vec<f32>,
     /// Per feature: numeric or categorical (with its levels).
     pub kinds: Vec<FeatureKind>,
@@ -84,9 +87,15 @@ impl Dataset {
         self.features.len()
     }
 
-    pub fn row(&self, r: usize) -> &[f64] {
-        let d = self.features.len();
-        &self.x[r * d..(r + 1) * d]
+    /// Feature `j` of row `r`.
+    #[inline]
+    pub fn value(&self, r: usize, j: usize) -> f64 {
+        self.x[j].get(r)
+    }
+
+    /// The features of row `r`.
+    pub fn row(&self, r: usize) -> Vec<f64> {
+        self.x.iter().map(|c| c.get(r)).collect()
     }
 
     /// Number of rows with target 1.
@@ -97,7 +106,36 @@ impl Dataset {
     /// Whether every feature is numeric and no cell is missing: `x` then
     /// goes to the scaler as it is.
     pub fn is_plain(&self) -> bool {
-        !self.kinds.iter().any(FeatureKind::is_categorical) && !self.x.iter().any(|v| v.is_nan())
+        !self.kinds.iter().any(FeatureKind::is_categorical)
+            && !self.x.iter().any(Numbers::has_missing)
+    }
+
+    /// A data set of numeric features already in memory: row-major `x`
+    /// (`n × d`, `d = features.len()`) and 0/1 targets `y`; rows are
+    /// numbered as lines 2, 3, … (as under a header) in messages.
+    pub fn from_rows(
+        source: &str,
+        features: Vec<String>,
+        target: &str,
+        x: &[f64],
+        y: Vec<f32>,
+    ) -> Dataset {
+        let d = features.len();
+        let n = y.len();
+        Dataset {
+            source: source.to_string(),
+            kinds: vec![FeatureKind::Numeric; d],
+            x: (0..d)
+                .map(|j| (0..n).map(|r| x[r * d + j]).collect())
+                .collect(),
+            features,
+            target: target.to_string(),
+            lines: (2..n as u64 + 2).collect(),
+            y,
+            labels: BinaryLabels::default(),
+            impute: None,
+            notes: Vec::new(),
+        }
     }
 
     /// The embedded Heart Failure data set: all 12 features, target `DEATH_EVENT`.
@@ -125,19 +163,30 @@ impl Dataset {
 
     /// Picks the target and feature columns as `options` say.
     pub fn from_table_with(table: &Table, options: &DatasetOptions) -> Result<Dataset> {
-        let (mut data, sources) = Dataset::pick(table, options)?;
-        let cols: Vec<&[f64]> = sources.iter().map(|s| s.values(table)).collect();
-        data.x = row_major::interleave(&cols, data.n_rows());
+        let (mut data, sources, rows) = Dataset::pick(table, options)?;
+        data.lines = rows.iter().map(|&r| table.lines[r]).collect();
+        data.x = sources
+            .into_iter()
+            .map(|s| match s {
+                Source::Owned(v) => v,
+                Source::Table(c) => table_numbers(table, c).clone(),
+            })
+            .collect();
         Ok(data)
     }
 
-    /// [`Dataset::from_table_with`], taking the table: its columns are freed
-    /// while the feature matrix fills ([`row_major::interleave_consuming`]),
-    /// so the peak memory is about the table's, not the table's plus the
-    /// matrix's.
+    /// [`Dataset::from_table_with`], taking the table: its numeric columns
+    /// become the feature columns without a copy, so the peak memory is the
+    /// table's.
     pub fn from_table_owned(mut table: Table, options: &DatasetOptions) -> Result<Dataset> {
-        let (mut data, sources) = Dataset::pick(&table, options)?;
-        let cols: Vec<Vec<f64>> = sources
+        let (mut data, sources, rows) = Dataset::pick(&table, options)?;
+        data.lines = if rows.len() == table.lines.len() {
+            std::mem::take(&mut table.lines)
+        } else {
+            rows.iter().map(|&r| table.lines[r]).collect()
+        };
+        drop(rows);
+        data.x = sources
             .into_iter()
             .map(|s| match s {
                 Source::Owned(v) => v,
@@ -147,13 +196,12 @@ impl Dataset {
                 },
             })
             .collect();
-        drop(table);
-        data.x = row_major::interleave_consuming(cols, data.n_rows());
         Ok(data)
     }
 
-    /// Everything but `x`, and where each feature column's values are.
-    fn pick(table: &Table, options: &DatasetOptions) -> Result<(Dataset, Vec<Source>)> {
+    /// Everything but `x` and `lines`, where each feature column's values
+    /// are, and the table rows kept.
+    fn pick(table: &Table, options: &DatasetOptions) -> Result<(Dataset, Vec<Source>, Vec<usize>)> {
         let target = options.target.as_str();
         let t = table.column_index(target)?;
         let feature_cols = select_features(table, t, &options.selection)?;
@@ -177,7 +225,7 @@ impl Dataset {
             .collect::<Result<_>>()?;
         let mut notes = table.notes();
 
-        let target_enc = encode_target(table, t, options.positive.as_deref())?;
+        let mut target_enc = encode_target(table, t, options.positive.as_deref())?;
         let mut rows: Vec<usize> = (0..table.n_rows())
             .filter(|&r| !target_enc.y[r].is_nan())
             .collect();
@@ -218,13 +266,7 @@ impl Dataset {
             .collect();
 
         // Missing feature cells, per column: (count, rows).
-        let missing: Vec<Vec<usize>> = columns
-            .iter()
-            .map(|s| {
-                let v = s.values(table);
-                (0..rows.len()).filter(|&k| v[k].is_nan()).collect()
-            })
-            .collect();
+        let missing: Vec<Vec<usize>> = columns.iter().map(|s| s.values(table).missing()).collect();
         let n_missing: usize = missing.iter().map(Vec::len).sum();
         let mut impute = None;
         if n_missing > 0 {
@@ -269,7 +311,7 @@ impl Dataset {
                     let keep: Vec<usize> = (0..rows.len()).filter(|&k| !bad[k]).collect();
                     for s in &mut columns {
                         let v = s.values(table);
-                        *s = Source::Owned(keep.iter().map(|&k| v[k]).collect());
+                        *s = Source::Owned(v.select(&keep));
                     }
                     rows = keep.iter().map(|&k| rows[k]).collect();
                     if rows.is_empty() {
@@ -300,7 +342,7 @@ impl Dataset {
             )));
         }
         for ((name, kind), s) in names.iter().zip(&kinds).zip(&columns) {
-            if *kind == FeatureKind::Numeric && looks_like_identifier(s.values(table)) {
+            if *kind == FeatureKind::Numeric && looks_like_identifier(s.values(table).iter()) {
                 notes.push(Note::warning(
                     Some(name),
                     format!(
@@ -317,14 +359,18 @@ impl Dataset {
             features: names,
             target: target.to_string(),
             x: Vec::new(),
-            y: rows.iter().map(|&r| target_enc.y[r]).collect(),
+            y: if rows.len() == target_enc.y.len() {
+                std::mem::take(&mut target_enc.y)
+            } else {
+                rows.iter().map(|&r| target_enc.y[r]).collect()
+            },
             kinds,
-            lines: rows.iter().map(|&r| table.lines[r]).collect(),
+            lines: Vec::new(),
             labels: target_enc.labels,
             impute,
             notes,
         };
-        Ok((data, columns))
+        Ok((data, columns, rows))
     }
 }
 
@@ -333,16 +379,23 @@ enum Source {
     /// A numeric column of the table, every row kept.
     Table(usize),
     /// Computed (categories' indexes, a subset of the rows).
-    Owned(Vec<f64>),
+    Owned(Numbers),
 }
 
 impl Source {
-    fn values<'a>(&'a self, table: &'a Table) -> &'a [f64] {
+    fn values<'a>(&'a self, table: &'a Table) -> &'a Numbers {
         match self {
             Source::Owned(v) => v,
-            Source::Table(c) => table.columns[*c].numbers().unwrap_or_default(),
+            Source::Table(c) => table_numbers(table, *c),
         }
     }
+}
+
+/// The numbers of column `c`, which [`Dataset::pick`] found numeric.
+fn table_numbers(table: &Table, c: usize) -> &Numbers {
+    table.columns[c]
+        .numbers()
+        .expect("only numeric columns are borrowed")
 }
 
 /// "line 4, line 9, line 12" for the first three rows, "… (7 in all)" after.

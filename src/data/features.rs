@@ -5,6 +5,7 @@
 
 use super::column::{Column, ColumnData, MISSING_CODE};
 use super::notes::excerpt;
+use super::numbers::Numbers;
 use super::table::nonfinite_message;
 use super::Table;
 use crate::error::{Error, Result};
@@ -40,7 +41,7 @@ pub fn feature_values(
     rows: &[usize],
     categorical: bool,
     max_categories: usize,
-) -> Result<(FeatureKind, Vec<f64>)> {
+) -> Result<(FeatureKind, Numbers)> {
     let column = &table.columns[col];
     let cell_err = |row: usize, message: String| Error::Cell {
         source_name: table.source.clone(),
@@ -54,12 +55,12 @@ pub fn feature_values(
             if let Some((row, text)) = &column.first_nonfinite {
                 return Err(cell_err(*row, nonfinite_message(text)));
             }
-            return Ok((FeatureKind::Numeric, rows.iter().map(|&r| v[r]).collect()));
+            return Ok((FeatureKind::Numeric, v.select(rows)));
         }
         ColumnData::Numeric(v) => {
             let mut distinct: Vec<f64> = rows
                 .iter()
-                .map(|&r| v[r] + 0.0)
+                .map(|&r| v.get(r) + 0.0)
                 .filter(|x| !x.is_nan())
                 .collect();
             distinct.sort_by(f64::total_cmp);
@@ -67,7 +68,7 @@ pub fn feature_values(
             let values = rows
                 .iter()
                 .map(|&r| {
-                    let x = v[r] + 0.0;
+                    let x = v.get(r) + 0.0;
                     if x.is_nan() {
                         f64::NAN
                     } else {
@@ -177,10 +178,17 @@ fn mixed_error(table: &Table, column: &Column, n_numbers: usize, n_text: usize) 
 
 /// Whether the values are distinct integers in increasing order (row ids):
 /// at least 3 of them, none missing.
-pub fn looks_like_identifier(values: &[f64]) -> bool {
-    values.len() >= 3
-        && values.iter().all(|v| v.fract() == 0.0)
-        && values.windows(2).all(|w| w[0] < w[1])
+pub fn looks_like_identifier(values: impl IntoIterator<Item = f64>) -> bool {
+    let mut count = 0usize;
+    let mut last = f64::NEG_INFINITY;
+    for v in values {
+        if v.fract() != 0.0 || v <= last || v.is_nan() {
+            return false;
+        }
+        last = v;
+        count += 1;
+    }
+    count >= 3
 }
 
 /// Whether every present value is the same (or none is present).
@@ -214,7 +222,7 @@ mod tests {
                 levels: vec!["F".into(), "M".into()]
             }
         );
-        assert_eq!(v, [1.0, 0.0, 1.0, 0.0, 1.0]);
+        assert_eq!(v.to_vec(), [1.0, 0.0, 1.0, 0.0, 1.0]);
     }
 
     #[test]
@@ -222,7 +230,7 @@ mod tests {
         let t = table("g\n3\n1\n10\n1\n3\n1\nNA\n");
         let (kind, v) = feature_values(&t, 0, &all(&t), false, 50).unwrap();
         assert_eq!(kind, FeatureKind::Numeric);
-        assert_eq!(v[2], 10.0);
+        assert_eq!(v.get(2), 10.0);
         let (kind, v) = feature_values(&t, 0, &all(&t), true, 50).unwrap();
         assert_eq!(
             kind,
@@ -230,8 +238,8 @@ mod tests {
                 levels: vec!["1".into(), "3".into(), "10".into()]
             }
         );
-        assert_eq!(&v[..6], [1.0, 0.0, 2.0, 0.0, 1.0, 0.0]);
-        assert!(v[6].is_nan());
+        assert_eq!(&v.to_vec()[..6], [1.0, 0.0, 2.0, 0.0, 1.0, 0.0]);
+        assert!(v.get(6).is_nan());
     }
 
     #[test]
@@ -267,9 +275,10 @@ mod tests {
 
     #[test]
     fn identifiers_and_constants() {
-        assert!(looks_like_identifier(&[1.0, 2.0, 5.0]));
-        assert!(!looks_like_identifier(&[1.0, 2.0, 2.0]));
-        assert!(!looks_like_identifier(&[1.0, 2.5, 3.0]));
+        assert!(looks_like_identifier([1.0, 2.0, 5.0]));
+        assert!(!looks_like_identifier([1.0, 2.0, 2.0]));
+        assert!(!looks_like_identifier([1.0, 2.5, 3.0]));
+        assert!(!looks_like_identifier([1.0, 2.0]));
         assert!(is_constant(&[2.0, f64::NAN, 2.0]));
         assert!(!is_constant(&[2.0, 3.0]));
     }

@@ -101,7 +101,7 @@ pub fn encode_target(table: &Table, col: usize, positive: Option<&str>) -> Resul
             let mut index: HashMap<u64, u32> = HashMap::new();
             v.iter()
                 .enumerate()
-                .map(|(r, &x)| {
+                .map(|(r, x)| {
                     if x.is_nan() {
                         return MISSING_CODE;
                     }

@@ -12,9 +12,9 @@ pub mod imputer;
 pub mod labels;
 pub mod missing;
 pub mod notes;
+pub mod numbers;
 pub mod prepare;
 pub mod preprocess;
-pub mod row_major;
 pub mod samples;
 pub mod scaler;
 pub mod selection;
@@ -29,8 +29,10 @@ pub use features::FeatureKind;
 pub use labels::{BinaryLabels, Label};
 pub use missing::{ImputeStrategy, MissingPolicy};
 pub use notes::{Note, NoteKind};
+pub use numbers::Numbers;
 pub use prepare::{
-    prepare, prepare_fitted, prepare_split, Fitted, PrepareOptions, Prepared, ScalingMode,
+    prepare, prepare_fitted, prepare_fitted_releasing, prepare_split, Fitted, PrepareOptions,
+    Prepared, ScalingMode,
 };
 pub use preprocess::{Applied, Preprocessing};
 pub use samples::Samples;

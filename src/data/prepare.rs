@@ -3,6 +3,7 @@
 //! call with explicit options.
 
 use super::notes::Note;
+use super::numbers::Numbers;
 use super::preprocess::Preprocessing;
 use super::{Dataset, Samples, Split, StandardScaler};
 use crate::error::{Error, Result};
@@ -86,7 +87,32 @@ pub struct Fitted {
 /// nearest even, as `torch.from_numpy(x).float()`). For a plain data set
 /// ([`Dataset::is_plain`]); [`prepare_split`] handles every kind.
 pub fn scale_rows(data: &Dataset, scaler: &StandardScaler, rows: &[usize]) -> Samples {
-    scale_matrix_rows(&data.x, data.n_features(), &data.y, scaler, rows)
+    let (n, d) = (rows.len(), data.n_features());
+    let mut xt = vec![0.0f32; n * d];
+    for (j, col) in data.x.iter().enumerate() {
+        scale_column(col, scaler, j, rows, &mut xt[j * n..(j + 1) * n]);
+    }
+    samples(xt, d, &data.y, rows)
+}
+
+/// Feature `j` of `rows`, standardized and cast to f32, into `out`: the
+/// same arithmetic as [`super::scaler::standardize_row`].
+fn scale_column(col: &Numbers, scaler: &StandardScaler, j: usize, rows: &[usize], out: &mut [f32]) {
+    let (m, s) = (scaler.mean[j], scaler.scale[j]);
+    for (o, &r) in out.iter_mut().zip(rows) {
+        *o = ((col.get(r) - m) / s) as f32;
+    }
+}
+
+/// Samples of feature-major `xt` for `rows`, with their targets from `y`.
+fn samples(xt: Vec<f32>, d: usize, y: &[f32], rows: &[usize]) -> Samples {
+    Samples {
+        n: rows.len(),
+        d,
+        xt,
+        y: rows.iter().map(|&r| y[r]).collect(),
+        rows: rows.to_vec(),
+    }
 }
 
 /// [`scale_rows`] on any row-major `x` of width `d` with targets `y`.
@@ -107,13 +133,7 @@ pub fn scale_matrix_rows(
             xt[j * n + k] = v as f32;
         }
     }
-    Samples {
-        n,
-        d,
-        xt,
-        y: rows.iter().map(|&r| y[r]).collect(),
-        rows: rows.to_vec(),
-    }
+    samples(xt, d, y, rows)
 }
 
 /// Splits, fits the scaler as `options.scaling` says, and scales both parts.
@@ -123,12 +143,82 @@ pub fn prepare(data: &Dataset, options: &PrepareOptions) -> Result<Prepared> {
 
 /// [`prepare`], also returning the fitted preprocessing and notes.
 pub fn prepare_fitted(data: &Dataset, options: &PrepareOptions) -> Result<Fitted> {
-    let split = if options.stratify {
-        Split::stratified(&data.y, options.test_size, options.split_seed)?
+    prepare_split(data, split_of(data, options)?, options)
+}
+
+/// [`prepare_fitted`] for a data set whose raw features are no longer
+/// needed afterwards (a CLI run): on the numeric path each feature column
+/// is freed as soon as it is scaled, so the raw values and the f32 samples
+/// are never both whole in memory. `data.x` is then empty. Same results.
+pub fn prepare_fitted_releasing(data: &mut Dataset, options: &PrepareOptions) -> Result<Fitted> {
+    let split = split_of(data, options)?;
+    if !data.is_plain() {
+        return prepare_split(data, split, options);
+    }
+    check_classes(data, &split)?;
+    let x = std::mem::take(&mut data.x);
+    fit_and_scale(data, Some(x), split, options)
+}
+
+/// The train/test split `options` ask for.
+fn split_of(data: &Dataset, options: &PrepareOptions) -> Result<Split> {
+    if options.stratify {
+        Split::stratified(&data.y, options.test_size, options.split_seed)
     } else {
-        Split::sklearn(data.n_rows(), options.test_size, options.split_seed)?
-    };
-    prepare_split(data, split, options)
+        Split::sklearn(data.n_rows(), options.test_size, options.split_seed)
+    }
+}
+
+/// The numeric path: the scaler fit feature by feature on `fit_rows` and
+/// both parts of `split` scaled, column by column. With `owned` (the data
+/// set's columns, taken out of it) each column is freed once scaled.
+fn scale_columns(
+    data: &Dataset,
+    mut owned: Option<Vec<Numbers>>,
+    fit_rows: &[usize],
+    split: &Split,
+) -> (StandardScaler, Samples, Samples) {
+    // Fit on the training rows: their deviations from the fit are reused.
+    let fit_on_train = fit_rows == split.train.as_slice();
+    let d = data.n_features();
+    let (ntr, nte) = (split.train.len(), split.test.len());
+    // Zeroed pages are mapped as they are written: column by column.
+    let (mut train_xt, mut test_xt) = (vec![0.0f32; ntr * d], vec![0.0f32; nte * d]);
+    let mut scaler = StandardScaler::with_capacity(d, fit_rows.len());
+    let mut buf = vec![0.0f64; fit_rows.len()];
+    for j in 0..d {
+        let col = match &owned {
+            Some(cols) => &cols[j],
+            None => &data.x[j],
+        };
+        for (b, &r) in buf.iter_mut().zip(fit_rows) {
+            *b = col.get(r);
+        }
+        scaler.push_column(&mut buf);
+        let train_j = &mut train_xt[j * ntr..(j + 1) * ntr];
+        if fit_on_train {
+            // `buf` holds x − mean: the same f64s `scale_column` divides.
+            let s = scaler.scale[j];
+            for (o, &dev) in train_j.iter_mut().zip(&buf) {
+                *o = (dev / s) as f32;
+            }
+        } else {
+            scale_column(col, &scaler, j, &split.train, train_j);
+        }
+        scale_column(
+            col,
+            &scaler,
+            j,
+            &split.test,
+            &mut test_xt[j * nte..(j + 1) * nte],
+        );
+        if let Some(cols) = &mut owned {
+            cols[j] = Numbers::new();
+        }
+    }
+    let train = samples(train_xt, d, &data.y, &split.train);
+    let test = samples(test_xt, d, &data.y, &split.test);
+    (scaler, train, test)
 }
 
 /// Fits the imputer, encoders and scaler on `split.train` (on all rows with
@@ -136,24 +226,18 @@ pub fn prepare_fitted(data: &Dataset, options: &PrepareOptions) -> Result<Fitted
 /// after splitting, and what a cross-validation fold needs (`options`'
 /// split fields are only recorded).
 pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> Result<Fitted> {
-    for (part, rows) in [("training", &split.train), ("test", &split.test)] {
-        let positives = rows.iter().filter(|&&r| data.y[r] == 1.0).count();
-        if positives == 0 || positives == rows.len() {
-            let label = if positives == 0 {
-                &data.labels.negative
-            } else {
-                &data.labels.positive
-            };
-            return Err(Error::Data(format!(
-                "{}: the split leaves only one class in the {part} part ({} rows, all '{label}' \
-                 of target '{}'); both parts need both classes. Use --stratify, another \
-                 --split-seed, a larger --test-size, or more rows of the rarer class",
-                data.source,
-                rows.len(),
-                data.target
-            )));
-        }
-    }
+    check_classes(data, &split)?;
+    fit_and_scale(data, None, split, options)
+}
+
+/// [`prepare_split`] after the class check; `owned` as in [`scale_columns`]
+/// (only for a plain data set).
+fn fit_and_scale(
+    data: &Dataset,
+    owned: Option<Vec<Numbers>>,
+    split: Split,
+    options: &PrepareOptions,
+) -> Result<Fitted> {
     let all: Vec<usize>;
     let fit_rows: &[usize] = match options.scaling {
         ScalingMode::TrainOnly => &split.train,
@@ -163,13 +247,10 @@ pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> 
         }
     };
     let mut notes = Vec::new();
-    let (preprocessing, scaler, train, test, features) = if data.is_plain() {
-        // The numeric path: x as it is, bit for bit as before.
-        let scaler = StandardScaler::fit(&data.x, data.n_features(), fit_rows);
-        let train = scale_rows(data, &scaler, &split.train);
-        let test = scale_rows(data, &scaler, &split.test);
-        let pre = Preprocessing::identity(&data.features);
-        (pre, scaler, train, test, data.features.clone())
+    let (preprocessing, scaler, train, test) = if owned.is_some() || data.is_plain() {
+        // The numeric path: the columns as they are, bit for bit as before.
+        let (scaler, train, test) = scale_columns(data, owned, fit_rows, &split);
+        (Preprocessing::identity(&data.features), scaler, train, test)
     } else {
         let pre = Preprocessing::fit(data, fit_rows)?;
         let (x, unseen) = pre.encode_dataset(data);
@@ -190,9 +271,9 @@ pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> 
         let scaler = StandardScaler::fit(&x, w, fit_rows);
         let train = scale_matrix_rows(&x, w, &data.y, &scaler, &split.train);
         let test = scale_matrix_rows(&x, w, &data.y, &scaler, &split.test);
-        let names = pre.input_names();
-        (pre, scaler, train, test, names)
+        (pre, scaler, train, test)
     };
+    let features = preprocessing.input_names();
     check_scaler(data, &scaler, &features, &mut notes)?;
     Ok(Fitted {
         prepared: Prepared {
@@ -207,6 +288,29 @@ pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> 
         preprocessing,
         notes,
     })
+}
+
+/// Both parts of a split need both classes.
+fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
+    for (part, rows) in [("training", &split.train), ("test", &split.test)] {
+        let positives = rows.iter().filter(|&&r| data.y[r] == 1.0).count();
+        if positives == 0 || positives == rows.len() {
+            let label = if positives == 0 {
+                &data.labels.negative
+            } else {
+                &data.labels.positive
+            };
+            return Err(Error::Data(format!(
+                "{}: the split leaves only one class in the {part} part ({} rows, all '{label}' \
+                 of target '{}'); both parts need both classes. Use --stratify, another \
+                 --split-seed, a larger --test-size, or more rows of the rarer class",
+                data.source,
+                rows.len(),
+                data.target
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A statistic that overflowed (values near 1e200 square to infinity) is
@@ -254,7 +358,7 @@ mod tests {
         let data = Dataset::heart_failure();
         let f = prepare_fitted(&data, &PrepareOptions::default()).unwrap();
         let p = &f.prepared;
-        let scaler = StandardScaler::fit(&data.x, 12, &p.split.train);
+        let scaler = StandardScaler::fit_columns(&data.x, &p.split.train);
         assert_eq!(p.scaler, scaler);
         let again = scale_rows(&data, &scaler, &p.split.train);
         assert_eq!(p.train.xt, again.xt);

@@ -120,7 +120,7 @@ impl Preprocessing {
         let d = data.n_features();
         let mut columns = Vec::with_capacity(d);
         for (j, (name, kind)) in data.features.iter().zip(&data.kinds).enumerate() {
-            let values = || rows.iter().map(move |&r| data.x[r * d + j]);
+            let values = || rows.iter().map(move |&r| data.value(r, j));
             let no_values = || {
                 Error::Data(format!(
                     "{}: column '{name}' has no values in the training rows, so there is \
@@ -198,7 +198,7 @@ impl Preprocessing {
             let out = &mut x[r * w..(r + 1) * w];
             let mut at = 0;
             for (j, c) in self.columns.iter().enumerate() {
-                let v = data.x[r * d + j];
+                let v = data.value(r, j);
                 let width = c.width();
                 match &c.encoding {
                     Encoding::Numeric => {
@@ -284,7 +284,7 @@ impl Preprocessing {
                     if let Some((row, text)) = &col.first_nonfinite {
                         return Err(cell_err(*row, nonfinite_message(text)));
                     }
-                    for (r, &value) in v.iter().enumerate() {
+                    for (r, value) in v.iter().enumerate() {
                         x[r * w + at] = if value.is_nan() {
                             n_filled += 1;
                             match &c.fill {

@@ -2,6 +2,7 @@
 //! summation per column, sklearn's two-pass variance, population std
 //! (ddof 0), and scale 1 for constant columns.
 
+use super::numbers::Numbers;
 use serde::{Deserialize, Serialize};
 
 /// Per-feature mean and scale; `transform` is `(x − mean) / scale` in f64.
@@ -16,70 +17,93 @@ pub struct StandardScaler {
 /// numpy's `pairwise_sum` for f64 (loops_utils.h): sequential below 8
 /// values, 8 interleaved accumulators up to 128, halving recursion above.
 pub fn pairwise_sum(a: &[f64]) -> f64 {
+    pairwise_sum_of(a, |v| v)
+}
+
+/// [`pairwise_sum`] of `f(a[i])`, without storing the terms (the same
+/// additions in the same order).
+#[inline]
+pub fn pairwise_sum_of(a: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
     let n = a.len();
     if n < 8 {
         let mut res = 0.0;
         for &v in a {
-            res += v;
+            res += f(v);
         }
         res
     } else if n <= 128 {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
+        let mut r: [f64; 8] = std::array::from_fn(|j| f(a[j]));
         let mut i = 8;
         while i < n - (n % 8) {
             for j in 0..8 {
-                r[j] += a[i + j];
+                r[j] += f(a[i + j]);
             }
             i += 8;
         }
         let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
         while i < n {
-            res += a[i];
+            res += f(a[i]);
             i += 1;
         }
         res
     } else {
         let mut n2 = n / 2;
         n2 -= n2 % 8;
-        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+        pairwise_sum_of(&a[..n2], f) + pairwise_sum_of(&a[n2..], f)
     }
 }
 
 impl StandardScaler {
     /// Fits on the given rows of a row-major `n × d` matrix.
     pub fn fit(x: &[f64], d: usize, rows: &[usize]) -> StandardScaler {
-        let n = rows.len();
-        let nf = n as f64;
-        let mut col = vec![0.0; n];
-        let (mut mean, mut scale, mut var) = (
-            Vec::with_capacity(d),
-            Vec::with_capacity(d),
-            Vec::with_capacity(d),
-        );
+        StandardScaler::fit_by(d, rows, |r, j| x[r * d + j])
+    }
+
+    /// Fits on the given rows of feature columns (a [`super::Dataset`]'s `x`).
+    pub fn fit_columns(cols: &[Numbers], rows: &[usize]) -> StandardScaler {
+        StandardScaler::fit_by(cols.len(), rows, |r, j| cols[j].get(r))
+    }
+
+    /// Fits feature by feature on `rows`; `value(r, j)` is feature `j` of row `r`.
+    fn fit_by(d: usize, rows: &[usize], value: impl Fn(usize, usize) -> f64) -> StandardScaler {
+        let mut scaler = StandardScaler::with_capacity(d, rows.len());
+        let mut col = vec![0.0; rows.len()];
         for j in 0..d {
-            for (k, &r) in rows.iter().enumerate() {
-                col[k] = x[r * d + j];
+            for (c, &r) in col.iter_mut().zip(rows) {
+                *c = value(r, j);
             }
-            let m = pairwise_sum(&col) / nf;
-            let dev: Vec<f64> = col.iter().map(|v| v - m).collect();
-            let correction = pairwise_sum(&dev);
-            let sq: Vec<f64> = dev.iter().map(|v| v * v).collect();
-            let v = (pairwise_sum(&sq) - correction * correction / nf) / nf;
-            // sklearn's _is_constant_feature: var within rounding of zero.
-            let eps = f64::EPSILON;
-            let upper = nf * eps * v + (nf * m * eps).powi(2);
-            let s = if v <= upper { 1.0 } else { v.sqrt() };
-            mean.push(m);
-            var.push(v);
-            scale.push(s);
+            scaler.push_column(&mut col);
         }
+        scaler
+    }
+
+    /// No feature yet, to be fit on `n` rows.
+    pub fn with_capacity(d: usize, n: usize) -> StandardScaler {
         StandardScaler {
-            mean,
-            scale,
-            var,
+            mean: Vec::with_capacity(d),
+            scale: Vec::with_capacity(d),
+            var: Vec::with_capacity(d),
             n_samples_seen: n,
         }
+    }
+
+    /// Fits the next feature on `col`, its values on the fit rows in order.
+    /// `col` is left holding the deviations `x − mean`, the exact f64s the
+    /// transform divides by the scale.
+    pub fn push_column(&mut self, col: &mut [f64]) {
+        let n = col.len();
+        let nf = n as f64;
+        let m = pairwise_sum(col) / nf;
+        col.iter_mut().for_each(|v| *v -= m);
+        let correction = pairwise_sum(col);
+        let v = (pairwise_sum_of(col, |d| d * d) - correction * correction / nf) / nf;
+        // sklearn's _is_constant_feature: var within rounding of zero.
+        let eps = f64::EPSILON;
+        let upper = nf * eps * v + (nf * m * eps).powi(2);
+        let s = if v <= upper { 1.0 } else { v.sqrt() };
+        self.mean.push(m);
+        self.var.push(v);
+        self.scale.push(s);
     }
 
     /// Whether feature `j` was constant on the rows it was fit on (by

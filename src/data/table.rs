@@ -5,6 +5,7 @@
 use super::column::{Column, ColumnData};
 use super::csv::{read_table, read_table_from, Detected, ReadOptions};
 use super::notes::Note;
+use super::numbers::Numbers;
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -130,7 +131,7 @@ impl Table {
     /// The value of a numeric cell (NaN if missing or the column is text).
     pub fn get(&self, row: usize, col: usize) -> f64 {
         match &self.columns[col].data {
-            ColumnData::Numeric(v) => v[row],
+            ColumnData::Numeric(v) => v.get(row),
             ColumnData::Text(_) => f64::NAN,
         }
     }
@@ -168,14 +169,14 @@ impl Table {
             .iter()
             .map(|n| self.column_index(n))
             .collect::<Result<_>>()?;
-        let mut cols: Vec<&[f64]> = Vec::with_capacity(picks.len());
+        let mut cols: Vec<&Numbers> = Vec::with_capacity(picks.len());
         for &p in &picks {
             cols.push(self.numeric_column(p)?);
         }
         let n = self.n_rows();
         let mut values = Vec::with_capacity(n * picks.len());
         for r in 0..n {
-            values.extend(cols.iter().map(|c| c[r]));
+            values.extend(cols.iter().map(|c| c.get(r)));
         }
         Ok((
             NumericTable {
@@ -190,7 +191,7 @@ impl Table {
 
     /// The numbers of column `c`, or an error naming its first cell that is
     /// not a finite number (text, missing, `inf`).
-    pub fn numeric_column(&self, c: usize) -> Result<&[f64]> {
+    pub fn numeric_column(&self, c: usize) -> Result<&Numbers> {
         let col = &self.columns[c];
         let cell_err = |row: usize, message: String| Error::Cell {
             source_name: self.source.clone(),
@@ -215,7 +216,7 @@ impl Table {
                     return Err(cell_err(*row, nonfinite_message(text)));
                 }
                 if col.n_missing > 0 {
-                    let row = v.iter().position(|x| x.is_nan()).expect("counted");
+                    let row = v.iter().position(f64::is_nan).expect("counted");
                     return Err(cell_err(
                         row,
                         "the value is missing (empty or a marker such as NA); a number is \

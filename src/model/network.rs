@@ -175,13 +175,15 @@ impl Workspace {
             }
             widths.push(width);
         }
-        let acts: Vec<Vec<f32>> = widths.iter().map(|w| vec![0.0; w * capacity]).collect();
+        // Written, not just reserved (`vec![0.0; n]` maps pages that fault on
+        // first use): the first epoch does not pay for the page faults.
+        let acts: Vec<Vec<f32>> = widths.iter().map(|w| touched(w * capacity)).collect();
         Workspace {
             capacity,
             dacts: acts.clone(),
             acts,
             widths,
-            grads: vec![0.0; arch.n_params()],
+            grads: touched(arch.n_params()),
         }
     }
 
@@ -190,4 +192,11 @@ impl Workspace {
         let last = self.acts.len() - 1;
         (&self.acts[last][..n], &mut self.dacts[last][..n])
     }
+}
+
+/// `len` zeros, written (so the pages are mapped now, not at first use).
+pub fn touched(len: usize) -> Vec<f32> {
+    let mut v = Vec::with_capacity(len);
+    v.resize(len, 0.0);
+    v
 }

@@ -1,16 +1,17 @@
-//! A persistent pool for the kernels: `threads − 1` worker threads started
-//! once (per [`crate::train::Trainer`]), then reused for every phase of
-//! every step. [`Pool::run`] splits a phase into tasks that the caller and
-//! the workers claim one at a time from a shared counter, and returns when
-//! every task is done; nothing is allocated per call and nothing is spawned.
+//! A persistent pool for the training steps: `threads − 1` worker threads
+//! started once (per [`crate::train::Trainer`]), then reused for every step.
+//! [`Pool::run`] splits a job (a batch's row blocks) into tasks that the
+//! caller and the workers claim one at a time from a shared counter, and
+//! returns when every task is done; nothing is allocated per call and
+//! nothing is spawned.
 //!
-//! Claiming (rather than one fixed share per thread) keeps a phase fast when
+//! Claiming (rather than one fixed share per thread) keeps a job fast when
 //! a worker is late — descheduled on a busy machine, or still waking up: the
 //! caller simply runs the tasks the worker did not take. Which thread runs a
 //! task never changes its result (each task writes its own outputs).
 //!
-//! Idle workers spin on a generation counter for [`SPIN`] (phases of one
-//! step follow each other within microseconds), then park until the next
+//! Idle workers spin on a generation counter for `SPIN` (50 µs; the steps of an
+//! epoch follow each other within microseconds), then park until the next
 //! call unparks them, so a pool between runs costs no CPU.
 
 use std::cell::UnsafeCell;

@@ -5,7 +5,7 @@
 use super::models::ModelSpec;
 use crate::error::{Error, Result};
 use crate::model::architecture::Layer;
-use crate::train::trainer::BLOCK_ROWS;
+use crate::train::block_plan::{Plan, SPLIT_MIN_ROWS};
 use crate::train::{OptimizerConfig, TrainConfig};
 
 /// The memory one training run of a model needs, in bytes (f32 everywhere).
@@ -14,9 +14,10 @@ pub struct MemoryNeed {
     /// The parameters and every copy of their size: gradients (two
     /// buffers), the optimizer's state, the early-stopping best weights.
     pub parameters: u128,
-    /// Activations and their gradients for the rows of one block.
+    /// Activations and their gradients for the rows of one block, on each
+    /// thread that trains a block at a time.
     pub activations: u128,
-    /// The rows the activation buffers hold.
+    /// The rows each thread's activation buffers hold.
     pub rows: usize,
 }
 
@@ -24,7 +25,13 @@ impl MemoryNeed {
     /// What training `spec` with `config` on batches of at most `rows` rows
     /// needs. Computed without overflow for any width.
     pub fn of(spec: &ModelSpec, config: &TrainConfig, rows: usize) -> MemoryNeed {
-        let rows = rows.clamp(1, BLOCK_ROWS);
+        let block = Plan::largest_block(rows.max(1), SPLIT_MIN_ROWS);
+        // A batch in several blocks is trained on every thread at once.
+        let workers = if block < rows.max(1) {
+            config.thread_count() as u128
+        } else {
+            1
+        };
         let mut n_params: u128 = 0;
         let mut widths: u128 = 0;
         let mut width = spec.arch.input_width() as u128;
@@ -48,8 +55,8 @@ impl MemoryNeed {
         MemoryNeed {
             parameters: 4 * n_params * copies,
             // values and gradients of every module's output
-            activations: 4 * 2 * widths * rows as u128,
-            rows,
+            activations: 4 * 2 * widths * block as u128 * workers,
+            rows: block,
         }
     }
 
@@ -131,6 +138,13 @@ mod tests {
         // outputs 5 (linear) + 5 (relu) + 1 per row, values and gradients.
         assert_eq!(need.activations, 4 * 2 * 11 * 239);
         assert!(check_fits(&spec(&[5]), &config, 239, memory_limit()).is_ok());
+        // A 100k-row batch runs in 2048-row blocks, one on each thread.
+        let two = TrainConfig {
+            threads: Some(2),
+            ..TrainConfig::default()
+        };
+        let need = MemoryNeed::of(&spec(&[5]), &two, 100_000);
+        assert_eq!((need.rows, need.activations), (2048, 4 * 2 * 11 * 2048 * 2));
     }
 
     #[test]

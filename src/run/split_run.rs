@@ -7,8 +7,8 @@ use super::fit::Fit;
 use super::memory::{check_fits, memory_limit};
 use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
 use crate::data::{
-    prepare_fitted, BinaryLabels, Dataset, Fitted, Note, PrepareOptions, Prepared, Preprocessing,
-    ScalingMode,
+    prepare_fitted, prepare_fitted_releasing, BinaryLabels, Dataset, Fitted, Note, PrepareOptions,
+    Prepared, Preprocessing, ScalingMode,
 };
 use crate::error::{Error, Result};
 use crate::eval::summary::SummaryRow;
@@ -204,6 +204,16 @@ pub struct RunResult {
 pub fn prepare(data: &Dataset, config: &RunConfig) -> Result<Fitted> {
     config.validate()?;
     prepare_fitted(data, &config.split)
+}
+
+/// [`prepare`] for a front end that trains once and no longer needs the
+/// raw features: each feature column is freed as soon as it is scaled
+/// ([`crate::data::prepare::prepare_fitted_releasing`]), so a large table's
+/// raw values and its f32 samples are never both whole in memory. Same
+/// results; `data.x` is empty afterwards.
+pub fn prepare_releasing(data: &mut Dataset, config: &RunConfig) -> Result<Fitted> {
+    config.validate()?;
+    prepare_fitted_releasing(data, &config.split)
 }
 
 /// Trains every model of `config` on one split of `data`.

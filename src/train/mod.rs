@@ -1,8 +1,9 @@
 //! Training: loss, optimizers, learning-rate schedules, the epoch loop and
 //! its history.
 
+pub mod block_plan;
+pub mod blocked;
 pub mod config;
-mod fanned;
 pub mod history;
 pub mod loss;
 pub mod optimizer;

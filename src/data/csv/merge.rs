@@ -40,7 +40,7 @@ impl Sink<'_> {
                 continue;
             }
             let mut others = others.drain(..).peekable();
-            for (k, &v) in numbers.iter().enumerate() {
+            for (k, v) in numbers.iter().enumerate() {
                 let row = base + k;
                 match others.next_if(|(r, _)| *r == k) {
                     None => col.push(Cell::Number(v), row),

@@ -15,10 +15,46 @@ const POW10: [f64; 23] = [
 /// The largest integer below which every integer is exact in f64.
 const MAX_EXACT: u64 = 1 << 53;
 
+/// A decimal inside Clinger's fast path: `±mantissa · 10^exponent` with
+/// `mantissa ≤ 2^53` and `|exponent| ≤ 22`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decimal {
+    pub negative: bool,
+    pub mantissa: u64,
+    pub exponent: i32,
+}
+
+impl Decimal {
+    /// The correctly rounded f64: one IEEE multiplication or division.
+    #[inline]
+    pub fn value(self) -> f64 {
+        let v = self.mantissa as f64;
+        let e = self.exponent;
+        let v = if self.mantissa == 0 {
+            0.0
+        } else if e >= 0 {
+            v * POW10[e as usize]
+        } else {
+            v / POW10[(-e) as usize]
+        };
+        if self.negative {
+            -v
+        } else {
+            v
+        }
+    }
+}
+
 /// `[+-]digits[.digits][(e|E)[+-]digits]` (at least one digit before the
 /// exponent) parsed exactly as `str::parse::<f64>` would, or `None` when the
 /// text has another shape or is outside the fast path.
 pub fn parse_decimal(b: &[u8]) -> Option<f64> {
+    parse_decimal_parts(b).map(Decimal::value)
+}
+
+/// [`parse_decimal`]'s digits and power of ten, before rounding.
+#[inline]
+pub fn parse_decimal_parts(b: &[u8]) -> Option<Decimal> {
     let (negative, b) = match b.first()? {
         b'-' => (true, &b[1..]),
         b'+' => (false, &b[1..]),
@@ -96,17 +132,14 @@ pub fn parse_decimal(b: &[u8]) -> Option<f64> {
         return None;
     }
     let e = exponent - fraction as i32;
-    let v = mantissa as f64;
-    let v = if mantissa == 0 {
-        0.0
-    } else if (0..=22).contains(&e) {
-        v * POW10[e as usize]
-    } else if (-22..0).contains(&e) {
-        v / POW10[(-e) as usize]
-    } else {
+    if mantissa != 0 && !(-22..=22).contains(&e) {
         return None;
-    };
-    Some(if negative { -v } else { v })
+    }
+    Some(Decimal {
+        negative,
+        mantissa,
+        exponent: if mantissa == 0 { 0 } else { e },
+    })
 }
 
 /// Eight ASCII digits as their value, or `None` if one is not a digit

@@ -406,7 +406,7 @@ mod tests {
             assert!(col
                 .iter()
                 .enumerate()
-                .all(|(i, &v)| v as f32 == s.xt[j * rows + i]));
+                .all(|(i, v)| v as f32 == s.xt[j * rows + i]));
         }
         let pieces = Pieces {
             chunk: 300_000,

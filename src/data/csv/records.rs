@@ -4,7 +4,9 @@
 //! once; the reader merges them in file order ([`super::reader`]).
 
 use super::cell::{classify, trim, Cell};
+use super::number::parse_decimal_parts;
 use crate::data::notes::excerpt;
+use crate::data::numbers::Numbers;
 
 /// What every row is checked against (from the header or first row).
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +53,7 @@ pub struct Parsed {
     /// File line of each row.
     pub lines: Vec<u64>,
     /// Per column, one value per row (NaN where `others` holds the cell).
-    pub numbers: Vec<Vec<f64>>,
+    pub numbers: Vec<Numbers>,
     /// Per column, the cells that are not finite numbers: (row in the piece, cell).
     pub others: Vec<Vec<(usize, Other)>>,
     /// No row had a non-empty last field.
@@ -65,9 +67,9 @@ pub struct Parsed {
 impl Parsed {
     /// Emptied for a piece of a table `width` columns wide (buffers kept).
     fn reset(&mut self, width: usize) {
-        self.numbers.resize_with(width, Vec::new);
+        self.numbers.resize_with(width, Numbers::new);
         self.others.resize_with(width, Vec::new);
-        self.numbers.iter_mut().for_each(Vec::clear);
+        self.numbers.iter_mut().for_each(Numbers::clear);
         self.others.iter_mut().for_each(Vec::clear);
         self.lines.clear();
         self.last_all_empty = true;
@@ -241,6 +243,11 @@ fn push_row<'r>(
         } else {
             field(j)
         };
+        // The common cell: a decimal stored as its own digits.
+        if let Some(d) = parse_decimal_parts(trim(raw)) {
+            out.numbers[j].push_decimal(d);
+            continue;
+        }
         let (value, other) = match classify(raw, shape.decimal_comma) {
             Cell::Number(v) => (v, None),
             Cell::Missing => (f64::NAN, Some(Other::Missing)),
@@ -344,7 +351,7 @@ mod tests {
     fn numbers_and_other_cells_per_column() {
         let p = parse_records(b"\n1,x\n\nNA,inf\n", 1, &SHAPE);
         assert_eq!(p.lines, [2, 4]);
-        assert_eq!(p.numbers[0][0], 1.0);
+        assert_eq!(p.numbers[0].get(0), 1.0);
         assert_eq!(p.others[0], [(1, Other::Missing)]);
         assert_eq!(
             p.others[1],
