@@ -71,12 +71,16 @@ fn mini_batch_256<const T: usize>(bencher: Bencher, rows: usize) {
 }
 
 /// Layer calls `(n_in, n_out, rows)`: the scale network's at one row block
-/// (4096) and a mini-batch (256), the tutorial's at its 239 training rows
-/// and 60 test rows.
-const SHAPES: [(usize, usize, usize); 16] = [
+/// (2048 rows since main's `BLOCK_ROWS` change; 4096 before), and a
+/// mini-batch (256), the tutorial's at its 239 training rows and 60 test
+/// rows.
+const SHAPES: [(usize, usize, usize); 19] = [
     (12, 64, 4096),
     (64, 64, 4096),
     (64, 1, 4096),
+    (12, 64, 2048),
+    (64, 64, 2048),
+    (64, 1, 2048),
     (12, 64, 256),
     (64, 64, 256),
     (64, 1, 256),
