@@ -70,22 +70,43 @@ fn mini_batch_256<const T: usize>(bencher: Bencher, rows: usize) {
         .bench_local_refs(|t| t.epoch().unwrap());
 }
 
-/// Layer shapes `(n_in, n_out)`: the scale network's and the tutorial's.
-const SHAPES: [(usize, usize); 6] = [(12, 64), (64, 64), (64, 1), (12, 5), (20, 20), (5, 1)];
-
-/// Rows per kernel call in `kernels` (one row block of the blocked epoch).
-const KERNEL_ROWS: usize = 4096;
+/// Layer calls `(n_in, n_out, rows)`: the scale network's at one row block
+/// (2048 rows since main's `BLOCK_ROWS` change; 4096 before), and a
+/// mini-batch (256), the tutorial's at its 239 training rows and 60 test
+/// rows.
+const SHAPES: [(usize, usize, usize); 19] = [
+    (12, 64, 4096),
+    (64, 64, 4096),
+    (64, 1, 4096),
+    (12, 64, 2048),
+    (64, 64, 2048),
+    (64, 1, 2048),
+    (12, 64, 256),
+    (64, 64, 256),
+    (64, 1, 256),
+    (12, 5, 239),
+    (5, 1, 239),
+    (12, 20, 239),
+    (20, 20, 239),
+    (20, 1, 239),
+    (12, 5, 60),
+    (5, 1, 60),
+    (12, 20, 60),
+    (20, 20, 60),
+    (20, 1, 60),
+];
 
 /// One linear layer, forward then backward (with ∂input), on each kernel
-/// family: the measurement behind `linear::choose`.
+/// family: the measurement behind `linear::choose`. Items: 6·in·out·rows
+/// (2 FLOP per multiply-add; forward, ∂weight, ∂input).
 #[divan::bench_group(sample_count = 30)]
 mod kernels {
-    use super::{KERNEL_ROWS, SHAPES};
+    use super::SHAPES;
     use divan::Bencher;
-    use nonlin::model::linear::{Backward, Forward, Path};
+    use nonlin::model::linear::{Backward, Forward, InputGrad, Path};
 
-    fn layer(bencher: Bencher, (n_in, n_out): (usize, usize), path: Path) {
-        let n = KERNEL_ROWS;
+    /// `path`: a family for both passes, or `None` for `linear::choose`'s.
+    fn layer(bencher: Bencher, (n_in, n_out, n): (usize, usize, usize), path: Option<Path>) {
         let val = |k: usize| ((k * 37 % 101) as f32 - 50.0) / 50.0;
         let w: Vec<f32> = (0..n_in * n_out).map(val).collect();
         let bias = vec![0.1; n_out];
@@ -96,7 +117,7 @@ mod kernels {
         bencher
             .counter(divan::counter::ItemsCount::new(6 * n_in * n_out * n))
             .bench_local(|| {
-                Forward {
+                let forward = Forward {
                     w: &w,
                     bias: &bias,
                     x: &x,
@@ -104,9 +125,12 @@ mod kernels {
                     n_in,
                     n_out,
                     n,
+                };
+                match path {
+                    Some(path) => forward.apply_on(path),
+                    None => forward.apply(),
                 }
-                .apply_on(path);
-                Backward {
+                let backward = Backward {
                     w: &w,
                     x: &x,
                     dy: &dy,
@@ -116,21 +140,105 @@ mod kernels {
                     n_in,
                     n_out,
                     n,
+                };
+                match path {
+                    Some(path) => backward.apply_on(path),
+                    None => backward.apply(),
                 }
-                .apply_on(path);
             });
     }
 
-    /// Today's row kernels.
+    /// The families `linear::choose` picks (what training runs).
     #[divan::bench(args = SHAPES)]
-    fn rows(bencher: Bencher, shape: (usize, usize)) {
-        layer(bencher, shape, Path::Rows)
+    fn chosen(bencher: Bencher, shape: (usize, usize, usize)) {
+        layer(bencher, shape, None)
+    }
+
+    /// Forward only, on each family (items: 2·in·out·rows).
+    #[divan::bench(args = SHAPES, consts = [0, 1])]
+    fn forward<const TILED: usize>(bencher: Bencher, (n_in, n_out, n): (usize, usize, usize)) {
+        let path = [Path::Rows, Path::Tiled][TILED];
+        let val = |k: usize| ((k * 37 % 101) as f32 - 50.0) / 50.0;
+        let w: Vec<f32> = (0..n_in * n_out).map(val).collect();
+        let bias = vec![0.1; n_out];
+        let x: Vec<f32> = (0..n_in * n).map(val).collect();
+        let mut y = vec![0.0; n_out * n];
+        bencher
+            .counter(divan::counter::ItemsCount::new(2 * n_in * n_out * n))
+            .bench_local(|| {
+                Forward {
+                    w: &w,
+                    bias: &bias,
+                    x: &x,
+                    y: &mut y,
+                    n_in,
+                    n_out,
+                    n,
+                }
+                .apply_on(path)
+            });
+    }
+
+    /// ∂weight and bias only, on each family (items: 2·in·out·rows).
+    #[divan::bench(args = SHAPES, consts = [0, 1])]
+    fn weight<const TILED: usize>(bencher: Bencher, (n_in, n_out, n): (usize, usize, usize)) {
+        let path = [Path::Rows, Path::Tiled][TILED];
+        let val = |k: usize| ((k * 37 % 101) as f32 - 50.0) / 50.0;
+        let w: Vec<f32> = (0..n_in * n_out).map(val).collect();
+        let x: Vec<f32> = (0..n_in * n).map(val).collect();
+        let dy: Vec<f32> = (0..n_out * n).map(val).collect();
+        let (mut dw, mut db) = (vec![0.0; n_in * n_out], vec![0.0; n_out]);
+        bencher
+            .counter(divan::counter::ItemsCount::new(2 * n_in * n_out * n))
+            .bench_local(|| {
+                Backward {
+                    w: &w,
+                    x: &x,
+                    dy: &dy,
+                    dw: &mut dw,
+                    db: &mut db,
+                    dx: None,
+                    n_in,
+                    n_out,
+                    n,
+                }
+                .apply_on(path)
+            });
+    }
+
+    /// ∂input only (one family: the tiles; items: 2·in·out·rows).
+    #[divan::bench(args = SHAPES)]
+    fn input(bencher: Bencher, (n_in, n_out, n): (usize, usize, usize)) {
+        let val = |k: usize| ((k * 37 % 101) as f32 - 50.0) / 50.0;
+        let w: Vec<f32> = (0..n_in * n_out).map(val).collect();
+        let dy: Vec<f32> = (0..n_out * n).map(val).collect();
+        let mut dx = vec![0.0; n_in * n];
+        bencher
+            .counter(divan::counter::ItemsCount::new(2 * n_in * n_out * n))
+            .bench_local(|| {
+                InputGrad {
+                    w: &w,
+                    dy: &dy,
+                    dx: &mut dx,
+                    n_in,
+                    n_out,
+                    n,
+                    inputs: 0..n_in,
+                }
+                .apply()
+            });
+    }
+
+    /// The row kernels.
+    #[divan::bench(args = SHAPES)]
+    fn rows(bencher: Bencher, shape: (usize, usize, usize)) {
+        layer(bencher, shape, Some(Path::Rows))
     }
 
     /// The register-tiled kernels.
     #[divan::bench(args = SHAPES)]
-    fn tiled(bencher: Bencher, shape: (usize, usize)) {
-        layer(bencher, shape, Path::Tiled)
+    fn tiled(bencher: Bencher, shape: (usize, usize, usize)) {
+        layer(bencher, shape, Some(Path::Tiled))
     }
 }
 

@@ -3,32 +3,49 @@
 //! over the contiguous batch dimension; reductions use eight fixed lanes so
 //! they vectorize and stay bit-for-bit deterministic.
 
+use super::lane_sums::{dot4_with, dot_with, sum_rows_with, sum_with};
 use super::simd::{self, Kernel, Lanes};
-use super::tiled;
+use super::{tiled, tiled_weight};
 use std::ops::Range;
 
 /// The two kernel families for a linear layer. Both sum every output in the
 /// same order (same bits); which is faster depends on the shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Path {
-    /// One output row (or one weight-gradient row) at a time: best for the
-    /// tutorial's narrow layers.
+    /// One output row (or one weight-gradient row) at a time, plain loops
+    /// the compiler vectorizes: best for single-output layers.
     Rows,
-    /// Register tiles of several outputs × eight batch rows
-    /// ([`super::tiled`]): best for wide layers.
+    /// Register tiles of several outputs × several vectors of batch rows
+    /// ([`super::tiled`], [`super::tiled_weight`]): best from two outputs up.
     Tiled,
 }
 
-/// The one place the kernel family is chosen for a layer shape. Measured
-/// with `cargo bench --bench scale -- kernels` (4096-row calls, BENCHMARKS.md):
-/// the row kernels win on every shape measured, from the tutorial's 12×5 to
-/// 64×64 (they keep each output's weights in registers across the batch),
-/// so tiles run only on request ([`Forward::apply_on`]) until a tile kernel
-/// measures faster — except ∂input, which runs on tiles on both paths (the
-/// 16-row tiles measured faster on every shape, same bits).
-pub fn choose(n_in: usize, n_out: usize) -> Path {
-    let _ = (n_in, n_out);
-    Path::Rows
+/// The family for each pass of one layer call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    /// [`Forward`].
+    pub forward: Path,
+    /// ∂weight and bias in [`Backward`] (∂input always runs on tiles: they
+    /// measured faster on every shape).
+    pub weight: Path,
+}
+
+/// The one place the kernel family is chosen for a layer call of `n_in`
+/// inputs, `n_out` outputs and `n` batch rows. Measured with
+/// `cargo bench --bench scale -- kernels` (BENCHMARKS.md, "Kernels, second
+/// pass"): the tiles win from two outputs up, on the tutorial's 239 and 60
+/// rows as on 256- and 4096-row blocks, except the forward pass of a narrow
+/// input at thousands of rows (12×64 at 4096 rows: rows 155 µs, tiles
+/// 184 µs); a single output (`…×1`) runs as fast or faster on the row
+/// kernels.
+pub fn choose(n_in: usize, n_out: usize, n: usize) -> Choice {
+    let forward = if n_out >= 2 && (n_in >= 32 || n < 1024) {
+        Path::Tiled
+    } else {
+        Path::Rows
+    };
+    let weight = if n_out >= 2 { Path::Tiled } else { Path::Rows };
+    Choice { forward, weight }
 }
 
 /// A kernel with the family it runs on.
@@ -54,13 +71,13 @@ impl Forward<'_> {
     /// Runs on the best kernels this CPU has and the family [`choose`]
     /// picks for the shape (same bits on all of them).
     pub fn apply(self) {
-        let path = choose(self.n_in, self.n_out);
+        let path = choose(self.n_in, self.n_out, self.n).forward;
         self.apply_on(path)
     }
 
     /// Runs on the given kernel family (for benchmarks and tests).
     pub fn apply_on(self, path: Path) {
-        simd::dispatch(On { kernel: self, path })
+        simd::dispatch_wide(On { kernel: self, path })
     }
 }
 
@@ -142,13 +159,13 @@ impl Backward<'_> {
     /// Runs on the best kernels this CPU has and the family [`choose`]
     /// picks for the shape (same bits on all of them).
     pub fn apply(self) {
-        let path = choose(self.n_in, self.n_out);
+        let path = choose(self.n_in, self.n_out, self.n).weight;
         self.apply_on(path)
     }
 
     /// Runs on the given kernel family (for benchmarks and tests).
     pub fn apply_on(self, path: Path) {
-        simd::dispatch(On { kernel: self, path })
+        simd::dispatch_wide(On { kernel: self, path })
     }
 }
 
@@ -168,10 +185,8 @@ impl Kernel for On<Backward<'_>> {
             n,
         } = self.kernel;
         if self.path == Path::Tiled {
-            for o in 0..n_out {
-                db[o] = sum_with::<V>(&dy[o * n..(o + 1) * n]);
-            }
-            tiled::backward_weight::<V>(x, dy, dw, n_in, n_out, n);
+            sum_rows_with::<V>(dy, n, &mut db[..n_out]);
+            tiled_weight::backward_weight::<V>(x, dy, dw, n_in, n_out, n);
             if let Some(dx) = dx {
                 tiled::backward_input::<V>(w, dy, dx, n_in, n_out, n, 0..n_in);
             }
@@ -228,7 +243,7 @@ pub struct InputGrad<'a> {
 impl InputGrad<'_> {
     /// Runs on the best kernels this CPU has (same bits on all of them).
     pub fn apply(self) {
-        simd::dispatch(self)
+        simd::dispatch_wide(self)
     }
 }
 
@@ -249,87 +264,9 @@ impl Kernel for InputGrad<'_> {
     }
 }
 
-const LANES: usize = 8;
-
-/// Σ a·b on lanes `V`: lane `l` sums the products at `j ≡ l (mod 8)`, the
-/// lanes are combined in the fixed [`Lanes::sum`] order, then the tail.
-#[inline(always)]
-fn dot_with<V: Lanes>(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len().min(b.len());
-    let full = n - n % LANES;
-    let mut acc = V::zero();
-    let mut j = 0;
-    while j < full {
-        acc = acc.mul_add(V::load(&a[j..]), V::load(&b[j..]));
-        j += LANES;
-    }
-    let mut tail = 0.0;
-    for t in full..n {
-        tail += a[t] * b[t];
-    }
-    acc.sum() + tail
-}
-
-/// Four [`dot_with`]s sharing each load of `a`.
-#[inline(always)]
-fn dot4_with<V: Lanes>(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
-    let n = a.len();
-    let full = n - n % LANES;
-    let (b0, b1, b2, b3) = (&bs[0][..n], &bs[1][..n], &bs[2][..n], &bs[3][..n]);
-    let (mut c0, mut c1, mut c2, mut c3) = (V::zero(), V::zero(), V::zero(), V::zero());
-    let mut j = 0;
-    while j < full {
-        let av = V::load(&a[j..]);
-        c0 = c0.mul_add(av, V::load(&b0[j..]));
-        c1 = c1.mul_add(av, V::load(&b1[j..]));
-        c2 = c2.mul_add(av, V::load(&b2[j..]));
-        c3 = c3.mul_add(av, V::load(&b3[j..]));
-        j += LANES;
-    }
-    let mut out = [c0.sum(), c1.sum(), c2.sum(), c3.sum()];
-    for (k, b) in [b0, b1, b2, b3].iter().enumerate() {
-        let mut tail = 0.0;
-        for t in full..n {
-            tail += a[t] * b[t];
-        }
-        out[k] += tail;
-    }
-    out
-}
-
-/// Σ a on lanes `V`, in the same lane order as [`dot_with`].
-#[inline(always)]
-fn sum_with<V: Lanes>(a: &[f32]) -> f32 {
-    let full = a.len() - a.len() % LANES;
-    let mut acc = V::zero();
-    let mut j = 0;
-    while j < full {
-        acc = acc.add(V::load(&a[j..]));
-        j += LANES;
-    }
-    let mut tail = 0.0;
-    for &v in &a[full..] {
-        tail += v;
-    }
-    acc.sum() + tail
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::simd::F8;
-
-    fn dot(a: &[f32], b: &[f32]) -> f32 {
-        dot_with::<F8>(a, b)
-    }
-
-    fn dot4(a: &[f32], bs: [&[f32]; 4]) -> [f32; 4] {
-        dot4_with::<F8>(a, bs)
-    }
-
-    fn sum(a: &[f32]) -> f32 {
-        sum_with::<F8>(a)
-    }
 
     #[test]
     fn forward_and_backward_match_a_hand_computation() {
@@ -368,122 +305,107 @@ mod tests {
         assert_eq!(dx, [0.5, -0.5, 0.5, 2.25, 0.25, 2.25]);
     }
 
-    /// Rows and tiles give the same bits on every shape (tails of the batch,
-    /// of the four-input groups and of the output tiles), on both lane types.
+    /// Shapes `(n_in, n_out, n)` for the bit tests: the tails of the batch
+    /// (column blocks of 24, 16 and 8 rows, then a padded vector), of the
+    /// four-input groups, of the output and input tiles (1 to 3 left over,
+    /// ∂weight's 4, 6 and 8 inputs), and the tutorial's and wide layers.
+    pub(crate) const BIT_SHAPES: [(usize, usize, usize); 18] = [
+        (12, 64, 37),
+        (64, 64, 64),
+        (64, 1, 19),
+        (5, 3, 8),
+        (7, 9, 1),
+        (13, 6, 45),
+        (20, 20, 239),
+        (6, 3, 33),
+        (12, 5, 239),
+        (5, 1, 60),
+        (12, 20, 60),
+        (20, 1, 239),
+        (3, 7, 41),
+        (9, 2, 23),
+        (10, 6, 50),
+        (17, 11, 97),
+        (1, 1, 3),
+        (64, 64, 300),
+    ];
+
+    /// Rows and tiles give the same bits on every shape, on every
+    /// instruction-set level this CPU has (the baseline's bits).
     #[test]
     fn tiled_kernels_have_the_row_kernels_bits() {
-        fn check<V: Lanes>() {
-            for (n_in, n_out, n) in [
-                (12, 64, 37),
-                (64, 64, 64),
-                (64, 1, 19),
-                (5, 3, 8),
-                (7, 9, 1),
-                (13, 6, 45),
-                (20, 20, 239),
-                (6, 3, 33),
-            ] {
-                let val = |k: usize, m: usize| ((k * m % 97) as f32 - 48.0) / 13.0;
-                let w: Vec<f32> = (0..n_in * n_out).map(|k| val(k, 31)).collect();
-                let bias: Vec<f32> = (0..n_out).map(|k| val(k, 7)).collect();
-                let x: Vec<f32> = (0..n_in * n).map(|k| val(k, 53)).collect();
-                let dy: Vec<f32> = (0..n_out * n).map(|k| val(k, 17) / 9.0).collect();
-                let run = |path: Path| {
-                    let mut y = vec![0.0; n_out * n];
-                    On {
-                        kernel: Forward {
-                            w: &w,
-                            bias: &bias,
-                            x: &x,
-                            y: &mut y,
-                            n_in,
-                            n_out,
-                            n,
-                        },
-                        path,
-                    }
-                    .run::<V>();
-                    let (mut dw, mut db, mut dx) = (
-                        vec![0.0; n_in * n_out],
-                        vec![0.0; n_out],
-                        vec![0.0; n_in * n],
-                    );
-                    On {
-                        kernel: Backward {
-                            w: &w,
-                            x: &x,
-                            dy: &dy,
-                            dw: &mut dw,
-                            db: &mut db,
-                            dx: Some(&mut dx),
-                            n_in,
-                            n_out,
-                            n,
-                        },
-                        path,
-                    }
-                    .run::<V>();
-                    [y, dw, db, dx].map(|v| v.iter().map(|f| f.to_bits()).collect::<Vec<u32>>())
+        use simd::Level;
+        for (n_in, n_out, n) in BIT_SHAPES {
+            let val = |k: usize, m: usize| ((k * m % 97) as f32 - 48.0) / 13.0;
+            let w: Vec<f32> = (0..n_in * n_out).map(|k| val(k, 31)).collect();
+            let bias: Vec<f32> = (0..n_out).map(|k| val(k, 7)).collect();
+            let x: Vec<f32> = (0..n_in * n).map(|k| val(k, 53)).collect();
+            let dy: Vec<f32> = (0..n_out * n).map(|k| val(k, 17) / 9.0).collect();
+            let run = |level: Level, path: Path| {
+                let mut y = vec![0.0; n_out * n];
+                let kernel = Forward {
+                    w: &w,
+                    bias: &bias,
+                    x: &x,
+                    y: &mut y,
+                    n_in,
+                    n_out,
+                    n,
                 };
-                let rows = run(Path::Rows);
-                assert_eq!(rows, run(Path::Tiled), "{n_in}x{n_out}, n = {n}");
-                // ∂input's definition: 0, then + w·dy over the outputs in order.
-                let mut dx = vec![0u32; n_in * n];
-                for i in 0..n_in {
-                    for b in 0..n {
-                        let mut acc = 0.0f32;
-                        for o in 0..n_out {
-                            acc += w[o * n_in + i] * dy[o * n + b];
-                        }
-                        dx[i * n + b] = acc.to_bits();
+                simd::dispatch_at(level, On { kernel, path }).ok()?;
+                let (mut dw, mut db) = (vec![0.0; n_in * n_out], vec![0.0; n_out]);
+                let mut dx = vec![0.0; n_in * n];
+                let kernel = Backward {
+                    w: &w,
+                    x: &x,
+                    dy: &dy,
+                    dw: &mut dw,
+                    db: &mut db,
+                    dx: Some(&mut dx),
+                    n_in,
+                    n_out,
+                    n,
+                };
+                simd::dispatch_at(level, On { kernel, path }).ok()?;
+                Some([y, dw, db, dx].map(|v| v.iter().map(|f| f.to_bits()).collect::<Vec<u32>>()))
+            };
+            let rows = run(Level::Baseline, Path::Rows).unwrap();
+            for level in [Level::Baseline, Level::Avx2, Level::Avx512] {
+                for path in [Path::Rows, Path::Tiled] {
+                    if let Some(got) = run(level, path) {
+                        assert_eq!(rows, got, "{n_in}x{n_out}, n = {n}, {level:?}, {path:?}");
                     }
                 }
-                assert_eq!(rows[3], dx, "∂input {n_in}x{n_out}, n = {n}");
             }
-        }
-        check::<F8>();
-        #[cfg(target_arch = "x86_64")]
-        if simd::avx2() {
-            check::<simd::F8Avx>();
-        }
-    }
-
-    #[test]
-    fn dot_handles_tails() {
-        let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
-        assert_eq!(dot(&a, &a), (0..19).map(|i| (i * i) as f32).sum::<f32>());
-        assert_eq!(sum(&a), 171.0);
-        let b: Vec<f32> = (0..19).map(|i| (i as f32).sin()).collect();
-        let d4 = dot4(&b, [&a, &b, &a, &a]);
-        assert_eq!(d4, [dot(&b, &a), dot(&b, &b), dot(&b, &a), dot(&b, &a)]);
-    }
-
-    /// The SIMD dot equals, bit for bit, the plain-array definition of its
-    /// order (eight lanes, fixed pairwise lane sum, sequential tail) — what
-    /// the portable fallback computes on other architectures.
-    #[test]
-    fn simd_dot_has_the_portable_bits() {
-        let a: Vec<f32> = (0..239)
-            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
-            .collect();
-        let b: Vec<f32> = (0..239)
-            .map(|i| ((i * 53 % 97) as f32 - 48.0) / 3.0)
-            .collect();
-        let mut lanes = [0.0f32; 8];
-        let full = 239 - 239 % 8;
-        for j in (0..full).step_by(8) {
-            for l in 0..8 {
-                lanes[l] += a[j + l] * b[j + l];
+            // The definitions: forward = bias, then groups of four inputs
+            // ((w0·x0 + w1·x1) + (w2·x2 + w3·x3)), then single inputs;
+            // ∂input = 0, then + w·dy over the outputs in order.
+            let (mut y, mut dx) = (vec![0u32; n_out * n], vec![0u32; n_in * n]);
+            for b in 0..n {
+                for o in 0..n_out {
+                    let (wo, xb) = (&w[o * n_in..], |i: usize| x[i * n + b]);
+                    let mut acc = bias[o];
+                    let mut i = 0;
+                    while i + 4 <= n_in {
+                        acc += (wo[i] * xb(i) + wo[i + 1] * xb(i + 1))
+                            + (wo[i + 2] * xb(i + 2) + wo[i + 3] * xb(i + 3));
+                        i += 4;
+                    }
+                    for (k, &wk) in wo[..n_in].iter().enumerate().skip(i) {
+                        acc += wk * xb(k);
+                    }
+                    y[o * n + b] = acc.to_bits();
+                }
+                for i in 0..n_in {
+                    let mut acc = 0.0f32;
+                    for o in 0..n_out {
+                        acc += w[o * n_in + i] * dy[o * n + b];
+                    }
+                    dx[i * n + b] = acc.to_bits();
+                }
             }
+            assert_eq!(rows[0], y, "forward {n_in}x{n_out}, n = {n}");
+            assert_eq!(rows[3], dx, "∂input {n_in}x{n_out}, n = {n}");
         }
-        let mut tail = 0.0f32;
-        for t in full..239 {
-            tail += a[t] * b[t];
-        }
-        let c = lanes;
-        let want = (((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))) + tail;
-        assert_eq!(dot(&a, &b).to_bits(), want.to_bits());
-        let naive: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-        assert!((dot(&a, &b) - naive).abs() < 1e-2 * naive.abs().max(1.0));
     }
 }
