@@ -66,6 +66,28 @@ fn run_impl(pw: f32, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) ->
     let mut total = [0.0f64; LANES];
     let mut correct = 0;
     let mut start = 0;
+    // Whole chunks of eight: fixed-length loops over the lanes (they
+    // vectorize); the same per-element arithmetic as the padded tail below.
+    while start + LANES <= n {
+        let x: [f32; LANES] = logits[start..start + LANES].try_into().expect("eight");
+        let t: [f32; LANES] = y[start..start + LANES].try_into().expect("eight");
+        let (loss, sig) = elementwise(&x, &t, pw);
+        for j in 0..LANES {
+            total[j] += loss[j] as f64;
+        }
+        for j in 0..LANES {
+            // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
+            correct += (f32::from(u8::from(sig[j] > 0.5)) == t[j]) as usize;
+        }
+        if let Some(g) = grad.as_deref_mut() {
+            let g = &mut g[start..start + LANES];
+            for j in 0..LANES {
+                let pt = pw * t[j];
+                g[j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
+            }
+        }
+        start += LANES;
+    }
     while start < n {
         let len = LANES.min(n - start);
         // Eight elements at a time through straight-line math (vectorizes);
