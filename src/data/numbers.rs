@@ -12,13 +12,7 @@
 //! statistics and every PyTorch-parity result see exactly the values
 //! `str::parse::<f64>` gives, in 5/8 of the memory.
 
-use super::csv::number::Decimal;
-
-/// Powers of ten exact in f64: 10^0 … 10^22.
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
+use super::csv::number::{Decimal, POW10};
 
 /// Offset of `k` in the scale byte (`k + BIAS` in the low seven bits).
 const BIAS: i32 = 22;
@@ -123,23 +117,19 @@ fn encode(v: f64) -> Option<(u32, u8)> {
     None
 }
 
-/// The value of `(m, scale byte)`: Clinger's fast path, as the parser does.
+/// The value of `(m, scale byte)`: the parser's own rounding
+/// ([`Decimal::value`]).
 #[inline(always)]
 fn decode(m: u32, scale: u8) -> f64 {
     if scale == MISSING {
         return f64::NAN;
     }
-    let k = (scale & !NEGATIVE) as i32 - BIAS;
-    let a = if k >= 0 {
-        m as f64 / POW10[k as usize]
-    } else {
-        m as f64 * POW10[(-k) as usize]
-    };
-    if scale & NEGATIVE != 0 {
-        -a
-    } else {
-        a
+    Decimal {
+        negative: scale & NEGATIVE != 0,
+        mantissa: u64::from(m),
+        exponent: BIAS - (scale & !NEGATIVE) as i32,
     }
+    .value()
 }
 
 impl Numbers {
