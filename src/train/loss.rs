@@ -66,50 +66,23 @@ fn run_impl(pw: f32, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) ->
     let mut total = [0.0f64; LANES];
     let mut correct = 0;
     let mut start = 0;
-    // Whole chunks of eight: fixed-length loops over the lanes (they
-    // vectorize); the same per-element arithmetic as the padded tail below.
+    // Whole chunks of eight read in place; the last one is padded with logit
+    // 0, label 0 and not counted. `chunk` is inlined with `len = LANES` for
+    // the whole ones, so their lane loops have a fixed length (vectorize).
     while start + LANES <= n {
-        let x: [f32; LANES] = logits[start..start + LANES].try_into().expect("eight");
-        let t: [f32; LANES] = y[start..start + LANES].try_into().expect("eight");
-        let (loss, sig) = elementwise(&x, &t, pw);
-        for j in 0..LANES {
-            total[j] += loss[j] as f64;
-        }
-        for j in 0..LANES {
-            // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
-            correct += (f32::from(u8::from(sig[j] > 0.5)) == t[j]) as usize;
-        }
-        if let Some(g) = grad.as_deref_mut() {
-            let g = &mut g[start..start + LANES];
-            for j in 0..LANES {
-                let pt = pw * t[j];
-                g[j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
-            }
-        }
+        let x: &[f32; LANES] = logits[start..start + LANES].try_into().expect("eight");
+        let t: &[f32; LANES] = y[start..start + LANES].try_into().expect("eight");
+        let g = grad.as_deref_mut().map(|g| &mut g[start..start + LANES]);
+        correct += chunk(x, t, LANES, pw, nf, &mut total, g);
         start += LANES;
     }
-    while start < n {
-        let len = LANES.min(n - start);
-        // Eight elements at a time through straight-line math (vectorizes);
-        // the last chunk is padded with logit 0, label 0 and not counted.
-        let mut x = [0.0f32; LANES];
-        let mut t = [0.0f32; LANES];
-        x[..len].copy_from_slice(&logits[start..start + len]);
-        t[..len].copy_from_slice(&y[start..start + len]);
-        let (loss, sig) = elementwise(&x, &t, pw);
-        for j in 0..len {
-            total[j] += loss[j] as f64;
-            // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
-            let pred = if sig[j] > 0.5 { 1.0 } else { 0.0 };
-            correct += (pred == t[j]) as usize;
-        }
-        if let Some(g) = grad.as_deref_mut() {
-            for j in 0..len {
-                let pt = pw * t[j];
-                g[start + j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
-            }
-        }
-        start += len;
+    if start < n {
+        let len = n - start;
+        let (mut x, mut t) = ([0.0f32; LANES], [0.0f32; LANES]);
+        x[..len].copy_from_slice(&logits[start..]);
+        t[..len].copy_from_slice(&y[start..]);
+        let g = grad.map(|g| &mut g[start..]);
+        correct += chunk(&x, &t, len, pw, nf, &mut total, g);
     }
     let sum = ((total[0] + total[1]) + (total[2] + total[3]))
         + ((total[4] + total[5]) + (total[6] + total[7]));
@@ -120,6 +93,35 @@ fn run_impl(pw: f32, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) ->
 }
 
 const LANES: usize = 8;
+
+/// The first `len` of eight elements: their losses added to the lane sums
+/// `total`, their gradients written to `grad` (`len` values) when given;
+/// returns how many are predicted right.
+#[inline(always)]
+fn chunk(
+    x: &[f32; LANES],
+    t: &[f32; LANES],
+    len: usize,
+    pw: f32,
+    nf: f32,
+    total: &mut [f64; LANES],
+    grad: Option<&mut [f32]>,
+) -> usize {
+    let (loss, sig) = elementwise(x, t, pw);
+    let mut correct = 0;
+    for j in 0..len {
+        total[j] += loss[j] as f64;
+        // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
+        correct += (f32::from(u8::from(sig[j] > 0.5)) == t[j]) as usize;
+    }
+    if let Some(g) = grad {
+        for j in 0..len {
+            let pt = pw * t[j];
+            g[j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
+        }
+    }
+    correct
+}
 
 /// Per-element loss `(1 − y)·x − w·logσ(x)` and σ(x) for eight logits.
 #[inline(always)]
