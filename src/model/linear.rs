@@ -225,9 +225,10 @@ impl Kernel for On<Backward<'_>> {
     }
 }
 
-/// ∂input of a linear layer for the inputs `inputs` only:
+/// ∂input of a linear layer alone, for the inputs `inputs`:
 /// `dx[(i − inputs.start)·n + b] = Σ_o W[o,i]·dy[o,b]`, the same sums in the
-/// same order as [`Backward`]'s (so threads may split a layer's inputs).
+/// same order as [`Backward`]'s. Training runs ∂input inside [`Backward`];
+/// this exists so the kernels benchmark can time the pass by itself.
 pub struct InputGrad<'a> {
     pub w: &'a [f32],
     pub dy: &'a [f32],
