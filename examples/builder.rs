@@ -5,7 +5,7 @@
 use nonlin::data::{prepare, Dataset, PrepareOptions};
 use nonlin::model::{Activation, ArchitectureBuilder};
 use nonlin::run::{Event, Fit, ModelSpec};
-use nonlin::train::{BceWithLogits, LrSchedule, OptimizerConfig, TrainConfig};
+use nonlin::train::{LossConfig, LrSchedule, OptimizerConfig, TrainConfig};
 
 fn main() -> nonlin::Result<()> {
     // Data: the embedded CSV, target DEATH_EVENT, the tutorial's 80/20 split
@@ -27,10 +27,11 @@ fn main() -> nonlin::Result<()> {
         epochs: 300,
         optimizer: OptimizerConfig::adam(0.01),
         schedule: LrSchedule::Constant,
-        loss: BceWithLogits::default(),
+        loss: LossConfig::default(),
         batch_size: Some(32),
         shuffle_seed: 0,
         early_stopping: None,
+        plateau: None,
         threads: None,
     };
     let start = std::time::Instant::now();

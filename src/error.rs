@@ -68,6 +68,11 @@ pub enum Error {
     /// (the flag `--validation-fraction`, a form field, a keyword argument).
     /// `message` continues the sentence: "must be between 0 and 1, got 1.5".
     Invalid { field: String, message: String },
+    /// A setting that does not apply to the rest of the settings (momentum
+    /// with Adam, a validation share without early stopping). Like
+    /// [`Error::Invalid`], `field` is the configuration's name for it; a
+    /// command line treats it as a usage error (exit code 2).
+    NotApplicable { field: String, message: String },
     /// The caller cancelled the run.
     Cancelled,
     /// Training produced NaN or infinity.
@@ -97,6 +102,30 @@ impl Error {
         }
     }
 
+    /// A setting that does not apply (see [`Error::NotApplicable`]).
+    pub fn not_applicable(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::NotApplicable {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The settings field this error is about, if it is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } | Error::NotApplicable { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The message in a front end's words: every setting it names (the
+    /// error's own field, and the references written with [`setting`] and
+    /// [`setting_value`] in its text) as that front end spells it.
+    /// `to_string()` is the same in the library's words (field names).
+    pub fn worded(&self, words: &dyn Wording) -> String {
+        word_references(&Raw(self).to_string(), words)
+    }
+
     pub fn model(path: impl fmt::Display, message: impl Into<String>) -> Self {
         Error::Model {
             path: path.to_string(),
@@ -105,9 +134,24 @@ impl Error {
     }
 }
 
+/// The message with its setting references unworded.
+struct Raw<'a>(&'a Error);
+
 impl fmt::Display for Error {
+    /// In the library's words: settings by their field names.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::Invalid { field, message } | Error::NotApplicable { field, message } => {
+                write!(f, "{field} {}", word_references(message, &FieldNames))
+            }
+            other => f.write_str(&word_references(&Raw(other).to_string(), &FieldNames)),
+        }
+    }
+}
+
+impl fmt::Display for Raw<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             Error::Io {
                 path,
                 action,
@@ -192,7 +236,9 @@ impl fmt::Display for Error {
                  found '{text}'. nonlin trains binary classifiers; recode the target as 0/1."
             ),
             Error::Data(msg) | Error::Config(msg) => f.write_str(msg),
-            Error::Invalid { field, message } => write!(f, "{field} {message}"),
+            Error::Invalid { field, message } | Error::NotApplicable { field, message } => {
+                write!(f, "{} {message}", setting(field))
+            }
             Error::Cancelled => f.write_str("the run was cancelled"),
             Error::Model { path, message } => write!(f, "model file '{path}': {message}"),
             Error::Diverged { model, epoch, what } => write!(
@@ -210,5 +256,114 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+/// How a front end names the library's settings in messages: the command
+/// line by its flags (`--missing`), the page by its controls' labels
+/// ("Missing values"), Python by its keyword arguments (`missing=`).
+pub trait Wording {
+    /// The setting `field` (a configuration field name, e.g. `missing`).
+    fn setting(&self, field: &str) -> String;
+    /// The setting `field` given `value` (`--missing drop`,
+    /// "Missing values: drop", `missing="drop"`).
+    fn setting_value(&self, field: &str, value: &str) -> String;
+}
+
+/// The library's own words: settings by their field names.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FieldNames;
+
+impl Wording for FieldNames {
+    fn setting(&self, field: &str) -> String {
+        format!("`{field}`")
+    }
+    fn setting_value(&self, field: &str, value: &str) -> String {
+        format!("`{field} = {value}`")
+    }
+}
+
+const REF_START: char = '\u{E000}';
+const REF_END: char = '\u{E001}';
+
+/// A reference to the setting `field` inside a message, worded by each front
+/// end ([`Error::worded`]); in the library's words, `` `field` ``.
+pub fn setting(field: &str) -> String {
+    format!("{REF_START}{field}{REF_END}")
+}
+
+/// A reference to the setting `field` given `value`: `--missing drop` on
+/// the command line, `` `missing = drop` `` in the library's words.
+pub fn setting_value(field: &str, value: &str) -> String {
+    format!("{REF_START}{field}={value}{REF_END}")
+}
+
+/// `text` with every setting reference worded by `words`.
+pub fn word_references(text: &str, words: &dyn Wording) -> String {
+    if !text.contains(REF_START) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(REF_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + REF_START.len_utf8()..];
+        let Some(end) = after.find(REF_END) else {
+            out.push_str(after);
+            return out;
+        };
+        let reference = &after[..end];
+        match reference.split_once('=') {
+            Some((field, value)) => out.push_str(&words.setting_value(field, value)),
+            None => out.push_str(&words.setting(reference)),
+        }
+        rest = &after[end + REF_END.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Flags;
+    impl Wording for Flags {
+        fn setting(&self, field: &str) -> String {
+            format!("--{}", field.replace('_', "-"))
+        }
+        fn setting_value(&self, field: &str, value: &str) -> String {
+            format!("{} {value}", self.setting(field))
+        }
+    }
+
+    #[test]
+    fn references_are_worded_by_each_front_end() {
+        let e = Error::Data(format!(
+            "2 missing values; set {} or {}",
+            setting_value("missing", "drop"),
+            setting("categorical")
+        ));
+        assert_eq!(
+            e.to_string(),
+            "2 missing values; set `missing = drop` or `categorical`"
+        );
+        assert_eq!(
+            e.worded(&Flags),
+            "2 missing values; set --missing drop or --categorical"
+        );
+        let e = Error::not_applicable(
+            "momentum",
+            format!("applies to SGD only; {} is adam", setting("optimizer")),
+        );
+        assert_eq!(e.field(), Some("momentum"));
+        assert_eq!(
+            e.worded(&Flags),
+            "--momentum applies to SGD only; --optimizer is adam"
+        );
+        assert_eq!(
+            e.to_string(),
+            "momentum applies to SGD only; `optimizer` is adam"
+        );
     }
 }

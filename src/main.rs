@@ -11,8 +11,13 @@ fn main() -> std::process::ExitCode {
     match cli::run(args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
+            eprintln!("error: {}", e.worded(&cli::Flags));
+            // A setting that does not apply is a usage error, as clap's are.
+            if matches!(e, nonlin::Error::NotApplicable { .. }) {
+                std::process::ExitCode::from(2)
+            } else {
+                std::process::ExitCode::FAILURE
+            }
         }
     }
 }

@@ -308,3 +308,47 @@ fn compare_with_seed_0_reproduces_the_pytorch_runs() {
     }
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// A setting that does not apply to the rest is a usage error (exit 2),
+/// named by its flag, and nothing is written.
+#[test]
+fn settings_that_do_not_apply_are_refused_by_flag() {
+    let cases: [(&[&str], &[&str]); 4] = [
+        // `train`'s default optimizer is Adam.
+        (
+            &["train", "--momentum", "0.5"],
+            &["--momentum", "Adam", "--optimizer"],
+        ),
+        (
+            &["train", "--optimizer", "adamw", "--nesterov"],
+            &["--nesterov", "SGD only", "AdamW"],
+        ),
+        (
+            &["train", "--optimizer", "sgd", "--beta1", "0.8"],
+            &["--beta1", "Adam and AdamW only", "SGD"],
+        ),
+        (
+            &[
+                "train",
+                "--preset",
+                "tutorial",
+                "--validation-fraction",
+                "0.1",
+            ],
+            &["--validation-fraction", "--patience"],
+        ),
+    ];
+    for (args, words) in cases {
+        let out = tmp("not-applicable");
+        let mut all = args.to_vec();
+        all.extend(["--out", out.to_str().unwrap()]);
+        let o = nonlin(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        assert!(err.starts_with("error: "), "{err}");
+        for w in words {
+            assert!(err.contains(w), "{args:?}: {w} not in {err}");
+        }
+        assert!(!out.exists(), "a refused run must write nothing ({args:?})");
+    }
+}

@@ -4,7 +4,7 @@
 //! fold, and an architecture that cannot fit in memory is refused first.
 
 use nonlin::data::preprocess::{Encoding, Fill};
-use nonlin::data::{Label, MissingPolicy, Preprocessing};
+use nonlin::data::{DatasetOptions, Label, MissingPolicy, Preprocessing};
 use nonlin::eval::study::fold_design;
 use nonlin::model::{Activation, Architecture};
 use nonlin::run::{
@@ -45,7 +45,10 @@ fn the_embedded_run_has_identity_preprocessing_and_labels_0_1() {
 fn a_european_export_trains_and_its_result_carries_fills_and_labels() {
     let config = DataConfig {
         path: Some(corpus("european_heart_failure.csv")),
-        missing: MissingPolicy::parse("median").unwrap(),
+        dataset: DatasetOptions {
+            missing: MissingPolicy::parse("median").unwrap(),
+            ..DataConfig::default().dataset
+        },
         ..DataConfig::default()
     };
     let data = config.load().unwrap();
@@ -74,7 +77,7 @@ fn a_european_export_trains_and_its_result_carries_fills_and_labels() {
 fn text_columns_are_encoded_and_the_model_takes_the_encoded_width() {
     let config = DataConfig {
         path: Some(corpus("text_columns.csv")),
-        target: "outcome".into(),
+        dataset: DatasetOptions::new("outcome"),
         ..DataConfig::default()
     };
     let data = config.load().unwrap();
@@ -149,8 +152,10 @@ fn study_folds_fit_their_encoder_and_imputer_on_their_training_rows() {
     std::fs::write(&path, rare_category_csv()).unwrap();
     let config = DataConfig {
         path: Some(path.clone()),
-        target: "y".into(),
-        missing: MissingPolicy::parse("mean").unwrap(),
+        dataset: DatasetOptions {
+            missing: MissingPolicy::parse("mean").unwrap(),
+            ..DatasetOptions::new("y")
+        },
         ..DataConfig::default()
     };
     let data = config.load().unwrap();

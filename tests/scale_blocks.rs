@@ -47,7 +47,10 @@ fn blocked_loss_and_step_match_one_pass() {
     let net = Network::new(arch.clone(), 0);
     // One pass over all rows: loss, gradient and the SGD step by hand.
     let mut ws = Workspace::new(&arch, n);
-    let loss = TrainConfig::tutorial(1, 0.1).loss;
+    let loss = TrainConfig::tutorial(1, 0.1)
+        .loss
+        .resolve(&train.y, "the rows")
+        .unwrap();
     net.forward(&mut ws, &train.xt, n);
     let (logits, grad) = ws.logits_and_grad(n);
     let v = loss.forward_backward(logits, &train.y, grad);

@@ -10,8 +10,8 @@ use nonlin::model::{Architecture, Network, Workspace};
 use nonlin::run::{Fit, ModelSpec, Silent};
 use nonlin::train::TrainedModel;
 use nonlin::train::{
-    BceWithLogits, EarlyStopping, History, LrSchedule, Optimizer, OptimizerConfig, TrainConfig,
-    Trainer,
+    BceWithLogits, EarlyStopping, History, LossConfig, LrSchedule, Optimizer, OptimizerConfig,
+    TrainConfig, Trainer,
 };
 
 /// The embedded Heart Failure data, scaler fit on the training rows
@@ -31,10 +31,11 @@ fn config(epochs: usize, optimizer: OptimizerConfig) -> TrainConfig {
         epochs,
         optimizer,
         schedule: LrSchedule::Constant,
-        loss: BceWithLogits::default(),
+        loss: LossConfig::default(),
         batch_size: None,
         shuffle_seed: 0,
         early_stopping: None,
+        plateau: None,
         threads: None,
     }
 }
@@ -368,9 +369,7 @@ fn pos_weight_changes_training() {
         "8-relu",
         &data,
         &TrainConfig {
-            loss: BceWithLogits {
-                pos_weight: Some(2.0),
-            },
+            loss: LossConfig::with_pos_weight(2.0),
             ..config(50, OptimizerConfig::adam(0.01))
         },
         0,

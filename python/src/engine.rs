@@ -14,7 +14,7 @@ use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::init::InitRng;
 use nonlin::run::{Cancel, Event, Fit, ModelDef, Silent};
 use nonlin::train::{
-    loss::auto_pos_weight, BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig,
+    loss::auto_pos_weight, EarlyStopping, LossConfig, LrSchedule, OptimizerConfig, TrainConfig,
 };
 
 pub use nonlin::run::Hidden;
@@ -113,15 +113,18 @@ fn train_config(s: &FitSpec, wd: f32, y: &[f32]) -> TrainConfig {
         },
     };
     let pos_weight = match s.pos_weight {
-        PosWeight::None => None,
-        PosWeight::Auto => auto_pos_weight(y),
-        PosWeight::Value(w) => Some(w),
+        PosWeight::None => nonlin::train::PosWeight::None,
+        PosWeight::Auto => auto_pos_weight(y).map_or(
+            nonlin::train::PosWeight::None,
+            nonlin::train::PosWeight::Value,
+        ),
+        PosWeight::Value(w) => nonlin::train::PosWeight::Value(w),
     };
     TrainConfig {
         epochs: s.epochs,
         optimizer,
         schedule: LrSchedule::Constant,
-        loss: BceWithLogits { pos_weight },
+        loss: LossConfig { pos_weight },
         batch_size: s.batch_size,
         shuffle_seed: s.seed,
         early_stopping: s
@@ -130,6 +133,7 @@ fn train_config(s: &FitSpec, wd: f32, y: &[f32]) -> TrainConfig {
                 patience,
                 validation_fraction,
             }),
+        plateau: None,
         threads: None,
     }
 }
@@ -427,12 +431,15 @@ pub fn study(
         )?,
     };
     let data = nonlin::data::Dataset::from_rows("Python arrays", features, &target, &x, y);
-    let train = train_config(&s.fit, s.weight_decay, &[]);
+    let mut train = train_config(&s.fit, s.weight_decay, &[]);
+    if matches!(s.fit.pos_weight, PosWeight::Auto) {
+        // Resolved on each training fold.
+        train.loss.pos_weight = nonlin::train::PosWeight::Auto;
+    }
     let mut config = StudyConfig::new(models, train, s.seed);
     config.repeats = s.repeats;
     config.folds = s.folds;
     // "auto" is resolved on each training fold.
-    config.auto_pos_weight = matches!(s.fit.pos_weight, PosWeight::Auto);
     config.baselines = s.baselines;
     config.init_rng = if s.fit.torch_init {
         InitRng::Torch

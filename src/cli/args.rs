@@ -5,11 +5,11 @@
 use super::table_args::TableArgs;
 use clap::{Args, ValueEnum};
 use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{PrepareOptions, ScalingMode};
-use nonlin::error::{Error, Result};
+use nonlin::data::{DatasetOptions, ScalingMode};
+use nonlin::error::{Result, Wording};
 use nonlin::model::init::InitRng;
-use nonlin::run::{DataConfig, OutputOptions};
-use nonlin::train::{BceWithLogits, EarlyStopping, LrSchedule, OptimizerConfig, TrainConfig};
+use nonlin::run::{DataConfig, OptimizerSettings, OutputOptions, SplitSettings, TrainSettings};
+use nonlin::train::{OptimizerKind, PosWeight};
 use std::path::PathBuf;
 
 /// Which data, which columns, how to split and scale.
@@ -58,28 +58,35 @@ impl DataArgs {
         Ok(DataConfig {
             path: self.data.clone(),
             read: self.table.read_options()?,
-            target: self.target.clone().unwrap_or(defaults.target),
-            features: if !self.features.is_empty() {
-                FeatureSelection::Only(self.features.clone())
-            } else if !self.drop.is_empty() {
-                FeatureSelection::Drop(self.drop.clone())
-            } else {
-                FeatureSelection::All
+            dataset: DatasetOptions {
+                target: self.target.clone().unwrap_or(defaults.dataset.target),
+                selection: if !self.features.is_empty() {
+                    FeatureSelection::Only(self.features.clone())
+                } else if !self.drop.is_empty() {
+                    FeatureSelection::Drop(self.drop.clone())
+                } else {
+                    FeatureSelection::All
+                },
+                categorical: self.table.categorical.clone(),
+                missing: self.table.missing_policy()?,
+                positive: self.table.positive.clone(),
+                ..defaults.dataset
             },
-            categorical: self.table.categorical.clone(),
-            missing: self.table.missing_policy()?,
-            positive: self.table.positive.clone(),
-            ..defaults
         })
     }
 
-    /// The split and scaling, over `defaults` (scaling: `scaling`).
-    pub fn split(&self, defaults: &PrepareOptions, scaling: ScalingMode) -> PrepareOptions {
-        PrepareOptions {
-            test_size: self.test_size.unwrap_or(defaults.test_size),
-            split_seed: self.split_seed.unwrap_or(defaults.split_seed),
-            stratify: self.stratify || defaults.stratify,
-            scaling,
+    /// The split and scaling flags (`scaling`: what the command's own
+    /// scaling flags say).
+    pub fn split(&self, scaling: Option<ScalingMode>) -> SplitSettings {
+        SplitSettings {
+            test_size: self.test_size,
+            split_seed: self.split_seed,
+            stratify: self.stratify.then_some(true),
+            scaling: if self.scale_before_split {
+                Some(ScalingMode::BeforeSplit)
+            } else {
+                scaling
+            },
         }
     }
 }
@@ -170,102 +177,36 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The optimizer: `base`'s, or PyTorch's defaults for another
-    /// `--optimizer`, overridden by the flags given.
-    fn optimizer(&self, base: OptimizerConfig) -> OptimizerConfig {
-        let lr = self.lr.unwrap_or(base.lr());
-        let mut opt = match self.optimizer {
-            None => base,
-            Some(OptimizerName::Sgd) => OptimizerConfig::sgd(lr),
-            Some(OptimizerName::Adam) => OptimizerConfig::adam(lr),
-            Some(OptimizerName::Adamw) => OptimizerConfig::adamw(lr),
-        };
-        let set = |slot: &mut f32, flag: Option<f32>| *slot = flag.unwrap_or(*slot);
-        match &mut opt {
-            OptimizerConfig::Sgd {
-                lr: rate,
-                momentum,
-                dampening,
-                nesterov,
-                weight_decay,
-            } => {
-                *rate = lr;
-                set(momentum, self.momentum);
-                set(dampening, self.dampening);
-                set(weight_decay, self.weight_decay);
-                *nesterov = self.nesterov || *nesterov;
-            }
-            OptimizerConfig::Adam {
-                lr: rate,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            }
-            | OptimizerConfig::AdamW {
-                lr: rate,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            } => {
-                *rate = lr;
-                set(beta1, self.beta1);
-                set(beta2, self.beta2);
-                set(eps, self.eps);
-                set(weight_decay, self.weight_decay);
-            }
-        }
-        opt
-    }
-
-    /// The training settings — `base` (the command's or preset's defaults)
-    /// with every flag given applied — and whether `pos_weight` is `auto`.
-    pub fn train_config(&self, base: &TrainConfig) -> Result<(TrainConfig, bool)> {
-        let (pos_weight, auto) = match self.pos_weight.as_deref() {
-            None => (base.loss.pos_weight, false),
-            Some("auto") => (None, true),
-            Some(s) => (
-                Some(s.parse::<f32>().map_err(|_| {
-                    Error::invalid(
-                        "pos_weight",
-                        format!("must be a positive number or 'auto', got '{s}'"),
-                    )
-                })?),
-                false,
-            ),
-        };
-        let epochs = self.epochs.unwrap_or(base.epochs);
-        let early_stopping = match (self.patience, base.early_stopping) {
-            (Some(patience), base_es) => Some(EarlyStopping {
-                patience,
-                validation_fraction: self.validation_fraction.unwrap_or(
-                    base_es.map_or(EarlyStopping::DEFAULT_VALIDATION_FRACTION, |e| {
-                        e.validation_fraction
-                    }),
-                ),
-            }),
-            (None, Some(es)) => Some(EarlyStopping {
-                validation_fraction: self.validation_fraction.unwrap_or(es.validation_fraction),
-                ..es
-            }),
-            (None, None) => None,
-        };
-        let config = TrainConfig {
-            epochs,
-            optimizer: self.optimizer(base.optimizer),
-            schedule: match &self.lr_schedule {
-                Some(text) => LrSchedule::parse(text, epochs)?,
-                None => base.schedule,
+    /// The training settings the flags give.
+    pub fn settings(&self) -> Result<TrainSettings> {
+        Ok(TrainSettings {
+            epochs: self.epochs,
+            optimizer: OptimizerSettings {
+                kind: self.optimizer.map(|o| match o {
+                    OptimizerName::Sgd => OptimizerKind::Sgd,
+                    OptimizerName::Adam => OptimizerKind::Adam,
+                    OptimizerName::Adamw => OptimizerKind::AdamW,
+                }),
+                lr: self.lr,
+                momentum: self.momentum,
+                dampening: self.dampening,
+                nesterov: self.nesterov.then_some(true),
+                weight_decay: self.weight_decay,
+                beta1: self.beta1,
+                beta2: self.beta2,
+                eps: self.eps,
             },
-            loss: BceWithLogits { pos_weight },
-            batch_size: self.batch_size.or(base.batch_size),
-            shuffle_seed: self.seed.unwrap_or(0),
-            early_stopping,
-            threads: None,
-        };
-        config.validate()?;
-        Ok((config, auto))
+            lr_schedule: self.lr_schedule.clone(),
+            batch_size: self.batch_size,
+            pos_weight: self
+                .pos_weight
+                .as_deref()
+                .map(PosWeight::parse)
+                .transpose()?,
+            patience: self.patience,
+            validation_fraction: self.validation_fraction,
+            ..TrainSettings::default()
+        })
     }
 }
 
@@ -304,14 +245,15 @@ impl OutputArgs {
     }
 }
 
-/// A library error in the words of the command line: a configuration field
-/// becomes the flag that sets it.
-pub fn in_flag_terms(e: Error) -> Error {
-    match e {
-        Error::Invalid { field, message } => {
-            Error::Config(format!("{} {message}", flag_for(&field)))
-        }
-        other => other,
+/// The command line's words for the library's settings: its flags.
+pub struct Flags;
+
+impl Wording for Flags {
+    fn setting(&self, field: &str) -> String {
+        flag_for(field)
+    }
+    fn setting_value(&self, field: &str, value: &str) -> String {
+        format!("{} {value}", flag_for(field))
     }
 }
 
@@ -320,6 +262,7 @@ fn flag_for(field: &str) -> String {
     match field {
         "models" => "--arch".into(),
         "init_weights" => "--init-weights".into(),
+        "scaling" => "--scale-before-split".into(),
         f => format!("--{}", f.replace('_', "-")),
     }
 }

@@ -6,7 +6,7 @@ use super::run_split;
 use clap::Args;
 use nonlin::data::ScalingMode;
 use nonlin::error::Result;
-use nonlin::run::{ModelDef, RunConfig};
+use nonlin::run::{ModelDef, ModelSettings, Preset, RunConfig, RunSettings};
 
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
@@ -28,26 +28,21 @@ pub struct CompareArgs {
 
 /// The run configuration of `compare` from its flags.
 pub fn config(args: &CompareArgs) -> Result<RunConfig> {
-    let defaults = RunConfig::compare();
-    let scaling = if args.scale_train_only {
-        ScalingMode::TrainOnly
-    } else {
-        defaults.split.scaling
-    };
-    let (train, auto_pos_weight) = args.train.train_config(&defaults.train)?;
-    Ok(RunConfig {
-        models: if args.archs.is_empty() {
-            defaults.models.clone()
-        } else {
-            args.archs.iter().map(|s| ModelDef::spec(s)).collect()
+    RunSettings {
+        preset: Preset::Compare,
+        models: ModelSettings {
+            models: args.archs.iter().map(|s| ModelDef::spec(s)).collect(),
+            ..ModelSettings::default()
         },
-        split: args.data.split(&defaults.split, scaling),
-        train,
-        auto_pos_weight,
-        seed: args.train.seed.unwrap_or(defaults.seed),
-        init_rng: args.train.init_rng.map_or(defaults.init_rng, Into::into),
-        ..defaults
-    })
+        split: args
+            .data
+            .split(args.scale_train_only.then_some(ScalingMode::TrainOnly)),
+        train: args.train.settings()?,
+        seed: args.train.seed,
+        init_rng: args.train.init_rng.map(Into::into),
+        init_weights: None,
+    }
+    .config()
 }
 
 pub fn run(args: &CompareArgs) -> Result<()> {

@@ -3,7 +3,7 @@
 //! progress bar per model (or one for a whole study).
 
 use indicatif::{ProgressBar, ProgressStyle};
-use nonlin::data::{Dataset, Note, NoteKind};
+use nonlin::data::{BinaryLabels, Note, NoteKind};
 use nonlin::run::describe::positive_class_line;
 use nonlin::run::{Event, Observer};
 use std::io::IsTerminal;
@@ -44,10 +44,10 @@ impl Console {
 
     /// The data set's notes (what was detected and done) and, for a data
     /// file, which target value is the positive class.
-    pub fn data_notes(&self, ds: &Dataset, from_file: bool) {
-        self.notes(&ds.notes);
+    pub fn data_notes(&self, notes: &[Note], labels: &BinaryLabels, from_file: bool) {
+        self.notes(notes);
         if from_file && !self.quiet {
-            eprintln!("{}", positive_class_line(&ds.labels));
+            eprintln!("{}", positive_class_line(labels));
         }
     }
 

@@ -11,12 +11,13 @@ mod synth;
 pub(crate) mod table_args;
 mod train;
 
-use args::{in_flag_terms, DataArgs, OutputArgs};
+pub use args::Flags;
+use args::{DataArgs, OutputArgs};
 use clap::{Parser, Subcommand};
 use console::Console;
 use nonlin::error::Result;
 use nonlin::report::summary_table::summary_text;
-use nonlin::run::{outputs, split_run, Cancel, RunConfig};
+use nonlin::run::{outputs, Cancel, Plan, RunConfig};
 
 /// Train small neural networks on tabular data, fast, and see what
 /// non-linear activations do. With no subcommand, runs `compare`: the
@@ -54,7 +55,7 @@ pub enum Command {
     Synth(synth::SynthArgs),
 }
 
-/// Runs the parsed command line; errors speak of flags, not fields.
+/// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => compare::run(&cli.compare),
@@ -66,25 +67,21 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Serve(a)) => crate::serve::run(&a),
         Some(Command::Synth(a)) => synth::run(&a),
     }
-    .map_err(in_flag_terms)
 }
 
 /// `train` and `compare`: read the data, refuse to start when a model file
 /// would be overwritten, train with console output, print the summary and
 /// write every file.
 fn run_split(data: &DataArgs, config: RunConfig, output: &OutputArgs) -> Result<()> {
-    config.validate()?;
-    let mut ds = data.data_config()?.load()?;
-    let fitted = split_run::prepare_releasing(&mut ds, &config)?;
+    let ds = data.data_config()?.load()?;
+    let plan = Plan::new(ds, &config)?;
     let opts = output.options();
-    let specs = config.validate_for(&fitted.prepared)?;
-    let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
-    opts.check_free(config.kind, &names)?;
+    opts.check_free(config.kind, &plan.model_names())?;
     // Notes once nothing can fail before training: an error stands alone.
     let mut console = Console::new(output.quiet, output.log_every);
-    console.data_notes(&ds, data.data.is_some());
-    console.notes(&fitted.notes);
-    let result = split_run::run_prepared(&ds, fitted, &config, &mut console, &Cancel::new())?;
+    console.data_notes(&plan.data_notes, &plan.labels, data.data.is_some());
+    console.notes(&plan.split_notes);
+    let result = plan.run(&mut console, &Cancel::new())?;
     console.say(&format!(
         "\nSummary ({})\n{}",
         result.prepared.options.scaling.describe(),

@@ -4,12 +4,11 @@
 use super::args::{DataArgs, TrainArgs};
 use super::console::Console;
 use clap::Args;
-use nonlin::error::{Error, Result};
-use nonlin::eval::study::InitSeeds;
+use nonlin::error::{setting, Error, Result};
 use nonlin::report::study as study_report;
-use nonlin::run::models::{resolve_all, study_models};
-use nonlin::run::{study, study_outputs, Cancel, ExperimentFile, ModelDef, StudyConfig};
-use nonlin::train::TrainConfig;
+use nonlin::run::{
+    study, study_outputs, Cancel, ExperimentFile, ModelDef, StudyConfig, StudySettings,
+};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -60,17 +59,16 @@ pub struct StudyArgs {
 
 /// DataArgs flags about a single train/test split have no meaning here.
 fn reject_split_flags(d: &DataArgs) -> Result<()> {
-    let used = [
-        ("--test-size", d.test_size.is_some()),
-        ("--split-seed", d.split_seed.is_some()),
-        ("--stratify", d.stratify),
-        ("--scale-before-split", d.scale_before_split),
-    ];
-    if let Some((flag, _)) = used.iter().find(|(_, u)| *u) {
-        return Err(Error::Config(format!(
-            "{flag} does not apply to `study`: it cross-validates with stratified \
-             folds (--folds, --repeats) and fits the scaler on each training fold"
-        )));
+    if let Some(field) = d.split(None).any() {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "does not apply to `study`: it cross-validates with stratified folds ({}, {}) \
+                 and fits the scaler on each training fold",
+                setting("folds"),
+                setting("repeats")
+            ),
+        ));
     }
     Ok(())
 }
@@ -78,35 +76,26 @@ fn reject_split_flags(d: &DataArgs) -> Result<()> {
 /// The study configuration from the arguments and the data set's width.
 pub fn study_config(args: &StudyArgs, d: usize) -> Result<StudyConfig> {
     reject_split_flags(&args.data)?;
-    let mut seed = args.train.seed.unwrap_or(0);
-    let (mut repeats, mut folds) = (StudyConfig::DEFAULT_REPEATS, StudyConfig::DEFAULT_FOLDS);
-    let models = if let Some(path) = &args.experiment {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
-        let file = ExperimentFile::parse(&text, &path.display().to_string())?;
-        repeats = file.repeats.unwrap_or(repeats);
-        folds = file.folds.unwrap_or(folds);
-        if args.train.seed.is_none() {
-            seed = file.seed.unwrap_or(0);
+    let experiment = match &args.experiment {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
+            Some(ExperimentFile::parse(&text, &path.display().to_string())?)
         }
-        file.model_specs(d)?
-    } else if args.archs.is_empty() {
-        study_models(d)
-    } else {
-        let defs: Vec<ModelDef> = args.archs.iter().map(|s| ModelDef::spec(s)).collect();
-        resolve_all(&defs, d)?
+        None => None,
     };
-    let (train, auto_pos_weight) = args.train.train_config(&TrainConfig::default())?;
-    let mut config = StudyConfig::new(models, train, seed);
-    config.init_rng = args.train.init_rng.map_or(config.init_rng, Into::into);
-    config.repeats = args.repeats.unwrap_or(repeats);
-    config.folds = args.folds.unwrap_or(folds);
-    config.auto_pos_weight = auto_pos_weight;
-    config.threads = args.threads;
-    if let Some(s) = args.fixed_init {
-        config.init = InitSeeds::Fixed(s);
+    StudySettings {
+        models: args.archs.iter().map(|s| ModelDef::spec(s)).collect(),
+        experiment,
+        repeats: args.repeats,
+        folds: args.folds,
+        seed: args.train.seed,
+        fixed_init: args.fixed_init,
+        init_rng: args.train.init_rng.map(Into::into),
+        train: args.train.settings()?,
+        baselines: None,
+        threads: args.threads,
     }
-    config.validate()?;
-    Ok(config)
+    .config(d)
 }
 
 pub fn run(args: &StudyArgs) -> Result<()> {
@@ -114,7 +103,7 @@ pub fn run(args: &StudyArgs) -> Result<()> {
     let ds = args.data.data_config()?.load()?;
     let config = study_config(args, study::input_width(&ds)?)?;
     let mut console = Console::new(args.quiet, 0);
-    console.data_notes(&ds, args.data.data.is_some());
+    console.data_notes(&ds.notes, &ds.labels, args.data.data.is_some());
     console.start_study(config.n_runs());
     let start = Instant::now();
     let result = study::run(&ds, &config, &mut console, &Cancel::new());

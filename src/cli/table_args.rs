@@ -3,8 +3,10 @@
 //! and integer-coded categories, missing values and the positive label.
 
 use clap::Args;
-use nonlin::data::{Delimiter, MissingPolicy, ReadOptions};
-use nonlin::error::{Error, Result};
+use nonlin::data::{MissingPolicy, ReadOptions};
+use nonlin::error::Result;
+use nonlin::run::settings::missing_policy;
+use nonlin::run::ReadSettings;
 
 /// How the file's text is read: delimiter, decimal separator, header
 /// (`train`, `compare`, `study`, `serve` and `predict`).
@@ -63,38 +65,22 @@ pub struct TableArgs {
 }
 
 impl ReadArgs {
+    /// The reader's settings the flags give.
+    pub fn settings(&self) -> ReadSettings {
+        ReadSettings {
+            delimiter: self.delimiter.clone(),
+            decimal: self.decimal.clone(),
+            header: match (self.header, self.no_header) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+        }
+    }
+
     /// The reader's options; a bad value names its flag.
     pub fn read_options(&self) -> Result<ReadOptions> {
-        let delimiter = match &self.delimiter {
-            None => None,
-            Some(s) => Some(Delimiter::parse(s).ok_or_else(|| {
-                Error::invalid(
-                    "delimiter",
-                    format!("must be one character (',' ';' '|'), 'tab' or 'space', got '{s}'"),
-                )
-            })?),
-        };
-        let decimal = match self.decimal.as_deref() {
-            None => None,
-            Some(".") => Some(b'.'),
-            Some(",") => Some(b','),
-            Some(s) => {
-                return Err(Error::invalid(
-                    "decimal",
-                    format!("must be '.' or ',', got '{s}'"),
-                ))
-            }
-        };
-        let header = match (self.header, self.no_header) {
-            (true, _) => Some(true),
-            (_, true) => Some(false),
-            _ => None,
-        };
-        Ok(ReadOptions {
-            delimiter,
-            decimal,
-            header,
-        })
+        self.settings().options()
     }
 }
 
@@ -106,21 +92,17 @@ impl TableArgs {
 
     /// `--missing`, by default an error.
     pub fn missing_policy(&self) -> Result<MissingPolicy> {
-        match &self.missing {
-            None => Ok(MissingPolicy::Error),
-            Some(s) => MissingPolicy::parse(s).ok_or_else(|| {
-                Error::invalid(
-                    "missing",
-                    format!("must be one of error, drop, mean, median, most-frequent, got '{s}'"),
-                )
-            }),
-        }
+        self.missing
+            .as_deref()
+            .map_or(Ok(MissingPolicy::Error), missing_policy)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nonlin::data::Delimiter;
+    use nonlin::error::Error;
 
     #[test]
     fn values_and_their_errors() {

@@ -3,10 +3,9 @@
 use super::args::{DataArgs, OutputArgs, TrainArgs};
 use super::run_split;
 use clap::{Args, ValueEnum};
-use nonlin::data::ScalingMode;
 use nonlin::error::Result;
 use nonlin::model::Activation;
-use nonlin::run::{Hidden, ModelDef, RunConfig};
+use nonlin::run::{ModelDef, ModelSettings, RunConfig, RunSettings};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Args)]
@@ -53,40 +52,28 @@ pub enum Preset {
 
 /// The run configuration of `train` from its flags.
 pub fn config(args: &TrainCmdArgs) -> Result<RunConfig> {
-    let defaults = match args.preset {
-        Preset::Default => RunConfig::train(),
-        Preset::Tutorial => RunConfig::train_tutorial(),
-    };
-    let scaling = if args.data.scale_before_split {
-        ScalingMode::BeforeSplit
-    } else {
-        defaults.split.scaling
-    };
-    let hidden = match (&args.arch, &defaults.models[0].hidden) {
-        (Some(spec), _) => Hidden::Spec(spec.clone()),
-        (None, Hidden::Widths { widths, activation }) => Hidden::Widths {
-            widths: args.hidden.clone().unwrap_or_else(|| widths.clone()),
-            activation: args
-                .activation
-                .clone()
-                .unwrap_or_else(|| activation.clone()),
+    RunSettings {
+        preset: match args.preset {
+            Preset::Default => nonlin::run::Preset::Default,
+            Preset::Tutorial => nonlin::run::Preset::Tutorial,
         },
-        (None, spec) => spec.clone(),
-    };
-    let (train, auto_pos_weight) = args.train.train_config(&defaults.train)?;
-    Ok(RunConfig {
-        models: vec![ModelDef {
-            name: Some("model".into()),
-            hidden,
-        }],
-        split: args.data.split(&defaults.split, scaling),
-        train,
-        auto_pos_weight,
-        seed: args.train.seed.unwrap_or(defaults.seed),
-        init_rng: args.train.init_rng.map_or(defaults.init_rng, Into::into),
+        models: ModelSettings {
+            models: args
+                .arch
+                .iter()
+                .map(|s| ModelDef::spec(s).named("model"))
+                .collect(),
+            widths: args.hidden.clone(),
+            activation: args.activation.clone(),
+            name: None,
+        },
+        split: args.data.split(None),
+        train: args.train.settings()?,
+        seed: args.train.seed,
+        init_rng: args.train.init_rng.map(Into::into),
         init_weights: args.init_weights.clone(),
-        ..defaults
-    })
+    }
+    .config()
 }
 
 pub fn run(args: &TrainCmdArgs) -> Result<()> {

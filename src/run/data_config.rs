@@ -1,16 +1,12 @@
 //! Which table a run reads, how, and which of its columns it uses.
 
-use crate::data::dataset::FeatureSelection;
-use crate::data::features::MAX_CATEGORIES;
-use crate::data::{
-    Dataset, DatasetOptions, MissingPolicy, ReadOptions, Table, HEART_FAILURE_TARGET,
-};
+use crate::data::{Dataset, DatasetOptions, ReadOptions, Table, HEART_FAILURE_TARGET};
 use crate::error::{Error, Result};
 use std::path::PathBuf;
 
 /// The data of a run: the file and how to read it (delimiter, decimal
-/// separator, header: detected unless given), the target and features, and
-/// what to do with text columns, missing cells and labels.
+/// separator, header: detected unless given), and how its columns become a
+/// data set (target, features, text columns, missing cells, labels).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataConfig {
     /// A CSV file; `None`: the embedded Heart Failure data.
@@ -18,20 +14,9 @@ pub struct DataConfig {
     /// How to read the file; every field `None` (the default) means detect.
     /// Only for a file: the embedded data is a plain CSV.
     pub read: ReadOptions,
-    /// The target column: any two distinct values.
-    pub target: String,
-    pub features: FeatureSelection,
-    /// Numeric (integer-coded) columns to one-hot encode as categories;
-    /// text columns always are.
-    pub categorical: Vec<String>,
-    /// Missing feature cells: an error, drop the rows, or impute from the
-    /// training rows.
-    pub missing: MissingPolicy,
-    /// The target value that is class 1, as written in the file; `None`:
-    /// the greater of the two (scikit-learn's `LabelEncoder` order).
-    pub positive: Option<String>,
-    /// A categorical column with more distinct values is refused.
-    pub max_categories: usize,
+    /// The target, the features, and what to do with text columns, missing
+    /// cells and labels.
+    pub dataset: DatasetOptions,
 }
 
 impl Default for DataConfig {
@@ -40,29 +25,12 @@ impl Default for DataConfig {
         DataConfig {
             path: None,
             read: ReadOptions::default(),
-            target: HEART_FAILURE_TARGET.to_string(),
-            features: FeatureSelection::All,
-            categorical: Vec::new(),
-            missing: MissingPolicy::Error,
-            positive: None,
-            max_categories: MAX_CATEGORIES,
+            dataset: DatasetOptions::new(HEART_FAILURE_TARGET),
         }
     }
 }
 
 impl DataConfig {
-    /// The options [`Dataset::from_table_with`] takes.
-    pub fn dataset_options(&self) -> DatasetOptions {
-        DatasetOptions {
-            target: self.target.clone(),
-            selection: self.features.clone(),
-            categorical: self.categorical.clone(),
-            missing: self.missing,
-            positive: self.positive.clone(),
-            max_categories: self.max_categories,
-        }
-    }
-
     /// Reads the table: the file as [`DataConfig::read`] says (its
     /// `detected` field tells what was found), or the embedded data.
     pub fn read_table(&self) -> Result<Table> {
@@ -77,7 +45,10 @@ impl DataConfig {
                 if let Some((field, _)) = given.iter().find(|(_, g)| *g) {
                     return Err(Error::invalid(
                         *field,
-                        "applies to a data file (--data); the embedded data set is a plain CSV",
+                        format!(
+                            "applies to a data file ({}); the embedded data set is a plain CSV",
+                            crate::error::setting("data")
+                        ),
                     ));
                 }
                 Ok(Table::heart_failure())
@@ -90,7 +61,7 @@ impl DataConfig {
     /// and done (rows dropped, identifier-like columns); its `labels` which
     /// value is positive.
     pub fn load(&self) -> Result<Dataset> {
-        Dataset::from_table_owned(self.read_table()?, &self.dataset_options())
+        Dataset::from_table_owned(self.read_table()?, &self.dataset)
     }
 }
 

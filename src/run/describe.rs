@@ -3,7 +3,7 @@
 //! them.
 
 use crate::data::{BinaryLabels, Dataset, Label, Prepared};
-use crate::train::TrainConfig;
+use crate::train::{PosWeight, TrainConfig};
 
 /// The data set and its split.
 pub fn data_summary(ds: &Dataset, p: &Prepared) -> Vec<(String, String)> {
@@ -93,8 +93,9 @@ pub fn settings_summary(config: &TrainConfig, seed: u64) -> Vec<(String, String)
         (
             "loss".into(),
             match config.loss.pos_weight {
-                Some(w) => format!("BCEWithLogitsLoss(pos_weight={w})"),
-                None => "BCEWithLogitsLoss()".into(),
+                PosWeight::Value(w) => format!("BCEWithLogitsLoss(pos_weight={w})"),
+                PosWeight::Auto => "BCEWithLogitsLoss(pos_weight=negatives/positives)".into(),
+                PosWeight::None => "BCEWithLogitsLoss()".into(),
             },
         ),
         ("init seed".into(), seed.to_string()),

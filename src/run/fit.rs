@@ -93,7 +93,6 @@ impl<'a> Fit<'a> {
             seed,
             ..
         } = self;
-        config.validate()?;
         let net = match self.weights {
             Some(w) => w.clone(),
             None => Network::with_init(spec.arch.clone(), seed, self.init_rng),

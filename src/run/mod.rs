@@ -38,6 +38,7 @@ pub mod memory;
 pub mod models;
 pub mod outputs;
 pub mod predict;
+pub mod settings;
 pub mod split_run;
 pub mod study;
 pub mod study_outputs;
@@ -49,5 +50,9 @@ pub use fit::{Fit, Fitted};
 pub use models::{tutorial_models, Hidden, ModelDef, ModelSpec};
 pub use outputs::OutputOptions;
 pub use predict::{PredictConfig, Predictions};
-pub use split_run::{RunConfig, RunKind, RunResult};
+pub use settings::{
+    ModelSettings, OptimizerSettings, Preset, ReadSettings, RunSettings, SplitSettings,
+    StudySettings, TrainSettings,
+};
+pub use split_run::{Plan, RunConfig, RunKind, RunResult};
 pub use study::StudyConfig;

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::eval::summary::SummaryRow;
 use crate::io::checkpoint;
 use crate::model::init::InitRng;
-use crate::train::loss::auto_pos_weight;
+use crate::model::Network;
 use crate::train::{TrainConfig, TrainedModel};
 use std::path::PathBuf;
 
@@ -43,11 +43,10 @@ pub struct RunConfig {
     pub kind: RunKind,
     pub models: Vec<ModelDef>,
     pub split: PrepareOptions,
-    /// Training settings of every model. `shuffle_seed` is replaced by
-    /// [`RunConfig::seed`].
+    /// Training settings of every model. `shuffle_seed` is set from
+    /// [`RunConfig::seed`] and `pos_weight = auto` resolved on the train
+    /// split by the [`Plan`].
     pub train: TrainConfig,
-    /// Set `pos_weight` to negatives/positives of the train split.
-    pub auto_pos_weight: bool,
     /// Seeds the initial weights, the mini-batch shuffle and the
     /// early-stopping hold-out.
     pub seed: u64,
@@ -91,7 +90,6 @@ impl RunConfig {
             }],
             split: PrepareOptions::default(),
             train: TrainConfig::default(),
-            auto_pos_weight: false,
             seed: 0,
             init_rng: InitRng::ChaCha8,
             init_weights: None,
@@ -125,28 +123,6 @@ impl RunConfig {
         }
         self.split.validate()?;
         self.train.validate()
-    }
-
-    /// The models for `inputs` features.
-    pub fn resolve_models(&self, inputs: usize) -> Result<Vec<ModelSpec>> {
-        resolve_all(&self.models, inputs)
-    }
-
-    /// The models for the prepared data, each checked to fit in memory
-    /// (parameters, optimizer state and the activations of a batch) before
-    /// anything is allocated.
-    pub fn validate_for(&self, prepared: &Prepared) -> Result<Vec<ModelSpec>> {
-        let specs = self.resolve_models(prepared.train.d)?;
-        let rows = match self.train.batch_size {
-            Some(b) => b.min(prepared.train.n),
-            None => prepared.train.n,
-        }
-        .max(prepared.test.n);
-        let limit = memory_limit();
-        for spec in &specs {
-            check_fits(spec, &self.train, rows, limit)?;
-        }
-        Ok(specs)
     }
 }
 
@@ -198,113 +174,169 @@ pub struct RunResult {
     pub cancelled: bool,
 }
 
-/// Splits `data` and fits the preprocessing and scaler as `config` says:
-/// the first half of [`run`], for front ends that show the notes (constant
-/// columns, unseen categories) before training starts.
-pub fn prepare(data: &Dataset, config: &RunConfig) -> Result<Fitted> {
-    config.validate()?;
-    prepare_fitted(data, &config.split)
+/// A run ready to start: the settings checked and resolved against the
+/// data in one step — the split made and the preprocessing and scaler fit,
+/// the models resolved for the data's width and checked to fit in memory,
+/// `pos_weight = auto` and the seeds resolved, the initial weights read.
+/// It owns what it needs of the data set, so nothing half-emptied is
+/// handed on.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub kind: RunKind,
+    /// The models, in order, for the prepared inputs.
+    pub models: Vec<ModelSpec>,
+    /// Initial weights per model (`init_weights`), or seeded ones.
+    init: Vec<Option<Network>>,
+    /// Training settings as used (`pos_weight` and the shuffle seed resolved).
+    pub train: TrainConfig,
+    pub seed: u64,
+    pub init_rng: InitRng,
+    pub prepared: Prepared,
+    pub preprocessing: Preprocessing,
+    /// What preparing the split noticed (constant inputs, unseen categories).
+    pub split_notes: Vec<Note>,
+    /// What reading the data set noticed (detected format, dropped rows).
+    pub data_notes: Vec<Note>,
+    pub labels: BinaryLabels,
+    pub source: String,
+    /// Rows of the data set (train and test).
+    pub n_rows: usize,
+    pub data_summary: Vec<(String, String)>,
+    pub settings: Vec<(String, String)>,
 }
 
-/// [`prepare`] for a front end that trains once and no longer needs the
-/// raw features: each feature column is freed as soon as it is scaled
-/// ([`crate::data::prepare::prepare_fitted_releasing`]), so a large table's
-/// raw values and its f32 samples are never both whole in memory. Same
-/// results; `data.x` is empty afterwards.
-pub fn prepare_releasing(data: &mut Dataset, config: &RunConfig) -> Result<Fitted> {
-    config.validate()?;
-    prepare_fitted_releasing(data, &config.split)
+impl Plan {
+    /// The plan for `config` on `data`, which it consumes: each raw feature
+    /// column is freed as soon as it is scaled, so a large table's raw
+    /// values and its samples are never both whole in memory.
+    pub fn new(mut data: Dataset, config: &RunConfig) -> Result<Plan> {
+        config.validate()?;
+        let fitted = prepare_fitted_releasing(&mut data, &config.split)?;
+        Plan::resolve(&data, fitted, config)
+    }
+
+    /// The plan for `config` on `data`, left as it is (a table shared
+    /// between runs).
+    pub fn borrowing(data: &Dataset, config: &RunConfig) -> Result<Plan> {
+        config.validate()?;
+        let fitted = prepare_fitted(data, &config.split)?;
+        Plan::resolve(data, fitted, config)
+    }
+
+    fn resolve(data: &Dataset, fitted: Fitted, config: &RunConfig) -> Result<Plan> {
+        let Fitted {
+            prepared,
+            preprocessing,
+            notes,
+        } = fitted;
+        let models = resolve_all(&config.models, prepared.train.d)?;
+        let rows = match config.train.batch_size {
+            Some(b) => b.min(prepared.train.n),
+            None => prepared.train.n,
+        }
+        .max(prepared.test.n);
+        let limit = memory_limit();
+        for spec in &models {
+            check_fits(spec, &config.train, rows, limit)?;
+        }
+        let train = TrainConfig {
+            shuffle_seed: config.seed,
+            loss: config
+                .train
+                .loss
+                .resolved(&prepared.train.y, "the train split")?,
+            ..config.train.clone()
+        };
+        let init = match &config.init_weights {
+            Some(path) => models
+                .iter()
+                .map(|s| checkpoint::init_network(path, &s.arch).map(Some))
+                .collect::<Result<Vec<_>>>()?,
+            None => vec![None; models.len()],
+        };
+        Ok(Plan {
+            kind: config.kind,
+            data_summary: data_summary(data, &prepared),
+            settings: settings_summary(&train, config.seed),
+            models,
+            init,
+            train,
+            seed: config.seed,
+            init_rng: config.init_rng,
+            prepared,
+            preprocessing,
+            split_notes: notes,
+            data_notes: data.notes.clone(),
+            labels: data.labels.clone(),
+            source: data.source.clone(),
+            n_rows: data.n_rows(),
+        })
+    }
+
+    /// The models' names, in order.
+    pub fn model_names(&self) -> Vec<&str> {
+        self.models.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// Trains every model, reporting to `obs`, stopping between epochs once
+    /// `cancel` is raised.
+    pub fn run(self, obs: &mut dyn Observer, cancel: &Cancel) -> Result<RunResult> {
+        obs.on_event(&Event::Started {
+            kind: self.kind.name(),
+            data: &self.data_summary,
+            settings: &self.settings,
+            training: &training_line(&self.train),
+        });
+        let mut models = Vec::with_capacity(self.models.len());
+        let mut cancelled = false;
+        for (spec, init) in self.models.iter().zip(&self.init) {
+            if cancel.is_cancelled() {
+                cancelled = true;
+                break;
+            }
+            obs.on_event(&Event::ModelStarted {
+                model: &spec.name,
+                arch: &spec.arch,
+                epochs: self.train.epochs,
+            });
+            let fitted = Fit::new(spec, &self.prepared, &self.train)
+                .seed(self.seed)
+                .init_rng(self.init_rng)
+                .weights(init.as_ref())
+                .cancel(cancel)
+                .run_cancellable(obs)?;
+            models.push(fitted.model);
+            if fitted.cancelled {
+                cancelled = true;
+                break;
+            }
+        }
+        let summary = models.iter().filter_map(SummaryRow::of).collect();
+        Ok(RunResult {
+            kind: self.kind,
+            data_summary: self.data_summary,
+            settings: self.settings,
+            source: self.source,
+            prepared: self.prepared,
+            preprocessing: self.preprocessing,
+            labels: self.labels,
+            notes: self.split_notes,
+            train: self.train,
+            seed: self.seed,
+            models,
+            summary,
+            cancelled,
+        })
+    }
 }
 
-/// Trains every model of `config` on one split of `data`.
+/// Trains every model of `config` on one split of `data`
+/// ([`Plan::borrowing`], then [`Plan::run`]).
 pub fn run(
     data: &Dataset,
     config: &RunConfig,
     obs: &mut dyn Observer,
     cancel: &Cancel,
 ) -> Result<RunResult> {
-    let fitted = prepare(data, config)?;
-    run_prepared(data, fitted, config, obs, cancel)
-}
-
-/// Trains every model of `config` on `fitted` (from [`prepare`] with the
-/// same `data` and `config`).
-pub fn run_prepared(
-    data: &Dataset,
-    fitted: Fitted,
-    config: &RunConfig,
-    obs: &mut dyn Observer,
-    cancel: &Cancel,
-) -> Result<RunResult> {
-    config.validate()?;
-    let Fitted {
-        prepared,
-        preprocessing,
-        notes,
-    } = fitted;
-    let specs = config.validate_for(&prepared)?;
-    let mut train = TrainConfig {
-        shuffle_seed: config.seed,
-        ..config.train.clone()
-    };
-    if config.auto_pos_weight {
-        train.loss.pos_weight = Some(auto_pos_weight(&prepared.train.y).ok_or_else(|| {
-            Error::Data("pos_weight auto: the train split has no positive rows".into())
-        })?);
-    }
-    let weights = match &config.init_weights {
-        Some(path) => specs
-            .iter()
-            .map(|s| checkpoint::init_network(path, &s.arch).map(Some))
-            .collect::<Result<Vec<_>>>()?,
-        None => vec![None; specs.len()],
-    };
-    let data_summary = data_summary(data, &prepared);
-    let settings = settings_summary(&train, config.seed);
-    obs.on_event(&Event::Started {
-        kind: config.kind.name(),
-        data: &data_summary,
-        settings: &settings,
-        training: &training_line(&train),
-    });
-    let mut models = Vec::with_capacity(specs.len());
-    let mut cancelled = false;
-    for (spec, init) in specs.iter().zip(&weights) {
-        if cancel.is_cancelled() {
-            cancelled = true;
-            break;
-        }
-        obs.on_event(&Event::ModelStarted {
-            model: &spec.name,
-            arch: &spec.arch,
-            epochs: train.epochs,
-        });
-        let fitted = Fit::new(spec, &prepared, &train)
-            .seed(config.seed)
-            .init_rng(config.init_rng)
-            .weights(init.as_ref())
-            .cancel(cancel)
-            .run_cancellable(obs)?;
-        models.push(fitted.model);
-        if fitted.cancelled {
-            cancelled = true;
-            break;
-        }
-    }
-    let summary = models.iter().filter_map(SummaryRow::of).collect();
-    Ok(RunResult {
-        kind: config.kind,
-        data_summary,
-        settings,
-        source: data.source.clone(),
-        prepared,
-        preprocessing,
-        labels: data.labels.clone(),
-        notes,
-        train,
-        seed: config.seed,
-        models,
-        summary,
-        cancelled,
-    })
+    Plan::borrowing(data, config)?.run(obs, cancel)
 }

@@ -15,8 +15,7 @@ use crate::eval::study::{
 };
 use crate::model::init::InitRng;
 use crate::model::{Activation, Architecture, Layer};
-use crate::train::loss::auto_pos_weight;
-use crate::train::TrainConfig;
+use crate::train::{PosWeight, TrainConfig};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -29,11 +28,8 @@ pub struct StudyConfig {
     pub seed: u64,
     pub models: Vec<ModelSpec>,
     /// Settings of every network run; `shuffle_seed` is replaced by the
-    /// run's seed.
+    /// run's seed, and `pos_weight = auto` is resolved on each training fold.
     pub train: TrainConfig,
-    /// Resolve `pos_weight` per training fold (negatives / positives),
-    /// overriding `train.loss.pos_weight`.
-    pub auto_pos_weight: bool,
     pub init: InitSeeds,
     /// The random stream of every initialisation (ChaCha8, or PyTorch's).
     pub init_rng: InitRng,
@@ -57,7 +53,6 @@ impl StudyConfig {
             seed,
             models,
             train,
-            auto_pos_weight: false,
             init: InitSeeds::PerRun,
             init_rng: InitRng::ChaCha8,
             baselines: true,
@@ -321,7 +316,7 @@ fn run_in_pool(
         folds: k,
         seed: config.seed,
         init: config.init,
-        auto_pos_weight: config.auto_pos_weight,
+        auto_pos_weight: config.train.loss.pos_weight == PosWeight::Auto,
         train: config.train.clone(),
         models,
         n_train_mean: n_train_sum as f64 / k as f64,
@@ -348,14 +343,11 @@ fn run_one(
     let mut train = config.train.clone();
     // The study already runs its folds in parallel: one thread a model.
     train.threads = Some(1);
-    if config.auto_pos_weight {
-        train.loss.pos_weight = Some(auto_pos_weight(&p.train.y).ok_or_else(|| {
-            Error::Data(format!(
-                "pos_weight auto: training fold {f} of repeat {r} has no positive rows"
-            ))
-        })?);
-    }
-    let loss = train.loss;
+    train.loss = train.loss.resolved(
+        &p.train.y,
+        &format!("the training rows of fold {f} of repeat {r}"),
+    )?;
+    let loss = train.loss.resolve(&p.train.y, "")?;
     let (seed, epochs, score): (Option<u64>, usize, FoldScore) = match job {
         Job::Net(spec) => {
             let seed = match config.init {

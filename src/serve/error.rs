@@ -67,7 +67,7 @@ impl From<Error> for ApiError {
     /// `target` or `features`.
     fn from(e: Error) -> ApiError {
         let field = match &e {
-            Error::Invalid { field, .. } => form_field(field),
+            Error::Invalid { field, .. } | Error::NotApplicable { field, .. } => form_field(field),
             Error::BadTarget { .. } => "target",
             Error::MissingColumn { .. } | Error::MissingColumns { .. } => "features",
             Error::Csv { .. }
@@ -79,7 +79,9 @@ impl From<Error> for ApiError {
             Error::Config(_) | Error::Cancelled | Error::Diverged { .. } => "settings",
         };
         let error = match &e {
-            Error::Invalid { message, .. } => message.clone(),
+            Error::Invalid { message, .. } | Error::NotApplicable { message, .. } => {
+                nonlin::error::word_references(message, &nonlin::error::FieldNames)
+            }
             other => other.to_string(),
         };
         ApiError::field(field, error)

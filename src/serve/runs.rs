@@ -21,7 +21,7 @@ use axum::Json;
 use nonlin::data::{Dataset, Note, Prepared};
 use nonlin::model::Network;
 use nonlin::report::study::{accuracy_mcc_svg, console_table, sentences};
-use nonlin::run::{outputs, split_run, study, OutputOptions};
+use nonlin::run::{outputs, study, OutputOptions, Plan};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -67,11 +67,10 @@ pub async fn start_run(
     // prepared inputs (width, memory) before anything trains.
     // (The live results and the decision view read their own copy of the
     // prepared data; the run owns the other.)
-    let (config, ds, fitted, live_data) = blocking(move || {
-        let fitted = split_run::prepare(&ds, &config)?;
-        config.validate_for(&fitted.prepared)?;
-        let live_data = Arc::new(fitted.prepared.clone());
-        Ok((config, ds, fitted, live_data))
+    let (plan, live_data) = blocking(move || {
+        let plan = Plan::new(ds, &config)?;
+        let live_data = Arc::new(plan.prepared.clone());
+        Ok((plan, live_data))
     })
     .await?;
     // Bad input is told as such (400) even when the server is busy.
@@ -81,10 +80,11 @@ pub async fn start_run(
     if paused {
         slot.control.pause();
     }
-    let notes: Vec<&Note> = ds.notes.iter().chain(&fitted.notes).collect();
+    let notes: Vec<&Note> = plan.data_notes.iter().chain(&plan.split_notes).collect();
     let data_msg = json!({
-        "type": "data", "source": ds.source, "rows": ds.n_rows(),
-        "features": fitted.prepared.features, "positive": ds.labels.positive.to_string(),
+        "type": "data", "source": plan.source,
+        "rows": plan.n_rows,
+        "features": plan.prepared.features, "positive": plan.labels.positive.to_string(),
         "notes": notes,
     });
     slot.live.set_prepared(live_data);
@@ -96,7 +96,7 @@ pub async fn start_run(
         let mut fw = Forwarder::new(tx, slot.control.clone()).with_live(tap);
         fw.send(json!({ "type": "run", "id": id }));
         fw.send(data_msg);
-        match split_run::run_prepared(&ds, fitted, &config, &mut fw, &slot.control.cancel) {
+        match plan.run(&mut fw, &slot.control.cancel) {
             Ok(result) => {
                 let msg = done_message(id, &result);
                 let _ = slot.result.set(result);

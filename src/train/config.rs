@@ -2,7 +2,7 @@
 //! tutorial's) and their validation. Errors name the field
 //! ([`Error::Invalid`]); front ends map it to their own word.
 
-use super::{BceWithLogits, LrSchedule, OptimizerConfig};
+use super::{LossConfig, LrSchedule, OptimizerConfig};
 use crate::error::{Error, Result};
 use serde::Serialize;
 
@@ -21,19 +21,39 @@ impl EarlyStopping {
     pub const DEFAULT_VALIDATION_FRACTION: f64 = 0.2;
 }
 
+/// scikit-learn's rule without early stopping (`tol`, `n_iter_no_change`):
+/// stop once the epoch's training loss has not improved on the best so far
+/// by at least `tol` for more than `n_iter_no_change` epochs in a row.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Plateau {
+    pub tol: f64,
+    pub n_iter_no_change: usize,
+}
+
+impl Plateau {
+    /// scikit-learn's `MLPClassifier` defaults.
+    pub const SKLEARN: Plateau = Plateau {
+        tol: 1e-4,
+        n_iter_no_change: 10,
+    };
+}
+
 /// How to train.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainConfig {
     pub epochs: usize,
     pub optimizer: OptimizerConfig,
     pub schedule: LrSchedule,
-    pub loss: BceWithLogits,
+    pub loss: LossConfig,
     /// `None`: full batch (the tutorial). `Some(b)`: reshuffled mini-batches
     /// of `b` rows, the last one partial (DataLoader with `drop_last=False`).
     pub batch_size: Option<usize>,
     /// Seed of the per-epoch reshuffle.
     pub shuffle_seed: u64,
     pub early_stopping: Option<EarlyStopping>,
+    /// Stop on a plateau of the training loss (without early stopping).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plateau: Option<Plateau>,
     /// Threads for the large passes: `None` picks [`TrainConfig::thread_count`]'s
     /// default. Results are bit-identical for every value; passes too small
     /// to gain run on one thread anyway. Not part of a run's recorded
@@ -54,10 +74,11 @@ impl TrainConfig {
             epochs,
             optimizer: OptimizerConfig::sgd(lr),
             schedule: LrSchedule::Constant,
-            loss: BceWithLogits::default(),
+            loss: LossConfig::default(),
             batch_size: None,
             shuffle_seed: 0,
             early_stopping: None,
+            plateau: None,
             threads: None,
         }
     }
@@ -116,89 +137,16 @@ impl TrainConfig {
                 ));
             }
         }
-        let check = |field: &str, v: f64, ok: bool, range: &str| {
-            if ok && v.is_finite() {
-                Ok(())
-            } else {
-                Err(Error::invalid(field, format!("must be {range}, got {v}")))
-            }
-        };
-        let positive = |field: &str, v: f64| check(field, v, v > 0.0, "greater than 0");
-        let non_negative = |field: &str, v: f64| check(field, v, v >= 0.0, "0 or greater");
-        let unit = |field: &str, v: f64| {
-            check(
-                field,
-                v,
-                (0.0..1.0).contains(&v),
-                "at least 0 and less than 1",
-            )
-        };
-        match self.optimizer {
-            OptimizerConfig::Sgd {
-                lr,
-                momentum,
-                dampening,
-                nesterov,
-                weight_decay,
-            } => {
-                positive("lr", lr as f64)?;
-                non_negative("momentum", momentum as f64)?;
-                if !(0.0..=1.0).contains(&dampening) {
-                    return Err(Error::invalid(
-                        "dampening",
-                        format!("must be between 0 and 1, got {dampening}"),
-                    ));
-                }
-                non_negative("weight_decay", weight_decay as f64)?;
-                if nesterov && (momentum <= 0.0 || dampening != 0.0) {
-                    return Err(Error::invalid(
-                        "nesterov",
-                        "needs momentum > 0 and dampening 0 (as in PyTorch)",
-                    ));
-                }
-            }
-            OptimizerConfig::Adam {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            }
-            | OptimizerConfig::AdamW {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            } => {
-                positive("lr", lr as f64)?;
-                unit("beta1", beta1 as f64)?;
-                unit("beta2", beta2 as f64)?;
-                positive("eps", eps as f64)?;
-                non_negative("weight_decay", weight_decay as f64)?;
-            }
+        self.optimizer.validate()?;
+        if let Some(w) = self.loss.pos_weight.value() {
+            check::positive("pos_weight", w as f64)?;
         }
-        if let Some(w) = self.loss.pos_weight {
-            positive("pos_weight", w as f64)?;
-        }
-        match self.schedule {
-            LrSchedule::Constant => {}
-            LrSchedule::Step { step_size, gamma } => {
-                if step_size == 0 {
-                    return Err(Error::invalid(
-                        "lr_schedule",
-                        "step size must be at least 1",
-                    ));
-                }
-                non_negative("lr_schedule", gamma)?;
-            }
-            LrSchedule::Cosine { t_max, eta_min } => {
-                if t_max == 0 {
-                    return Err(Error::invalid("lr_schedule", "T_max must be at least 1"));
-                }
-                non_negative("lr_schedule", eta_min)?;
-            }
-        }
+        self.schedule.validate()?;
+        self.validate_stopping()
+    }
+
+    /// Early stopping and the loss-plateau rule.
+    fn validate_stopping(&self) -> Result<()> {
         if let Some(es) = self.early_stopping {
             if es.patience == 0 {
                 return Err(Error::invalid("patience", "must be at least 1"));
@@ -211,7 +159,54 @@ impl TrainConfig {
                 ));
             }
         }
+        if let Some(p) = self.plateau {
+            if self.early_stopping.is_some() {
+                return Err(Error::not_applicable(
+                    "tol",
+                    format!(
+                        "(the training-loss plateau rule) does not apply with early stopping \
+                         ({}), which stops on the validation loss",
+                        crate::error::setting("patience")
+                    ),
+                ));
+            }
+            check::non_negative("tol", p.tol)?;
+            if p.n_iter_no_change == 0 {
+                return Err(Error::invalid("n_iter_no_change", "must be at least 1"));
+            }
+        }
         Ok(())
+    }
+}
+
+/// Range checks whose errors name the field.
+pub(crate) mod check {
+    use crate::error::{Error, Result};
+
+    fn check(field: &str, v: f64, ok: bool, range: &str) -> Result<()> {
+        if ok && v.is_finite() {
+            Ok(())
+        } else {
+            Err(Error::invalid(field, format!("must be {range}, got {v}")))
+        }
+    }
+
+    pub fn positive(field: &str, v: f64) -> Result<()> {
+        check(field, v, v > 0.0, "greater than 0")
+    }
+
+    pub fn non_negative(field: &str, v: f64) -> Result<()> {
+        check(field, v, v >= 0.0, "0 or greater")
+    }
+
+    /// At least 0 and less than 1.
+    pub fn unit(field: &str, v: f64) -> Result<()> {
+        check(
+            field,
+            v,
+            (0.0..1.0).contains(&v),
+            "at least 0 and less than 1",
+        )
     }
 }
 

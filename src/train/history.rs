@@ -32,6 +32,10 @@ pub struct History {
     pub stopped_epoch: Option<usize>,
     /// Epoch whose weights were restored (lowest validation loss).
     pub best_epoch: Option<usize>,
+    /// The training-loss plateau rule ([`super::Plateau`]) ended the run
+    /// (at `stopped_epoch`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub converged: bool,
 }
 
 /// `correct / n · 100`, computed in f64 in that order (as the tutorial does).
@@ -47,6 +51,7 @@ impl History {
             records: Vec::with_capacity(epochs),
             stopped_epoch: None,
             best_epoch: None,
+            converged: false,
         }
     }
 
@@ -211,6 +216,7 @@ mod tests {
             records: vec![rec(100, 37)],
             stopped_epoch: None,
             best_epoch: None,
+            converged: false,
         };
         assert_eq!(
             h.log_line(&h.records[0]),
@@ -227,6 +233,7 @@ mod tests {
             records: vec![rec(0, 1), rec(1, 3), rec(2, 3)],
             stopped_epoch: None,
             best_epoch: None,
+            converged: false,
         };
         assert_eq!(h.best_test().unwrap().epoch, 1);
         let csv = h.to_csv();
@@ -290,6 +297,7 @@ mod tests {
                 records,
                 stopped_epoch,
                 best_epoch,
+                converged: false,
             };
             for (model, arch) in [("m", "12-5-1"), ("a \"quoted\" name\\é", "12-relu-1")] {
                 assert_eq!(h.to_json(model, arch), to_json_tree(&h, model, arch));

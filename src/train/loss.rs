@@ -1,6 +1,7 @@
 //! `nn.BCEWithLogitsLoss` (mean reduction, optional `pos_weight`), fused with
 //! its gradient and the tutorial's accuracy (`round(sigmoid(logit))`).
 
+use crate::error::{Error, Result};
 use crate::model::fastmath::{exp_nonpositive, log1p_unit};
 use crate::model::simd::{self, Kernel, Lanes};
 
@@ -157,6 +158,93 @@ pub fn sigmoid(x: f32) -> f32 {
 pub fn auto_pos_weight(y: &[f32]) -> Option<f32> {
     let pos = y.iter().filter(|&&v| v == 1.0).count();
     (pos > 0).then(|| (y.len() - pos) as f32 / pos as f32)
+}
+
+/// `BCEWithLogitsLoss`'s `pos_weight` as a setting: none, a value, or
+/// `auto` (negatives / positives of the rows trained on, resolved once the
+/// training rows are known: [`LossConfig::resolve`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum PosWeight {
+    #[default]
+    None,
+    Value(f32),
+    Auto,
+}
+
+impl PosWeight {
+    /// `auto` or a number, as every front end spells it.
+    pub fn parse(text: &str) -> Result<PosWeight> {
+        match text.trim() {
+            "auto" => Ok(PosWeight::Auto),
+            t => t.parse::<f32>().map(PosWeight::Value).map_err(|_| {
+                Error::invalid(
+                    "pos_weight",
+                    format!("must be a positive number or 'auto', got '{text}'"),
+                )
+            }),
+        }
+    }
+
+    /// The value, when one was given or resolved.
+    pub fn value(self) -> Option<f32> {
+        match self {
+            PosWeight::Value(w) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+/// Serialized as `BCEWithLogitsLoss` takes it: `null`, a number, or `"auto"`.
+impl serde::Serialize for PosWeight {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match *self {
+            PosWeight::None => s.serialize_none(),
+            PosWeight::Value(w) => s.serialize_some(&w),
+            PosWeight::Auto => s.serialize_str("auto"),
+        }
+    }
+}
+
+/// The loss settings of a run (binary: `BCEWithLogitsLoss` and its
+/// `pos_weight`), before the training rows are known.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct LossConfig {
+    pub pos_weight: PosWeight,
+}
+
+impl LossConfig {
+    /// With `pos_weight = w`.
+    pub fn with_pos_weight(w: f32) -> LossConfig {
+        LossConfig {
+            pos_weight: PosWeight::Value(w),
+        }
+    }
+
+    /// The loss for these training targets: `auto` becomes negatives /
+    /// positives of `y` (`rows` says which rows they are in an error).
+    pub fn resolve(&self, y: &[f32], rows: &str) -> Result<BceWithLogits> {
+        let pos_weight = match self.pos_weight {
+            PosWeight::None => None,
+            PosWeight::Value(w) => Some(w),
+            PosWeight::Auto => Some(auto_pos_weight(y).ok_or_else(|| {
+                Error::Data(format!(
+                    "{} auto: {rows} have no positive rows",
+                    crate::error::setting("pos_weight")
+                ))
+            })?),
+        };
+        Ok(BceWithLogits { pos_weight })
+    }
+
+    /// The same settings with `auto` resolved on `y`.
+    pub fn resolved(&self, y: &[f32], rows: &str) -> Result<LossConfig> {
+        Ok(LossConfig {
+            pos_weight: match self.resolve(y, rows)?.pos_weight {
+                Some(w) => PosWeight::Value(w),
+                None => PosWeight::None,
+            },
+        })
+    }
 }
 
 #[cfg(test)]

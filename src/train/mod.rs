@@ -11,10 +11,10 @@ pub mod schedule;
 pub mod trained_model;
 pub mod trainer;
 
-pub use config::{EarlyStopping, TrainConfig};
+pub use config::{EarlyStopping, Plateau, TrainConfig};
 pub use history::{EpochRecord, History};
-pub use loss::BceWithLogits;
-pub use optimizer::{Optimizer, OptimizerConfig};
+pub use loss::{BceWithLogits, LossConfig, PosWeight};
+pub use optimizer::{Optimizer, OptimizerConfig, OptimizerKind};
 pub use schedule::LrSchedule;
 pub use trained_model::TrainedModel;
 pub use trainer::Trainer;

@@ -2,7 +2,51 @@
 //! with `torch.optim`'s update rules, defaults and ordering. An optimizer
 //! sees only the flat parameter and gradient slices plus its own state.
 
+use super::config::check;
+use crate::error::{Error, Result};
 use serde::Serialize;
+
+/// Which optimizer, by the names every front end uses (`sgd`, `adam`,
+/// `adamw`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptimizerKind {
+    Sgd,
+    Adam,
+    AdamW,
+}
+
+impl OptimizerKind {
+    pub const NAMES: &'static [&'static str] = &["sgd", "adam", "adamw"];
+
+    pub fn parse(text: &str) -> Result<OptimizerKind> {
+        match text {
+            "sgd" => Ok(OptimizerKind::Sgd),
+            "adam" => Ok(OptimizerKind::Adam),
+            "adamw" => Ok(OptimizerKind::AdamW),
+            _ => Err(Error::invalid(
+                "optimizer",
+                format!("must be one of sgd, adam, adamw, got '{text}'"),
+            )),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::AdamW => "adamw",
+        }
+    }
+
+    /// PyTorch's class name.
+    pub fn torch_name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "SGD",
+            OptimizerKind::Adam => "Adam",
+            OptimizerKind::AdamW => "AdamW",
+        }
+    }
+}
 
 /// Hyper-parameters, PyTorch's names and defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -71,6 +115,74 @@ impl OptimizerConfig {
             | OptimizerConfig::Adam { lr, .. }
             | OptimizerConfig::AdamW { lr, .. } => lr,
         }
+    }
+
+    /// The optimizer's name as settings spell it.
+    pub fn kind(&self) -> OptimizerKind {
+        match self {
+            OptimizerConfig::Sgd { .. } => OptimizerKind::Sgd,
+            OptimizerConfig::Adam { .. } => OptimizerKind::Adam,
+            OptimizerConfig::AdamW { .. } => OptimizerKind::AdamW,
+        }
+    }
+
+    /// PyTorch's defaults for `kind` at `lr`.
+    pub fn defaults(kind: OptimizerKind, lr: f32) -> OptimizerConfig {
+        match kind {
+            OptimizerKind::Sgd => OptimizerConfig::sgd(lr),
+            OptimizerKind::Adam => OptimizerConfig::adam(lr),
+            OptimizerKind::AdamW => OptimizerConfig::adamw(lr),
+        }
+    }
+
+    /// Checks every value; the error names the field.
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            OptimizerConfig::Sgd {
+                lr,
+                momentum,
+                dampening,
+                nesterov,
+                weight_decay,
+            } => {
+                check::positive("lr", lr as f64)?;
+                check::non_negative("momentum", momentum as f64)?;
+                if !(0.0..=1.0).contains(&dampening) {
+                    return Err(Error::invalid(
+                        "dampening",
+                        format!("must be between 0 and 1, got {dampening}"),
+                    ));
+                }
+                check::non_negative("weight_decay", weight_decay as f64)?;
+                if nesterov && (momentum <= 0.0 || dampening != 0.0) {
+                    return Err(Error::invalid(
+                        "nesterov",
+                        "needs momentum > 0 and dampening 0 (as in PyTorch)",
+                    ));
+                }
+            }
+            OptimizerConfig::Adam {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            }
+            | OptimizerConfig::AdamW {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => {
+                check::positive("lr", lr as f64)?;
+                check::unit("beta1", beta1 as f64)?;
+                check::unit("beta2", beta2 as f64)?;
+                check::positive("eps", eps as f64)?;
+                check::non_negative("weight_decay", weight_decay as f64)?;
+            }
+        }
+        Ok(())
     }
 
     /// A short human description, e.g. `SGD(lr=0.01)`.

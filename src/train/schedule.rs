@@ -18,6 +18,28 @@ pub enum LrSchedule {
 }
 
 impl LrSchedule {
+    /// Checks the values; errors name `lr_schedule`.
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            LrSchedule::Constant => Ok(()),
+            LrSchedule::Step { step_size, gamma } => {
+                if step_size == 0 {
+                    return Err(Error::invalid(
+                        "lr_schedule",
+                        "step size must be at least 1",
+                    ));
+                }
+                super::config::check::non_negative("lr_schedule", gamma)
+            }
+            LrSchedule::Cosine { t_max, eta_min } => {
+                if t_max == 0 {
+                    return Err(Error::invalid("lr_schedule", "T_max must be at least 1"));
+                }
+                super::config::check::non_negative("lr_schedule", eta_min)
+            }
+        }
+    }
+
     /// Parses `constant`, `step:STEP_SIZE[:GAMMA]` (gamma default 0.1) or
     /// `cosine[:T_MAX[:ETA_MIN]]` (T_max default: the number of epochs).
     pub fn parse(text: &str, epochs: usize) -> Result<LrSchedule> {

@@ -3,7 +3,7 @@
 //! epoch allocates nothing.
 
 use super::blocked::{BlockedBatch, Rows};
-use super::{EpochRecord, History, Optimizer, TrainConfig};
+use super::{BceWithLogits, EpochRecord, History, Optimizer, Plateau, TrainConfig};
 use crate::data::Samples;
 use crate::error::{Error, Result};
 use crate::model::Network;
@@ -29,6 +29,28 @@ struct Stopper {
     since_best: usize,
 }
 
+/// The loss-plateau rule's state ([`Plateau`]).
+struct PlateauWatch {
+    rule: Plateau,
+    best: f64,
+    epochs_without: usize,
+}
+
+impl PlateauWatch {
+    /// scikit-learn's `_update_no_improvement_count` on the training loss:
+    /// true once the loss has not improved by `tol` for more than
+    /// `n_iter_no_change` epochs.
+    fn stalled(&mut self, loss: f64) -> bool {
+        if loss > self.best - self.rule.tol {
+            self.epochs_without += 1;
+        } else {
+            self.epochs_without = 0;
+        }
+        self.best = self.best.min(loss);
+        self.epochs_without > self.rule.n_iter_no_change
+    }
+}
+
 /// Trains one network on one train/test pair.
 pub struct Trainer<'d> {
     pub net: Network,
@@ -43,6 +65,9 @@ pub struct Trainer<'d> {
     val: Option<&'d Samples>,
     batches: Option<Batches>,
     stopper: Option<Stopper>,
+    plateau: Option<PlateauWatch>,
+    /// The loss, `pos_weight = auto` resolved on the training rows.
+    loss: BceWithLogits,
     name: String,
 }
 
@@ -74,8 +99,9 @@ impl<'d> Trainer<'d> {
                 }
             }
         }
+        config.validate()?;
+        let loss = config.loss.resolve(&train.y, "the training rows")?;
         let batches = match config.batch_size {
-            Some(0) => return Err(Error::invalid("batch_size", "must be at least 1")),
             Some(b) if b < train.n => Some(Batches {
                 size: b,
                 order: (0..train.n).collect(),
@@ -98,6 +124,11 @@ impl<'d> Trainer<'d> {
             }
             _ => None,
         };
+        let plateau = config.plateau.map(|rule| PlateauWatch {
+            rule,
+            best: f64::INFINITY,
+            epochs_without: 0,
+        });
         let batch_rows = batches.as_ref().map_or(train.n, |b| b.size);
         let eval_rows = test.n.max(val.map_or(0, |v| v.n));
         let blocked = BlockedBatch::new(&net.arch, config.thread_count(), batch_rows, eval_rows)
@@ -113,6 +144,8 @@ impl<'d> Trainer<'d> {
             val,
             batches,
             stopper,
+            plateau,
+            loss,
             name: name.to_string(),
         })
     }
@@ -142,7 +175,7 @@ impl<'d> Trainer<'d> {
     pub fn epoch(&mut self) -> Result<EpochRecord> {
         let epoch = self.history.records.len();
         let lr = self.config.schedule.lr(self.config.optimizer.lr(), epoch);
-        let loss = self.config.loss;
+        let loss = self.loss;
         let (train, blocked, net, opt) =
             (self.train, &mut self.blocked, &mut self.net, &mut self.opt);
         let (loss_sum, train_correct) = match self.batches.as_mut() {
@@ -208,6 +241,12 @@ impl<'d> Trainer<'d> {
                 if !last {
                     self.history.stopped_epoch = Some(epoch);
                 }
+            }
+        }
+        if let Some(p) = self.plateau.as_mut() {
+            if p.stalled(train_loss as f64) && epoch + 1 < self.config.epochs {
+                self.history.stopped_epoch = Some(epoch);
+                self.history.converged = true;
             }
         }
         Ok(rec)

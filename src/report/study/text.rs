@@ -63,7 +63,7 @@ pub fn training(study: &StudyResult) -> String {
     );
     if study.auto_pos_weight {
         s += ", pos_weight = negatives/positives of each training fold";
-    } else if let Some(w) = t.loss.pos_weight {
+    } else if let Some(w) = t.loss.pos_weight.value() {
         let _ = write!(s, ", pos_weight {w}");
     }
     if let Some(es) = t.early_stopping {
