@@ -176,9 +176,10 @@ impl fmt::Display for Raw<'_> {
                 f,
                 "{source_name}, line {line}, column {column} ('{column_name}'): expected a number, \
                  found '{}'. If it marks a missing value, leave the cell empty or write NA; if \
-                 '{column_name}' holds categories, pass --categorical {column_name}; or leave the \
-                 column out with --drop {column_name}.",
-                crate::data::notes::excerpt(text, 80)
+                 '{column_name}' holds categories, pass {}; or leave the column out with {}.",
+                crate::data::notes::excerpt(text, 80),
+                setting_value("categorical", column_name),
+                setting_value("drop", column_name),
             ),
             Error::Cell {
                 source_name,
@@ -244,7 +245,8 @@ impl fmt::Display for Raw<'_> {
             Error::Diverged { model, epoch, what } => write!(
                 f,
                 "training of {model} diverged at epoch {epoch}: {what}. Try a smaller learning \
-                 rate (--lr), standardized inputs, or gradient-friendlier activations."
+                 rate ({}), standardized inputs, or gradient-friendlier activations.",
+                setting("lr")
             ),
         }
     }
@@ -323,19 +325,27 @@ pub fn word_references(text: &str, words: &dyn Wording) -> String {
     out
 }
 
+/// Command-line-like words for the library's own tests.
+#[cfg(test)]
+pub(crate) struct TestFlags;
+
+#[cfg(test)]
+impl Wording for TestFlags {
+    fn setting(&self, field: &str) -> String {
+        match field {
+            "models" => "--arch".into(),
+            f => format!("--{}", f.replace('_', "-")),
+        }
+    }
+    fn setting_value(&self, field: &str, value: &str) -> String {
+        format!("{} {value}", self.setting(field))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Flags;
-    impl Wording for Flags {
-        fn setting(&self, field: &str) -> String {
-            format!("--{}", field.replace('_', "-"))
-        }
-        fn setting_value(&self, field: &str, value: &str) -> String {
-            format!("{} {value}", self.setting(field))
-        }
-    }
+    use TestFlags as Flags;
 
     #[test]
     fn references_are_worded_by_each_front_end() {

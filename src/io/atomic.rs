@@ -170,7 +170,10 @@ mod tests {
         let mut second = Staged::default();
         second.add("log.txt", "log");
         second.add_guarded("m.bin", b"two".to_vec(), false);
-        let e = second.write_all(&out).unwrap_err().to_string();
+        let e = second
+            .write_all(&out)
+            .unwrap_err()
+            .worded(&crate::error::TestFlags);
         assert!(e.contains("already exists") && e.contains("--force"), "{e}");
         assert_eq!(std::fs::read(dir.join("m.bin")).unwrap(), b"one");
         assert!(!dir.join("log.txt").exists());

@@ -81,10 +81,10 @@ fn check_both_classes(data: &Dataset, test: &[usize], k: usize, r: usize, f: usi
     };
     Err(Error::Data(format!(
         "{}: test fold {f} of repeat {r} has no row of class '{absent}' of target '{}': that \
-         class has {rows} row(s), fewer than the {k} folds; use --folds {} or fewer",
+         class has {rows} row(s), fewer than the {k} folds; use {} or fewer",
         data.source,
         data.target,
-        rows.max(2)
+        crate::error::setting_value("folds", &rows.max(2).to_string())
     )))
 }
 

@@ -2,7 +2,7 @@
 //! file: a nonlin checkpoint or a plain PyTorch state dict.
 
 use super::Checkpoint;
-use crate::error::{Error, Result};
+use crate::error::{setting, Error, Result};
 use crate::io::StateDict;
 use crate::model::{Architecture, Network};
 use std::path::Path;
@@ -20,8 +20,11 @@ pub fn init_network(path: &Path, arch: &Architecture) -> Result<Network> {
                 name,
                 format!(
                     "it is a nonlin checkpoint of architecture {}, but this run trains {arch}; \
-                     give the matching --arch (or --hidden/--activation)",
-                    ckpt.net.arch
+                     give the matching {} (or {}/{})",
+                    ckpt.net.arch,
+                    setting("models"),
+                    setting("hidden"),
+                    setting("activation")
                 ),
             ));
         }

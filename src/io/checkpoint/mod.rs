@@ -149,9 +149,10 @@ impl Predict for Checkpoint {
 /// The error for a model file that exists and may not be replaced.
 pub fn already_exists(path: &Path) -> Error {
     Error::Config(format!(
-        "'{}' already exists; nothing was written. Pass --force to replace it, or choose \
+        "'{}' already exists; nothing was written. Pass {} to replace it, or choose \
          another output.",
-        path.display()
+        path.display(),
+        crate::error::setting("force")
     ))
 }
 
