@@ -18,4 +18,20 @@ pub mod rng;
 pub mod run;
 pub mod train;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, Wording};
+
+// The API a library user needs, at the crate's root; the modules hold the
+// rest for those who build their own pipeline.
+pub use data::{Dataset, DatasetOptions, FeatureSelection, MissingPolicy, ReadOptions, Table};
+pub use eval::study::StudyResult;
+pub use io::Checkpoint;
+pub use model::{Activation, Architecture, ArchitectureBuilder, Network};
+pub use run::{
+    Cancel, DataConfig, Event, Fit, Hidden, ModelDef, ModelSettings, ModelSpec, Observer,
+    OptimizerSettings, Plan, PredictConfig, Predictions, Preset, ReadSettings, RunConfig,
+    RunResult, RunSettings, Silent, SplitSettings, StudyConfig, StudySettings, TrainSettings,
+};
+pub use train::{
+    EarlyStopping, History, LossConfig, LrSchedule, OptimizerConfig, OptimizerKind, Plateau,
+    PosWeight, TrainConfig, TrainedModel,
+};
