@@ -16,7 +16,7 @@ pub enum Path {
     /// the compiler vectorizes: best for single-output layers.
     Rows,
     /// Register tiles of several outputs × several vectors of batch rows
-    /// ([`super::tiled`], [`super::tiled_weight`]): best from two outputs up.
+    /// (`kernels::tiled`, `kernels::tiled_weight`): best from two outputs up.
     Tiled,
 }
 
