@@ -82,11 +82,11 @@ fn one_epoch_minibatch_32(bencher: Bencher, name: &str) {
 /// without AVX2 runs). Same bits as `one_epoch`, only slower.
 #[divan::bench(args = MODELS)]
 fn one_epoch_baseline_simd(bencher: Bencher, name: &str) {
-    nonlin::model::simd::force_baseline(true);
+    nonlin::bench_internals::force_baseline(true);
     bencher
         .with_inputs(|| trainer(name, TrainConfig::tutorial(1, 0.01)))
         .bench_local_refs(|t| t.epoch().unwrap());
-    nonlin::model::simd::force_baseline(false);
+    nonlin::bench_internals::force_baseline(false);
 }
 
 /// The default study's 5-unit networks with an activation other than ReLU

@@ -103,7 +103,7 @@ const SHAPES: [(usize, usize, usize); 19] = [
 mod kernels {
     use super::SHAPES;
     use divan::Bencher;
-    use nonlin::model::linear::{Backward, Forward, InputGrad, Path};
+    use nonlin::bench_internals::{Backward, Forward, InputGrad, Path};
 
     /// `path`: a family for both passes, or `None` for `linear::choose`'s.
     fn layer(bencher: Bencher, (n_in, n_out, n): (usize, usize, usize), path: Option<Path>) {

@@ -1,11 +1,11 @@
 //! The AVX2 and AVX-512 kernels are a speed choice only: training with the
 //! best level this CPU has and with the x86_64 baseline (SSE) gives the same
-//! bits — history and parameters. (`model::linear`'s unit tests compare
+//! bits — history and parameters. (`kernels::linear`'s unit tests compare
 //! every level's kernels on the tile edges one call at a time.)
 
 mod common;
 
-use nonlin::model::simd;
+use nonlin::bench_internals as simd;
 use nonlin::model::{Architecture, Network};
 use nonlin::train::{OptimizerConfig, TrainConfig, Trainer};
 

@@ -61,7 +61,7 @@ pub fn torch_manual_seed(arch: &Architecture, seed: u64) -> Vec<f32> {
 
 /// Parameters for `arch` in state-dict order (each Linear: weight `[out,in]`,
 /// then bias, both U(−1/√in, 1/√in)) from a ChaCha8 stream seeded with `seed`.
-pub fn torch_default(arch: &Architecture, seed: u64) -> Vec<f32> {
+pub(crate) fn torch_default(arch: &Architecture, seed: u64) -> Vec<f32> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let layout = arch.layout();
     let mut params = vec![0.0f32; layout.len()];

@@ -1,19 +1,13 @@
-//! Model: architecture (layers and activations), initialisation, and the
-//! network with its explicit forward and backward passes.
+//! Model: architecture (layers and activations), the parameter layout,
+//! initialisation, and the network with its explicit forward and backward
+//! passes (which call the loops in `crate::kernels`).
 
 pub mod activation;
 pub mod architecture;
 pub mod builder;
-pub mod fastmath;
 pub mod init;
-pub mod lane_sums;
 pub mod layout;
-pub mod linear;
 pub mod network;
-pub mod pool;
-pub mod simd;
-pub mod tiled;
-pub mod tiled_weight;
 
 pub use activation::Activation;
 pub use architecture::{Architecture, Layer};

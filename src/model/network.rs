@@ -1,8 +1,9 @@
 //! A network: its architecture, one flat parameter block in state-dict order,
 //! and explicit forward/backward passes over a preallocated [`Workspace`].
 
-use super::{init, linear, Architecture, Layer, ParamLayout, ParamTensor};
+use super::{init, Architecture, Layer, ParamLayout, ParamTensor};
 use crate::error::{Error, Result};
+use crate::kernels::linear;
 
 /// An MLP with its parameters. Gradients and activations live in a
 /// [`Workspace`], so one network can be evaluated with several batch sizes.
@@ -195,7 +196,7 @@ impl Workspace {
 }
 
 /// `len` zeros, written (so the pages are mapped now, not at first use).
-pub fn touched(len: usize) -> Vec<f32> {
+pub(crate) fn touched(len: usize) -> Vec<f32> {
     let mut v = Vec::with_capacity(len);
     v.resize(len, 0.0);
     v

@@ -20,8 +20,8 @@ pub use super::block_plan::{
 };
 use super::loss::{BceWithLogits, LossValue};
 use crate::data::Samples;
+use crate::kernels::pool::{Disjoint, Pool};
 use crate::model::network::touched;
-use crate::model::pool::{Disjoint, Pool};
 use crate::model::{Architecture, Network, Workspace};
 use std::ops::Range;
 

@@ -129,7 +129,7 @@ impl TrainConfig {
             return Err(Error::invalid("batch_size", "must be at least 1"));
         }
         if let Some(t) = self.threads {
-            let max = crate::model::pool::MAX_THREADS;
+            let max = crate::kernels::pool::MAX_THREADS;
             if !(1..=max).contains(&t) {
                 return Err(Error::invalid(
                     "threads",

@@ -2,8 +2,8 @@
 //! its gradient and the tutorial's accuracy (`round(sigmoid(logit))`).
 
 use crate::error::{Error, Result};
-use crate::model::fastmath::{exp_nonpositive, log1p_unit};
-use crate::model::simd::{self, Kernel, Lanes};
+use crate::kernels::fastmath::{exp_nonpositive_cephes, log1p_unit};
+use crate::kernels::simd::{self, Kernel, Lanes};
 
 /// Mean binary cross-entropy on logits, as PyTorch computes it:
 /// `ℓ = (1 − y)·x − w·logσ(x)` with `w = 1 + (pos_weight − 1)·y` and
@@ -130,7 +130,7 @@ fn elementwise(x: &[f32; LANES], t: &[f32; LANES], pw: f32) -> ([f32; LANES], [f
     let mut loss = [0.0f32; LANES];
     let mut sig = [0.0f32; LANES];
     for j in 0..LANES {
-        let e = exp_nonpositive(-x[j].abs());
+        let e = exp_nonpositive_cephes(-x[j].abs());
         let log_sig = x[j].min(0.0) - log1p_unit(e);
         loss[j] = (1.0 - t[j]) * x[j] - ((pw - 1.0) * t[j] + 1.0) * log_sig;
         sig[j] = sigmoid_from(x[j], e);
@@ -151,7 +151,7 @@ fn sigmoid_from(x: f32, e: f32) -> f32 {
 /// σ(x) in f32 exactly as the loss and the accuracy compute it, so that a
 /// prediction (`σ > threshold`) agrees with the training accuracy bit for bit.
 pub fn sigmoid(x: f32) -> f32 {
-    sigmoid_from(x, exp_nonpositive(-x.abs()))
+    sigmoid_from(x, exp_nonpositive_cephes(-x.abs()))
 }
 
 /// `pos_weight = negatives / positives`, the usual balancing choice.

@@ -1,8 +1,11 @@
 //! Shared helpers for the integration tests: reading the PyTorch fixtures.
 #![allow(dead_code)]
 
-use nonlin::data::{prepare, Dataset, PrepareOptions, Prepared, ScalingMode};
-use nonlin::model::Architecture;
+use nonlin::data::{
+    prepare, BinaryLabels, Dataset, PrepareOptions, Prepared, Preprocessing, ScalingMode,
+};
+use nonlin::io::Checkpoint;
+use nonlin::model::{Architecture, Network};
 use nonlin::train::OptimizerConfig;
 use safetensors::{Dtype, SafeTensors};
 use std::path::PathBuf;
@@ -150,4 +153,10 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
 
 pub fn max_abs(a: &[f32]) -> f32 {
     a.iter().map(|x| x.abs()).fold(0.0, f32::max)
+}
+
+/// A checkpoint of a model trained on numeric columns with 0/1 labels.
+pub fn numeric_checkpoint(net: Network, p: &Prepared) -> Checkpoint {
+    let identity = Preprocessing::identity(&p.features);
+    Checkpoint::new(net, p, identity, BinaryLabels::default())
 }

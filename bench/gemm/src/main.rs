@@ -1,10 +1,10 @@
 //! `gemm` (FMA, blocked, single-threaded) against nonlin's row kernels
-//! (`nonlin::model::linear`, separate multiply and add) for one layer's
+//! (`nonlin::bench_internals`, separate multiply and add) for one layer's
 //! forward, ∂weight and ∂input on a 4096-row feature-major block; best of
 //! many runs, and the allocations `gemm` makes per call.
 
 use gemm::{gemm, Parallelism};
-use nonlin::model::linear::{Backward, Forward};
+use nonlin::bench_internals::{Backward, Forward};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;

@@ -1,13 +1,12 @@
 //! Element-wise activations with PyTorch's definitions, defaults and
 //! backward formulas: the [`Activation`] enum, its facts in one table
-//! ([`table`]: names, parameters, `torch.nn` class, help), its kernels
-//! (`kernels.rs`) and their vectorizable math ([`vecmath`]).
+//! ([`table`]: names, parameters, `torch.nn` class, help), and its forward
+//! and backward passes (the loops are in `kernels::activation`).
 
-mod kernels;
 pub mod table;
-pub mod vecmath;
 
 use crate::error::{Error, Result};
+use crate::kernels;
 use std::fmt;
 pub use table::{ActivationInfo, Param};
 
@@ -121,6 +120,16 @@ impl Activation {
             .chain(entry.torch_fixed.iter().map(|(k, v)| format!("{k}='{v}'")))
             .collect();
         format!("{}({})", entry.torch_class, args.join(", "))
+    }
+
+    /// `y = f(x)`.
+    pub fn forward(&self, x: &[f32], y: &mut [f32]) {
+        kernels::activation::forward(*self, x, y);
+    }
+
+    /// `dx = dy · f'(x)`, given the forward input `x` and output `y`.
+    pub fn backward(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
+        kernels::activation::backward(*self, x, y, dy, dx);
     }
 
     /// Every activation with its spec form and what it computes, one per

@@ -6,7 +6,7 @@
 //! The spec parser, `Display`, the `torch.nn` repr, checkpoint metadata
 //! (`nonlin.layers`), the builder's checks and the CLI help all read this
 //! table. Adding an activation is one enum variant, one entry here, and its
-//! kernels in `kernels.rs`.
+//! loops in `kernels::activation`.
 
 use super::Activation;
 
@@ -214,14 +214,14 @@ pub const NAMES: [&str; TABLE.len()] = {
 };
 
 /// The entry of a spec name or alias (ASCII case-insensitive).
-pub fn lookup(name: &str) -> Option<&'static ActivationInfo> {
+pub(crate) fn lookup(name: &str) -> Option<&'static ActivationInfo> {
     TABLE.iter().find(|e| {
         e.name.eq_ignore_ascii_case(name) || e.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     })
 }
 
 /// The entry of `a` and its parameter values.
-pub fn describe(a: &Activation) -> (&'static ActivationInfo, [f32; MAX_PARAMS]) {
+pub(crate) fn describe(a: &Activation) -> (&'static ActivationInfo, [f32; MAX_PARAMS]) {
     TABLE
         .iter()
         .find_map(|e| (e.values)(a).map(|v| (e, v)))

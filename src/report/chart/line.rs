@@ -1,7 +1,7 @@
 //! Line charts: the chart and series types, ROC charts, and drawing one line
 //! chart (axes, clipped series, legend) into a frame.
 
-use super::axis::{auto_axis, draw_x_axis, draw_y_axis, left_margin};
+use super::axis::{auto_axis, draw_x_axis, draw_y_axis, left_margin, Axis};
 use super::frame::{draw_title, no_data, Fonts, Frame};
 use super::legend::{flow_legend, legend_item, legend_item_w};
 use super::style::{series_styles, stroke_attrs, Style, CHANCE_SERIES_NAME};
@@ -81,7 +81,8 @@ pub fn line_chart_svg(chart: &LineChart, width: u32, height: u32) -> String {
     document(width, height, &chart.title, &body)
 }
 
-/// One line chart drawn inside `fr`.
+/// One line chart drawn inside `fr`: the title, the layout (legend band,
+/// axes, plot area), the axes, the series and the legend.
 pub(super) fn line_panel(
     out: &mut String,
     chart: &LineChart,
@@ -100,48 +101,98 @@ pub(super) fn line_panel(
         fr.w - 2.0 * f.pad,
         f,
     );
-
-    let pts = |s: &Series| {
-        s.xs.iter()
-            .copied()
-            .zip(s.ys.iter().copied())
-            .collect::<Vec<_>>()
-    };
-    let all: Vec<(f64, f64)> = chart
-        .series
-        .iter()
-        .flat_map(pts)
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .collect();
-    let integer_x = !all.is_empty() && all.iter().all(|(x, _)| x.fract() == 0.0);
-
-    // Legend placement: a band on the right if the names are short enough,
-    // otherwise a band under the x axis.
+    let all = finite_points(chart);
     let items: Vec<(&str, Style)> = chart
         .series
         .iter()
         .map(|s| s.name.as_str())
         .zip(styles.iter().copied())
         .collect();
-    let show_legend = legend && !items.is_empty();
-    let right_legend_w = items
+    let legend = legend_band(&items, legend, fr, f);
+    let layout = plot_layout(chart, &all, &legend, fr, top, f);
+    let plot = layout.plot;
+
+    draw_y_axis(out, &plot, &layout.y_axis, &chart.y_label, f, layout.left);
+    draw_x_axis(out, &plot, &layout.x_axis, &chart.x_label, f);
+    draw_series(out, chart, styles, &layout, f, clip_suffix);
+    if all.is_empty() {
+        no_data(out, &plot, f);
+    }
+    draw_legend(out, &items, &legend, &plot, fr, f);
+}
+
+/// A series' points, paired by index.
+fn points(s: &Series) -> Vec<(f64, f64)> {
+    s.xs.iter().copied().zip(s.ys.iter().copied()).collect()
+}
+
+/// Every finite point of every series (what the axes are fitted to).
+fn finite_points(chart: &LineChart) -> Vec<(f64, f64)> {
+    chart
+        .series
+        .iter()
+        .flat_map(points)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect()
+}
+
+/// Where the legend goes: a band on the right if the names are short
+/// enough, otherwise a band under the x axis.
+struct LegendBand {
+    show: bool,
+    right: bool,
+    /// The right band's width.
+    right_w: f64,
+    /// The bottom band's height (0 when the legend is on the right).
+    bottom_h: f64,
+}
+
+fn legend_band(items: &[(&str, Style)], legend: bool, fr: Frame, f: &Fonts) -> LegendBand {
+    let show = legend && !items.is_empty();
+    let right_w = items
         .iter()
         .map(|(name, _)| legend_item_w(name, f))
         .fold(0.0, f64::max)
         + 3.0 * f.pad;
-    let legend_right = show_legend && right_legend_w <= fr.w * 0.3;
+    let right = show && right_w <= fr.w * 0.3;
+    let mut bottom_h = 0.0;
+    if show && !right {
+        // Measure by laying out into a scratch buffer.
+        let mut scratch = String::new();
+        bottom_h = flow_legend(&mut scratch, items, 0.0, 0.0, fr.w - 2.0 * f.pad, f) + f.gap;
+    }
+    LegendBand {
+        show,
+        right,
+        right_w,
+        bottom_h,
+    }
+}
 
+/// The plot area and its axes.
+struct PlotLayout {
+    plot: Frame,
+    x_axis: Axis,
+    y_axis: Axis,
+    /// The left margin (y tick labels and label).
+    left: f64,
+}
+
+fn plot_layout(
+    chart: &LineChart,
+    all: &[(f64, f64)],
+    legend: &LegendBand,
+    fr: Frame,
+    top: f64,
+    f: &Fonts,
+) -> PlotLayout {
+    let integer_x = !all.is_empty() && all.iter().all(|(x, _)| x.fract() == 0.0);
     let mut bottom = f.pad + f.tick_len + f.gap * 0.5 + f.tick * 1.25;
     if !chart.x_label.is_empty() {
         bottom += f.label * 1.3;
     }
-    let mut bottom_legend_h = 0.0;
-    if show_legend && !legend_right {
-        // Measure by laying out into a scratch buffer.
-        let mut scratch = String::new();
-        bottom_legend_h =
-            flow_legend(&mut scratch, &items, 0.0, 0.0, fr.w - 2.0 * f.pad, f) + f.gap;
-        bottom += bottom_legend_h;
+    if legend.show && !legend.right {
+        bottom += legend.bottom_h;
     }
     let plot_y = top + f.gap;
     let plot_h = (fr.y + fr.h - bottom - plot_y).max(10.0);
@@ -154,8 +205,8 @@ pub(super) fn line_panel(
         false,
     );
     let left = left_margin(&y_axis, &chart.y_label, f);
-    let right = if legend_right {
-        right_legend_w
+    let right = if legend.right {
+        legend.right_w
     } else {
         f.pad * 2.0 + f.tick * 0.6
     };
@@ -173,38 +224,30 @@ pub(super) fn line_panel(
         false,
         integer_x,
     );
+    PlotLayout {
+        plot,
+        x_axis,
+        y_axis,
+        left,
+    }
+}
 
-    draw_y_axis(out, &plot, &y_axis, &chart.y_label, f, left);
-    draw_x_axis(out, &plot, &x_axis, &chart.x_label, f);
-
-    // Series, clipped to the plot area when a point lies outside it. The
-    // clip id is made unique per document content so that several charts
-    // can be inlined in one page.
+/// The series, clipped to the plot area when a point lies outside it. The
+/// clip id is made unique per document content so that several charts can
+/// be inlined in one page.
+fn draw_series(
+    out: &mut String,
+    chart: &LineChart,
+    styles: &[Style],
+    layout: &PlotLayout,
+    f: &Fonts,
+    clip_suffix: &str,
+) {
+    let plot = layout.plot;
     let mut series_svg = String::new();
     let mut outside = false;
     for (s, style) in chart.series.iter().zip(styles) {
-        let mut d = String::new();
-        let mut pen_down = false;
-        let mut run = 0usize;
-        for (x, y) in pts(s) {
-            if !(x.is_finite() && y.is_finite()) {
-                if run == 1 {
-                    d.push_str("h0.01");
-                }
-                pen_down = false;
-                run = 0;
-                continue;
-            }
-            let px = x_axis.map(x, plot.x, plot.x + plot.w);
-            let py = y_axis.map(y, plot.y + plot.h, plot.y);
-            outside |= !plot.contains(px, py);
-            let _ = write!(d, "{}{} {}", if pen_down { 'L' } else { 'M' }, n(px), n(py));
-            pen_down = true;
-            run += 1;
-        }
-        if run == 1 {
-            d.push_str("h0.01");
-        }
+        let d = series_path(s, layout, &mut outside);
         let _ = write!(
             series_svg,
             r#"<path class="series" data-name="{}" d="{}" {}/>"#,
@@ -232,23 +275,61 @@ pub(super) fn line_panel(
         // rasterizer an offscreen layer (three quarters of a figure's time).
         let _ = write!(out, r#"<g class="data">{series_svg}</g>"#);
     }
-    if all.is_empty() {
-        no_data(out, &plot, f);
-    }
+}
 
-    if show_legend {
-        if legend_right {
-            let lx = plot.x + plot.w + f.pad * 1.5;
-            out.push_str(r#"<g class="legend">"#);
-            for (i, (name, style)) in items.iter().enumerate() {
-                let ly = plot.y + f.legend * 0.6 + i as f64 * f.legend * 1.7;
-                legend_item(out, name, style, lx, ly, f);
+/// One series' path data; non-finite points break the line, and a lone
+/// point gets a tiny stroke so that it shows. Sets `outside` when a point
+/// lies outside the plot area.
+fn series_path(s: &Series, layout: &PlotLayout, outside: &mut bool) -> String {
+    let plot = layout.plot;
+    let mut d = String::new();
+    let mut pen_down = false;
+    let mut run = 0usize;
+    for (x, y) in points(s) {
+        if !(x.is_finite() && y.is_finite()) {
+            if run == 1 {
+                d.push_str("h0.01");
             }
-            out.push_str("</g>");
-        } else {
-            let ly = fr.y + fr.h - f.pad - bottom_legend_h + f.gap;
-            flow_legend(out, &items, fr.x + f.pad, ly, fr.w - 2.0 * f.pad, f);
+            pen_down = false;
+            run = 0;
+            continue;
         }
+        let px = layout.x_axis.map(x, plot.x, plot.x + plot.w);
+        let py = layout.y_axis.map(y, plot.y + plot.h, plot.y);
+        *outside |= !plot.contains(px, py);
+        let _ = write!(d, "{}{} {}", if pen_down { 'L' } else { 'M' }, n(px), n(py));
+        pen_down = true;
+        run += 1;
+    }
+    if run == 1 {
+        d.push_str("h0.01");
+    }
+    d
+}
+
+/// The legend in its band.
+fn draw_legend(
+    out: &mut String,
+    items: &[(&str, Style)],
+    legend: &LegendBand,
+    plot: &Frame,
+    fr: Frame,
+    f: &Fonts,
+) {
+    if !legend.show {
+        return;
+    }
+    if legend.right {
+        let lx = plot.x + plot.w + f.pad * 1.5;
+        out.push_str(r#"<g class="legend">"#);
+        for (i, (name, style)) in items.iter().enumerate() {
+            let ly = plot.y + f.legend * 0.6 + i as f64 * f.legend * 1.7;
+            legend_item(out, name, style, lx, ly, f);
+        }
+        out.push_str("</g>");
+    } else {
+        let ly = fr.y + fr.h - f.pad - legend.bottom_h + f.gap;
+        flow_legend(out, items, fr.x + f.pad, ly, fr.w - 2.0 * f.pad, f);
     }
 }
 

@@ -16,13 +16,13 @@ pub enum Path {
     /// the compiler vectorizes: best for single-output layers.
     Rows,
     /// Register tiles of several outputs × several vectors of batch rows
-    /// ([`super::tiled`], [`super::tiled_weight`]): best from two outputs up.
+    /// (`kernels::tiled`, `kernels::tiled_weight`): best from two outputs up.
     Tiled,
 }
 
 /// The family for each pass of one layer call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Choice {
+pub(crate) struct Choice {
     /// [`Forward`].
     pub forward: Path,
     /// ∂weight and bias in [`Backward`] (∂input always runs on tiles: they
@@ -38,7 +38,7 @@ pub struct Choice {
 /// input at thousands of rows (12×64 at 4096 rows: rows 155 µs, tiles
 /// 184 µs); a single output (`…×1`) runs as fast or faster on the row
 /// kernels.
-pub fn choose(n_in: usize, n_out: usize, n: usize) -> Choice {
+pub(crate) fn choose(n_in: usize, n_out: usize, n: usize) -> Choice {
     let forward = if n_out >= 2 && (n_in >= 32 || n < 1024) {
         Path::Tiled
     } else {

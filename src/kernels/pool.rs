@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 const SPIN: Duration = Duration::from_micros(50);
 
 /// The most threads a pool takes (a sanity bound on the setting).
-pub const MAX_THREADS: usize = 64;
+pub(crate) const MAX_THREADS: usize = 64;
 
 /// A job as the workers see it: a borrowed closure with its lifetime erased.
 /// It is only dereferenced while the job is open (see [`Pool::run`]), when
@@ -59,7 +59,7 @@ unsafe impl Sync for Shared {}
 unsafe impl Send for Shared {}
 
 /// A fixed set of threads that run the tasks of one closure at a time.
-pub struct Pool {
+pub(crate) struct Pool {
     shared: Arc<Shared>,
     workers: Vec<JoinHandle<()>>,
 }
@@ -108,6 +108,7 @@ impl Pool {
     /// whichever threads claim them (the caller takes part), and returns
     /// when all are done. A panic in any task is re-raised here after every
     /// thread has left the job.
+    #[allow(dead_code)] // the trainer calls `run_on_threads`; the tests, this
     pub fn run(&mut self, tasks: usize, job: &(dyn Fn(usize) + Sync)) {
         self.run_on_threads(tasks, &|_, t| job(t))
     }
@@ -227,17 +228,9 @@ fn work(s: &Shared, index: usize) {
     }
 }
 
-/// Part `t` of `0..total` split into `parts` contiguous ranges whose sizes
-/// differ by at most one (earlier parts larger).
-pub fn part(total: usize, parts: usize, t: usize) -> Range<usize> {
-    let (base, extra) = (total / parts, total % parts);
-    let start = t * base + t.min(extra);
-    start..start + base + usize::from(t < extra)
-}
-
 /// A mutable buffer shared by the threads of one [`Pool::run`], each writing
 /// its own disjoint part.
-pub struct Disjoint<'a, T = f32> {
+pub(crate) struct Disjoint<'a, T = f32> {
     ptr: *mut T,
     len: usize,
     _buf: std::marker::PhantomData<&'a mut [T]>,
@@ -273,6 +266,14 @@ impl<'a, T> Disjoint<'a, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Part `t` of `0..total` split into `parts` contiguous ranges whose sizes
+    /// differ by at most one (earlier parts larger).
+    fn part(total: usize, parts: usize, t: usize) -> Range<usize> {
+        let (base, extra) = (total / parts, total % parts);
+        let start = t * base + t.min(extra);
+        start..start + base + usize::from(t < extra)
+    }
 
     #[test]
     fn parts_cover_the_range_in_order() {

@@ -16,7 +16,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Eight f32 lanes.
-pub trait Lanes: Copy {
+pub(crate) trait Lanes: Copy {
     /// Vector registers the compiled code has (16 for SSE and AVX2, 32 with
     /// AVX-512): kernels size their register tiles by it.
     const REGISTERS: usize = 16;
@@ -307,14 +307,14 @@ mod imp {
     }
 }
 
-pub use imp::F8;
+pub(crate) use imp::F8;
 #[cfg(target_arch = "x86_64")]
-pub use imp::{F8Avx, F8Avx512};
+pub(crate) use imp::{F8Avx, F8Avx512};
 
 /// A kernel written once over any [`Lanes`]; [`dispatch`] runs it with the
 /// best lanes the CPU has. Implementations mark `run` `#[inline(always)]` so
 /// that the whole body is compiled inside the AVX2-enabled frame.
-pub trait Kernel {
+pub(crate) trait Kernel {
     type Output;
     fn run<V: Lanes>(self) -> Self::Output;
 }
@@ -322,7 +322,7 @@ pub trait Kernel {
 /// Runs `k` on AVX2 lanes (and AVX2-compiled loops) when [`level`] allows,
 /// else on the baseline lanes. Same operations either way, so same bits.
 #[inline]
-pub fn dispatch<K: Kernel>(k: K) -> K::Output {
+pub(crate) fn dispatch<K: Kernel>(k: K) -> K::Output {
     match dispatch_at(level().min(Level::Avx2), k) {
         Ok(out) => out,
         Err(k) => k.run::<F8>(),
@@ -335,7 +335,7 @@ pub fn dispatch<K: Kernel>(k: K) -> K::Output {
 /// AVX-512 the compiler vectorizes them differently, and a tutorial epoch
 /// measured ≈3 µs slower.)
 #[inline]
-pub fn dispatch_wide<K: Kernel>(k: K) -> K::Output {
+pub(crate) fn dispatch_wide<K: Kernel>(k: K) -> K::Output {
     match dispatch_at(level(), k) {
         Ok(out) => out,
         Err(k) => k.run::<F8>(),
@@ -345,7 +345,7 @@ pub fn dispatch_wide<K: Kernel>(k: K) -> K::Output {
 /// Runs `k` at the given level, or hands it back when this CPU lacks it
 /// (for tests and benchmarks that compare the levels).
 #[inline]
-pub fn dispatch_at<K: Kernel>(level: Level, k: K) -> Result<K::Output, K> {
+pub(crate) fn dispatch_at<K: Kernel>(level: Level, k: K) -> Result<K::Output, K> {
     if level > supported() {
         return Err(k);
     }
@@ -375,7 +375,7 @@ unsafe fn dispatch_avx512<K: Kernel>(k: K) -> K::Output {
 
 /// The instruction-set levels the kernels are compiled for, slowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     /// SSE2 (x86_64) or plain arrays elsewhere.
     Baseline,
     /// AVX2: one 8-lane register, 16 registers.
@@ -385,7 +385,7 @@ pub enum Level {
 }
 
 /// The best level this CPU has, detected once.
-pub fn supported() -> Level {
+pub(crate) fn supported() -> Level {
     static SUPPORTED: AtomicU8 = AtomicU8::new(0);
     let code = match SUPPORTED.load(Ordering::Relaxed) {
         0 => {
@@ -424,7 +424,7 @@ static FORCED: AtomicU8 = AtomicU8::new(0);
 /// The level the kernels run at: the best the CPU has, unless
 /// [`force_baseline`] was called. One atomic load after the first call.
 #[inline]
-pub fn level() -> Level {
+pub(crate) fn level() -> Level {
     if FORCED.load(Ordering::Relaxed) == 1 {
         Level::Baseline
     } else {

@@ -113,7 +113,7 @@ pub(super) fn sum_rows_with<V: Lanes>(rows: &[f32], n: usize, sums: &mut [f32]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::simd::F8;
+    use crate::kernels::simd::F8;
 
     fn dot(a: &[f32], b: &[f32]) -> f32 {
         dot_with::<F8>(a, b)
