@@ -1,7 +1,7 @@
 //! Which table a run reads, how, and which of its columns it uses.
 
 use crate::data::dataset::FeatureSelection;
-use crate::data::features::MAX_CATEGORIES;
+use crate::data::dataset::MAX_CATEGORIES;
 use crate::data::{
     Dataset, DatasetOptions, MissingPolicy, ReadOptions, Table, HEART_FAILURE_TARGET,
 };

@@ -7,8 +7,8 @@ use super::fit::Fit;
 use super::memory::{check_fits, memory_limit};
 use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
 use crate::data::{
-    prepare_fitted, prepare_fitted_releasing, BinaryLabels, Dataset, Fitted, Note, PrepareOptions,
-    Prepared, Preprocessing, ScalingMode,
+    prepare_fitted, prepare_fitted_releasing, BinaryLabels, Dataset, Note, PrepareOptions,
+    Prepared, PreparedSplit, Preprocessing, ScalingMode,
 };
 use crate::error::{Error, Result};
 use crate::eval::summary::SummaryRow;
@@ -201,7 +201,7 @@ pub struct RunResult {
 /// Splits `data` and fits the preprocessing and scaler as `config` says:
 /// the first half of [`run`], for front ends that show the notes (constant
 /// columns, unseen categories) before training starts.
-pub fn prepare(data: &Dataset, config: &RunConfig) -> Result<Fitted> {
+pub fn prepare(data: &Dataset, config: &RunConfig) -> Result<PreparedSplit> {
     config.validate()?;
     prepare_fitted(data, &config.split)
 }
@@ -211,7 +211,7 @@ pub fn prepare(data: &Dataset, config: &RunConfig) -> Result<Fitted> {
 /// ([`crate::data::prepare::prepare_fitted_releasing`]), so a large table's
 /// raw values and its f32 samples are never both whole in memory. Same
 /// results; `data.x` is empty afterwards.
-pub fn prepare_releasing(data: &mut Dataset, config: &RunConfig) -> Result<Fitted> {
+pub fn prepare_releasing(data: &mut Dataset, config: &RunConfig) -> Result<PreparedSplit> {
     config.validate()?;
     prepare_fitted_releasing(data, &config.split)
 }
@@ -231,13 +231,13 @@ pub fn run(
 /// same `data` and `config`).
 pub fn run_prepared(
     data: &Dataset,
-    fitted: Fitted,
+    fitted: PreparedSplit,
     config: &RunConfig,
     obs: &mut dyn Observer,
     cancel: &Cancel,
 ) -> Result<RunResult> {
     config.validate()?;
-    let Fitted {
+    let PreparedSplit {
         prepared,
         preprocessing,
         notes,

@@ -15,7 +15,7 @@ use super::options::{Delimiter, Detected, ReadOptions};
 use super::quotes::record_cuts;
 use super::records::{parse_records_into, Parsed, Shape};
 use super::sniff::{collapse_whitespace, holds_sample, sniff};
-use crate::data::column::ColumnBuilder;
+use crate::data::table::column::ColumnBuilder;
 use crate::data::Table;
 use crate::error::{Error, Result};
 use std::io::Read;
@@ -225,7 +225,7 @@ fn parse_piece(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::column::ColumnData;
+    use crate::data::table::column::ColumnData;
 
     fn read(text: &[u8]) -> Result<Table> {
         read_table(text, "f.csv", &ReadOptions::default())

@@ -3,13 +3,12 @@
 //! itself, or one-hot over the training categories). Serializable, so a
 //! checkpoint can store it and `predict` apply it to a new table.
 
-use super::column::ColumnData;
-use super::encoder::OneHot;
-use super::features::FeatureKind;
-use super::imputer::{category_fill, numeric_fill};
-use super::notes::{excerpt, Note};
-use super::table::nonfinite_message;
-use super::{Dataset, Table};
+use super::missing_values::{category_fill, numeric_fill};
+use super::one_hot::OneHot;
+use crate::data::notes::{excerpt, Note};
+use crate::data::table::column::ColumnData;
+use crate::data::table::nonfinite_message;
+use crate::data::{Dataset, FeatureKind, Table};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -355,8 +354,7 @@ impl Preprocessing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::dataset::DatasetOptions;
-    use crate::data::missing::{ImputeStrategy, MissingPolicy};
+    use crate::data::{DatasetOptions, ImputeStrategy, MissingPolicy};
 
     const CSV: &str = "sex,bmi,y\nM,20,0\nF,,1\nM,30,1\nF,25,0\nX,22,1\n,21,0\n";
 

@@ -3,11 +3,11 @@
 //! integer-coded ones so too; a column mixing numbers and text, holding
 //! infinities, or with too many distinct values to be categories is refused.
 
-use super::column::{Column, ColumnData, MISSING_CODE};
-use super::notes::excerpt;
-use super::numbers::Numbers;
-use super::table::nonfinite_message;
-use super::Table;
+use crate::data::notes::excerpt;
+use crate::data::table::column::{Column, ColumnData, MISSING_CODE};
+use crate::data::table::compact_numbers::Numbers;
+use crate::data::table::nonfinite_message;
+use crate::data::Table;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 

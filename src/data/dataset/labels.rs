@@ -2,9 +2,9 @@
 //! greater of the two as scikit-learn's `LabelEncoder` sorts them (numbers
 //! by value, text by code point) unless named.
 
-use super::column::{ColumnData, MISSING_CODE};
-use super::table::nonfinite_message;
-use super::Table;
+use crate::data::table::column::{ColumnData, MISSING_CODE};
+use crate::data::table::nonfinite_message;
+use crate::data::Table;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
