@@ -2,7 +2,7 @@
 //! chosen ([`feature_selection`]), the target encoded ([`labels`]), each
 //! feature's kind decided ([`feature_kind`]), rows with a missing target
 //! dropped, missing features refused, dropped or left for the imputer, as
-//! asked ([`pick`]).
+//! asked (the `pick` steps).
 
 pub mod feature_kind;
 pub mod feature_selection;

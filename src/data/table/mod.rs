@@ -1,4 +1,4 @@
-//! A CSV file read into named, typed columns ([`column`]: numbers, stored
+//! A CSV file read into named, typed columns ([`mod@column`]: numbers, stored
 //! compactly by [`compact_numbers`], or text; missing cells marked),
 //! remembering each row's line so later checks can still point at the file.
 
