@@ -6,7 +6,7 @@
 
 mod cli_util;
 use cli_util::{nonlin, s, temp_dir, text};
-use nonlin::data::preprocess::{Encoding, Fill};
+use nonlin::data::transform::preprocessing::{Encoding, Fill};
 use nonlin::data::{
     BinaryLabels, Dataset, DatasetOptions, ImputeStrategy, Label, MissingPolicy, Table,
 };

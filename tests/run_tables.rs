@@ -3,7 +3,7 @@
 //! labels in their result, `study` fits encoders and imputers per training
 //! fold, and an architecture that cannot fit in memory is refused first.
 
-use nonlin::data::preprocess::{Encoding, Fill};
+use nonlin::data::transform::preprocessing::{Encoding, Fill};
 use nonlin::data::{DatasetOptions, Label, MissingPolicy, Preprocessing};
 use nonlin::eval::study::fold_design;
 use nonlin::model::{Activation, Architecture};

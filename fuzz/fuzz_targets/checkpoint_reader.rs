@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nonlin::data::preprocess::{Encoding, Fill, InputColumn};
+use nonlin::data::transform::preprocessing::{Encoding, Fill, InputColumn};
 use nonlin::data::{BinaryLabels, Label, Preprocessing, Table};
 use nonlin::io::checkpoint::{KEYS, OPTIONAL_KEYS};
 use nonlin::io::Checkpoint;
@@ -24,7 +24,7 @@ fn base() -> Checkpoint {
             },
             InputColumn {
                 name: "sex".into(),
-                encoding: Encoding::OneHot(nonlin::data::encoder::OneHot {
+                encoding: Encoding::OneHot(nonlin::data::transform::one_hot::OneHot {
                     categories: vec!["F".into(), "M".into()],
                 }),
                 fill: Some(Fill::Category("F".into())),

@@ -1,44 +1,32 @@
-//! Data: CSV bytes → [`Table`] (typed columns, missing cells marked) →
-//! [`Dataset`] (features + 0/1 target) → [`Split`] → [`Preprocessing`]
-//! (imputer, one-hot encoder; fit on training rows) → [`StandardScaler`] →
-//! f32 [`Samples`] for training.
+//! Data: CSV bytes ([`csv`]) → [`Table`] (typed columns, missing cells
+//! marked; [`table`]) → [`Dataset`] (features + 0/1 target; [`dataset`]) →
+//! [`Split`] → [`Preprocessing`] (imputer, one-hot encoder; fit on training
+//! rows) → [`StandardScaler`] ([`transform`]) → f32 [`Samples`] for
+//! training; [`prepare()`] does the steps after the data set in one call.
 
-pub mod column;
 pub mod csv;
 pub mod dataset;
-pub mod encoder;
-pub mod features;
-pub mod imputer;
-pub mod labels;
-pub mod missing;
 pub mod notes;
-pub mod numbers;
 pub mod prepare;
-pub mod preprocess;
 pub mod samples;
-pub mod scaler;
-pub mod selection;
 pub mod split;
 pub mod suggest;
 pub mod synth;
 pub mod table;
+pub mod transform;
 
 pub use csv::{Delimiter, Detected, ReadOptions};
-pub use dataset::{Dataset, DatasetOptions, FeatureSelection};
-pub use features::FeatureKind;
-pub use labels::{BinaryLabels, Label};
-pub use missing::{ImputeStrategy, MissingPolicy};
+pub use dataset::{BinaryLabels, Dataset, DatasetOptions, FeatureKind, FeatureSelection, Label};
 pub use notes::{Note, NoteKind};
-pub use numbers::Numbers;
 pub use prepare::{
-    prepare, prepare_fitted, prepare_fitted_releasing, prepare_split, Fitted, PrepareOptions,
-    Prepared, ScalingMode,
+    prepare, prepare_fitted, prepare_fitted_releasing, prepare_split, PrepareOptions, Prepared,
+    PreparedSplit, ScalingMode,
 };
-pub use preprocess::{Applied, Preprocessing};
 pub use samples::Samples;
-pub use scaler::StandardScaler;
 pub use split::Split;
+pub use table::compact_numbers::Numbers;
 pub use table::{NumericTable, Table};
+pub use transform::{Applied, ImputeStrategy, MissingPolicy, Preprocessing, StandardScaler};
 
 /// The Heart Failure clinical records data set (Chicco & Jurman 2020), 299
 /// patients, 12 features, target `DEATH_EVENT`; embedded so the seed

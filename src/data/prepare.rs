@@ -2,10 +2,7 @@
 //! → scaler → f32 samples: everything between a CSV and the engine, in one
 //! call with explicit options.
 
-use super::notes::Note;
-use super::numbers::Numbers;
-use super::preprocess::Preprocessing;
-use super::{Dataset, Samples, Split, StandardScaler};
+use super::{Dataset, Note, Numbers, Preprocessing, Samples, Split, StandardScaler};
 use crate::error::{Error, Result};
 use serde::Serialize;
 
@@ -76,7 +73,7 @@ pub struct Prepared {
 /// [`Prepared`] with the fitted preprocessing (what `predict` must apply
 /// before the scaler) and what was noticed on the way.
 #[derive(Debug, Clone)]
-pub struct Fitted {
+pub struct PreparedSplit {
     pub prepared: Prepared,
     pub preprocessing: Preprocessing,
     /// Constant inputs, categories of test rows unseen in training.
@@ -96,7 +93,7 @@ pub fn scale_rows(data: &Dataset, scaler: &StandardScaler, rows: &[usize]) -> Sa
 }
 
 /// Feature `j` of `rows`, standardized and cast to f32, into `out`: the
-/// same arithmetic as [`super::scaler::standardize_row`].
+/// same arithmetic as [`super::transform::scaler::standardize_row`].
 fn scale_column(col: &Numbers, scaler: &StandardScaler, j: usize, rows: &[usize], out: &mut [f32]) {
     let (m, s) = (scaler.mean[j], scaler.scale[j]);
     for (o, &r) in out.iter_mut().zip(rows) {
@@ -142,7 +139,7 @@ pub fn prepare(data: &Dataset, options: &PrepareOptions) -> Result<Prepared> {
 }
 
 /// [`prepare`], also returning the fitted preprocessing and notes.
-pub fn prepare_fitted(data: &Dataset, options: &PrepareOptions) -> Result<Fitted> {
+pub fn prepare_fitted(data: &Dataset, options: &PrepareOptions) -> Result<PreparedSplit> {
     prepare_split(data, split_of(data, options)?, options)
 }
 
@@ -150,7 +147,10 @@ pub fn prepare_fitted(data: &Dataset, options: &PrepareOptions) -> Result<Fitted
 /// needed afterwards (a CLI run): on the numeric path each feature column
 /// is freed as soon as it is scaled, so the raw values and the f32 samples
 /// are never both whole in memory. `data.x` is then empty. Same results.
-pub fn prepare_fitted_releasing(data: &mut Dataset, options: &PrepareOptions) -> Result<Fitted> {
+pub fn prepare_fitted_releasing(
+    data: &mut Dataset,
+    options: &PrepareOptions,
+) -> Result<PreparedSplit> {
     let split = split_of(data, options)?;
     if !data.is_plain() {
         return prepare_split(data, split, options);
@@ -225,7 +225,11 @@ fn scale_columns(
 /// [`ScalingMode::BeforeSplit`]) and scales both parts: what `prepare` does
 /// after splitting, and what a cross-validation fold needs (`options`'
 /// split fields are only recorded).
-pub fn prepare_split(data: &Dataset, split: Split, options: &PrepareOptions) -> Result<Fitted> {
+pub fn prepare_split(
+    data: &Dataset,
+    split: Split,
+    options: &PrepareOptions,
+) -> Result<PreparedSplit> {
     check_classes(data, &split)?;
     fit_and_scale(data, None, split, options)
 }
@@ -237,7 +241,7 @@ fn fit_and_scale(
     owned: Option<Vec<Numbers>>,
     split: Split,
     options: &PrepareOptions,
-) -> Result<Fitted> {
+) -> Result<PreparedSplit> {
     let all: Vec<usize>;
     let fit_rows: &[usize] = match options.scaling {
         ScalingMode::TrainOnly => &split.train,
@@ -275,7 +279,7 @@ fn fit_and_scale(
     };
     let features = preprocessing.input_names();
     check_scaler(data, &scaler, &features, &mut notes)?;
-    Ok(Fitted {
+    Ok(PreparedSplit {
         prepared: Prepared {
             train,
             test,
@@ -413,7 +417,10 @@ mod tests {
             .any(|n| n.text.contains("1 test row(s) hold categories")));
         // bmi's fill is the mean of the training rows 20..=28.
         let fill = &f.preprocessing.columns[1].fill;
-        assert_eq!(*fill, Some(crate::data::preprocess::Fill::Number(24.0)));
+        assert_eq!(
+            *fill,
+            Some(crate::data::transform::preprocessing::Fill::Number(24.0))
+        );
     }
 
     #[test]
@@ -431,7 +438,7 @@ mod tests {
         let d = Dataset::from_table(
             &t,
             "y",
-            &super::super::dataset::FeatureSelection::Only(vec!["k".into()]),
+            &crate::data::FeatureSelection::Only(vec!["k".into()]),
         )
         .unwrap();
         let f = prepare_fitted(&d, &PrepareOptions::default()).unwrap();

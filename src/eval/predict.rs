@@ -5,7 +5,7 @@
 //! statistics, feature names, threshold, labels); anything that can lend
 //! one (a checkpoint) gets [`Predict`]'s methods.
 
-use crate::data::scaler::standardize_row;
+use crate::data::transform::scaler::standardize_row;
 use crate::data::{BinaryLabels, Label};
 use crate::error::{Error, Result};
 use crate::model::{Network, Workspace};

@@ -7,8 +7,8 @@ use super::fit::Fit;
 use super::memory::{check_fits, memory_limit};
 use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
 use crate::data::{
-    prepare_fitted, prepare_fitted_releasing, BinaryLabels, Dataset, Fitted, Note, PrepareOptions,
-    Prepared, Preprocessing, ScalingMode,
+    prepare_fitted, prepare_fitted_releasing, BinaryLabels, Dataset, Note, PrepareOptions,
+    Prepared, PreparedSplit, Preprocessing, ScalingMode,
 };
 use crate::error::{Error, Result};
 use crate::eval::summary::SummaryRow;
@@ -223,8 +223,8 @@ impl Plan {
         Plan::resolve(data, fitted, config)
     }
 
-    fn resolve(data: &Dataset, fitted: Fitted, config: &RunConfig) -> Result<Plan> {
-        let Fitted {
+    fn resolve(data: &Dataset, fitted: PreparedSplit, config: &RunConfig) -> Result<Plan> {
+        let PreparedSplit {
             prepared,
             preprocessing,
             notes,

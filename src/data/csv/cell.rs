@@ -2,8 +2,17 @@
 //! point or, when asked, a decimal comma) or text — without allocating for
 //! numbers.
 
-use super::number::parse_decimal;
-use crate::data::missing::is_missing_token;
+use super::parse_number::parse_decimal;
+
+/// The cell texts (after trimming) that mean "no value", as pandas reads them.
+pub const MISSING_TOKENS: [&str; 10] = [
+    "", "NA", "N/A", "NaN", "nan", "?", "null", "NULL", "None", "-",
+];
+
+/// Whether a trimmed cell is a missing-value marker.
+pub fn is_missing_token(b: &[u8]) -> bool {
+    b.len() <= 4 && MISSING_TOKENS.iter().any(|t| t.as_bytes() == b)
+}
 
 /// What a cell holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -161,6 +170,12 @@ pub fn looks_decimal_comma(raw: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_tokens() {
+        assert!(is_missing_token(b"N/A") && is_missing_token(b""));
+        assert!(!is_missing_token(b"n/a") && !is_missing_token(b"0"));
+    }
 
     #[test]
     fn numbers_parse_like_rust() {

@@ -7,8 +7,8 @@ use super::cell::Cell;
 use super::header::Header;
 use super::options::{Delimiter, Detected};
 use super::records::{csv_reader, is_blank, Other, Parsed, Stop};
-use crate::data::column::ColumnBuilder;
 use crate::data::notes::name_list;
+use crate::data::table::column::ColumnBuilder;
 use crate::data::Table;
 use crate::error::{Error, Result};
 

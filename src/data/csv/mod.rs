@@ -1,7 +1,7 @@
 //! Reading CSV files as people have them: the delimiter, decimal comma and
 //! header detected ([`sniff`], [`header`]), BOM, CRLF, quotes, blank and
 //! trailing delimiters handled ([`reader`]), cells classified ([`cell`],
-//! numbers by [`number`]'s fast path). Large files stream in pieces
+//! numbers by [`parse_number`]'s fast path). Large files stream in pieces
 //! ([`chunks`]) parsed two at a time ([`records`]) and merged in file order
 //! ([`merge`]).
 
@@ -9,8 +9,8 @@ pub mod cell;
 pub mod chunks;
 pub mod header;
 pub mod merge;
-pub mod number;
 pub mod options;
+pub mod parse_number;
 pub mod quotes;
 pub mod reader;
 pub mod records;

@@ -15,7 +15,7 @@ use super::options::{Delimiter, Detected, ReadOptions};
 use super::quotes::record_cuts;
 use super::records::{parse_records_into, Parsed, Shape};
 use super::sniff::{collapse_whitespace, holds_sample, sniff};
-use crate::data::column::ColumnBuilder;
+use crate::data::table::column::ColumnBuilder;
 use crate::data::Table;
 use crate::error::{Error, Result};
 use std::io::Read;
@@ -56,6 +56,9 @@ pub fn read_table_from<R: Read + Send>(
     read_in_pieces(reader, source, options, pieces)
 }
 
+/// [`read_table_from`] with the pieces cut at the given sizes: the first
+/// piece read and checked, the delimiter, decimal separator and header
+/// settled from it, then every piece parsed and merged.
 fn read_in_pieces<R: Read + Send>(
     reader: R,
     source: &str,
@@ -63,32 +66,8 @@ fn read_in_pieces<R: Read + Send>(
     pieces: Pieces,
 ) -> Result<Table> {
     let io_err = |e| Error::io(Path::new(source), "read the data file", e);
-    let csv_err = |line: u64, message: String| Error::Csv {
-        source_name: source.to_string(),
-        line,
-        message,
-    };
     let mut chunks = Chunks::new(reader, pieces.chunk);
-    let mut first = chunks.next_chunk().map_err(io_err)?.unwrap_or_default();
-    // The first piece holds at least what the sniffer looks at.
-    while !holds_sample(&first) {
-        match chunks.next_chunk().map_err(io_err)? {
-            Some(more) => first.extend_from_slice(&more),
-            None => break,
-        }
-    }
-    let bom = first.starts_with(BOM);
-    if bom {
-        first.drain(..BOM.len());
-    }
-    if first[..first.len().min(8192)].contains(&0) {
-        return Err(csv_err(
-            1,
-            "this is not a CSV text file (it holds NUL bytes: an image, a spreadsheet or \
-             another binary file?); export the table as CSV"
-                .into(),
-        ));
-    }
+    let (mut first, bom) = read_first_piece(&mut chunks, source)?;
     let sniffed = sniff(&first, options);
     let delimiter = match sniffed.delimiter {
         Delimiter::Byte(d) => d,
@@ -127,46 +106,71 @@ fn read_in_pieces<R: Read + Send>(
         header: &header,
         delimiter,
     };
-    let mut piece = first;
-    let mut start = header.data_start;
-    let mut line = header.data_line;
-    // Piece k is parsed while piece k − 1 is merged and piece k + 1 read.
+    let (start, line) = (header.data_start, header.data_line);
+    parse_and_merge(&mut chunks, first, start, line, &shape, pieces, &mut sink)?;
+    Ok(sink.finish(Detected {
+        delimiter: sniffed.delimiter,
+        delimiter_detected: sniffed.delimiter_detected,
+        decimal_comma,
+        decimal_detected: sniffed.decimal_detected,
+        header: header.header,
+        header_detected: header.header_detected,
+        bom,
+        trailing_delimiter: false,
+    }))
+}
+
+/// The first piece, holding at least what the sniffer looks at, without
+/// its BOM (and whether it had one); a binary file is refused.
+fn read_first_piece<R: Read>(chunks: &mut Chunks<R>, source: &str) -> Result<(Vec<u8>, bool)> {
+    let io_err = |e| Error::io(Path::new(source), "read the data file", e);
+    let mut first = chunks.next_chunk().map_err(io_err)?.unwrap_or_default();
+    while !holds_sample(&first) {
+        match chunks.next_chunk().map_err(io_err)? {
+            Some(more) => first.extend_from_slice(&more),
+            None => break,
+        }
+    }
+    let bom = first.starts_with(BOM);
+    if bom {
+        first.drain(..BOM.len());
+    }
+    if first[..first.len().min(8192)].contains(&0) {
+        return Err(Error::Csv {
+            source_name: source.to_string(),
+            line: 1,
+            message: "this is not a CSV text file (it holds NUL bytes: an image, a spreadsheet \
+                      or another binary file?); export the table as CSV"
+                .into(),
+        });
+    }
+    Ok((first, bom))
+}
+
+/// Parses the data records from byte `start` (file line `line`) of `piece`
+/// on, piece by piece, into `sink`: piece k is parsed while piece k − 1 is
+/// merged and piece k + 1 read.
+fn parse_and_merge<R: Read + Send>(
+    chunks: &mut Chunks<R>,
+    mut piece: Vec<u8>,
+    mut start: usize,
+    mut line: u64,
+    shape: &Shape,
+    pieces: Pieces,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    let io_err = |e| Error::io(Path::new(sink.source), "read the data file", e);
     let mut parsing = [Parsed::default(), Parsed::default()];
     let mut parsed = [Parsed::default(), Parsed::default()];
     let mut n_parsed = 0;
     loop {
-        let text = &piece[start..];
-        let cut = if memchr::memchr(b'"', text).is_some() {
-            // Line breaks may be inside quoted fields: cut only between records.
-            let (mid, last) = record_cuts(text, delimiter, text.len() / 2);
-            if !chunks.is_done() {
-                match last {
-                    Some(end) => {
-                        let end = start + end;
-                        chunks.unread(&piece[end..]);
-                        piece.truncate(end);
-                    }
-                    None => {
-                        // One record longer than the piece: read on.
-                        if let Some(more) = chunks.next_chunk().map_err(io_err)? {
-                            piece.extend_from_slice(&more);
-                            chunks.recycle(more);
-                        }
-                        continue;
-                    }
-                }
-            }
-            mid
-        } else {
-            let mid = text.len() / 2;
-            memchr::memchr(b'\n', &text[mid..]).map(|k| mid + k + 1)
-        };
+        let cut = end_at_record(chunks, &mut piece, start, shape.delimiter).map_err(io_err)?;
         let text = &piece[start..];
         let cut = cut.filter(|_| text.len() >= pieces.split);
         let (halves, (merged, next)) = rayon::join(
-            || parse_piece(text, line, &shape, cut, &mut parsing),
+            || parse_piece(text, line, shape, cut, &mut parsing),
             || {
-                let merged = merge_all(&mut sink, &mut parsed[..n_parsed]);
+                let merged = merge_all(sink, &mut parsed[..n_parsed]);
                 (merged, chunks.next_chunk())
             },
         );
@@ -180,17 +184,46 @@ fn read_in_pieces<R: Read + Send>(
         }
         start = 0;
     }
-    merge_all(&mut sink, &mut parsed[..n_parsed])?;
-    Ok(sink.finish(Detected {
-        delimiter: sniffed.delimiter,
-        delimiter_detected: sniffed.delimiter_detected,
-        decimal_comma,
-        decimal_detected: sniffed.decimal_detected,
-        header: header.header,
-        header_detected: header.header_detected,
-        bom,
-        trailing_delimiter: false,
-    }))
+    merge_all(sink, &mut parsed[..n_parsed])
+}
+
+/// Makes `piece` (from byte `start`) end at a record boundary, the rest
+/// given back to `chunks` (or, for one record longer than the piece, more
+/// read on), and returns where to cut it in two: a record boundary near the
+/// middle, if there is one.
+fn end_at_record<R: Read>(
+    chunks: &mut Chunks<R>,
+    piece: &mut Vec<u8>,
+    start: usize,
+    delimiter: u8,
+) -> std::io::Result<Option<usize>> {
+    loop {
+        let text = &piece[start..];
+        if memchr::memchr(b'"', text).is_none() {
+            let mid = text.len() / 2;
+            return Ok(memchr::memchr(b'\n', &text[mid..]).map(|k| mid + k + 1));
+        }
+        // Line breaks may be inside quoted fields: cut only between records.
+        let (mid, last) = record_cuts(text, delimiter, text.len() / 2);
+        if chunks.is_done() {
+            return Ok(mid);
+        }
+        match last {
+            Some(end) => {
+                let end = start + end;
+                chunks.unread(&piece[end..]);
+                piece.truncate(end);
+                return Ok(mid);
+            }
+            None => {
+                // One record longer than the piece: read on.
+                if let Some(more) = chunks.next_chunk()? {
+                    piece.extend_from_slice(&more);
+                    chunks.recycle(more);
+                }
+            }
+        }
+    }
 }
 
 /// Merges parsed parts in order; the first stop becomes the error.
@@ -225,7 +258,7 @@ fn parse_piece(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::column::ColumnData;
+    use crate::data::table::column::ColumnData;
 
     fn read(text: &[u8]) -> Result<Table> {
         read_table(text, "f.csv", &ReadOptions::default())

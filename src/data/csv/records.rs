@@ -4,9 +4,9 @@
 //! once; the reader merges them in file order ([`super::reader`]).
 
 use super::cell::{classify, trim, Cell};
-use super::number::parse_decimal_parts;
+use super::parse_number::parse_decimal_parts;
 use crate::data::notes::excerpt;
-use crate::data::numbers::Numbers;
+use crate::data::table::compact_numbers::Numbers;
 
 /// What every row is checked against (from the header or first row).
 #[derive(Debug, Clone, Copy)]

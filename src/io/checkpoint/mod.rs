@@ -220,8 +220,8 @@ mod tests {
     /// Inputs `age`, `sex=F`, `sex=M` from a numeric and a one-hot column,
     /// missing cells filled; labels SI/NO.
     fn encoded() -> Checkpoint {
-        use crate::data::encoder::OneHot;
-        use crate::data::preprocess::{Encoding, Fill, InputColumn};
+        use crate::data::transform::one_hot::OneHot;
+        use crate::data::transform::preprocessing::{Encoding, Fill, InputColumn};
         use crate::data::Label;
         let preprocessing = Preprocessing {
             columns: vec![

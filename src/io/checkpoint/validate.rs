@@ -6,7 +6,7 @@
 
 use super::format::*;
 use super::Checkpoint;
-use crate::data::preprocess::{Encoding, Fill};
+use crate::data::transform::preprocessing::{Encoding, Fill};
 use crate::data::{BinaryLabels, Label, Preprocessing};
 use crate::error::{Error, Result};
 use crate::io::StateDict;

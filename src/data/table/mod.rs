@@ -1,12 +1,15 @@
-//! A CSV file read into named, typed columns (numbers or text, missing
-//! cells marked), remembering each row's line so later checks can still
-//! point at the file.
+//! A CSV file read into named, typed columns ([`mod@column`]: numbers, stored
+//! compactly by [`compact_numbers`], or text; missing cells marked),
+//! remembering each row's line so later checks can still point at the file.
 
-use super::column::{Column, ColumnData};
+pub mod column;
+pub mod compact_numbers;
+
 use super::csv::{read_table, read_table_from, Detected, ReadOptions};
 use super::notes::Note;
-use super::numbers::Numbers;
 use crate::error::{Error, Result};
+use column::{Column, ColumnData};
+use compact_numbers::Numbers;
 use std::path::Path;
 
 /// A table of typed columns, stored column by column.

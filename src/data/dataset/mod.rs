@@ -1,19 +1,22 @@
-//! Features and a 0/1 target picked out of a [`Table`]: the target encoded
-//! ([`super::labels`]), each feature's kind decided ([`super::features`]),
-//! rows with a missing target dropped, missing features refused, dropped or
-//! left for the imputer, as asked.
+//! Features and a 0/1 target picked out of a [`Table`]: the feature columns
+//! chosen ([`feature_selection`]), the target encoded ([`labels`]), each
+//! feature's kind decided ([`feature_kind`]), rows with a missing target
+//! dropped, missing features refused, dropped or left for the imputer, as
+//! asked (the `pick` steps).
 
-use super::column::ColumnData;
-use super::features::{feature_values, looks_like_identifier, FeatureKind, MAX_CATEGORIES};
-use super::labels::{encode_target, BinaryLabels};
-use super::missing::{ImputeStrategy, MissingPolicy, MISSING_TOKENS};
-use super::notes::Note;
-use super::numbers::Numbers;
-use super::selection::select_features;
-use super::Table;
+pub mod feature_kind;
+pub mod feature_selection;
+pub mod labels;
+mod pick;
 
-pub use super::selection::FeatureSelection;
-use crate::error::{Error, Result};
+pub use feature_kind::{FeatureKind, MAX_CATEGORIES};
+pub use feature_selection::FeatureSelection;
+pub use labels::{BinaryLabels, Label};
+
+use crate::data::table::column::ColumnData;
+use crate::data::{ImputeStrategy, MissingPolicy, Note, Numbers, Table};
+use crate::error::Result;
+use pick::{table_numbers, Source};
 
 /// How to turn a table into a data set. [`DatasetOptions::new`] gives the
 /// defaults: every other column a feature, text columns categorical, missing
@@ -163,7 +166,7 @@ impl Dataset {
 
     /// Picks the target and feature columns as `options` say.
     pub fn from_table_with(table: &Table, options: &DatasetOptions) -> Result<Dataset> {
-        let (mut data, sources, rows) = Dataset::pick(table, options)?;
+        let (mut data, sources, rows) = pick::pick(table, options)?;
         data.lines = rows.iter().map(|&r| table.lines[r]).collect();
         data.x = sources
             .into_iter()
@@ -179,7 +182,7 @@ impl Dataset {
     /// become the feature columns without a copy, so the peak memory is the
     /// table's.
     pub fn from_table_owned(mut table: Table, options: &DatasetOptions) -> Result<Dataset> {
-        let (mut data, sources, rows) = Dataset::pick(&table, options)?;
+        let (mut data, sources, rows) = pick::pick(&table, options)?;
         data.lines = if rows.len() == table.lines.len() {
             std::mem::take(&mut table.lines)
         } else {
@@ -197,219 +200,6 @@ impl Dataset {
             })
             .collect();
         Ok(data)
-    }
-
-    /// Everything but `x` and `lines`, where each feature column's values
-    /// are, and the table rows kept.
-    fn pick(table: &Table, options: &DatasetOptions) -> Result<(Dataset, Vec<Source>, Vec<usize>)> {
-        let target = options.target.as_str();
-        let t = table.column_index(target)?;
-        let feature_cols = select_features(table, t, &options.selection)?;
-        let categorical: Vec<usize> = options
-            .categorical
-            .iter()
-            .map(|n| {
-                let c = table.column_index(n)?;
-                if c == t {
-                    return Err(Error::Config(format!(
-                        "--categorical: '{n}' is the target; only features can be categorical"
-                    )));
-                }
-                if !feature_cols.contains(&c) {
-                    return Err(Error::Config(format!(
-                        "--categorical: '{n}' is not one of the features (it was left out)"
-                    )));
-                }
-                Ok(c)
-            })
-            .collect::<Result<_>>()?;
-        let mut notes = table.notes();
-
-        let mut target_enc = encode_target(table, t, options.positive.as_deref())?;
-        let mut rows: Vec<usize> = (0..table.n_rows())
-            .filter(|&r| !target_enc.y[r].is_nan())
-            .collect();
-        if target_enc.n_missing > 0 {
-            notes.push(Note::info(
-                Some(target),
-                format!(
-                    "dropped {} row(s) whose target '{target}' is missing ({})",
-                    target_enc.n_missing,
-                    lines_of(
-                        table,
-                        (0..table.n_rows()).filter(|&r| target_enc.y[r].is_nan())
-                    )
-                ),
-            ));
-        }
-
-        let mut kinds = Vec::with_capacity(feature_cols.len());
-        let mut columns = Vec::with_capacity(feature_cols.len());
-        let all_rows = rows.len() == table.n_rows();
-        for &c in &feature_cols {
-            let column = &table.columns[c];
-            let categorical = categorical.contains(&c);
-            if all_rows && column.is_numeric() && !categorical && column.first_nonfinite.is_none() {
-                // Every row, as it is: read in place, not copied.
-                kinds.push(FeatureKind::Numeric);
-                columns.push(Source::Table(c));
-                continue;
-            }
-            let (kind, values) =
-                feature_values(table, c, &rows, categorical, options.max_categories)?;
-            kinds.push(kind);
-            columns.push(Source::Owned(values));
-        }
-        let names: Vec<String> = feature_cols
-            .iter()
-            .map(|&c| table.columns[c].name.clone())
-            .collect();
-
-        // Missing feature cells, per column: (count, rows).
-        let missing: Vec<Vec<usize>> = columns.iter().map(|s| s.values(table).missing()).collect();
-        let n_missing: usize = missing.iter().map(Vec::len).sum();
-        let mut impute = None;
-        if n_missing > 0 {
-            let per_column = |verb: &str| -> String {
-                names
-                    .iter()
-                    .zip(&missing)
-                    .filter(|(_, m)| !m.is_empty())
-                    .map(|(n, m)| {
-                        format!(
-                            "'{n}' {} ({})",
-                            m.len(),
-                            lines_of(table, m.iter().map(|&k| rows[k]))
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(if verb.is_empty() { ", " } else { verb })
-            };
-            match options.missing {
-                MissingPolicy::Error => {
-                    return Err(Error::Data(format!(
-                        "{}: {n_missing} missing value(s) in the features: {}. Missing means an \
-                         empty cell or one of {}. Pass --missing drop to drop those rows, or \
-                         --missing mean|median|most-frequent to fill them in from the training \
-                         rows.",
-                        table.source,
-                        per_column(""),
-                        MISSING_TOKENS[1..].join(", ")
-                    )))
-                }
-                MissingPolicy::Drop => {
-                    let mut bad = vec![false; rows.len()];
-                    missing.iter().flatten().for_each(|&k| bad[k] = true);
-                    let n_bad = bad.iter().filter(|&&b| b).count();
-                    notes.push(Note::info(
-                        None,
-                        format!(
-                            "dropped {n_bad} row(s) with missing features (--missing drop): {}",
-                            per_column("")
-                        ),
-                    ));
-                    let keep: Vec<usize> = (0..rows.len()).filter(|&k| !bad[k]).collect();
-                    for s in &mut columns {
-                        let v = s.values(table);
-                        *s = Source::Owned(v.select(&keep));
-                    }
-                    rows = keep.iter().map(|&k| rows[k]).collect();
-                    if rows.is_empty() {
-                        return Err(Error::Data(format!(
-                            "{}: every row has a missing feature; --missing drop leaves nothing",
-                            table.source
-                        )));
-                    }
-                }
-                MissingPolicy::Impute(s) => {
-                    impute = Some(s);
-                    notes.push(Note::info(
-                        None,
-                        format!(
-                            "{n_missing} missing value(s) will be filled in with the training \
-                             rows' {} (categorical columns: most frequent): {}",
-                            s.name(),
-                            per_column("")
-                        ),
-                    ));
-                }
-            }
-        }
-        if feature_cols.is_empty() {
-            return Err(Error::Data(format!(
-                "{}: no feature columns are left besides the target '{target}'",
-                table.source
-            )));
-        }
-        for ((name, kind), s) in names.iter().zip(&kinds).zip(&columns) {
-            if *kind == FeatureKind::Numeric && looks_like_identifier(s.values(table).iter()) {
-                notes.push(Note::warning(
-                    Some(name),
-                    format!(
-                        "column '{name}' looks like a row identifier (distinct integers in \
-                         increasing order); it is used as a feature, which rarely helps: leave \
-                         it out with --drop {name}"
-                    ),
-                ));
-            }
-        }
-
-        let data = Dataset {
-            source: table.source.clone(),
-            features: names,
-            target: target.to_string(),
-            x: Vec::new(),
-            y: if rows.len() == target_enc.y.len() {
-                std::mem::take(&mut target_enc.y)
-            } else {
-                rows.iter().map(|&r| target_enc.y[r]).collect()
-            },
-            kinds,
-            lines: Vec::new(),
-            labels: target_enc.labels,
-            impute,
-            notes,
-        };
-        Ok((data, columns, rows))
-    }
-}
-
-/// Where a feature column's values (one per kept row) are.
-enum Source {
-    /// A numeric column of the table, every row kept.
-    Table(usize),
-    /// Computed (categories' indexes, a subset of the rows).
-    Owned(Numbers),
-}
-
-impl Source {
-    fn values<'a>(&'a self, table: &'a Table) -> &'a Numbers {
-        match self {
-            Source::Owned(v) => v,
-            Source::Table(c) => table_numbers(table, *c),
-        }
-    }
-}
-
-/// The numbers of column `c`, which [`Dataset::pick`] found numeric.
-fn table_numbers(table: &Table, c: usize) -> &Numbers {
-    table.columns[c]
-        .numbers()
-        .expect("only numeric columns are borrowed")
-}
-
-/// "line 4, line 9, line 12" for the first three rows, "… (7 in all)" after.
-fn lines_of(table: &Table, rows: impl Iterator<Item = usize>) -> String {
-    let rows: Vec<usize> = rows.collect();
-    let shown: Vec<String> = rows
-        .iter()
-        .take(3)
-        .map(|&r| format!("line {}", table.lines[r]))
-        .collect();
-    if rows.len() > 3 {
-        format!("{}, …", shown.join(", "))
-    } else {
-        shown.join(", ")
     }
 }
 

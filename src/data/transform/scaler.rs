@@ -2,7 +2,7 @@
 //! summation per column, sklearn's two-pass variance, population std
 //! (ddof 0), and scale 1 for constant columns.
 
-use super::numbers::Numbers;
+use crate::data::Numbers;
 use serde::{Deserialize, Serialize};
 
 /// Per-feature mean and scale; `transform` is `(x − mean) / scale` in f64.
@@ -59,7 +59,7 @@ impl StandardScaler {
         StandardScaler::fit_by(d, rows, |r, j| x[r * d + j])
     }
 
-    /// Fits on the given rows of feature columns (a [`super::Dataset`]'s `x`).
+    /// Fits on the given rows of feature columns (a [`crate::data::Dataset`]'s `x`).
     pub fn fit_columns(cols: &[Numbers], rows: &[usize]) -> StandardScaler {
         StandardScaler::fit_by(cols.len(), rows, |r, j| cols[j].get(r))
     }

@@ -3,11 +3,11 @@
 //! integer-coded ones so too; a column mixing numbers and text, holding
 //! infinities, or with too many distinct values to be categories is refused.
 
-use super::column::{Column, ColumnData, MISSING_CODE};
-use super::notes::excerpt;
-use super::numbers::Numbers;
-use super::table::nonfinite_message;
-use super::Table;
+use crate::data::notes::excerpt;
+use crate::data::table::column::{Column, ColumnData, TextColumn, MISSING_CODE};
+use crate::data::table::compact_numbers::Numbers;
+use crate::data::table::nonfinite_message;
+use crate::data::Table;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -43,103 +43,122 @@ pub fn feature_values(
     max_categories: usize,
 ) -> Result<(FeatureKind, Numbers)> {
     let column = &table.columns[col];
-    let cell_err = |row: usize, message: String| Error::Cell {
-        source_name: table.source.clone(),
-        line: table.lines[row],
-        column: column.position + 1,
-        column_name: column.name.clone(),
-        message,
-    };
-    let (kind, values) = match &column.data {
+    let (levels, values) = match &column.data {
         ColumnData::Numeric(v) if !categorical => {
             if let Some((row, text)) = &column.first_nonfinite {
-                return Err(cell_err(*row, nonfinite_message(text)));
+                return Err(Error::Cell {
+                    source_name: table.source.clone(),
+                    line: table.lines[*row],
+                    column: column.position + 1,
+                    column_name: column.name.clone(),
+                    message: nonfinite_message(text),
+                });
             }
             return Ok((FeatureKind::Numeric, v.select(rows)));
         }
-        ColumnData::Numeric(v) => {
-            let mut distinct: Vec<f64> = rows
-                .iter()
-                .map(|&r| v.get(r) + 0.0)
-                .filter(|x| !x.is_nan())
-                .collect();
-            distinct.sort_by(f64::total_cmp);
-            distinct.dedup();
-            let values = rows
-                .iter()
-                .map(|&r| {
-                    let x = v.get(r) + 0.0;
-                    if x.is_nan() {
-                        f64::NAN
-                    } else {
-                        distinct.partition_point(|d| d.total_cmp(&x).is_lt()) as f64
-                    }
-                })
-                .collect();
-            let levels = distinct.iter().map(|d| format!("{d}")).collect();
-            (FeatureKind::Categorical { levels }, values)
-        }
+        ColumnData::Numeric(v) => number_categories(v, rows),
         ColumnData::Text(t) => {
             let present = rows.iter().filter(|&&r| t.codes[r] != MISSING_CODE).count();
             let n_text = present.saturating_sub(t.n_numbers);
             if t.n_numbers > 0 && !categorical {
                 return Err(mixed_error(table, column, t.n_numbers, n_text));
             }
-            let mut used = vec![false; t.levels.len()];
-            for &r in rows {
-                if t.codes[r] != MISSING_CODE {
-                    used[t.codes[r] as usize] = true;
-                }
-            }
-            let mut order: Vec<usize> = (0..t.levels.len()).filter(|&k| used[k]).collect();
-            order.sort_by(|&a, &b| t.levels[a].cmp(&t.levels[b]));
-            let mut rank = vec![u32::MAX; t.levels.len()];
-            for (i, &k) in order.iter().enumerate() {
-                rank[k] = i as u32;
-            }
-            let values = rows
-                .iter()
-                .map(|&r| match t.codes[r] {
-                    MISSING_CODE => f64::NAN,
-                    c => rank[c as usize] as f64,
-                })
-                .collect();
-            let levels = order.iter().map(|&k| t.levels[k].clone()).collect();
-            (FeatureKind::Categorical { levels }, values)
+            text_categories(t, rows)
         }
     };
-    if let FeatureKind::Categorical { levels } = &kind {
-        let n = rows.len();
-        if levels.len() > max_categories || levels.len() * 2 > n.max(2) {
-            let why = if levels.len() > max_categories {
-                format!("more than {max_categories}")
+    check_category_count(table, column, &levels, rows.len(), max_categories)?;
+    Ok((FeatureKind::Categorical { levels }, values))
+}
+
+/// A numeric column's values on `rows` as categories: the distinct numbers,
+/// sorted (-0 counted as 0), and each row's index into them.
+fn number_categories(v: &Numbers, rows: &[usize]) -> (Vec<String>, Numbers) {
+    let mut distinct: Vec<f64> = rows
+        .iter()
+        .map(|&r| v.get(r) + 0.0)
+        .filter(|x| !x.is_nan())
+        .collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let values = rows
+        .iter()
+        .map(|&r| {
+            let x = v.get(r) + 0.0;
+            if x.is_nan() {
+                f64::NAN
             } else {
-                format!("more than half of the {n} rows")
-            };
-            return Err(Error::Data(format!(
-                "{}: column '{}' has {} distinct values ({why}), too many to be categories: \
-                 it is probably an identifier or free text. Leave it out with --drop {}{}",
-                table.source,
-                column.name,
-                levels.len(),
-                column.name,
-                if column.is_numeric() {
-                    String::new()
-                } else {
-                    format!(
-                        " (first values: {})",
-                        levels
-                            .iter()
-                            .take(5)
-                            .map(|l| format!("'{}'", excerpt(l, 30)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            )));
+                distinct.partition_point(|d| d.total_cmp(&x).is_lt()) as f64
+            }
+        })
+        .collect();
+    let levels = distinct.iter().map(|d| format!("{d}")).collect();
+    (levels, values)
+}
+
+/// A text column's values on `rows` as categories: the levels used by
+/// those rows, sorted by code point, and each row's index into them.
+fn text_categories(t: &TextColumn, rows: &[usize]) -> (Vec<String>, Numbers) {
+    let mut used = vec![false; t.levels.len()];
+    for &r in rows {
+        if t.codes[r] != MISSING_CODE {
+            used[t.codes[r] as usize] = true;
         }
     }
-    Ok((kind, values))
+    let mut order: Vec<usize> = (0..t.levels.len()).filter(|&k| used[k]).collect();
+    order.sort_by(|&a, &b| t.levels[a].cmp(&t.levels[b]));
+    let mut rank = vec![u32::MAX; t.levels.len()];
+    for (i, &k) in order.iter().enumerate() {
+        rank[k] = i as u32;
+    }
+    let values = rows
+        .iter()
+        .map(|&r| match t.codes[r] {
+            MISSING_CODE => f64::NAN,
+            c => rank[c as usize] as f64,
+        })
+        .collect();
+    let levels = order.iter().map(|&k| t.levels[k].clone()).collect();
+    (levels, values)
+}
+
+/// Refuses a categorical column with more than `max_categories` levels or
+/// more than half as many levels as rows (an identifier or free text).
+fn check_category_count(
+    table: &Table,
+    column: &Column,
+    levels: &[String],
+    n: usize,
+    max_categories: usize,
+) -> Result<()> {
+    if levels.len() <= max_categories && levels.len() * 2 <= n.max(2) {
+        return Ok(());
+    }
+    let why = if levels.len() > max_categories {
+        format!("more than {max_categories}")
+    } else {
+        format!("more than half of the {n} rows")
+    };
+    Err(Error::Data(format!(
+        "{}: column '{}' has {} distinct values ({why}), too many to be categories: \
+         it is probably an identifier or free text. Leave it out with --drop {}{}",
+        table.source,
+        column.name,
+        levels.len(),
+        column.name,
+        if column.is_numeric() {
+            String::new()
+        } else {
+            format!(
+                " (first values: {})",
+                levels
+                    .iter()
+                    .take(5)
+                    .map(|l| format!("'{}'", excerpt(l, 30)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    )))
 }
 
 /// A column with numbers and text cells: the minority kind's first cell is

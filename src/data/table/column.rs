@@ -2,8 +2,8 @@
 //! missing cell) or text (interned: each distinct value stored once, a code
 //! per row), built cell by cell as the CSV is read.
 
-use super::csv::cell::Cell;
-use super::numbers::Numbers;
+use super::compact_numbers::Numbers;
+use crate::data::csv::cell::Cell;
 use std::collections::HashMap;
 use std::fmt::Write;
 

@@ -3,13 +3,12 @@
 //! itself, or one-hot over the training categories). Serializable, so a
 //! checkpoint can store it and `predict` apply it to a new table.
 
-use super::column::ColumnData;
-use super::encoder::OneHot;
-use super::features::FeatureKind;
-use super::imputer::{category_fill, numeric_fill};
-use super::notes::{excerpt, Note};
-use super::table::nonfinite_message;
-use super::{Dataset, Table};
+use super::missing_values::{category_fill, numeric_fill};
+use super::one_hot::OneHot;
+use crate::data::notes::{excerpt, Note};
+use crate::data::table::column::{Column, ColumnData};
+use crate::data::table::nonfinite_message;
+use crate::data::{Dataset, FeatureKind, Table};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -230,6 +229,38 @@ impl Preprocessing {
     /// name, missing cells filled (or refused), categories one-hot (unseen:
     /// zeros, counted in the notes).
     pub fn apply(&self, table: &Table) -> Result<Applied> {
+        self.check_columns(table)?;
+        let (n, w) = (table.n_rows(), self.width());
+        let mut x = vec![0.0; n * w];
+        let mut notes = Vec::new();
+        let mut at = 0;
+        for c in &self.columns {
+            let col = table.column(&c.name)?;
+            let inputs = Inputs { x: &mut x, w, at };
+            let n_filled = match &c.encoding {
+                Encoding::Numeric => apply_numeric(table, col, c, inputs)?,
+                Encoding::OneHot(h) => apply_one_hot(table, col, c, h, inputs, &mut notes)?,
+            };
+            if n_filled > 0 {
+                notes.push(Note::info(
+                    Some(&c.name),
+                    format!(
+                        "column '{}': {n_filled} missing value(s) filled in as in training",
+                        c.name
+                    ),
+                ));
+            }
+            at += c.width();
+        }
+        Ok(Applied {
+            x,
+            n_rows: n,
+            notes,
+        })
+    }
+
+    /// Every raw column is in the table, or the error lists those that are not.
+    fn check_columns(&self, table: &Table) -> Result<()> {
         let names = table.names();
         let missing: Vec<String> = self
             .columns
@@ -244,119 +275,129 @@ impl Preprocessing {
                 available: names,
             });
         }
-        let (n, w) = (table.n_rows(), self.width());
-        let mut x = vec![0.0; n * w];
-        let mut notes = Vec::new();
-        let mut at = 0;
-        for c in &self.columns {
-            let col = table.column(&c.name)?;
-            let width = c.width();
-            let cell_err = |row: usize, message: String| Error::Cell {
+        Ok(())
+    }
+}
+
+/// Where one column's inputs go in the row-major `n × w` inputs: from
+/// column `at` of each row.
+struct Inputs<'a> {
+    x: &'a mut [f64],
+    w: usize,
+    at: usize,
+}
+
+/// A numeric column's values into its input, missing cells filled in;
+/// returns how many were.
+fn apply_numeric(table: &Table, col: &Column, c: &InputColumn, inputs: Inputs) -> Result<usize> {
+    let v = match &col.data {
+        ColumnData::Numeric(v) => v,
+        ColumnData::Text(t) => {
+            return Err(Error::NotANumber {
                 source_name: table.source.clone(),
-                line: table.lines[row],
+                line: table.lines[t.first_text],
                 column: col.position + 1,
                 column_name: col.name.clone(),
-                message,
-            };
-            let no_fill = |row: usize| {
-                cell_err(
-                    row,
-                    "the value is missing and the model was trained without filling in \
-                     missing values (--missing mean|median|most-frequent)"
-                        .into(),
-                )
-            };
-            let mut n_filled = 0;
-            match &c.encoding {
-                Encoding::Numeric => {
-                    let v = match &col.data {
-                        ColumnData::Numeric(v) => v,
-                        ColumnData::Text(t) => {
-                            return Err(Error::NotANumber {
-                                source_name: table.source.clone(),
-                                line: table.lines[t.first_text],
-                                column: col.position + 1,
-                                column_name: col.name.clone(),
-                                text: col.text(t.first_text).unwrap_or_default(),
-                            })
-                        }
-                    };
-                    if let Some((row, text)) = &col.first_nonfinite {
-                        return Err(cell_err(*row, nonfinite_message(text)));
-                    }
-                    for (r, value) in v.iter().enumerate() {
-                        x[r * w + at] = if value.is_nan() {
-                            n_filled += 1;
-                            match &c.fill {
-                                Some(Fill::Number(f)) => *f,
-                                _ => return Err(no_fill(r)),
-                            }
-                        } else {
-                            value
-                        };
-                    }
-                }
-                Encoding::OneHot(h) => {
-                    let index = h.index();
-                    let mut unseen = 0;
-                    let mut example = None;
-                    for r in 0..n {
-                        let slot = match col.text(r) {
-                            None => {
-                                n_filled += 1;
-                                match &c.fill {
-                                    Some(Fill::Category(cat)) => index.get(cat.as_str()).copied(),
-                                    _ => return Err(no_fill(r)),
-                                }
-                            }
-                            Some(text) => {
-                                let s = index.get(text.as_str()).copied();
-                                if s.is_none() {
-                                    unseen += 1;
-                                    example.get_or_insert(text);
-                                }
-                                s
-                            }
-                        };
-                        h.write(slot, &mut x[r * w + at..r * w + at + width]);
-                    }
-                    if unseen > 0 {
-                        notes.push(Note::warning(
-                            Some(&c.name),
-                            format!(
-                                "column '{}': {unseen} row(s) hold categories not seen in \
-                                 training (e.g. '{}'); they are encoded as all zeros",
-                                c.name,
-                                excerpt(&example.unwrap_or_default(), 40)
-                            ),
-                        ));
-                    }
-                }
-            }
-            if n_filled > 0 {
-                notes.push(Note::info(
-                    Some(&c.name),
-                    format!(
-                        "column '{}': {n_filled} missing value(s) filled in as in training",
-                        c.name
-                    ),
-                ));
-            }
-            at += width;
+                text: col.text(t.first_text).unwrap_or_default(),
+            })
         }
-        Ok(Applied {
-            x,
-            n_rows: n,
-            notes,
-        })
+    };
+    if let Some((row, text)) = &col.first_nonfinite {
+        return Err(cell_error(table, col, *row, nonfinite_message(text)));
     }
+    let Inputs { x, w, at } = inputs;
+    let mut n_filled = 0;
+    for (r, value) in v.iter().enumerate() {
+        x[r * w + at] = if value.is_nan() {
+            n_filled += 1;
+            match &c.fill {
+                Some(Fill::Number(f)) => *f,
+                _ => return Err(no_fill_error(table, col, r)),
+            }
+        } else {
+            value
+        };
+    }
+    Ok(n_filled)
+}
+
+/// A categorical column one-hot into its inputs, missing cells filled in
+/// (unseen categories: zeros, noted); returns how many cells were filled.
+fn apply_one_hot(
+    table: &Table,
+    col: &Column,
+    c: &InputColumn,
+    h: &OneHot,
+    inputs: Inputs,
+    notes: &mut Vec<Note>,
+) -> Result<usize> {
+    let Inputs { x, w, at } = inputs;
+    let width = h.width();
+    let index = h.index();
+    let mut n_filled = 0;
+    let mut unseen = 0;
+    let mut example = None;
+    for r in 0..table.n_rows() {
+        let slot = match col.text(r) {
+            None => {
+                n_filled += 1;
+                match &c.fill {
+                    Some(Fill::Category(cat)) => index.get(cat.as_str()).copied(),
+                    _ => return Err(no_fill_error(table, col, r)),
+                }
+            }
+            Some(text) => {
+                let s = index.get(text.as_str()).copied();
+                if s.is_none() {
+                    unseen += 1;
+                    example.get_or_insert(text);
+                }
+                s
+            }
+        };
+        h.write(slot, &mut x[r * w + at..r * w + at + width]);
+    }
+    if unseen > 0 {
+        notes.push(Note::warning(
+            Some(&c.name),
+            format!(
+                "column '{}': {unseen} row(s) hold categories not seen in training (e.g. \
+                 '{}'); they are encoded as all zeros",
+                c.name,
+                excerpt(&example.unwrap_or_default(), 40)
+            ),
+        ));
+    }
+    Ok(n_filled)
+}
+
+/// An error at one cell of `col`.
+fn cell_error(table: &Table, col: &Column, row: usize, message: String) -> Error {
+    Error::Cell {
+        source_name: table.source.clone(),
+        line: table.lines[row],
+        column: col.position + 1,
+        column_name: col.name.clone(),
+        message,
+    }
+}
+
+/// A missing cell in a column trained without a fill.
+fn no_fill_error(table: &Table, col: &Column, row: usize) -> Error {
+    cell_error(
+        table,
+        col,
+        row,
+        "the value is missing and the model was trained without filling in missing values \
+         (--missing mean|median|most-frequent)"
+            .into(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::dataset::DatasetOptions;
-    use crate::data::missing::{ImputeStrategy, MissingPolicy};
+    use crate::data::{DatasetOptions, ImputeStrategy, MissingPolicy};
 
     const CSV: &str = "sex,bmi,y\nM,20,0\nF,,1\nM,30,1\nF,25,0\nX,22,1\n,21,0\n";
 

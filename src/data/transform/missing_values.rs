@@ -1,10 +1,65 @@
-//! The value a missing cell is filled in with, computed from the training
-//! rows only, as scikit-learn's `SimpleImputer`: mean, median (the mean of
-//! the two middle values for an even count), or most frequent (the smallest
-//! of ties). Categorical columns always use the most frequent category.
+//! Missing feature values: what to do with them (`--missing`: refuse, drop
+//! the rows, or fill in), and the fill computed from the training rows only,
+//! as scikit-learn's `SimpleImputer`: mean, median (the mean of the two
+//! middle values for an even count), or most frequent (the smallest of
+//! ties). Categorical columns always use the most frequent category. Which
+//! cells count as missing is the reader's business ([`crate::data::csv::cell`]).
 
-use super::missing::ImputeStrategy;
 use super::scaler::pairwise_sum;
+use serde::{Deserialize, Serialize};
+
+/// How a missing value is filled in, from the training rows only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImputeStrategy {
+    /// Numeric columns: the mean; categorical columns: the most frequent.
+    Mean,
+    /// Numeric columns: the median; categorical columns: the most frequent.
+    Median,
+    /// The most frequent value (the smallest of ties, as scikit-learn).
+    MostFrequent,
+}
+
+impl ImputeStrategy {
+    /// The strategy's name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImputeStrategy::Mean => "mean",
+            ImputeStrategy::Median => "median",
+            ImputeStrategy::MostFrequent => "most-frequent",
+        }
+    }
+}
+
+/// What to do with missing feature cells (`--missing`). Rows whose target
+/// is missing are always dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingPolicy {
+    /// Refuse, counting the missing cells per column (`--missing error`).
+    #[default]
+    Error,
+    /// Drop every row with a missing feature (`--missing drop`).
+    Drop,
+    /// Fill in from the training rows (`--missing mean|median|most-frequent`).
+    Impute(ImputeStrategy),
+}
+
+impl MissingPolicy {
+    /// Parses the `--missing` value: `error`, `drop`, `mean`, `median`, `most-frequent`.
+    pub fn parse(s: &str) -> Option<MissingPolicy> {
+        Some(match s {
+            "error" => MissingPolicy::Error,
+            "drop" => MissingPolicy::Drop,
+            "mean" => MissingPolicy::Impute(ImputeStrategy::Mean),
+            "median" => MissingPolicy::Impute(ImputeStrategy::Median),
+            "most-frequent" | "most_frequent" => {
+                MissingPolicy::Impute(ImputeStrategy::MostFrequent)
+            }
+            _ => return None,
+        })
+    }
+}
 
 /// The fill value of a numeric column from its present values; `None` if
 /// there are none.
@@ -73,6 +128,16 @@ mod tests {
             Some(1.0)
         );
         assert_eq!(numeric_fill([f64::NAN].into_iter(), Mean), None);
+    }
+
+    #[test]
+    fn policies_parse() {
+        assert_eq!(MissingPolicy::parse("drop"), Some(MissingPolicy::Drop));
+        assert_eq!(
+            MissingPolicy::parse("most-frequent"),
+            Some(MissingPolicy::Impute(ImputeStrategy::MostFrequent))
+        );
+        assert_eq!(MissingPolicy::parse("zero"), None);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! greater of the two as scikit-learn's `LabelEncoder` sorts them (numbers
 //! by value, text by code point) unless named.
 
-use super::column::{ColumnData, MISSING_CODE};
-use super::table::nonfinite_message;
-use super::Table;
+use crate::data::notes::excerpt;
+use crate::data::table::column::{Column, ColumnData, TextColumn, MISSING_CODE};
+use crate::data::table::nonfinite_message;
+use crate::data::{Numbers, Table};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -85,130 +86,9 @@ struct Seen {
 /// positive class (as written in the file); by default the greater value.
 pub fn encode_target(table: &Table, col: usize, positive: Option<&str>) -> Result<EncodedTarget> {
     let column = &table.columns[col];
-    let name = &column.name;
-    let mut seen: Vec<Seen> = Vec::new();
-    let code: Vec<u32> = match &column.data {
-        ColumnData::Numeric(v) => {
-            if let Some((row, text)) = &column.first_nonfinite {
-                return Err(Error::Cell {
-                    source_name: table.source.clone(),
-                    line: table.lines[*row],
-                    column: column.position + 1,
-                    column_name: name.clone(),
-                    message: nonfinite_message(text),
-                });
-            }
-            let mut index: HashMap<u64, u32> = HashMap::new();
-            v.iter()
-                .enumerate()
-                .map(|(r, x)| {
-                    if x.is_nan() {
-                        return MISSING_CODE;
-                    }
-                    let x = x + 0.0; // -0 is 0
-                    let k = *index.entry(x.to_bits()).or_insert_with(|| {
-                        seen.push(Seen {
-                            label: Label::Number(x),
-                            count: 0,
-                            first_row: r,
-                        });
-                        (seen.len() - 1) as u32
-                    });
-                    seen[k as usize].count += 1;
-                    k
-                })
-                .collect()
-        }
-        ColumnData::Text(t) => {
-            seen = t
-                .levels
-                .iter()
-                .map(|l| Seen {
-                    label: Label::Text(l.clone()),
-                    count: 0,
-                    first_row: usize::MAX,
-                })
-                .collect();
-            for (r, &c) in t.codes.iter().enumerate() {
-                if c != MISSING_CODE {
-                    let s = &mut seen[c as usize];
-                    s.count += 1;
-                    s.first_row = s.first_row.min(r);
-                }
-            }
-            t.codes.clone()
-        }
-    };
-    let listing = |seen: &[Seen]| -> String {
-        let mut by_count: Vec<&Seen> = seen.iter().collect();
-        by_count.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp_sklearn(&b.label)));
-        let shown: Vec<String> = by_count
-            .iter()
-            .take(12)
-            .map(|s| {
-                let rows = if s.count == 1 { "row" } else { "rows" };
-                format!(
-                    "'{}' ({} {rows})",
-                    crate::data::notes::excerpt(&s.label.to_string(), 40),
-                    s.count
-                )
-            })
-            .collect();
-        let more = if seen.len() > 12 {
-            format!(", … and {} more", seen.len() - 12)
-        } else {
-            String::new()
-        };
-        format!("{}{more}", shown.join(", "))
-    };
-    let source = &table.source;
-    match seen.len() {
-        0 => {
-            return Err(Error::Data(format!(
-                "{source}: the target column '{name}' has no values (every cell is missing)"
-            )))
-        }
-        1 => {
-            return Err(Error::Data(format!(
-                "{source}: the target column '{name}' holds a single value: {}; a classifier \
-                 needs two classes",
-                listing(&seen)
-            )))
-        }
-        2 => {}
-        n => {
-            let mut firsts: Vec<usize> = seen.iter().map(|s| s.first_row).collect();
-            firsts.sort_unstable();
-            let line = table.lines[firsts[2]];
-            return Err(Error::Data(format!(
-                "{source}, line {line}: the target column '{name}' must hold 0 or 1, or any two \
-                 distinct values; it holds {n}: {}. nonlin trains binary classifiers: recode \
-                 the target, or keep only the rows of two classes.",
-                listing(&seen)
-            )));
-        }
-    }
-    let greater = usize::from(seen[0].label.cmp_sklearn(&seen[1].label) == Ordering::Less);
-    let pos = match positive {
-        None => greater,
-        Some(p) => {
-            let p = p.trim();
-            let matches = |l: &Label| match l {
-                Label::Number(v) => p.parse::<f64>().is_ok_and(|q| q == *v),
-                Label::Text(s) => s == p,
-            };
-            match seen.iter().position(|s| matches(&s.label)) {
-                Some(k) => k,
-                None => {
-                    return Err(Error::Data(format!(
-                        "{source}: --positive '{p}' is not a value of the target column \
-                         '{name}', which holds {}",
-                        listing(&seen)
-                    )))
-                }
-            }
-        }
-    };
+    let (seen, code) = distinct_values(table, column)?;
+    check_two_classes(table, &column.name, &seen)?;
+    let pos = positive_index(table, &column.name, &seen, positive)?;
     let y = code
         .iter()
         .map(|&c| match c {
@@ -224,6 +104,153 @@ pub fn encode_target(table: &Table, col: usize, positive: Option<&str>) -> Resul
             positive: seen[pos].label.clone(),
         },
         n_missing: column.n_missing,
+    })
+}
+
+/// The column's distinct values (in order of first appearance for numbers,
+/// the interned levels for text) and each row's index into them
+/// ([`MISSING_CODE`] for a missing cell).
+fn distinct_values(table: &Table, column: &Column) -> Result<(Vec<Seen>, Vec<u32>)> {
+    match &column.data {
+        ColumnData::Numeric(v) => {
+            if let Some((row, text)) = &column.first_nonfinite {
+                return Err(Error::Cell {
+                    source_name: table.source.clone(),
+                    line: table.lines[*row],
+                    column: column.position + 1,
+                    column_name: column.name.clone(),
+                    message: nonfinite_message(text),
+                });
+            }
+            Ok(distinct_numbers(v))
+        }
+        ColumnData::Text(t) => Ok(distinct_texts(t)),
+    }
+}
+
+/// [`distinct_values`] of a numeric column (-0 counted as 0).
+fn distinct_numbers(v: &Numbers) -> (Vec<Seen>, Vec<u32>) {
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut index: HashMap<u64, u32> = HashMap::new();
+    let code = v
+        .iter()
+        .enumerate()
+        .map(|(r, x)| {
+            if x.is_nan() {
+                return MISSING_CODE;
+            }
+            let x = x + 0.0; // -0 is 0
+            let k = *index.entry(x.to_bits()).or_insert_with(|| {
+                seen.push(Seen {
+                    label: Label::Number(x),
+                    count: 0,
+                    first_row: r,
+                });
+                (seen.len() - 1) as u32
+            });
+            seen[k as usize].count += 1;
+            k
+        })
+        .collect();
+    (seen, code)
+}
+
+/// [`distinct_values`] of a text column: its levels, counted.
+fn distinct_texts(t: &TextColumn) -> (Vec<Seen>, Vec<u32>) {
+    let mut seen: Vec<Seen> = t
+        .levels
+        .iter()
+        .map(|l| Seen {
+            label: Label::Text(l.clone()),
+            count: 0,
+            first_row: usize::MAX,
+        })
+        .collect();
+    for (r, &c) in t.codes.iter().enumerate() {
+        if c != MISSING_CODE {
+            let s = &mut seen[c as usize];
+            s.count += 1;
+            s.first_row = s.first_row.min(r);
+        }
+    }
+    (seen, t.codes.clone())
+}
+
+/// The values, most frequent first, at most twelve: "'1' (203 rows), '0' (96 rows)".
+fn listing(seen: &[Seen]) -> String {
+    let mut by_count: Vec<&Seen> = seen.iter().collect();
+    by_count.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp_sklearn(&b.label)));
+    let shown: Vec<String> = by_count
+        .iter()
+        .take(12)
+        .map(|s| {
+            let rows = if s.count == 1 { "row" } else { "rows" };
+            format!(
+                "'{}' ({} {rows})",
+                excerpt(&s.label.to_string(), 40),
+                s.count
+            )
+        })
+        .collect();
+    let more = if seen.len() > 12 {
+        format!(", … and {} more", seen.len() - 12)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(", "))
+}
+
+/// A binary target holds exactly two distinct values; else the error says
+/// what it holds (and, for more than two, the line of the third).
+fn check_two_classes(table: &Table, name: &str, seen: &[Seen]) -> Result<()> {
+    let source = &table.source;
+    match seen.len() {
+        0 => Err(Error::Data(format!(
+            "{source}: the target column '{name}' has no values (every cell is missing)"
+        ))),
+        1 => Err(Error::Data(format!(
+            "{source}: the target column '{name}' holds a single value: {}; a classifier \
+             needs two classes",
+            listing(seen)
+        ))),
+        2 => Ok(()),
+        n => {
+            let mut firsts: Vec<usize> = seen.iter().map(|s| s.first_row).collect();
+            firsts.sort_unstable();
+            let line = table.lines[firsts[2]];
+            Err(Error::Data(format!(
+                "{source}, line {line}: the target column '{name}' must hold 0 or 1, or any two \
+                 distinct values; it holds {n}: {}. nonlin trains binary classifiers: recode \
+                 the target, or keep only the rows of two classes.",
+                listing(seen)
+            )))
+        }
+    }
+}
+
+/// Which of the two values is class 1: the one named by `--positive`, or
+/// the greater.
+fn positive_index(
+    table: &Table,
+    name: &str,
+    seen: &[Seen],
+    positive: Option<&str>,
+) -> Result<usize> {
+    let greater = usize::from(seen[0].label.cmp_sklearn(&seen[1].label) == Ordering::Less);
+    let Some(p) = positive else {
+        return Ok(greater);
+    };
+    let p = p.trim();
+    let matches = |l: &Label| match l {
+        Label::Number(v) => p.parse::<f64>().is_ok_and(|q| q == *v),
+        Label::Text(s) => s == p,
+    };
+    seen.iter().position(|s| matches(&s.label)).ok_or_else(|| {
+        Error::Data(format!(
+            "{}: --positive '{p}' is not a value of the target column '{name}', which holds {}",
+            table.source,
+            listing(seen)
+        ))
     })
 }
 

@@ -2,9 +2,10 @@
 //!
 //! A CSV number with at most nine or ten significant digits (`-1.2345678`,
 //! `0.010097339`, `263358.03`, `42`) is the f64 nearest to `m · 10^−k` for
-//! an integer `m < 2^32` and `|k| ≤ 22`. Clinger's fast path (the parser's,
-//! [`super::csv::number`]) computes that f64 with one IEEE division or
-//! multiplication of two exact f64s, correctly rounded, so any `(m, k)` of
+//! an integer `m < 2^32` and `|k| ≤ 22`. Clinger's fast path (the cell
+//! parser's, [`crate::data::csv::parse_number`]) computes that f64 with one
+//! IEEE division or multiplication of two exact f64s, correctly rounded, so
+//! any `(m, k)` of
 //! the same value gives back the same bits. [`Numbers`] keeps `m` (4 bytes)
 //! and `k` with the sign (1 byte) instead of the f64 (8 bytes); every value
 //! is checked when stored (decoding must give its exact bits), and a column
@@ -12,7 +13,7 @@
 //! statistics and every PyTorch-parity result see exactly the values
 //! `str::parse::<f64>` gives, in 5/8 of the memory.
 
-use super::csv::number::{Decimal, POW10};
+use crate::data::csv::parse_number::{Decimal, POW10};
 
 /// Offset of `k` in the scale byte (`k + BIAS` in the low seven bits).
 const BIAS: i32 = 22;

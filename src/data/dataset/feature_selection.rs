@@ -1,7 +1,7 @@
 //! Which columns of a table are the features: all but the target, a list,
 //! or all but a list (`--features` / `--drop`), checked against the table.
 
-use super::Table;
+use crate::data::Table;
 use crate::error::{Error, Result};
 
 /// Which columns become features. The target is never a feature.
