@@ -306,11 +306,14 @@ fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
             };
             return Err(Error::Data(format!(
                 "{}: the split leaves only one class in the {part} part ({} rows, all '{label}' \
-                 of target '{}'); both parts need both classes. Use --stratify, another \
-                 --split-seed, a larger --test-size, or more rows of the rarer class",
+                 of target '{}'); both parts need both classes. Use {}, another {}, a larger \
+                 {}, or more rows of the rarer class",
                 data.source,
                 rows.len(),
-                data.target
+                data.target,
+                crate::error::setting("stratify"),
+                crate::error::setting("split_seed"),
+                crate::error::setting("test_size")
             )));
         }
     }
@@ -331,10 +334,11 @@ fn check_scaler(
             return Err(Error::Data(format!(
                 "{}: column '{name}' cannot be standardized: its values are so large that \
                  their {} overflows to infinity (mean {m:e}, variance {:e}); rescale the \
-                 column (e.g. divide it by a power of ten) or leave it out with --drop {name}",
+                 column (e.g. divide it by a power of ten) or leave it out with {}",
                 data.source,
                 if m.is_finite() { "variance" } else { "sum" },
-                scaler.var[j]
+                scaler.var[j],
+                crate::error::setting_value("drop", name)
             )));
         }
         if scaler.is_constant(j) {

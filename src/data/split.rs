@@ -89,9 +89,10 @@ impl Split {
         if self.train.len() < 2 || self.test.len() < 2 {
             return Err(Error::Data(format!(
                 "the split leaves {} training and {} test rows; each part needs at least 2. \
-                 Use more data or change --test-size.",
+                 Use more data or change {}.",
                 self.train.len(),
-                self.test.len()
+                self.test.len(),
+                crate::error::setting("test_size")
             )));
         }
         Ok(())

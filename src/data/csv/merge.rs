@@ -196,8 +196,10 @@ fn field_count_error(
     };
     if header_has_numbers || (rows_agree && found != width) {
         message.push_str(&format!(
-            ". If the first line is data, not column names, pass --no-header; the delimiter \
-             read is {delim} (--delimiter to choose another)"
+            ". If the first line is data, not column names, pass {}; the delimiter \
+             read is {delim} ({} to choose another)",
+            crate::error::setting("no_header"),
+            crate::error::setting("delimiter")
         ));
     }
     csv_err(message)

@@ -140,11 +140,11 @@ fn check_category_count(
     };
     Err(Error::Data(format!(
         "{}: column '{}' has {} distinct values ({why}), too many to be categories: \
-         it is probably an identifier or free text. Leave it out with --drop {}{}",
+         it is probably an identifier or free text. Leave it out with {}{}",
         table.source,
         column.name,
         levels.len(),
-        column.name,
+        crate::error::setting_value("drop", &column.name),
         if column.is_numeric() {
             String::new()
         } else {
@@ -186,10 +186,10 @@ fn mixed_error(table: &Table, column: &Column, n_numbers: usize, n_text: usize) 
             message: format!(
                 "found the number '{}' in a column of text ({n_text} text cells, {n_numbers} \
                  numbers). If the column holds categories, some spelled as numbers, pass \
-                 --categorical {}; or leave it out with --drop {}",
+                 {}; or leave it out with {}",
                 column.text(row).unwrap_or_default(),
-                column.name,
-                column.name
+                crate::error::setting_value("categorical", &column.name),
+                crate::error::setting_value("drop", &column.name)
             ),
         }
     }

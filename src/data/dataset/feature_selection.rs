@@ -31,7 +31,8 @@ pub fn select_features(
                 let c = table.column_index(n)?;
                 if c == t {
                     return Err(Error::Config(format!(
-                        "--features: '{n}' is the target; it cannot also be a feature"
+                        "{}: '{n}' is the target; it cannot also be a feature",
+                        crate::error::setting("features")
                     )));
                 }
                 if cols.contains(&c) {
@@ -47,8 +48,9 @@ pub fn select_features(
                 let c = table.column_index(n)?;
                 if c == t {
                     return Err(Error::Config(format!(
-                        "--drop: '{target}' is the target; it is never a feature, so there is \
-                         nothing to drop"
+                        "{}: '{target}' is the target; it is never a feature, so there is \
+                         nothing to drop",
+                        crate::error::setting("drop")
                     )));
                 }
                 drop.push(c);

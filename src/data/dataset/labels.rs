@@ -247,8 +247,9 @@ fn positive_index(
     };
     seen.iter().position(|s| matches(&s.label)).ok_or_else(|| {
         Error::Data(format!(
-            "{}: --positive '{p}' is not a value of the target column '{name}', which holds {}",
+            "{}: {} '{p}' is not a value of the target column '{name}', which holds {}",
             table.source,
+            crate::error::setting("positive"),
             listing(seen)
         ))
     })

@@ -87,12 +87,14 @@ fn categorical_columns(
             let c = table.column_index(n)?;
             if c == t {
                 return Err(Error::Config(format!(
-                    "--categorical: '{n}' is the target; only features can be categorical"
+                    "{}: '{n}' is the target; only features can be categorical",
+                    crate::error::setting("categorical")
                 )));
             }
             if !feature_cols.contains(&c) {
                 return Err(Error::Config(format!(
-                    "--categorical: '{n}' is not one of the features (it was left out)"
+                    "{}: '{n}' is not one of the features (it was left out)",
+                    crate::error::setting("categorical")
                 )));
             }
             Ok(c)
@@ -175,11 +177,12 @@ fn missing_features(
     match policy {
         MissingPolicy::Error => Err(Error::Data(format!(
             "{}: {n_missing} missing value(s) in the features: {per_column}. Missing means an \
-             empty cell or one of {}. Pass --missing drop to drop those rows, or \
-             --missing mean|median|most-frequent to fill them in from the training \
-             rows.",
+             empty cell or one of {}. Pass {} to drop those rows, or {} to fill them in \
+             from the training rows.",
             table.source,
-            MISSING_TOKENS[1..].join(", ")
+            MISSING_TOKENS[1..].join(", "),
+            crate::error::setting_value("missing", "drop"),
+            crate::error::setting_value("missing", "mean|median|most-frequent")
         ))),
         MissingPolicy::Drop => {
             let mut bad = vec![false; rows.len()];
@@ -188,7 +191,8 @@ fn missing_features(
             notes.push(Note::info(
                 None,
                 format!(
-                    "dropped {n_bad} row(s) with missing features (--missing drop): {per_column}"
+                    "dropped {n_bad} row(s) with missing features ({}): {per_column}",
+                    crate::error::setting_value("missing", "drop")
                 ),
             ));
             let keep: Vec<usize> = (0..rows.len()).filter(|&k| !bad[k]).collect();
@@ -199,8 +203,9 @@ fn missing_features(
             *rows = keep.iter().map(|&k| rows[k]).collect();
             if rows.is_empty() {
                 return Err(Error::Data(format!(
-                    "{}: every row has a missing feature; --missing drop leaves nothing",
-                    table.source
+                    "{}: every row has a missing feature; {} leaves nothing",
+                    table.source,
+                    crate::error::setting_value("missing", "drop")
                 )));
             }
             Ok(None)
@@ -257,7 +262,8 @@ fn warn_identifiers(
                 format!(
                     "column '{name}' looks like a row identifier (distinct integers in \
                      increasing order); it is used as a feature, which rarely helps: leave \
-                     it out with --drop {name}"
+                     it out with {}",
+                    crate::error::setting_value("drop", name)
                 ),
             ));
         }

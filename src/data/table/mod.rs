@@ -93,8 +93,9 @@ impl Table {
                 None,
                 format!(
                     "{}: no header row; the columns are named c0 … c{last} in file order \
-                     (e.g. --target c{last})",
-                    self.source
+                     (e.g. {})",
+                    self.source,
+                    crate::error::setting_value("target", &format!("c{last}"))
                 ),
             ));
         }
@@ -244,8 +245,9 @@ pub fn nonfinite_message(text: &str) -> String {
 fn open_file(path: &Path) -> Result<std::fs::File> {
     if path.is_dir() {
         return Err(Error::Data(format!(
-            "'{}' is a directory; --data needs a CSV file",
-            path.display()
+            "'{}' is a directory; {} needs a CSV file",
+            path.display(),
+            crate::error::setting("data")
         )));
     }
     std::fs::File::open(path).map_err(|e| Error::io(path, "read the data file", e))

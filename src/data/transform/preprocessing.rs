@@ -123,8 +123,9 @@ impl Preprocessing {
             let no_values = || {
                 Error::Data(format!(
                     "{}: column '{name}' has no values in the training rows, so there is \
-                     nothing to fill its missing cells with; leave it out with --drop {name}",
-                    data.source
+                     nothing to fill its missing cells with; leave it out with {}",
+                    data.source,
+                    crate::error::setting_value("drop", name)
                 ))
             };
             // With imputation, every column gets a fill (new data may miss any).
@@ -388,9 +389,11 @@ fn no_fill_error(table: &Table, col: &Column, row: usize) -> Error {
         table,
         col,
         row,
-        "the value is missing and the model was trained without filling in missing values \
-         (--missing mean|median|most-frequent)"
-            .into(),
+        format!(
+            "the value is missing and the model was trained without filling in missing values \
+             ({})",
+            crate::error::setting_value("missing", "mean|median|most-frequent")
+        ),
     )
 }
 
