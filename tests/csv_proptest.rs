@@ -188,3 +188,58 @@ proptest! {
         }
     }
 }
+
+/// Issue 12's wide numeric shape (20 features in [-100, 100) with six
+/// decimals, a 0/1 label `y`), `rows` rows, as CSV text; the values as the
+/// text says them. (The same shape, at 1M rows, is `benches/ingest.rs`'s
+/// `wide_*` benches.)
+fn wide_csv(rows: usize) -> (String, Vec<Vec<f64>>) {
+    use std::fmt::Write;
+    let names: Vec<String> = (0..20).map(|j| format!("x{j}")).collect();
+    let mut text = format!("{},y\n", names.join(","));
+    let mut values = Vec::with_capacity(rows);
+    let mut state = 12345u64;
+    for _ in 0..rows {
+        let mut row = Vec::with_capacity(21);
+        for _ in 0..20 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let cell = format!(
+                "{:.6}",
+                (state >> 11) as f64 / (1u64 << 53) as f64 * 200.0 - 100.0
+            );
+            row.push(cell.parse::<f64>().unwrap());
+            write!(text, "{cell},").unwrap();
+        }
+        writeln!(text, "{}", state >> 63).unwrap();
+        row.push((state >> 63) as f64);
+        values.push(row);
+    }
+    (text, values)
+}
+
+/// A file of that shape larger than the reader's 8 MB piece (so it is read
+/// in pieces, each cut in two for the two parsing threads): every row and
+/// value read back, and the data set has every row (what the speed test of
+/// this shape checked; its figures are a bench now).
+#[test]
+fn a_wide_file_read_in_pieces_keeps_every_value() {
+    use nonlin::data::FeatureSelection;
+    let rows = 50_000;
+    let (text, values) = wide_csv(rows);
+    assert!(text.len() > 8 << 20, "{} bytes: one piece", text.len());
+    let path = std::env::temp_dir().join(format!("nonlin-wide-{}.csv", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let table = Table::from_path(&path);
+    std::fs::remove_file(&path).unwrap();
+    let table = table.unwrap();
+    assert_eq!((table.n_rows(), table.n_cols()), (rows, 21));
+    for (r, row) in values.iter().enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            assert_eq!(table.get(r, c).to_bits(), v.to_bits(), "row {r} col {c}");
+        }
+    }
+    let data = Dataset::from_table(&table, "y", &FeatureSelection::All).unwrap();
+    assert_eq!(data.n_rows(), rows);
+}

@@ -404,13 +404,16 @@ fn over_the_cap_gets_429_and_a_closed_stream_cancels() {
     let mut head = [0u8; 12];
     std::io::Read::read_exact(&mut first, &mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 200");
+    // 429 at once, not queued: a queued request would wait for the first
+    // run (100000 epochs) and then be answered 200. (A hang guard, not a
+    // figure: a busy machine may take its time.)
     let t = Instant::now();
     let r = post(server.addr, "/api/runs", &long);
     assert_eq!(r.status, 429, "{}", r.text());
     assert!(r.json()["error"].as_str().unwrap().contains("limit"));
     assert!(
-        t.elapsed() < Duration::from_secs(2),
-        "429 at once, not queued"
+        t.elapsed() < Duration::from_secs(60),
+        "no answer within 60 s: queued?"
     );
     let r = post(
         server.addr,
@@ -420,7 +423,7 @@ fn over_the_cap_gets_429_and_a_closed_stream_cancels() {
     assert_eq!(r.status, 429);
     assert_eq!(get(server.addr, "/health").json()["active_runs"], 1);
     drop(first);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while get(server.addr, "/health").json()["active_runs"] != 0 {
         assert!(Instant::now() < deadline, "the run was not cancelled");
         std::thread::sleep(Duration::from_millis(20));

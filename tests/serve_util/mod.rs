@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod load;
 pub mod upload_case;
 
 use std::io::{BufRead, BufReader, Read, Write};
