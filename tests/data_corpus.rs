@@ -59,7 +59,7 @@ fn run(path: &Path, args: &[String]) -> nonlin::error::Result<Outcome> {
         .notes
         .iter()
         .chain(&fitted.notes)
-        .map(|n| n.to_string())
+        .map(|n| n.worded(&corpus_cases::Flags))
         .collect();
     Ok(Outcome {
         rows: data.n_rows(),
@@ -131,7 +131,7 @@ fn every_corpus_case_reads_or_fails_as_expected() {
                 }
             }
             ("error", Err(e)) => {
-                let msg = e.to_string();
+                let msg = e.worded(&corpus_cases::Flags);
                 for w in &case.contains {
                     if !msg.contains(w.as_str()) {
                         problems.push(format!("message lacks {w:?}: {msg}"));

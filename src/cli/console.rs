@@ -37,7 +37,7 @@ impl Console {
     pub fn notes(&self, notes: &[Note]) {
         for n in notes {
             if n.kind == NoteKind::Warning || !self.quiet {
-                eprintln!("{n}");
+                eprintln!("{}", n.worded(&super::Flags));
             }
         }
     }

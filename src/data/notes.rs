@@ -44,12 +44,27 @@ impl Note {
     }
 }
 
+impl Note {
+    /// The note as a line, `note: …` or `warning: …`, in a front end's
+    /// words (the settings it names, see [`crate::error::Wording`]).
+    pub fn worded(&self, words: &dyn crate::error::Wording) -> String {
+        let text = crate::error::word_references(&self.text, words);
+        match self.kind {
+            NoteKind::Info => format!("note: {text}"),
+            NoteKind::Warning => format!("warning: {text}"),
+        }
+    }
+
+    /// The text alone in a front end's words.
+    pub fn text_worded(&self, words: &dyn crate::error::Wording) -> String {
+        crate::error::word_references(&self.text, words)
+    }
+}
+
+/// In the library's words (settings by their field names).
 impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.kind {
-            NoteKind::Info => write!(f, "note: {}", self.text),
-            NoteKind::Warning => write!(f, "warning: {}", self.text),
-        }
+        f.write_str(&self.worded(&crate::error::FieldNames))
     }
 }
 

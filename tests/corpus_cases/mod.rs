@@ -41,6 +41,21 @@ struct Cases {
 }
 
 /// The corpus folder.
+/// The command line's words for settings (`--missing drop`), so that the
+/// cases' expected messages read the same through the library as through
+/// the binary.
+#[allow(dead_code)]
+pub struct Flags;
+
+impl nonlin::Wording for Flags {
+    fn setting(&self, field: &str) -> String {
+        format!("--{}", field.replace('_', "-"))
+    }
+    fn setting_value(&self, field: &str, value: &str) -> String {
+        format!("{} {value}", self.setting(field))
+    }
+}
+
 pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data_corpus")
 }
