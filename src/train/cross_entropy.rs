@@ -27,6 +27,7 @@
 use super::loss::LossValue;
 use crate::error::{Error, Result};
 use crate::model::fastmath::exp_nonpositive;
+use crate::model::simd::{self, Kernel, Lanes};
 
 /// Rows handled together: each pass over a class reads eight contiguous
 /// logits (the lane width of the other kernels).
@@ -82,7 +83,24 @@ impl CrossEntropy {
         self.run(logits, k, y, Some(grad))
     }
 
-    fn run(&self, logits: &[f32], k: usize, y: &[f32], mut grad: Option<&mut [f32]>) -> LossValue {
+    fn run(&self, logits: &[f32], k: usize, y: &[f32], grad: Option<&mut [f32]>) -> LossValue {
+        simd::dispatch(Pass {
+            loss: self,
+            logits,
+            k,
+            y,
+            grad,
+        })
+    }
+
+    #[inline(always)]
+    fn run_impl(
+        &self,
+        logits: &[f32],
+        k: usize,
+        y: &[f32],
+        mut grad: Option<&mut [f32]>,
+    ) -> LossValue {
         let n = y.len();
         assert!(k >= 1, "cross entropy needs at least one class");
         assert_eq!(logits.len(), k * n, "logits are [k][n]");
@@ -140,6 +158,24 @@ impl CrossEntropy {
             loss: (sum / denom) as f32,
             correct,
         }
+    }
+}
+
+/// One loss pass, as a [`Kernel`] (so its lane loops also run AVX2-compiled;
+/// the same operations, so the same bits).
+struct Pass<'a> {
+    loss: &'a CrossEntropy,
+    logits: &'a [f32],
+    k: usize,
+    y: &'a [f32],
+    grad: Option<&'a mut [f32]>,
+}
+
+impl Kernel for Pass<'_> {
+    type Output = LossValue;
+    #[inline(always)]
+    fn run<V: Lanes>(self) -> LossValue {
+        self.loss.run_impl(self.logits, self.k, self.y, self.grad)
     }
 }
 

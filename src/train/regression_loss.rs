@@ -18,6 +18,7 @@
 
 use crate::data::StandardScaler;
 use crate::error::{Error, Result};
+use crate::model::simd::{self, Kernel, Lanes};
 
 const LANES: usize = 8;
 
@@ -70,6 +71,16 @@ impl RegressionLoss {
     }
 
     fn run(&self, out: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> f32 {
+        simd::dispatch(Pass {
+            loss: *self,
+            out,
+            y,
+            grad,
+        })
+    }
+
+    #[inline(always)]
+    fn run_impl(&self, out: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> f32 {
         match *self {
             RegressionLoss::Mse => mean_of(out, y, grad, 2.0, |d| (d * d, d)),
             RegressionLoss::L1 => mean_of(out, y, grad, 1.0, |d| (d.abs(), sign(d))),
@@ -83,6 +94,23 @@ impl RegressionLoss {
                 (l, d.clamp(-delta, delta))
             }),
         }
+    }
+}
+
+/// One loss pass, as a [`Kernel`] (so its loops also run AVX2-compiled;
+/// the same operations, so the same bits).
+struct Pass<'a> {
+    loss: RegressionLoss,
+    out: &'a [f32],
+    y: &'a [f32],
+    grad: Option<&'a mut [f32]>,
+}
+
+impl Kernel for Pass<'_> {
+    type Output = f32;
+    #[inline(always)]
+    fn run<V: Lanes>(self) -> f32 {
+        self.loss.run_impl(self.out, self.y, self.grad)
     }
 }
 
