@@ -58,6 +58,18 @@ impl Architecture {
     /// activation adds no module, so `mlp(12, &[5], Identity)` is the
     /// tutorial's `model_0` with state-dict keys `0.*` and `1.*`.
     pub fn mlp(input: usize, hidden: &[usize], activation: Activation) -> Architecture {
+        Architecture::mlp_outputs(input, hidden, activation, 1)
+    }
+
+    /// [`Architecture::mlp`] ending in `Linear(hk, outputs)`: `K` logits for
+    /// a K-class net, one output for regression. The state-dict names are
+    /// those of `mlp` (only the last weight's and bias's shapes change).
+    pub fn mlp_outputs(
+        input: usize,
+        hidden: &[usize],
+        activation: Activation,
+        outputs: usize,
+    ) -> Architecture {
         let mut layers = Vec::new();
         let mut width = input;
         for &h in hidden {
@@ -72,7 +84,7 @@ impl Architecture {
         }
         layers.push(Layer::Linear {
             in_features: width,
-            out_features: 1,
+            out_features: outputs,
         });
         Architecture { layers }
     }
@@ -101,17 +113,50 @@ impl Architecture {
         Ok(arch)
     }
 
+    /// Parses a full spec that ends in any number of outputs, such as
+    /// `13-16-tanh-3` (a 3-class net); it must end with a `Linear`.
+    pub fn parse_outputs(spec: &str) -> Result<Architecture> {
+        let tokens = tokens(spec);
+        let input: usize = tokens[0].parse().ok().filter(|&w| w > 0).ok_or_else(|| {
+            Error::Config(format!(
+                "architecture '{spec}': token 1 '{}' should be the input width (a number)",
+                tokens[0]
+            ))
+        })?;
+        let arch = Self::from_tokens(spec, input, &tokens[1..], 2)?;
+        if !matches!(arch.layers.last(), Some(Layer::Linear { .. })) {
+            return Err(Error::Config(format!(
+                "architecture '{spec}': it must end with the output width (a number)"
+            )));
+        }
+        Ok(arch)
+    }
+
     /// Parses a hidden-layer spec such as `16-relu-8-tanh`, adding the input
     /// width and the final `Linear(…, 1)`.
     pub fn parse_hidden(spec: &str, input: usize) -> Result<Architecture> {
+        Architecture::parse_hidden_outputs(spec, input, 1)
+    }
+
+    /// [`Architecture::parse_hidden`] with a final `Linear(…, outputs)`.
+    pub fn parse_hidden_outputs(spec: &str, input: usize, outputs: usize) -> Result<Architecture> {
         let tokens = tokens(spec);
         let mut arch = Self::from_tokens(spec, input, &tokens, 1)?;
         let width = arch.output_width(input);
         arch.layers.push(Layer::Linear {
             in_features: width,
-            out_features: 1,
+            out_features: outputs,
         });
         Ok(arch)
+    }
+
+    /// Outputs per row: the width of the last `Linear` (1 for a binary or
+    /// regression net, `K` for a K-class one).
+    pub fn outputs(&self) -> usize {
+        match self.layers.last() {
+            Some(Layer::Linear { out_features, .. }) => *out_features,
+            _ => self.output_width(self.input_width()),
+        }
     }
 
     fn from_tokens(
@@ -238,6 +283,39 @@ mod tests {
         assert_eq!(nl.to_string(), "12-5-relu-1");
         assert_eq!(nl.n_params(), 5 * 13 + 6);
         assert_eq!(Architecture::parse("12-5-relu-1").unwrap(), nl);
+    }
+
+    #[test]
+    fn k_outputs_keep_the_state_dict_names() {
+        let a = Architecture::mlp_outputs(13, &[16], Activation::Tanh, 3);
+        assert_eq!(a.to_string(), "13-16-tanh-3");
+        assert_eq!(a.outputs(), 3);
+        assert_eq!(Architecture::parse_outputs("13-16-tanh-3").unwrap(), a);
+        assert_eq!(
+            Architecture::parse_hidden_outputs("16-tanh", 13, 3).unwrap(),
+            a
+        );
+        let names: Vec<String> = a
+            .layout()
+            .tensors()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        let binary = Architecture::mlp(13, &[16], Activation::Tanh);
+        let binary_names: Vec<String> = binary
+            .layout()
+            .tensors()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        assert_eq!(names, binary_names);
+        assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
+        assert_eq!(a.n_params(), 16 * 14 + 3 * 17);
+        assert_eq!(binary.outputs(), 1);
+        // `parse` stays the one-logit form; `parse_outputs` takes any width.
+        assert!(Architecture::parse("13-5-3").is_err());
+        assert_eq!(Architecture::parse_outputs("10-1").unwrap().outputs(), 1);
+        assert!(Architecture::parse_outputs("13-5-relu").is_err());
     }
 
     #[test]

@@ -62,7 +62,10 @@ impl Network {
             .map(|t| &self.params[t.range.clone()])
     }
 
-    /// Forward pass over `n` feature-major rows; returns the `n` logits.
+    /// Forward pass over `n` feature-major rows; returns the logits,
+    /// class-major `[K][n]` for `K` outputs (`out[c·n + i]` is output `c` of
+    /// row `i`: every buffer is feature-major, so the last `Linear` writes
+    /// that layout with no transpose); the `n` logits for one output.
     pub fn forward<'w>(&self, ws: &'w mut Workspace, x: &[f32], n: usize) -> &'w [f32] {
         assert!(
             n <= ws.capacity,
@@ -96,7 +99,8 @@ impl Network {
                 }
             }
         }
-        &ws.acts[self.arch.layers.len() - 1][..n]
+        let last = self.arch.layers.len() - 1;
+        &ws.acts[last][..ws.widths[last] * n]
     }
 
     /// Backward pass after [`Network::forward`] on the same `x` and `n`, with
@@ -188,10 +192,17 @@ impl Workspace {
         }
     }
 
-    /// The logits of the last forward pass and the buffer for ∂L/∂logits.
+    /// The logits of the last forward pass over `n` rows and the buffer for
+    /// ∂L/∂logits, both class-major `[K][n]` (`K·n` values; `n` for one output).
     pub fn logits_and_grad(&mut self, n: usize) -> (&[f32], &mut [f32]) {
         let last = self.acts.len() - 1;
-        (&self.acts[last][..n], &mut self.dacts[last][..n])
+        let m = self.widths[last] * n;
+        (&self.acts[last][..m], &mut self.dacts[last][..m])
+    }
+
+    /// Outputs per row of the network this workspace was made for (`K`).
+    pub fn outputs(&self) -> usize {
+        self.widths.last().copied().unwrap_or(0)
     }
 }
 
