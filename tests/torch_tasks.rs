@@ -21,7 +21,7 @@
 mod common;
 
 use common::{read, tensor, tensor_f32};
-use nonlin::data::column::ColumnData;
+use nonlin::data::table::column::ColumnData;
 use nonlin::data::{Split, StandardScaler, Table};
 use nonlin::io::StateDict;
 use nonlin::model::{Architecture, Network, Workspace};

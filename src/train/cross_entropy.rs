@@ -26,8 +26,8 @@
 
 use super::loss::LossValue;
 use crate::error::{Error, Result};
-use crate::model::fastmath::exp_nonpositive;
-use crate::model::simd::{self, Kernel, Lanes};
+use crate::kernels::fastmath::exp_nonpositive_cephes as exp_nonpositive;
+use crate::kernels::simd::{self, Kernel, Lanes};
 
 /// Rows handled together: each pass over a class reads eight contiguous
 /// logits (the lane width of the other kernels).

@@ -18,7 +18,7 @@
 
 use crate::data::StandardScaler;
 use crate::error::{Error, Result};
-use crate::model::simd::{self, Kernel, Lanes};
+use crate::kernels::simd::{self, Kernel, Lanes};
 
 const LANES: usize = 8;
 
