@@ -285,7 +285,7 @@ mod tests {
         let csv = "a,b,y\n1,,0\n2,3,1\nNA,4,NA\n5,6,1\n?,7,0\n";
         let e = build(csv, &DatasetOptions::new("y"))
             .unwrap_err()
-            .to_string();
+            .worded(&crate::error::TestFlags);
         assert!(e.contains("2 missing value(s)"), "{e}");
         assert!(
             e.contains("'a' 1 (line 6)") && e.contains("'b' 1 (line 2)"),
@@ -338,7 +338,9 @@ mod tests {
     fn identifier_columns_are_warned_about() {
         let csv = "id,a,y\n1,5,0\n2,3,1\n3,4,0\n7,1,1\n";
         let d = build(csv, &DatasetOptions::new("y")).unwrap();
-        assert!(d.notes.iter().any(|n| n.text.contains("--drop id")));
+        assert!(d.notes.iter().any(|n| n
+            .text_worded(&crate::error::TestFlags)
+            .contains("--drop id")));
         assert!(!d.notes.iter().any(|n| n.column.as_deref() == Some("a")));
     }
 

@@ -32,7 +32,7 @@ pub use transform::{Applied, ImputeStrategy, MissingPolicy, Preprocessing, Stand
 /// patients, 12 features, target `DEATH_EVENT`; embedded so the seed
 /// experiment needs no file and no network.
 pub const HEART_FAILURE_CSV: &str =
-    include_str!("../../data/heart_failure_clinical_records_dataset.csv");
+    include_str!("../../../../data/heart_failure_clinical_records_dataset.csv");
 
 /// The name under which the embedded data set appears in messages.
 pub const HEART_FAILURE_NAME: &str = "heart_failure_clinical_records_dataset.csv (embedded)";

@@ -280,7 +280,7 @@ mod tests {
         let t = table("id\nA1\nA2\nA3\nA4\n");
         let e = feature_values(&t, 0, &all(&t), false, 50)
             .unwrap_err()
-            .to_string();
+            .worded(&crate::error::TestFlags);
         assert!(
             e.contains("'id' has 4 distinct") && e.contains("--drop id"),
             "{e}"
