@@ -176,9 +176,10 @@ impl fmt::Display for Raw<'_> {
                 f,
                 "{source_name}, line {line}, column {column} ('{column_name}'): expected a number, \
                  found '{}'. If it marks a missing value, leave the cell empty or write NA; if \
-                 '{column_name}' holds categories, pass --categorical {column_name}; or leave the \
-                 column out with --drop {column_name}.",
-                crate::data::notes::excerpt(text, 80)
+                 '{column_name}' holds categories, pass {}; or leave the column out with {}.",
+                crate::data::notes::excerpt(text, 80),
+                setting_value("categorical", column_name),
+                setting_value("drop", column_name),
             ),
             Error::Cell {
                 source_name,
@@ -244,7 +245,8 @@ impl fmt::Display for Raw<'_> {
             Error::Diverged { model, epoch, what } => write!(
                 f,
                 "training of {model} diverged at epoch {epoch}: {what}. Try a smaller learning \
-                 rate (--lr), standardized inputs, or gradient-friendlier activations."
+                 rate ({}), standardized inputs, or gradient-friendlier activations.",
+                setting("lr")
             ),
         }
     }

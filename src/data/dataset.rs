@@ -13,7 +13,7 @@ use super::selection::select_features;
 use super::Table;
 
 pub use super::selection::FeatureSelection;
-use crate::error::{Error, Result};
+use crate::error::{setting, setting_value, Error, Result};
 
 /// How to turn a table into a data set. [`DatasetOptions::new`] gives the
 /// defaults: every other column a feature, text columns categorical, missing
@@ -212,12 +212,14 @@ impl Dataset {
                 let c = table.column_index(n)?;
                 if c == t {
                     return Err(Error::Config(format!(
-                        "--categorical: '{n}' is the target; only features can be categorical"
+                        "{}: '{n}' is the target; only features can be categorical",
+                        setting("categorical")
                     )));
                 }
                 if !feature_cols.contains(&c) {
                     return Err(Error::Config(format!(
-                        "--categorical: '{n}' is not one of the features (it was left out)"
+                        "{}: '{n}' is not one of the features (it was left out)",
+                        setting("categorical")
                     )));
                 }
                 Ok(c)
@@ -289,12 +291,13 @@ impl Dataset {
                 MissingPolicy::Error => {
                     return Err(Error::Data(format!(
                         "{}: {n_missing} missing value(s) in the features: {}. Missing means an \
-                         empty cell or one of {}. Pass --missing drop to drop those rows, or \
-                         --missing mean|median|most-frequent to fill them in from the training \
-                         rows.",
+                         empty cell or one of {}. Pass {} to drop those rows, or {} to fill \
+                         them in from the training rows.",
                         table.source,
                         per_column(""),
-                        MISSING_TOKENS[1..].join(", ")
+                        MISSING_TOKENS[1..].join(", "),
+                        setting_value("missing", "drop"),
+                        setting_value("missing", "mean|median|most-frequent"),
                     )))
                 }
                 MissingPolicy::Drop => {
@@ -316,8 +319,9 @@ impl Dataset {
                     rows = keep.iter().map(|&k| rows[k]).collect();
                     if rows.is_empty() {
                         return Err(Error::Data(format!(
-                            "{}: every row has a missing feature; --missing drop leaves nothing",
-                            table.source
+                                "{}: every row has a missing feature; {} leaves nothing",
+                            table.source,
+                            setting_value("missing", "drop")
                         )));
                     }
                 }
@@ -501,7 +505,7 @@ mod tests {
             e.contains("'a' 1 (line 6)") && e.contains("'b' 1 (line 2)"),
             "{e}"
         );
-        assert!(e.contains("--missing drop"), "{e}");
+        assert!(e.contains("`missing = drop`"), "{e}");
         let o = DatasetOptions {
             missing: MissingPolicy::Drop,
             ..DatasetOptions::new("y")

@@ -5,7 +5,7 @@
 use super::column::{ColumnData, MISSING_CODE};
 use super::table::nonfinite_message;
 use super::Table;
-use crate::error::{Error, Result};
+use crate::error::{setting_value, Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -201,8 +201,9 @@ pub fn encode_target(table: &Table, col: usize, positive: Option<&str>) -> Resul
                 Some(k) => k,
                 None => {
                     return Err(Error::Data(format!(
-                        "{source}: --positive '{p}' is not a value of the target column \
-                         '{name}', which holds {}",
+                        "{source}: {} is not a value of the target column '{name}', which \
+                         holds {}",
+                        setting_value("positive", &format!("'{p}'")),
                         listing(&seen)
                     )))
                 }

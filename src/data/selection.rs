@@ -2,7 +2,7 @@
 //! or all but a list (`--features` / `--drop`), checked against the table.
 
 use super::Table;
-use crate::error::{Error, Result};
+use crate::error::{setting, Error, Result};
 
 /// Which columns become features. The target is never a feature.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,7 +31,8 @@ pub fn select_features(
                 let c = table.column_index(n)?;
                 if c == t {
                     return Err(Error::Config(format!(
-                        "--features: '{n}' is the target; it cannot also be a feature"
+                        "{}: '{n}' is the target; it cannot also be a feature",
+                        setting("features")
                     )));
                 }
                 if cols.contains(&c) {
@@ -47,8 +48,9 @@ pub fn select_features(
                 let c = table.column_index(n)?;
                 if c == t {
                     return Err(Error::Config(format!(
-                        "--drop: '{target}' is the target; it is never a feature, so there is \
-                         nothing to drop"
+                        "{}: '{target}' is the target; it is never a feature, so there is \
+                         nothing to drop",
+                        setting("drop")
                     )));
                 }
                 drop.push(c);

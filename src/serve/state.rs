@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::limits::Limits;
 use super::live::LiveState;
 use super::request::Tables;
+use super::wire::PageOptions;
 use nonlin::data::Table;
 use nonlin::run::RunResult;
 use std::collections::BTreeMap;
@@ -42,8 +43,8 @@ pub struct AppState {
     permits: Arc<Semaphore>,
     next_id: AtomicU64,
     /// The page's first data choices (`missing`, `positive`,
-    /// `categorical`), from `nonlin serve`'s flags.
-    pub options: serde_json::Value,
+    /// `categorical`), from `nonlin serve`'s options.
+    pub options: PageOptions,
 }
 
 impl AppState {
@@ -53,7 +54,7 @@ impl AppState {
     pub fn new(
         limits: Limits,
         start: Option<(Table, String)>,
-        options: serde_json::Value,
+        options: PageOptions,
     ) -> AppState {
         AppState {
             limits,

@@ -10,7 +10,7 @@ use super::records::{csv_reader, is_blank, Other, Parsed, Stop};
 use crate::data::column::ColumnBuilder;
 use crate::data::notes::name_list;
 use crate::data::Table;
-use crate::error::{Error, Result};
+use crate::error::{setting, Error, Result};
 
 /// The columns being built, fed parsed pieces in file order.
 pub struct Sink<'a> {
@@ -196,8 +196,10 @@ fn field_count_error(
     };
     if header_has_numbers || (rows_agree && found != width) {
         message.push_str(&format!(
-            ". If the first line is data, not column names, pass --no-header; the delimiter \
-             read is {delim} (--delimiter to choose another)"
+            ". If the first line is data, not column names, pass {}; the delimiter \
+             read is {delim} ({} to choose another)",
+            setting("no_header"),
+            setting("delimiter")
         ));
     }
     csv_err(message)
