@@ -319,7 +319,7 @@ impl Dataset {
                     rows = keep.iter().map(|&k| rows[k]).collect();
                     if rows.is_empty() {
                         return Err(Error::Data(format!(
-                                "{}: every row has a missing feature; {} leaves nothing",
+                            "{}: every row has a missing feature; {} leaves nothing",
                             table.source,
                             setting_value("missing", "drop")
                         )));

@@ -73,7 +73,10 @@ fn layers_arch(layers: &[LayerDef], inputs: usize) -> Result<Architecture> {
             ));
         }
         let act = Activation::parse(&l.activation).map_err(|e| {
-            Error::invalid(format!("hidden[{i}].activation"), format!("is refused: {e}"))
+            Error::invalid(
+                format!("hidden[{i}].activation"),
+                format!("is refused: {e}"),
+            )
         })?;
         stack.push(Layer::Linear {
             in_features: width,
@@ -215,7 +218,10 @@ mod tests {
             Architecture::mlp(4, &[], Activation::Identity)
         );
         for (layers, field) in [
-            (vec![LayerDef::new(5, "relu"), LayerDef::new(0, "relu")], "hidden[1].width"),
+            (
+                vec![LayerDef::new(5, "relu"), LayerDef::new(0, "relu")],
+                "hidden[1].width",
+            ),
             (vec![LayerDef::new(5, "nope")], "hidden[0].activation"),
         ] {
             let def = ModelDef {

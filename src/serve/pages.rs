@@ -3,9 +3,7 @@
 
 use super::request::{name_of, INIT_RNGS, SCALINGS};
 use super::state::{AppState, HEART};
-use super::wire::{
-    ActivationEntry, Health, LayerEntry, Meta, ParamInfo, PresetEntry, TableInfo,
-};
+use super::wire::{ActivationEntry, Health, LayerEntry, Meta, ParamInfo, PresetEntry, TableInfo};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};

@@ -90,7 +90,8 @@ pub const SCALINGS: &[(&str, ScalingMode)] = &[
 ];
 
 /// The form's names of the initial weights' random streams.
-pub const INIT_RNGS: &[(&str, InitRng)] = &[("chacha", InitRng::ChaCha8), ("torch", InitRng::Torch)];
+pub const INIT_RNGS: &[(&str, InitRng)] =
+    &[("chacha", InitRng::ChaCha8), ("torch", InitRng::Torch)];
 
 /// The form's name of a value (`SCALINGS`, `INIT_RNGS`).
 pub fn name_of<T: PartialEq + Copy>(names: &[(&'static str, T)], value: T) -> &'static str {
@@ -152,9 +153,7 @@ fn categorical(form: &Form) -> Result<Vec<String>, ApiError> {
         Some(serde_json::Value::String(s)) if s.len() > 100_000 => {
             return Err(ApiError::field("categorical", "is too long"))
         }
-        Some(serde_json::Value::String(s)) => {
-            s.split(',').map(|n| n.trim().to_string()).collect()
-        }
+        Some(serde_json::Value::String(s)) => s.split(',').map(|n| n.trim().to_string()).collect(),
         _ => form.opt_strings("categorical", 10_000)?.unwrap_or_default(),
     };
     Ok(names.into_iter().filter(|n| !n.is_empty()).collect())
@@ -181,7 +180,9 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
         .opt_str("target")?
         .map_or(default_target, str::to_string);
     // The library names the column and lists the others.
-    table.column_index(&target).map_err(|e| ApiError::from(e).at("target"))?;
+    table
+        .column_index(&target)
+        .map_err(|e| ApiError::from(e).at("target"))?;
     let selection = match form.opt_strings("features", 10_000)? {
         None => FeatureSelection::All,
         Some(list) if list.is_empty() => {
@@ -320,9 +321,8 @@ pub fn study_config(form: &Form, d: usize, limits: &Limits) -> Result<StudyConfi
             e.at(format!("models[{i}].{field}"))
         })?;
         specs.push(spec);
-        check_unique(&specs, &[LOGISTIC, MAJORITY]).map_err(|e| {
-            ApiError::field(format!("models[{i}].name"), e.worded(&PageWords))
-        })?;
+        check_unique(&specs, &[LOGISTIC, MAJORITY])
+            .map_err(|e| ApiError::field(format!("models[{i}].name"), e.worded(&PageWords)))?;
         defs.push(def);
     }
     let settings = StudySettings {

@@ -51,11 +51,7 @@ impl AppState {
     /// `start`: the table of `--data` and its target, the page's default
     /// data instead of the embedded table.
     /// `options`: the page's first data choices.
-    pub fn new(
-        limits: Limits,
-        start: Option<(Table, String)>,
-        options: PageOptions,
-    ) -> AppState {
+    pub fn new(limits: Limits, start: Option<(Table, String)>, options: PageOptions) -> AppState {
         AppState {
             limits,
             heart: Arc::new(Table::heart_failure()),

@@ -96,7 +96,9 @@ pub struct ModelOutcome {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Msg {
     /// The run's id (for its controls, files and decision view).
-    Run { id: u64 },
+    Run {
+        id: u64,
+    },
     /// The data set the run trains on.
     Data {
         source: String,
@@ -124,14 +126,22 @@ pub enum Msg {
         #[serde(skip_serializing_if = "Option::is_none")]
         live: Option<LiveScores>,
     },
-    Paused { epoch: usize },
-    ModelFinished { model: String, cancelled: bool },
+    Paused {
+        epoch: usize,
+    },
+    ModelFinished {
+        model: String,
+        cancelled: bool,
+    },
     Diverged {
         model: String,
         epoch: usize,
         error: String,
     },
-    Progress { done: usize, total: usize },
+    Progress {
+        done: usize,
+        total: usize,
+    },
     Error {
         field: Option<String>,
         error: String,
@@ -143,7 +153,9 @@ pub enum Msg {
         scaling: String,
         models: Vec<ModelOutcome>,
     },
-    StudyStarted { runs: usize },
+    StudyStarted {
+        runs: usize,
+    },
     Study {
         accuracy: String,
         mcc: String,

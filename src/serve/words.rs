@@ -97,7 +97,10 @@ mod tests {
     fn settings_are_named_by_their_controls() {
         let e = Error::not_applicable(
             "momentum",
-            format!("applies to SGD only; choose another {}", setting("optimizer")),
+            format!(
+                "applies to SGD only; choose another {}",
+                setting("optimizer")
+            ),
         );
         assert_eq!(
             e.worded(&PageWords),
@@ -106,7 +109,10 @@ mod tests {
         let e = Error::Data(format!("pass {}", setting_value("missing", "drop")));
         assert_eq!(e.worded(&PageWords), "pass \"Missing values: drop\"");
         assert_eq!(form_field("hidden[2].width"), "layers[2].width");
-        assert_eq!(PageWords.setting("hidden[2].width"), "\"Model\" layer 3 width");
+        assert_eq!(
+            PageWords.setting("hidden[2].width"),
+            "\"Model\" layer 3 width"
+        );
         assert_eq!(form_field("threads"), "settings");
     }
 }

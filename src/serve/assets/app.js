@@ -143,10 +143,15 @@ function request() {
     scaling: $("scaling").value, seed: num("seed"), init_rng: $("init_rng").value,
     ...dataOptions(),
   };
-  if (o === "sgd") r.momentum = num("momentum"); else { r.beta1 = num("beta1"); r.beta2 = num("beta2"); }
-  const wd = num("weight_decay");
-  if (wd !== null) r.weight_decay = wd;
+  // Only the settings of the chosen optimizer: the server refuses the others.
+  for (const [k, v] of Object.entries(optimizerFields(o))) if (v !== null) r[k] = v;
   return r;
+}
+// The values the page has for optimizer `o` (null: not given).
+function optimizerFields(o) {
+  const f = o === "sgd" ? { momentum: num("momentum") } : { beta1: num("beta1"), beta2: num("beta2") };
+  f.weight_decay = num("weight_decay");
+  return f;
 }
 function num2(v) { const x = Number(v); return v.trim() !== "" && Number.isFinite(x) ? x : v; }
 
@@ -365,6 +370,8 @@ async function study() {
     positive: base.positive, categorical: base.categorical, optimizer: base.optimizer,
     lr: base.lr, epochs: base.epochs, batch_size: base.batch_size, seed: base.seed, init_rng: base.init_rng,
     models, repeats: num("repeats"), folds: num("folds") };
+  // The first pinned run's optimizer settings, those of its optimizer only.
+  for (const k of ["momentum", "beta1", "beta2", "weight_decay"]) if (k in base) req[k] = base[k];
   $("study-status").textContent = "starting…"; $("sentences").textContent = ""; $("strip").innerHTML = "";
   let resp;
   try {
