@@ -1,16 +1,18 @@
 //! The page itself (embedded HTML, JS and CSS), `/health` and `/api/meta`
 //! (the activations, presets, defaults and caps the form needs).
 
-use super::request::{name_of, INIT_RNGS, SCALINGS};
+use super::request::{name_of, INIT_RNGS, PAGE_REPEATS, PRESET, SCALINGS};
 use super::state::{AppState, HEART};
-use super::wire::{ActivationEntry, Health, LayerEntry, Meta, ParamInfo, PresetEntry, TableInfo};
+use super::wire::{
+    ActivationEntry, FormDefaults, Health, LayerEntry, Meta, ParamInfo, PresetEntry, TableInfo,
+};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::Json;
 use nonlin::model::activation::table::TABLE;
-use nonlin::run::{Hidden, Preset};
-use nonlin::train::OptimizerKind;
+use nonlin::run::{Hidden, Preset, RunConfig, StudyConfig};
+use nonlin::train::{OptimizerConfig, OptimizerKind};
 use std::sync::Arc;
 
 pub async fn index() -> Html<&'static str> {
@@ -45,10 +47,8 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
     })
 }
 
-/// The preset buttons: the tutorial's three models with its training
-/// ([`Preset::Compare`]), as form values.
-fn presets() -> Vec<PresetEntry> {
-    let config = Preset::Compare.config();
+/// A preset's models as form values.
+fn preset_entries(config: &RunConfig) -> Vec<PresetEntry> {
     let train = &config.train;
     config
         .models
@@ -83,6 +83,26 @@ fn presets() -> Vec<PresetEntry> {
         .collect()
 }
 
+/// The form's first values: the page's preset, and PyTorch's defaults of
+/// the optimizer values the form shows.
+fn defaults() -> FormDefaults {
+    let run = preset_entries(&PRESET.config()).remove(0);
+    let (momentum, beta1, beta2) = match (OptimizerConfig::sgd(1.0), OptimizerConfig::adam(1.0)) {
+        (OptimizerConfig::Sgd { momentum, .. }, OptimizerConfig::Adam { beta1, beta2, .. }) => {
+            (momentum, beta1, beta2)
+        }
+        _ => (0.0, 0.9, 0.999),
+    };
+    FormDefaults {
+        run,
+        momentum: short(momentum),
+        beta1: short(beta1),
+        beta2: short(beta2),
+        repeats: PAGE_REPEATS,
+        folds: StudyConfig::DEFAULT_FOLDS,
+    }
+}
+
 /// What the form needs from the server.
 pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Meta> {
     let activations = TABLE
@@ -106,7 +126,9 @@ pub async fn meta(State(state): State<Arc<AppState>>) -> Json<Meta> {
         version: env!("CARGO_PKG_VERSION"),
         activations,
         optimizers: OptimizerKind::NAMES,
-        presets: presets(),
+        // The preset buttons: the tutorial's three models with its training.
+        presets: preset_entries(&Preset::Compare.config()),
+        defaults: defaults(),
         limits: state.limits,
         data: TableInfo::new(id, table, target),
         heart: TableInfo::new(HEART, state.heart(), nonlin::data::HEART_FAILURE_TARGET),

@@ -265,6 +265,19 @@ pub struct PresetEntry {
     pub batch_size: Option<usize>,
 }
 
+/// The form's first values: a run of [`super::request::PRESET`], each
+/// optimizer's PyTorch defaults, and the study's repeats and folds.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormDefaults {
+    #[serde(flatten)]
+    pub run: PresetEntry,
+    pub momentum: f64,
+    pub beta1: f64,
+    pub beta2: f64,
+    pub repeats: usize,
+    pub folds: usize,
+}
+
 /// A table the page can train on.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableInfo {
@@ -302,6 +315,7 @@ pub struct Meta {
     pub activations: Vec<ActivationEntry>,
     pub optimizers: &'static [&'static str],
     pub presets: Vec<PresetEntry>,
+    pub defaults: FormDefaults,
     pub limits: Limits,
     pub data: TableInfo,
     pub heart: TableInfo,

@@ -72,7 +72,9 @@ function applyPreset(p) {
   $("init_rng").value = p.init_rng;
   $("batch_size").value = p.batch_size ?? "";
   $("weight_decay").value = "";
-  $("momentum").value = 0;
+  $("momentum").value = S.meta.defaults.momentum;
+  $("beta1").value = S.meta.defaults.beta1;
+  $("beta2").value = S.meta.defaults.beta2;
   S.presetName = p.name;
   showOptimizer();
 }
@@ -421,8 +423,12 @@ async function init() {
   if (o.categorical) $("categorical").value = o.categorical.join(",");
   setData(S.meta.data);
   recheck();
-  setLayers([{ width: 5, activation: "relu" }]);
-  showOptimizer();
+  // The form's first values are the server's (the library's preset).
+  const d = S.meta.defaults;
+  applyPreset(d);
+  S.presetName = null;
+  $("repeats").value = d.repeats;
+  $("folds").value = d.folds;
   $("optimizer").onchange = showOptimizer;
   $("target").onchange = () => { renderFeatures(); recheck(); };
   $("missing").onchange = recheck;
