@@ -13,6 +13,23 @@ use nonlin::data::{
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The command line's words for settings (its flags), as `nonlin`'s
+/// `cli::Flags` words them: the corpus's messages are the CLI's.
+struct Flags;
+
+impl nonlin::error::Wording for Flags {
+    fn setting(&self, field: &str) -> String {
+        match field {
+            "models" => "--arch".into(),
+            "scaling" => "--scale-before-split".into(),
+            f => format!("--{}", f.replace('_', "-")),
+        }
+    }
+    fn setting_value(&self, field: &str, value: &str) -> String {
+        format!("{} {value}", self.setting(field))
+    }
+}
+
 /// The CLI flags of a case as the library's options.
 fn library_options(args: &[String]) -> (ReadOptions, DatasetOptions) {
     let mut read = ReadOptions::default();
@@ -112,7 +129,7 @@ fn every_corpus_case_reads_or_fails_as_expected() {
                 }
             }
             ("error", Err(e)) => {
-                let msg = e.to_string();
+                let msg = e.worded(&Flags);
                 for w in &case.contains {
                     if !msg.contains(w.as_str()) {
                         problems.push(format!("message lacks {w:?}: {msg}"));

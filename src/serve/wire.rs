@@ -265,7 +265,7 @@ pub struct PresetEntry {
     pub batch_size: Option<usize>,
 }
 
-/// The form's first values: a run of [`super::request::PRESET`], each
+/// The form's first values: a run of the page's preset, each
 /// optimizer's PyTorch defaults, and the study's repeats and folds.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormDefaults {
