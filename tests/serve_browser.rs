@@ -13,7 +13,7 @@
 mod serve_util;
 
 use serde_json::{json, Value};
-use serve_util::upload_case::{default_error, library_rows, text_csv};
+use serve_util::upload_case::{default_error, library_rows, page_words, text_csv};
 use serve_util::*;
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
@@ -343,7 +343,13 @@ fn playground_in_a_real_browser() {
     );
     b.wait_for("document.getElementById('error').textContent.length > 0");
     let page_error = b.eval("document.getElementById('error').textContent");
-    assert_eq!(page_error, json!(format!("data: {cli}")));
+    // train's message, its flags in the page's words.
+    let in_page = cli
+        .replace("--categorical smoker", "\"Categorical: smoker\"")
+        .replace("--drop smoker", "\"Features\" (untick 'smoker')");
+    assert!(cli.contains("--categorical smoker"), "{cli}");
+    assert!(!in_page.contains("--"), "{in_page}");
+    assert_eq!(page_error, json!(format!("data: {in_page}")));
 
     // Semicolons, decimal commas, a text target and a missing value: the
     // reader's notes and the data layer's error (train's default, missing =
@@ -355,7 +361,10 @@ fn playground_in_a_real_browser() {
         "DOM.setFileInputFiles",
         json!({ "nodeId": input["nodeId"], "files": [text.to_str().unwrap()] }),
     );
-    let expected = json!(format!("data: {}", default_error("text.csv")));
+    let expected = json!(format!(
+        "data: {}",
+        page_words(&default_error("text.csv"), "")
+    ));
     b.wait_for(&format!(
         "document.getElementById('error').textContent === {expected}"
     ));

@@ -6,9 +6,11 @@ mod args;
 mod compare;
 mod console;
 mod predict;
+#[cfg(feature = "serve")]
+mod serve;
 mod study;
 mod synth;
-pub(crate) mod table_args;
+mod table_args;
 mod train;
 
 pub use args::Flags;
@@ -50,7 +52,7 @@ pub enum Command {
     Study(study::StudyArgs),
     /// The playground: train in the browser and watch the curves (127.0.0.1 by default).
     #[cfg(feature = "serve")]
-    Serve(crate::serve::ServeArgs),
+    Serve(serve::ServeArgs),
     /// Write a deterministic synthetic table (12 normal features, non-linear label) for scale tests.
     Synth(synth::SynthArgs),
 }
@@ -64,7 +66,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Predict(a)) => predict::run(&a),
         Some(Command::Study(a)) => study::run(&a),
         #[cfg(feature = "serve")]
-        Some(Command::Serve(a)) => crate::serve::run(&a),
+        Some(Command::Serve(a)) => crate::serve::run(a.options()),
         Some(Command::Synth(a)) => synth::run(&a),
     }
 }

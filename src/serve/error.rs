@@ -1,6 +1,8 @@
 //! What the server answers when a request cannot be served: a status and a
 //! JSON body `{"field": ..., "error": ...}` naming the form field at fault.
 
+use super::wire::ErrorBody;
+use super::words::{form_field, PageWords};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -56,57 +58,40 @@ impl ApiError {
     }
 
     /// The JSON body.
-    pub fn body(&self) -> serde_json::Value {
-        serde_json::json!({ "field": self.field, "error": self.error })
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            field: self.field.clone(),
+            error: self.error.clone(),
+        }
+    }
+
+    /// The same error about the form field `field` instead.
+    pub fn at(self, field: impl Into<String>) -> ApiError {
+        ApiError {
+            field: Some(field.into()),
+            ..self
+        }
     }
 }
 
 impl From<Error> for ApiError {
-    /// A library error in the words of the page: a configuration field
-    /// becomes the form field that sets it; data errors belong to `data`,
-    /// `target` or `features`.
+    /// A library error in the words of the page ([`PageWords`]): a settings
+    /// field becomes the form field that sets it; data errors belong to
+    /// `data`, `target` or `features`.
     fn from(e: Error) -> ApiError {
         let field = match &e {
             Error::Invalid { field, .. } | Error::NotApplicable { field, .. } => form_field(field),
-            Error::BadTarget { .. } => "target",
-            Error::MissingColumn { .. } | Error::MissingColumns { .. } => "features",
+            Error::BadTarget { .. } => "target".into(),
+            Error::MissingColumn { .. } | Error::MissingColumns { .. } => "features".into(),
             Error::Csv { .. }
             | Error::NotANumber { .. }
             | Error::Cell { .. }
             | Error::Data(_)
-            | Error::Io { .. } => "data",
-            Error::Model { .. } => "layers",
-            Error::Config(_) | Error::Cancelled | Error::Diverged { .. } => "settings",
+            | Error::Io { .. } => "data".into(),
+            Error::Model { .. } => "layers".into(),
+            Error::Config(_) | Error::Cancelled | Error::Diverged { .. } => "settings".into(),
         };
-        let error = match &e {
-            Error::Invalid { message, .. } | Error::NotApplicable { message, .. } => {
-                nonlin::error::word_references(message, &nonlin::error::FieldNames)
-            }
-            other => other.to_string(),
-        };
-        ApiError::field(field, error)
-    }
-}
-
-/// The form field of a configuration field.
-fn form_field(field: &str) -> &'static str {
-    match field {
-        "models" | "hidden" | "arch" => "layers",
-        "epochs" => "epochs",
-        "batch_size" => "batch_size",
-        "lr" => "lr",
-        "momentum" => "momentum",
-        "dampening" => "dampening",
-        "nesterov" => "nesterov",
-        "weight_decay" => "weight_decay",
-        "beta1" => "beta1",
-        "beta2" => "beta2",
-        "eps" => "eps",
-        "test_size" => "test_size",
-        "repeats" => "repeats",
-        "folds" => "folds",
-        "seed" => "seed",
-        _ => "settings",
+        ApiError::field(field, e.worded(&PageWords))
     }
 }
 

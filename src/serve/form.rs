@@ -59,26 +59,20 @@ impl<'a> Form<'a> {
         self.obj.get(field).filter(|v| !v.is_null())
     }
 
-    /// A number in `lo..=hi`, or `None`.
-    pub fn opt_f64(&self, field: &str, lo: f64, hi: f64) -> Result<Option<f64>, ApiError> {
-        let Some(v) = self.get(field) else {
-            return Ok(None);
-        };
-        let x = v
-            .as_f64()
-            .ok_or_else(|| self.err(field, format!("must be a number, got {v}")))?;
-        if !(lo..=hi).contains(&x) {
-            return Err(self.err(
-                field,
-                format!("must be between {} and {hi}, got {x}", number(lo)),
-            ));
+    /// A number, or `None` (its range is the library's to check).
+    pub fn opt_num(&self, field: &str) -> Result<Option<f64>, ApiError> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| self.err(field, format!("must be a number, got {v}"))),
         }
-        Ok(Some(x))
     }
 
-    /// A number in `lo..=hi` as f32, `default` when absent.
-    pub fn f32(&self, field: &str, default: f32, lo: f64, hi: f64) -> Result<f32, ApiError> {
-        Ok(self.opt_f64(field, lo, hi)?.map_or(default, |x| x as f32))
+    /// A number as f32, or `None`.
+    pub fn opt_f32(&self, field: &str) -> Result<Option<f32>, ApiError> {
+        Ok(self.opt_num(field)?.map(|x| x as f32))
     }
 
     /// A whole number in `lo..=hi`, or `None`.
@@ -107,9 +101,9 @@ impl<'a> Form<'a> {
         Ok(Some(n))
     }
 
-    /// A whole number in `lo..=hi`, `default` when absent.
-    pub fn usize(&self, field: &str, default: usize, lo: u64, hi: u64) -> Result<usize, ApiError> {
-        Ok(self.opt_int(field, lo, hi)?.map_or(default, |n| n as usize))
+    /// A whole number in `lo..=hi` as usize, or `None`.
+    pub fn opt_usize(&self, field: &str, lo: u64, hi: u64) -> Result<Option<usize>, ApiError> {
+        Ok(self.opt_int(field, lo, hi)?.map(|n| n as usize))
     }
 
     /// A string, or `None`.
@@ -140,11 +134,11 @@ impl<'a> Form<'a> {
         }
     }
 
-    /// true or false, `default` when absent.
-    pub fn bool(&self, field: &str, default: bool) -> Result<bool, ApiError> {
+    /// true or false, or `None`.
+    pub fn opt_bool(&self, field: &str) -> Result<Option<bool>, ApiError> {
         match self.get(field) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(v) => Err(self.err(field, format!("must be true or false, got {v}"))),
         }
     }
@@ -179,15 +173,6 @@ impl<'a> Form<'a> {
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
-    }
-}
-
-/// A bound as people write it: `1e-12`, not `0.000000000001`.
-fn number(x: f64) -> String {
-    if x != 0.0 && x.abs() < 1e-3 {
-        format!("{x:e}")
-    } else {
-        x.to_string()
     }
 }
 

@@ -7,24 +7,20 @@
 //! network (see [`super::live`]).
 
 use super::control::Control;
+use super::limits::FLUSH_EVERY;
 use super::live::LiveTap;
+use super::wire::{EpochRow, LiveScores, Msg};
 use nonlin::run::{Event, Observer};
-use nonlin::train::{EpochRecord, History};
-use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::sync::mpsc::Sender;
-
-/// Time between two batches of epochs.
-pub const FLUSH_EVERY: Duration = Duration::from_millis(40);
 
 /// Forwards events as JSON text to a channel.
 pub struct Forwarder {
     tx: Sender<String>,
     control: Arc<Control>,
-    /// Epoch rows not yet sent: `[epoch, train_loss, train_acc, test_loss,
-    /// test_acc, train_correct, test_correct]`.
-    pending: Vec<Value>,
+    /// Epoch rows not yet sent.
+    pending: Vec<EpochRow>,
     model: String,
     last_flush: Instant,
     live: Option<LiveTap>,
@@ -49,39 +45,22 @@ impl Forwarder {
     }
 
     /// Sends one message; a page that is gone cancels the run.
-    pub fn send(&mut self, msg: Value) {
-        if self.tx.blocking_send(msg.to_string()).is_err() {
+    pub fn send(&mut self, msg: Msg) {
+        if self.tx.blocking_send(msg.text()).is_err() {
             self.control.stop();
         }
     }
 
     /// Sends the pending epochs, with `live` results if given.
-    fn flush(&mut self, live: Option<Value>) {
+    fn flush(&mut self, live: Option<LiveScores>) {
         self.last_flush = Instant::now();
         if self.pending.is_empty() {
             return;
         }
         let rows = std::mem::take(&mut self.pending);
-        let mut msg = json!({ "type": "epochs", "model": self.model, "rows": rows });
-        if let Some(live) = live {
-            msg["live"] = live;
-        }
-        self.send(msg);
+        let model = self.model.clone();
+        self.send(Msg::Epochs { model, rows, live });
     }
-}
-
-/// One epoch as the row the page plots (losses as f32 widened to f64, as
-/// `history.csv` prints them).
-pub fn epoch_row(h: &History, r: &EpochRecord) -> Value {
-    json!([
-        r.epoch,
-        r.train_loss as f64,
-        h.train_acc(r),
-        r.test_loss as f64,
-        h.test_acc(r),
-        r.train_correct,
-        r.test_correct
-    ])
 }
 
 impl Observer for Forwarder {
@@ -92,20 +71,24 @@ impl Observer for Forwarder {
                 data,
                 settings,
                 training,
-            } => self.send(json!({
-                "type": "started", "kind": kind, "data": data,
-                "settings": settings, "training": training,
-            })),
+            } => self.send(Msg::Started {
+                kind: kind.to_string(),
+                data: data.to_vec(),
+                settings: settings.to_vec(),
+                training: training.to_string(),
+            }),
             Event::ModelStarted {
                 model,
                 arch,
                 epochs,
             } => {
                 self.model = model.to_string();
-                self.send(json!({
-                    "type": "model", "model": model, "arch": arch.to_string(),
-                    "torch": arch.torch_repr(), "epochs": epochs,
-                }));
+                self.send(Msg::Model {
+                    model: model.to_string(),
+                    arch: arch.to_string(),
+                    torch: arch.torch_repr(),
+                    epochs,
+                });
             }
             Event::Epoch {
                 history,
@@ -113,7 +96,7 @@ impl Observer for Forwarder {
                 network,
                 ..
             } => {
-                self.pending.push(epoch_row(history, record));
+                self.pending.push(EpochRow::new(history, record));
                 let waiting = self.control.will_wait();
                 if waiting || self.last_flush.elapsed() >= FLUSH_EVERY {
                     let live = match self.live.as_mut() {
@@ -123,7 +106,9 @@ impl Observer for Forwarder {
                     self.flush(live);
                 }
                 if waiting {
-                    self.send(json!({ "type": "paused", "epoch": record.epoch }));
+                    self.send(Msg::Paused {
+                        epoch: record.epoch,
+                    });
                 }
                 self.control.wait();
             }
@@ -131,21 +116,25 @@ impl Observer for Forwarder {
                 model, cancelled, ..
             } => {
                 self.flush(None);
-                self.send(
-                    json!({ "type": "model_finished", "model": model, "cancelled": cancelled }),
-                );
+                self.send(Msg::ModelFinished {
+                    model: model.to_string(),
+                    cancelled,
+                });
             }
             Event::Diverged { model, epoch, what } => {
                 self.flush(None);
-                self.send(json!({
-                    "type": "diverged", "model": model, "epoch": epoch,
-                    "error": format!("training diverged at epoch {epoch}: {what}; try a smaller learning rate"),
-                }));
+                self.send(Msg::Diverged {
+                    model: model.to_string(),
+                    epoch,
+                    error: format!(
+                        "training diverged at epoch {epoch}: {what}; try a smaller learning rate"
+                    ),
+                });
             }
             Event::FoldFinished { done, total, .. } => {
                 if done == total || self.last_flush.elapsed() >= FLUSH_EVERY {
                     self.last_flush = Instant::now();
-                    self.send(json!({ "type": "progress", "done": done, "total": total }));
+                    self.send(Msg::Progress { done, total });
                 }
             }
             Event::Written { .. } => {}

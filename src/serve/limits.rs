@@ -1,4 +1,14 @@
-//! The server's caps: what one request may ask for, and how much it keeps.
+//! The server's caps (what one request may ask for, and how much it keeps)
+//! and its cadence.
+
+use std::time::Duration;
+
+/// Time between two batches of epochs on a run's stream (and the least
+/// time between two live snapshots).
+pub const FLUSH_EVERY: Duration = Duration::from_millis(40);
+
+/// Trainings and studies that may run at once, unless told otherwise.
+pub const DEFAULT_MAX_RUNS: usize = 4;
 
 /// Every cap, in one place (`/api/meta` shows them to the page).
 #[derive(Debug, Clone, Copy, serde::Serialize)]
@@ -33,7 +43,7 @@ impl Default for Limits {
             epochs: 100_000,
             hidden_layers: 8,
             width: 512,
-            concurrent_runs: 4,
+            concurrent_runs: DEFAULT_MAX_RUNS,
             kept_runs: 32,
             kept_uploads: 8,
             study_models: 6,

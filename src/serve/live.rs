@@ -7,11 +7,11 @@
 //! loop itself does nothing more: this runs on the observer's side, and the
 //! time it takes is kept to a small share of the training's.
 
-use super::forward::FLUSH_EVERY;
+use super::limits::FLUSH_EVERY;
 use super::outcome::test_scores;
+use super::wire::LiveScores;
 use nonlin::data::Prepared;
 use nonlin::model::Network;
-use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -109,12 +109,14 @@ impl LiveTap {
     }
 
     /// Takes a snapshot of `net` after `epoch` and scores it on the test
-    /// split: `{"epoch", "confusion", "test_accuracy", "mcc", "roc_auc"}`.
-    pub fn take(&mut self, net: &Network, epoch: usize) -> Value {
+    /// split.
+    pub fn take(&mut self, net: &Network, epoch: usize) -> LiveScores {
         let start = Instant::now();
         self.state.store(net, epoch);
-        let mut scores = test_scores(net, &self.prepared);
-        scores["epoch"] = json!(epoch);
+        let scores = LiveScores {
+            epoch,
+            scores: test_scores(net, &self.prepared),
+        };
         let cost = start.elapsed();
         let gap = FLUSH_EVERY.max(cost.saturating_mul(SHARE - 1));
         self.next = Some(Instant::now() + gap.min(Duration::from_secs(5)));

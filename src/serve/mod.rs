@@ -17,49 +17,65 @@ mod runs;
 mod sse;
 mod state;
 mod upload;
+mod wire;
+mod words;
 mod worker;
 
-use crate::cli::table_args::TableArgs;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use clap::Args;
 use limits::Limits;
+pub use limits::DEFAULT_MAX_RUNS;
 use nonlin::data::{MissingPolicy, Table};
 use nonlin::error::{Error, Result};
+use nonlin::run::settings::missing_policy;
+use nonlin::run::ReadSettings;
 use state::AppState;
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use wire::PageOptions;
 
-/// `nonlin serve` flags.
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
+/// How to serve: what a front end (the command line) gives the server.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
     /// CSV file the page starts with (default: the embedded Heart Failure data).
-    #[arg(long, value_name = "PATH")]
     pub data: Option<PathBuf>,
-    /// Target column of --data, holding two values (default: DEATH_EVENT).
-    #[arg(long, value_name = "COL", requires = "data")]
+    /// Target column of `data` (default: DEATH_EVENT).
     pub target: Option<String>,
-    /// Address to listen on. Anything but a loopback address exposes the
-    /// server (and your CPU) to the network.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// How `data` is read.
+    pub read: ReadSettings,
+    /// The page's first missing-value policy, by name (default: error).
+    pub missing: Option<String>,
+    /// The page's first positive label.
+    pub positive: Option<String>,
+    /// The page's first categorical columns.
+    pub categorical: Vec<String>,
     pub host: IpAddr,
-    /// Port (0: any free port; the URL printed tells which).
-    #[arg(long, default_value_t = 8080)]
+    /// 0: any free port (the URL printed tells which).
     pub port: u16,
     /// Open the page in the default browser.
-    #[arg(long)]
     pub open: bool,
     /// Trainings and studies that may run at once (more get HTTP 429).
-    #[arg(long, default_value_t = Limits::default().concurrent_runs, value_name = "N")]
     pub max_runs: usize,
-    /// `train`'s table flags: how --data is read, and the page's first
-    /// choices of missing-value policy, positive label and categorical
-    /// columns.
-    #[command(flatten)]
-    pub table: TableArgs,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            data: None,
+            target: None,
+            read: ReadSettings::default(),
+            missing: None,
+            positive: None,
+            categorical: Vec::new(),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8080,
+            open: false,
+            max_runs: DEFAULT_MAX_RUNS,
+        }
+    }
 }
 
 /// The routes of the server.
@@ -85,15 +101,15 @@ fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Loads `--data` with `train`'s reader and checks its target column is
+/// Loads `data` with `train`'s reader and checks its target column is
 /// there; what else `train` would say of it (missing values, a column to
 /// leave out) the page shows, where its controls can change it.
-fn start_table(args: &ServeArgs) -> Result<Option<(Table, String)>> {
-    let Some(path) = &args.data else {
+fn start_table(o: &ServeOptions) -> Result<Option<(Table, String)>> {
+    let Some(path) = &o.data else {
         return Ok(None);
     };
-    let table = Table::from_path_with(path, &args.table.read_options()?)?;
-    let target = args
+    let table = Table::from_path_with(path, &o.read.options()?)?;
+    let target = o
         .target
         .clone()
         .unwrap_or_else(|| nonlin::data::HEART_FAILURE_TARGET.to_string());
@@ -101,23 +117,26 @@ fn start_table(args: &ServeArgs) -> Result<Option<(Table, String)>> {
     Ok(Some((table, target)))
 }
 
-/// The page's first data choices, from `--missing`, `--positive` and
-/// `--categorical` (as the page's controls spell them).
-fn page_options(t: &TableArgs) -> Result<serde_json::Value> {
-    let missing = match t.missing_policy()? {
+/// The page's first data choices (as the page's controls spell them).
+fn page_options(o: &ServeOptions) -> Result<PageOptions> {
+    let policy = match o.missing.as_deref() {
+        Some(name) => missing_policy(name)?,
+        None => MissingPolicy::default(),
+    };
+    let missing = match policy {
         MissingPolicy::Error => "error",
         MissingPolicy::Drop => "drop",
         MissingPolicy::Impute(s) => s.name(),
     };
-    Ok(serde_json::json!({
-        "missing": missing,
-        "positive": t.positive,
-        "categorical": t.categorical,
-    }))
+    Ok(PageOptions {
+        missing,
+        positive: o.positive.clone(),
+        categorical: o.categorical.clone(),
+    })
 }
 
 /// Runs the server until Ctrl-C.
-pub fn run(args: &ServeArgs) -> Result<()> {
+pub fn run(args: ServeOptions) -> Result<()> {
     if args.max_runs == 0 {
         return Err(Error::invalid("max_runs", "must be at least 1"));
     }
@@ -125,8 +144,8 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         concurrent_runs: args.max_runs,
         ..Limits::default()
     };
-    let options = page_options(&args.table)?;
-    let state = Arc::new(AppState::new(limits, start_table(args)?, options));
+    let options = page_options(&args)?;
+    let state = Arc::new(AppState::new(limits, start_table(&args)?, options));
     if !args.host.is_loopback() {
         eprintln!(
             "warning: listening on {}, not a loopback address: anyone who can reach this \

@@ -4,62 +4,57 @@
 //! probability over the plane of two features, the others at their
 //! training means).
 
+use super::wire::{Decision, EpochRow, ModelOutcome, Msg, Scores};
 use nonlin::data::{Prepared, Samples};
 use nonlin::eval::metrics::{roc_auc, Confusion};
-use nonlin::eval::predict::probabilities;
+use nonlin::eval::predict::{probabilities, DEFAULT_THRESHOLD};
 use nonlin::model::Network;
 use nonlin::run::RunResult;
 use nonlin::train::TrainedModel;
-use serde_json::{json, Value};
-
-/// The decision threshold of nonlin's models.
-const THRESHOLD: f32 = 0.5;
 
 /// The end-of-run message for the page.
-pub fn done_message(id: u64, result: &RunResult) -> Value {
-    let models: Vec<Value> = result
-        .models
-        .iter()
-        .map(|m| model_outcome(m, &result.prepared))
-        .collect();
-    json!({
-        "type": "done",
-        "id": id,
-        "cancelled": result.cancelled,
-        "features": result.prepared.features,
-        "scaling": result.prepared.options.scaling.describe(),
-        "models": models,
-    })
+pub fn done_message(id: u64, result: &RunResult) -> Msg {
+    Msg::Done {
+        id,
+        cancelled: result.cancelled,
+        features: result.prepared.features.clone(),
+        scaling: result.prepared.options.scaling.describe().to_string(),
+        models: result
+            .models
+            .iter()
+            .map(|m| model_outcome(m, &result.prepared))
+            .collect(),
+    }
 }
 
-fn model_outcome(m: &TrainedModel, p: &Prepared) -> Value {
-    let last = m.history.last();
-    let mut v = test_scores(&m.net, p);
-    v["model"] = json!(m.name);
-    v["arch"] = json!(m.net.arch.to_string());
-    v["epochs"] = json!(m.history.records.len());
-    v["final"] = json!(last.map(|r| crate::serve::forward::epoch_row(&m.history, r)));
-    v
+fn model_outcome(m: &TrainedModel, p: &Prepared) -> ModelOutcome {
+    ModelOutcome {
+        model: m.name.clone(),
+        arch: m.net.arch.to_string(),
+        epochs: m.history.records.len(),
+        last: m.history.last().map(|r| EpochRow::new(&m.history, r)),
+        scores: test_scores(&m.net, p),
+    }
 }
 
-/// The network's results on the test split: `confusion` (`tp`, `fp`, `tn`,
-/// `fn`), `test_accuracy`, `mcc` and `roc_auc`.
-pub fn test_scores(net: &Network, p: &Prepared) -> Value {
+/// The network's results on the test split, at nonlin's decision threshold.
+pub fn test_scores(net: &Network, p: &Prepared) -> Scores {
     let test = &p.test;
     let probs = probabilities(net, &test.xt, test.n);
-    let c = Confusion::from_probabilities(&test.y, &probs, THRESHOLD);
-    json!({
-        "confusion": { "tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn_ },
-        "test_accuracy": c.accuracy(),
-        "mcc": c.mcc(),
-        "roc_auc": roc_auc(&test.y, &probs),
-    })
+    let c = Confusion::from_probabilities(&test.y, &probs, DEFAULT_THRESHOLD);
+    Scores::new(&c, roc_auc(&test.y, &probs))
 }
 
 /// The probability over a `n × n` grid of features `fx` and `fy` (in the
 /// data's units), the other features at the mean of the training rows, and
-/// every row as a point `[x, y, label, is_test]`.
-pub fn decision_grid(net: &Network, p: &Prepared, fx: usize, fy: usize, n: usize) -> Value {
+/// every row as a point `[x, y, label, is_test]`; `epoch`: the network's.
+pub fn decision_grid(
+    net: &Network,
+    p: &Prepared,
+    (fx, fy): (usize, usize),
+    n: usize,
+    (epoch, finished): (usize, bool),
+) -> Decision {
     let d = p.features.len();
     let means: Vec<f32> = (0..d).map(|j| column_mean(&p.train, j)).collect();
     let (x0, x1) = span(p, fx);
@@ -84,21 +79,25 @@ pub fn decision_grid(net: &Network, p: &Prepared, fx: usize, fy: usize, n: usize
     let mut points = Vec::new();
     for (s, is_test) in [(&p.train, false), (&p.test, true)] {
         for i in 0..s.n {
-            points.push(json!([
+            points.push((
                 raw(fx, s.xt[fx * s.n + i]),
                 raw(fy, s.xt[fy * s.n + i]),
                 s.y[i],
-                is_test
-            ]));
+                is_test,
+            ));
         }
     }
-    json!({
-        "x": p.features[fx], "y": p.features[fy], "n": n,
-        "x_range": [raw(fx, x0), raw(fx, x1)],
-        "y_range": [raw(fy, y0), raw(fy, y1)],
-        "probs": probs.iter().map(|&v| v as f64).collect::<Vec<_>>(),
-        "points": points,
-    })
+    Decision {
+        x: p.features[fx].clone(),
+        y: p.features[fy].clone(),
+        n,
+        x_range: [raw(fx, x0), raw(fx, x1)],
+        y_range: [raw(fy, y0), raw(fy, y1)],
+        probs: probs.iter().map(|&v| v as f64).collect(),
+        points,
+        epoch,
+        finished,
+    }
 }
 
 fn column_mean(s: &Samples, j: usize) -> f32 {

@@ -1,20 +1,30 @@
-//! A run request from the page, turned into the library's configurations:
-//! which table and columns ([`DataChoice`]), the model, the training
-//! ([`nonlin::run::RunConfig`]) and, for "Is it chance?", the study
-//! ([`nonlin::run::StudyConfig`]). Every value is range-checked here, and
-//! every error names its form field.
+//! A request from the page, mapped onto the library's settings: which
+//! table and columns ([`DataChoice`]), a run ([`RunSettings`]) and, for "Is
+//! it chance?", a study ([`StudySettings`]). This layer only reads the JSON
+//! (a number where a number belongs, the server's caps); every default,
+//! check and refusal of a setting that does not apply is the library's,
+//! and every error names its form field.
 
 use super::error::ApiError;
 use super::form::{item, Form};
 use super::limits::Limits;
+use super::words::PageWords;
 use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{DatasetOptions, MissingPolicy, PrepareOptions, ScalingMode, Table};
+use nonlin::data::{DatasetOptions, ScalingMode, Table};
+use nonlin::eval::study::{LOGISTIC, MAJORITY};
 use nonlin::model::init::InitRng;
-use nonlin::model::Activation;
-use nonlin::run::{Hidden, ModelDef, ModelSpec, RunConfig, StudyConfig};
-use nonlin::train::{OptimizerConfig, TrainConfig};
-use serde_json::{Map, Value};
+use nonlin::run::models::check_unique;
+use nonlin::run::settings::missing_policy;
+use nonlin::run::{
+    Hidden, LayerDef, ModelDef, ModelSettings, OptimizerSettings, Preset, RunSettings,
+    SplitSettings, StudyConfig, StudySettings, TrainSettings,
+};
+use nonlin::train::OptimizerKind;
 use std::sync::Arc;
+
+/// The preset a page's run starts from: the tutorial's training (full-batch
+/// SGD, lr 0.01, 1000 epochs) with the page's model.
+pub const PRESET: Preset = Preset::Tutorial;
 
 /// Fields of a run request.
 pub const RUN_FIELDS: &[&str] = &[
@@ -46,8 +56,67 @@ pub const RUN_FIELDS: &[&str] = &[
     "paused",
 ];
 
-/// A study request: the run fields (less the model) plus these.
-pub const STUDY_FIELDS: &[&str] = &["models", "repeats", "folds"];
+/// Fields of a study request: the data and the training of a run, the
+/// models, and the cross-validation.
+pub const STUDY_FIELDS: &[&str] = &[
+    "data",
+    "target",
+    "features",
+    "missing",
+    "positive",
+    "categorical",
+    "optimizer",
+    "lr",
+    "momentum",
+    "dampening",
+    "nesterov",
+    "weight_decay",
+    "beta1",
+    "beta2",
+    "eps",
+    "epochs",
+    "batch_size",
+    "seed",
+    "init_rng",
+    "models",
+    "repeats",
+    "folds",
+];
+
+/// The form's names of the scaling modes.
+pub const SCALINGS: &[(&str, ScalingMode)] = &[
+    ("train_only", ScalingMode::TrainOnly),
+    ("before_split", ScalingMode::BeforeSplit),
+];
+
+/// The form's names of the initial weights' random streams.
+pub const INIT_RNGS: &[(&str, InitRng)] =
+    &[("chacha", InitRng::ChaCha8), ("torch", InitRng::Torch)];
+
+/// The form's name of a value (`SCALINGS`, `INIT_RNGS`).
+pub fn name_of<T: PartialEq + Copy>(names: &[(&'static str, T)], value: T) -> &'static str {
+    names
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map_or("", |(n, _)| n)
+}
+
+/// A value by its form name, or `None` when absent.
+fn by_name<T: Copy>(form: &Form, field: &str, names: &[(&str, T)]) -> Result<Option<T>, ApiError> {
+    let Some(s) = form.opt_str(field)? else {
+        return Ok(None);
+    };
+    match names.iter().find(|(n, _)| *n == s) {
+        Some((_, v)) => Ok(Some(*v)),
+        None => {
+            let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+            Err(ApiError::field(
+                form.name(field),
+                format!("must be one of {}, got '{s}'", all.join(", ")),
+            ))
+        }
+    }
+}
 
 /// The table, and how to make a data set of it (target, features, missing
 /// values, positive label: `train`'s options).
@@ -57,23 +126,23 @@ pub struct DataChoice {
     pub options: DatasetOptions,
 }
 
-/// The values of `missing`, as `train --missing` spells them.
-pub const MISSING_CHOICES: &[&str] = &["error", "drop", "mean", "median", "most-frequent"];
-
 /// The missing-value policy, positive label and categorical columns of a
-/// form (`missing`, `positive`, `categorical`: `train`'s `--missing`,
-/// `--positive`, `--categorical`), over the defaults of `target`.
+/// form (`missing`, `positive`, `categorical`), over the defaults of `target`.
 pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiError> {
-    let missing = form.choice("missing", "error", MISSING_CHOICES)?;
+    let defaults = DatasetOptions::new(target);
+    let missing = match form.opt_str("missing")? {
+        Some(name) => missing_policy(name)?,
+        None => defaults.missing,
+    };
     let positive = form
         .opt_str("positive")?
         .map(str::trim)
         .filter(|p| !p.is_empty());
     Ok(DatasetOptions {
-        missing: MissingPolicy::parse(missing).unwrap_or_default(),
+        missing,
         positive: positive.map(str::to_string),
         categorical: categorical(form)?,
-        ..DatasetOptions::new(target)
+        ..defaults
     })
 }
 
@@ -81,10 +150,10 @@ pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiE
 /// string of names separated by commas.
 fn categorical(form: &Form) -> Result<Vec<String>, ApiError> {
     let names = match form.get("categorical") {
-        Some(Value::String(s)) if s.len() > 100_000 => {
+        Some(serde_json::Value::String(s)) if s.len() > 100_000 => {
             return Err(ApiError::field("categorical", "is too long"))
         }
-        Some(Value::String(s)) => s.split(',').map(|n| n.trim().to_string()).collect(),
+        Some(serde_json::Value::String(s)) => s.split(',').map(|n| n.trim().to_string()).collect(),
         _ => form.opt_strings("categorical", 10_000)?.unwrap_or_default(),
     };
     Ok(names.into_iter().filter(|n| !n.is_empty()).collect())
@@ -110,16 +179,10 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
     let target = form
         .opt_str("target")?
         .map_or(default_target, str::to_string);
-    let names = table.names();
-    if !names.contains(&target) {
-        return Err(ApiError::field(
-            "target",
-            format!(
-                "there is no column named '{target}'; the columns are: {}",
-                names.join(", ")
-            ),
-        ));
-    }
+    // The library names the column and lists the others.
+    table
+        .column_index(&target)
+        .map_err(|e| ApiError::from(e).at("target"))?;
     let selection = match form.opt_strings("features", 10_000)? {
         None => FeatureSelection::All,
         Some(list) if list.is_empty() => {
@@ -136,159 +199,103 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
     })
 }
 
-/// The hidden layers: `[{"width": 5, "activation": "relu"}, ...]`.
-pub fn hidden(form: &Form, field: &str, limits: &Limits) -> Result<Hidden, ApiError> {
+/// The hidden layers: `[{"width": 5, "activation": "relu"}, ...]`, as the
+/// library's layer list (the library parses the activations).
+pub fn layers(form: &Form, field: &str, limits: &Limits) -> Result<Hidden, ApiError> {
     let name = form.name(field);
-    let Some(layers) = form.opt_array(field, limits.hidden_layers)? else {
+    let Some(items) = form.opt_array(field, limits.hidden_layers)? else {
         return Err(ApiError::field(
             name,
             "is required (a list; empty for no hidden layer)",
         ));
     };
-    let mut spec = Vec::new();
-    for (i, layer) in layers.iter().enumerate() {
+    let mut layers = Vec::with_capacity(items.len());
+    for (i, layer) in items.iter().enumerate() {
         let l = item(layer, format!("{name}[{i}]"))?;
         l.only(&["width", "activation"])?;
         let width = l
-            .opt_int("width", 1, limits.width as u64)?
+            .opt_usize("width", 0, limits.width as u64)?
             .ok_or_else(|| ApiError::field(l.name("width"), "is required"))?;
-        let act = l.opt_str("activation")?.unwrap_or("relu");
-        let parsed = Activation::parse(act)
-            .map_err(|e| ApiError::field(l.name("activation"), e.to_string()))?;
-        spec.push(width.to_string());
-        spec.push(parsed.to_string());
+        let activation = l.opt_str("activation")?.unwrap_or("relu");
+        layers.push(LayerDef::new(width, activation));
     }
-    if spec.is_empty() {
-        // No hidden layer: logistic regression.
-        return Ok(Hidden::Widths {
-            widths: Vec::new(),
-            activation: "identity".into(),
-        });
-    }
-    Ok(Hidden::Spec(spec.join("-")))
+    Ok(Hidden::Layers(layers))
 }
 
-/// The optimizer and its settings (PyTorch's defaults where absent).
-fn optimizer(form: &Form) -> Result<OptimizerConfig, ApiError> {
-    let lr = form.f32("lr", TrainConfig::DEFAULT_LR, 1e-12, 100.0)?;
-    let mut opt = match form.choice("optimizer", "sgd", &["sgd", "adam", "adamw"])? {
-        "adam" => OptimizerConfig::adam(lr),
-        "adamw" => OptimizerConfig::adamw(lr),
-        _ => OptimizerConfig::sgd(lr),
-    };
-    match &mut opt {
-        OptimizerConfig::Sgd {
-            momentum,
-            dampening,
-            nesterov,
-            weight_decay,
-            ..
-        } => {
-            *momentum = form.f32("momentum", *momentum, 0.0, 1.0)?;
-            *dampening = form.f32("dampening", *dampening, 0.0, 1.0)?;
-            *nesterov = form.bool("nesterov", false)?;
-            *weight_decay = form.f32("weight_decay", *weight_decay, 0.0, 10.0)?;
-        }
-        OptimizerConfig::Adam {
-            beta1,
-            beta2,
-            eps,
-            weight_decay,
-            ..
-        }
-        | OptimizerConfig::AdamW {
-            beta1,
-            beta2,
-            eps,
-            weight_decay,
-            ..
-        } => {
-            *beta1 = form.f32("beta1", *beta1, 0.0, 0.999_999)?;
-            *beta2 = form.f32("beta2", *beta2, 0.0, 0.999_999_9)?;
-            *eps = form.f32("eps", *eps, 1e-12, 1.0)?;
-            *weight_decay = form.f32("weight_decay", *weight_decay, 0.0, 10.0)?;
-        }
-    }
-    Ok(opt)
+/// The optimizer fields as given.
+fn optimizer(form: &Form) -> Result<OptimizerSettings, ApiError> {
+    Ok(OptimizerSettings {
+        kind: form
+            .opt_str("optimizer")?
+            .map(OptimizerKind::parse)
+            .transpose()?,
+        lr: form.opt_f32("lr")?,
+        momentum: form.opt_f32("momentum")?,
+        dampening: form.opt_f32("dampening")?,
+        nesterov: form.opt_bool("nesterov")?,
+        weight_decay: form.opt_f32("weight_decay")?,
+        beta1: form.opt_f32("beta1")?,
+        beta2: form.opt_f32("beta2")?,
+        eps: form.opt_f32("eps")?,
+    })
 }
 
-/// The training settings shared by runs and studies (`shuffle_seed` is the
-/// run's seed).
-fn train_config(form: &Form, max_epochs: usize) -> Result<(TrainConfig, u64), ApiError> {
-    let seed = form.opt_int("seed", 0, u32::MAX as u64)?.unwrap_or(0);
-    let config = TrainConfig {
-        epochs: form.usize("epochs", TrainConfig::DEFAULT_EPOCHS, 1, max_epochs as u64)?,
+/// The training fields of runs and studies (`max_epochs`: the server's cap).
+fn training(form: &Form, max_epochs: usize) -> Result<TrainSettings, ApiError> {
+    Ok(TrainSettings {
+        epochs: form.opt_usize("epochs", 0, max_epochs as u64)?,
         optimizer: optimizer(form)?,
-        batch_size: form.opt_int("batch_size", 1, 1 << 24)?.map(|b| b as usize),
-        shuffle_seed: seed,
-        ..TrainConfig::tutorial(1, 0.01)
-    };
-    config.validate()?;
-    Ok((config, seed))
+        batch_size: form.opt_usize("batch_size", 0, 1 << 24)?,
+        ..TrainSettings::default()
+    })
 }
 
-fn init_rng(form: &Form) -> Result<InitRng, ApiError> {
-    Ok(
-        match form.choice("init_rng", "chacha", &["chacha", "torch"])? {
-            "torch" => InitRng::Torch,
-            _ => InitRng::ChaCha8,
-        },
-    )
+fn seed(form: &Form) -> Result<Option<u64>, ApiError> {
+    form.opt_int("seed", 0, u32::MAX as u64)
 }
 
-/// A `train` run: one model.
-pub fn run_config(form: &Form, limits: &Limits) -> Result<RunConfig, ApiError> {
+/// A `train` run of one model, over [`PRESET`].
+pub fn run_settings(form: &Form, limits: &Limits) -> Result<RunSettings, ApiError> {
     form.only(RUN_FIELDS)?;
-    let defaults = RunConfig::train();
-    let (train, seed) = train_config(form, limits.epochs)?;
-    let scaling = match form.choice("scaling", "train_only", &["train_only", "before_split"])? {
-        "before_split" => ScalingMode::BeforeSplit,
-        _ => ScalingMode::TrainOnly,
+    let name = match form.opt_str("name")? {
+        Some("") => return Err(ApiError::field("name", "must not be empty")),
+        Some(n) => Some(n.to_string()),
+        None => None,
     };
-    let split = PrepareOptions {
-        test_size: form
-            .opt_f64("test_size", 0.01, 0.99)?
-            .unwrap_or(defaults.split.test_size),
-        split_seed: form
-            .opt_int("split_seed", 0, u32::MAX as u64)?
-            .map_or(defaults.split.split_seed, |s| s as u32),
-        stratify: form.bool("stratify", false)?,
-        scaling,
-    };
-    let name = form.opt_str("name")?.unwrap_or("model");
-    if name.is_empty() {
-        return Err(ApiError::field("name", "must not be empty"));
-    }
-    let config = RunConfig {
-        models: vec![ModelDef {
-            name: Some(name.to_string()),
-            hidden: hidden(form, "layers", limits)?,
-        }],
-        split,
-        train,
-        seed,
-        init_rng: init_rng(form)?,
-        ..defaults
-    };
-    config.validate()?;
-    Ok(config)
+    Ok(RunSettings {
+        preset: PRESET,
+        models: ModelSettings {
+            models: vec![ModelDef {
+                name: PRESET.config().models[0].name.clone(),
+                hidden: layers(form, "layers", limits)?,
+            }],
+            name,
+            ..ModelSettings::default()
+        },
+        split: SplitSettings {
+            test_size: form.opt_num("test_size")?,
+            split_seed: form
+                .opt_int("split_seed", 0, u32::MAX as u64)?
+                .map(|s| s as u32),
+            stratify: form.opt_bool("stratify")?,
+            scaling: by_name(form, "scaling", SCALINGS)?,
+        },
+        train: training(form, limits.epochs)?,
+        seed: seed(form)?,
+        init_rng: by_name(form, "init_rng", INIT_RNGS)?,
+        init_weights: None,
+    })
 }
 
 /// The page's default number of repeats: half the CLI's
 /// ([`StudyConfig::DEFAULT_REPEATS`]), for a quick answer in the browser.
-const PAGE_REPEATS: usize = StudyConfig::DEFAULT_REPEATS / 2;
+pub const PAGE_REPEATS: usize = StudyConfig::DEFAULT_REPEATS / 2;
 
-/// A study of the listed models on `d` features.
-pub fn study_config(
-    body: &Map<String, Value>,
-    d: usize,
-    limits: &Limits,
-) -> Result<StudyConfig, ApiError> {
-    let form = Form::new(body);
-    let mut known = RUN_FIELDS.to_vec();
-    known.extend_from_slice(STUDY_FIELDS);
-    form.only(&known)?;
-    let (train, seed) = train_config(&form, limits.study_epochs)?;
+/// A study of the listed models on `d` model inputs, in the library's
+/// configuration (every model resolved and named uniquely, the baselines'
+/// names reserved).
+pub fn study_config(form: &Form, d: usize, limits: &Limits) -> Result<StudyConfig, ApiError> {
+    form.only(STUDY_FIELDS)?;
     let Some(items) = form.opt_array("models", limits.study_models)? else {
         return Err(ApiError::field(
             "models",
@@ -298,36 +305,38 @@ pub fn study_config(
     if items.is_empty() {
         return Err(ApiError::field("models", "pin at least one model"));
     }
-    let mut models: Vec<ModelSpec> = Vec::new();
+    let mut defs = Vec::with_capacity(items.len());
+    let mut specs = Vec::with_capacity(items.len());
     for (i, m) in items.iter().enumerate() {
         let f = item(m, format!("models[{i}]"))?;
         f.only(&["name", "layers"])?;
-        let name = f.opt_str("name")?.unwrap_or("model");
         let def = ModelDef {
-            name: Some(name.to_string()),
-            hidden: hidden(&f, "layers", limits)?,
+            name: Some(f.opt_str("name")?.unwrap_or("model").to_string()),
+            hidden: layers(&f, "layers", limits)?,
         };
-        let spec = def
-            .resolve(d)
-            .map_err(|e| ApiError::field(f.name("layers"), e.to_string()))?;
-        if models.iter().any(|s| s.name == spec.name) || ["logistic", "majority"].contains(&name) {
-            return Err(ApiError::field(
-                f.name("name"),
-                format!("'{name}' is used twice (logistic and majority are the baselines)"),
-            ));
-        }
-        models.push(spec);
+        // Resolved here too, so that an error names the model it is about.
+        let spec = def.resolve(d).map_err(|e| {
+            let e = ApiError::from(e);
+            let field = e.field.clone().unwrap_or_default();
+            e.at(format!("models[{i}].{field}"))
+        })?;
+        specs.push(spec);
+        check_unique(&specs, &[LOGISTIC, MAJORITY])
+            .map_err(|e| ApiError::field(format!("models[{i}].name"), e.worded(&PageWords)))?;
+        defs.push(def);
     }
-    let mut config = StudyConfig::new(models, train, seed);
-    config.repeats = form.usize("repeats", PAGE_REPEATS, 1, limits.study_repeats as u64)?;
-    config.folds = form.usize(
-        "folds",
-        StudyConfig::DEFAULT_FOLDS,
-        2,
-        limits.study_folds as u64,
-    )?;
-    config.init_rng = init_rng(&form)?;
-    config.threads = Some(2);
-    config.validate()?;
-    Ok(config)
+    let settings = StudySettings {
+        models: defs,
+        repeats: Some(
+            form.opt_usize("repeats", 0, limits.study_repeats as u64)?
+                .unwrap_or(PAGE_REPEATS),
+        ),
+        folds: form.opt_usize("folds", 0, limits.study_folds as u64)?,
+        seed: seed(form)?,
+        init_rng: by_name(form, "init_rng", INIT_RNGS)?,
+        train: training(form, limits.study_epochs)?,
+        threads: Some(2),
+        ..StudySettings::default()
+    };
+    Ok(settings.config(d)?)
 }

@@ -8,9 +8,11 @@ use super::form::{parse_body, Form};
 use super::forward::Forwarder;
 use super::live::LiveTap;
 use super::outcome::{decision_grid, done_message};
-use super::request::{data_choice, run_config, study_config, DataChoice};
+use super::request::{data_choice, run_settings, study_config, DataChoice};
 use super::sse::{self, BUFFER};
-use super::state::AppState;
+use super::state::{AppState, RunSlot};
+use super::wire::{ControlAnswer, Decision, FileEntry, FileList, Msg};
+use super::words::page_notes;
 use super::worker;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -22,7 +24,6 @@ use nonlin::data::{Dataset, Note, Prepared};
 use nonlin::model::Network;
 use nonlin::report::study::{accuracy_mcc_svg, console_table, sentences};
 use nonlin::run::{outputs, study, OutputOptions, Plan};
-use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -59,8 +60,8 @@ pub async fn start_run(
 ) -> Result<Response, ApiError> {
     let body = parse_body(&body_or_400(body)?)?;
     let form = Form::new(&body);
-    let config = run_config(&form, &state.limits)?;
-    let paused = form.bool("paused", false)?;
+    let config = run_settings(&form, &state.limits)?.config()?;
+    let paused = form.opt_bool("paused")?.unwrap_or(false);
     let choice = data_choice(&form, state.as_ref())?;
     let ds = dataset(choice).await?;
     // Split and preprocess once, here: the models are checked against the
@@ -81,12 +82,13 @@ pub async fn start_run(
         slot.control.pause();
     }
     let notes: Vec<&Note> = plan.data_notes.iter().chain(&plan.split_notes).collect();
-    let data_msg = json!({
-        "type": "data", "source": plan.source,
-        "rows": plan.n_rows,
-        "features": plan.prepared.features, "positive": plan.labels.positive.to_string(),
-        "notes": notes,
-    });
+    let data_msg = Msg::Data {
+        source: plan.source.clone(),
+        rows: plan.n_rows,
+        features: plan.prepared.features.clone(),
+        positive: plan.labels.positive.to_string(),
+        notes: page_notes(notes),
+    };
     slot.live.set_prepared(live_data);
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
@@ -94,7 +96,7 @@ pub async fn start_run(
         let _permit = permit;
         let tap = LiveTap::new(slot.live.clone());
         let mut fw = Forwarder::new(tx, slot.control.clone()).with_live(tap);
-        fw.send(json!({ "type": "run", "id": id }));
+        fw.send(Msg::Run { id });
         fw.send(data_msg);
         match plan.run(&mut fw, &slot.control.cancel) {
             Ok(result) => {
@@ -114,9 +116,8 @@ pub async fn start_run(
     Ok(sse::stream(rx, control).into_response())
 }
 
-fn error_message(e: nonlin::Error) -> Value {
-    let e = ApiError::from(e);
-    json!({ "type": "error", "field": e.field, "error": e.error })
+fn error_message(e: nonlin::Error) -> Msg {
+    ApiError::from(e).body().into()
 }
 
 /// `POST /api/runs/{id}/control` with `{"action": "pause" | "resume" |
@@ -125,7 +126,7 @@ pub async fn control(
     State(state): Shared,
     Path(id): Path<u64>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ControlAnswer>, ApiError> {
     let body = parse_body(&body_or_400(body)?)?;
     let form = Form::new(&body);
     form.only(&["action"])?;
@@ -138,11 +139,14 @@ pub async fn control(
         "step" => c.step(),
         _ => c.stop(),
     }
-    Ok(Json(json!({ "id": id, "action": action })))
+    Ok(Json(ControlAnswer {
+        id,
+        action: action.to_string(),
+    }))
 }
 
 /// The files `train` writes for this run, staged once.
-async fn files_of(state: &AppState, id: u64) -> Result<Arc<super::state::RunSlot>, ApiError> {
+async fn files_of(state: &AppState, id: u64) -> Result<Arc<RunSlot>, ApiError> {
     let slot = state.run(id)?;
     if slot.result.get().is_none() {
         return Err(ApiError::not_found(format!("run {id} has not finished")));
@@ -171,18 +175,21 @@ async fn files_of(state: &AppState, id: u64) -> Result<Arc<super::state::RunSlot
 pub async fn list_files(
     State(state): Shared,
     Path(id): Path<u64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FileList>, ApiError> {
     let slot = files_of(&state, id).await?;
-    let files: Vec<Value> = slot
+    let files = slot
         .files
         .get()
         .map(|f| {
             f.iter()
-                .map(|(n, b)| json!({"name": n, "bytes": b.len()}))
+                .map(|(n, b)| FileEntry {
+                    name: n.clone(),
+                    bytes: b.len(),
+                })
                 .collect()
         })
         .unwrap_or_default();
-    Ok(Json(json!({ "id": id, "files": files })))
+    Ok(Json(FileList { id, files }))
 }
 
 /// `GET /api/runs/{id}/files/{name}`: one file, as a download.
@@ -226,7 +233,7 @@ pub async fn decision(
     State(state): Shared,
     Path(id): Path<u64>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Decision>, ApiError> {
     let slot = state.run(id)?;
     let (x, y) = (q.get("x").cloned(), q.get("y").cloned());
     blocking(move || {
@@ -259,10 +266,14 @@ pub async fn decision(
             })
         };
         let (fx, fy) = (pick("x", &x)?, pick("y", &y)?);
-        let mut grid = decision_grid(&net, prepared, fx, fy, 48);
-        grid["epoch"] = json!(epoch);
-        grid["final"] = json!(slot.result.get().is_some());
-        Ok(Json(grid))
+        let finished = slot.result.get().is_some();
+        Ok(Json(decision_grid(
+            &net,
+            prepared,
+            (fx, fy),
+            48,
+            (epoch, finished),
+        )))
     })
     .await
 }
@@ -283,7 +294,7 @@ pub async fn start_study(
         Ok((ds, d))
     })
     .await?;
-    let config = study_config(&body, d, &state.limits)?;
+    let config = study_config(&form, d, &state.limits)?;
     let permit = state.permit()?;
     let control = Arc::new(Control::default());
     let (tx, rx) = mpsc::channel(BUFFER);
@@ -291,15 +302,16 @@ pub async fn start_study(
     worker::spawn(control.cancel.clone(), move || {
         let _permit = permit;
         let mut fw = Forwarder::new(tx, c.clone());
-        fw.send(json!({ "type": "study_started", "runs": config.n_runs() }));
+        fw.send(Msg::StudyStarted {
+            runs: config.n_runs(),
+        });
         match study::run(&ds, &config, &mut fw, &c.cancel) {
-            Ok(result) => fw.send(json!({
-                "type": "study",
-                "accuracy": sentences(&result, "accuracy"),
-                "mcc": sentences(&result, "mcc"),
-                "table": console_table(&result),
-                "svg": accuracy_mcc_svg(&result, 760, 360),
-            })),
+            Ok(result) => fw.send(Msg::Study {
+                accuracy: sentences(&result, "accuracy"),
+                mcc: sentences(&result, "mcc"),
+                table: console_table(&result),
+                svg: accuracy_mcc_svg(&result, 760, 360),
+            }),
             Err(e) => fw.send(error_message(e)),
         }
     })?;

@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::limits::Limits;
 use super::live::LiveState;
 use super::request::Tables;
+use super::wire::PageOptions;
 use nonlin::data::Table;
 use nonlin::run::RunResult;
 use std::collections::BTreeMap;
@@ -42,19 +43,15 @@ pub struct AppState {
     permits: Arc<Semaphore>,
     next_id: AtomicU64,
     /// The page's first data choices (`missing`, `positive`,
-    /// `categorical`), from `nonlin serve`'s flags.
-    pub options: serde_json::Value,
+    /// `categorical`), from `nonlin serve`'s options.
+    pub options: PageOptions,
 }
 
 impl AppState {
     /// `start`: the table of `--data` and its target, the page's default
     /// data instead of the embedded table.
     /// `options`: the page's first data choices.
-    pub fn new(
-        limits: Limits,
-        start: Option<(Table, String)>,
-        options: serde_json::Value,
-    ) -> AppState {
+    pub fn new(limits: Limits, start: Option<(Table, String)>, options: PageOptions) -> AppState {
         AppState {
             limits,
             heart: Arc::new(Table::heart_failure()),

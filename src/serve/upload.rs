@@ -10,12 +10,15 @@ use super::error::ApiError;
 use super::form::Form;
 use super::request::{dataset_options, Tables};
 use super::state::AppState;
+use super::wire::{Check, Upload};
+use super::words::page_notes;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use nonlin::data::{Dataset, Delimiter, ReadOptions, Table};
-use serde_json::{json, Map, Value};
+use nonlin::data::{Dataset, ReadOptions, Table};
+use nonlin::run::ReadSettings;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -28,29 +31,10 @@ fn query_form(q: Params) -> Map<String, Value> {
 
 /// The reader's options: `delimiter` (`,` `;` `tab` `|` `space`), `decimal`
 /// (`.` or `,`), `header` (`yes` or `no`); absent or `detect`: detected.
+/// The library reads the values.
 fn read_options(form: &Form) -> Result<ReadOptions, ApiError> {
     let given = |field: &str| -> Result<Option<&str>, ApiError> {
         Ok(form.opt_str(field)?.filter(|s| *s != "detect"))
-    };
-    let delimiter = match given("delimiter")? {
-        None => None,
-        Some(s) => Some(Delimiter::parse(s).ok_or_else(|| {
-            ApiError::field(
-                "delimiter",
-                format!("must be one character, tab or space, got '{s}'"),
-            )
-        })?),
-    };
-    let decimal = match given("decimal")? {
-        None => None,
-        Some(".") => Some(b'.'),
-        Some(",") => Some(b','),
-        Some(s) => {
-            return Err(ApiError::field(
-                "decimal",
-                format!("must be '.' or ',', got '{s}'"),
-            ))
-        }
     };
     let header = match given("header")? {
         None => None,
@@ -63,26 +47,29 @@ fn read_options(form: &Form) -> Result<ReadOptions, ApiError> {
             ))
         }
     };
-    Ok(ReadOptions {
-        delimiter,
-        decimal,
+    let settings = ReadSettings {
+        delimiter: given("delimiter")?.map(str::to_string),
+        decimal: given("decimal")?.map(str::to_string),
         header,
-    })
+    };
+    Ok(settings.options()?)
 }
 
 /// What `train` would make of `table` with the form's target, missing-value
-/// policy and positive label: `{"target", "notes", "error"}`.
-fn check(table: &Table, form: &Form, target: &str) -> Result<Value, ApiError> {
+/// policy and positive label.
+fn check(table: &Table, form: &Form, target: &str) -> Result<Check, ApiError> {
     let options = dataset_options(form, target)?;
     Ok(match Dataset::from_table_with(table, &options) {
-        Ok(ds) => json!({ "target": target, "notes": ds.notes, "error": null }),
-        Err(e) => {
-            let e = ApiError::from(e);
-            json!({
-                "target": target, "notes": table.notes(),
-                "error": { "field": e.field, "error": e.error },
-            })
-        }
+        Ok(ds) => Check {
+            target: target.to_string(),
+            notes: page_notes(&ds.notes),
+            error: None,
+        },
+        Err(e) => Check {
+            target: target.to_string(),
+            notes: page_notes(&table.notes()),
+            error: Some(ApiError::from(e).body()),
+        },
     })
 }
 
@@ -91,7 +78,7 @@ pub async fn upload(
     State(state): State<Arc<AppState>>,
     Query(q): Query<Params>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Upload>, ApiError> {
     let body = body.map_err(|e| ApiError {
         status: e.status(),
         field: Some("data".into()),
@@ -118,7 +105,7 @@ pub async fn upload(
     let wanted = f.opt_str("target")?.map(str::to_string);
     let limits = state.limits;
     // Reading and checking take a while on a large table: a worker thread.
-    let (table, mut answer) = tokio::task::spawn_blocking(move || {
+    let (table, check) = tokio::task::spawn_blocking(move || {
         let table = Table::from_csv_bytes_with(&body, &name, &options)?;
         let cells = table.n_rows() * table.n_cols();
         if cells > limits.cells {
@@ -138,11 +125,13 @@ pub async fn upload(
     })
     .await
     .map_err(|e| ApiError::internal(format!("the upload worker failed: {e}")))??;
-    answer["columns"] = json!(table.names());
-    answer["rows"] = json!(table.n_rows());
-    answer["source"] = json!(table.source);
-    answer["id"] = json!(state.add_table(table));
-    Ok(Json(answer))
+    Ok(Json(Upload {
+        check,
+        columns: table.names(),
+        rows: table.n_rows(),
+        source: table.source.clone(),
+        id: state.add_table(table),
+    }))
 }
 
 /// `GET /api/data/{id}/check?target=COL[&missing=…&positive=…&categorical=A,B]`.
@@ -150,7 +139,7 @@ pub async fn recheck(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     Query(q): Query<Params>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Check>, ApiError> {
     let form = query_form(q);
     let f = Form::new(&form);
     f.only(&["target", "missing", "positive", "categorical"])?;

@@ -35,6 +35,26 @@ pub fn default_error(source: &str) -> String {
         .to_string()
 }
 
+/// A library message as the page words it: each setting it refers to by
+/// the label of the page's control, never by a flag (`column`: the column
+/// a message about a cell suggests treating or leaving out).
+pub fn page_words(library: &str, column: &str) -> String {
+    library
+        .replace("`missing = drop`", "\"Missing values: drop\"")
+        .replace(
+            "`missing = mean|median|most-frequent`",
+            "\"Missing values: mean|median|most-frequent\"",
+        )
+        .replace(
+            &format!("`categorical = {column}`"),
+            &format!("\"Categorical: {column}\""),
+        )
+        .replace(
+            &format!("`drop = {column}`"),
+            &format!("\"Features\" (untick '{column}')"),
+        )
+}
+
 /// The history rows (as the page's stream sends them) of the library's run
 /// on the CSV: target `outcome`, `missing = median`, `positive = died`, one
 /// layer of 5 ReLU units, full-batch SGD with `lr` for `epochs` epochs,

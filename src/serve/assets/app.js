@@ -72,7 +72,9 @@ function applyPreset(p) {
   $("init_rng").value = p.init_rng;
   $("batch_size").value = p.batch_size ?? "";
   $("weight_decay").value = "";
-  $("momentum").value = 0;
+  $("momentum").value = S.meta.defaults.momentum;
+  $("beta1").value = S.meta.defaults.beta1;
+  $("beta2").value = S.meta.defaults.beta2;
   S.presetName = p.name;
   showOptimizer();
 }
@@ -143,10 +145,15 @@ function request() {
     scaling: $("scaling").value, seed: num("seed"), init_rng: $("init_rng").value,
     ...dataOptions(),
   };
-  if (o === "sgd") r.momentum = num("momentum"); else { r.beta1 = num("beta1"); r.beta2 = num("beta2"); }
-  const wd = num("weight_decay");
-  if (wd !== null) r.weight_decay = wd;
+  // Only the settings of the chosen optimizer: the server refuses the others.
+  for (const [k, v] of Object.entries(optimizerFields(o))) if (v !== null) r[k] = v;
   return r;
+}
+// The values the page has for optimizer `o` (null: not given).
+function optimizerFields(o) {
+  const f = o === "sgd" ? { momentum: num("momentum") } : { beta1: num("beta1"), beta2: num("beta2") };
+  f.weight_decay = num("weight_decay");
+  return f;
 }
 function num2(v) { const x = Number(v); return v.trim() !== "" && Number.isFinite(x) ? x : v; }
 
@@ -365,6 +372,8 @@ async function study() {
     positive: base.positive, categorical: base.categorical, optimizer: base.optimizer,
     lr: base.lr, epochs: base.epochs, batch_size: base.batch_size, seed: base.seed, init_rng: base.init_rng,
     models, repeats: num("repeats"), folds: num("folds") };
+  // The first pinned run's optimizer settings, those of its optimizer only.
+  for (const k of ["momentum", "beta1", "beta2", "weight_decay"]) if (k in base) req[k] = base[k];
   $("study-status").textContent = "starting…"; $("sentences").textContent = ""; $("strip").innerHTML = "";
   let resp;
   try {
@@ -414,8 +423,12 @@ async function init() {
   if (o.categorical) $("categorical").value = o.categorical.join(",");
   setData(S.meta.data);
   recheck();
-  setLayers([{ width: 5, activation: "relu" }]);
-  showOptimizer();
+  // The form's first values are the server's (the library's preset).
+  const d = S.meta.defaults;
+  applyPreset(d);
+  S.presetName = null;
+  $("repeats").value = d.repeats;
+  $("folds").value = d.folds;
   $("optimizer").onchange = showOptimizer;
   $("target").onchange = () => { renderFeatures(); recheck(); };
   $("missing").onchange = recheck;

@@ -47,7 +47,7 @@ pub use data_config::DataConfig;
 pub use event::{Cancel, Event, Observer, Silent};
 pub use experiment_file::ExperimentFile;
 pub use fit::{Fit, Fitted};
-pub use models::{tutorial_models, Hidden, ModelDef, ModelSpec};
+pub use models::{tutorial_models, Hidden, LayerDef, ModelDef, ModelSpec};
 pub use outputs::OutputOptions;
 pub use predict::{PredictConfig, Predictions};
 pub use settings::{

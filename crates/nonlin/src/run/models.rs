@@ -3,6 +3,7 @@
 //! known ([`ModelDef`]), and the tutorial's catalogue.
 
 use crate::error::{Error, Result};
+use crate::model::architecture::Layer;
 use crate::model::{Activation, Architecture};
 use serde::Serialize;
 
@@ -36,6 +37,59 @@ pub enum Hidden {
         widths: Vec<usize>,
         activation: String,
     },
+    /// Each hidden layer with its own activation (the page's layer list);
+    /// an empty list is logistic regression.
+    Layers(Vec<LayerDef>),
+}
+
+/// One hidden layer as given: its width and the activation after it
+/// (`relu`, `elu:0.5`, ...; `identity` adds an `Identity` module, as it
+/// does in a spec).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerDef {
+    pub width: usize,
+    pub activation: String,
+}
+
+impl LayerDef {
+    pub fn new(width: usize, activation: &str) -> LayerDef {
+        LayerDef {
+            width,
+            activation: activation.to_string(),
+        }
+    }
+}
+
+/// The architecture of `layers` for `inputs` features. A bad layer is
+/// refused naming it: `hidden[1].width`, `hidden[0].activation`.
+fn layers_arch(layers: &[LayerDef], inputs: usize) -> Result<Architecture> {
+    let mut stack = Vec::new();
+    let mut width = inputs;
+    for (i, l) in layers.iter().enumerate() {
+        if l.width == 0 {
+            return Err(Error::invalid(
+                format!("hidden[{i}].width"),
+                "must be at least 1",
+            ));
+        }
+        let act = Activation::parse(&l.activation).map_err(|e| {
+            Error::invalid(
+                format!("hidden[{i}].activation"),
+                format!("is refused: {e}"),
+            )
+        })?;
+        stack.push(Layer::Linear {
+            in_features: width,
+            out_features: l.width,
+        });
+        stack.push(Layer::Activation(act));
+        width = l.width;
+    }
+    stack.push(Layer::Linear {
+        in_features: width,
+        out_features: 1,
+    });
+    Ok(Architecture { layers: stack })
 }
 
 /// A model as a front end describes it: an optional name and its hidden
@@ -71,6 +125,7 @@ impl ModelDef {
                 }
                 Architecture::mlp(inputs, widths, Activation::parse(activation)?)
             }
+            Hidden::Layers(layers) => layers_arch(layers, inputs)?,
         };
         let name = self.name.clone().unwrap_or_else(|| arch.to_string());
         Ok(ModelSpec { name, arch })
@@ -140,4 +195,40 @@ pub fn study_models(d: usize) -> Vec<ModelSpec> {
         Architecture::mlp(d, &[5], Activation::Elu { alpha: 1.0 }),
     ));
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_layer_list_is_the_spec_it_spells() {
+        let layers = ModelDef {
+            name: None,
+            hidden: Hidden::Layers(vec![LayerDef::new(5, "relu"), LayerDef::new(3, "elu:0.5")]),
+        };
+        let spec = ModelDef::spec("5-relu-3-elu:0.5");
+        assert_eq!(layers.resolve(7).unwrap(), spec.resolve(7).unwrap());
+        let none = ModelDef {
+            name: None,
+            hidden: Hidden::Layers(Vec::new()),
+        };
+        assert_eq!(
+            none.resolve(4).unwrap().arch,
+            Architecture::mlp(4, &[], Activation::Identity)
+        );
+        for (layers, field) in [
+            (
+                vec![LayerDef::new(5, "relu"), LayerDef::new(0, "relu")],
+                "hidden[1].width",
+            ),
+            (vec![LayerDef::new(5, "nope")], "hidden[0].activation"),
+        ] {
+            let def = ModelDef {
+                name: None,
+                hidden: Hidden::Layers(layers),
+            };
+            assert_eq!(def.resolve(3).unwrap_err().field(), Some(field));
+        }
+    }
 }
