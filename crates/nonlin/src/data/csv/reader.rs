@@ -330,7 +330,7 @@ mod tests {
             e.contains("has 3 field(s)") && e.contains("rows have 2"),
             "{e}"
         );
-        assert!(e.contains("`no_header`"), "{e}");
+        assert!(e.contains("--no-header"), "{e}");
         let e = read(b"a,b\n1,2\n3\n").unwrap_err().to_string();
         assert!(
             e.contains("line 3") && e.contains("expected 2 fields"),
