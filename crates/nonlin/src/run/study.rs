@@ -207,6 +207,18 @@ fn run_in_pool(
     obs: &mut dyn Observer,
     cancel: &Cancel,
 ) -> Result<StudyResult> {
+    let specs = study_specs(data, config)?;
+    check_memory(data, config, &specs)?;
+    let (jobs, models) = study_jobs(config, &specs);
+    let design = fold_design(data, config.repeats, config.folds, config.seed)?;
+    let records = run_jobs(config, &design, &jobs, &models, obs, cancel)?;
+    Ok(assemble(data, config, models, design, records))
+}
+
+/// The networks to train: the configured models, then (with baselines) the
+/// `logistic` baseline. The names are unique and not reserved for a
+/// baseline; every model takes the data's [`input_width`].
+fn study_specs(data: &Dataset, config: &StudyConfig) -> Result<Vec<ModelSpec>> {
     let d = input_width(data)?;
     let mut specs = config.models.clone();
     if config.baselines {
@@ -231,11 +243,22 @@ fn run_in_pool(
             )));
         }
     }
+    Ok(specs)
+}
+
+/// Every network's training fits in memory, with its batch (or all rows).
+fn check_memory(data: &Dataset, config: &StudyConfig, specs: &[ModelSpec]) -> Result<()> {
     let limit = memory_limit();
-    for s in &specs {
+    for s in specs {
         let rows = config.train.batch_size.unwrap_or(data.n_rows());
         check_fits(s, &config.train, rows.min(data.n_rows()), limit)?;
     }
+    Ok(())
+}
+
+/// One job and one [`StudyModel`] per network of `specs`, then (with
+/// baselines) the majority baseline's.
+fn study_jobs<'a>(config: &StudyConfig, specs: &'a [ModelSpec]) -> (Vec<Job<'a>>, Vec<StudyModel>) {
     let mut jobs: Vec<Job> = specs.iter().map(Job::Net).collect();
     let mut models: Vec<StudyModel> = specs
         .iter()
@@ -260,9 +283,19 @@ fn run_in_pool(
             kind: ModelKind::MajorityBaseline,
         });
     }
+    (jobs, models)
+}
 
-    let k = config.folds;
-    let design = fold_design(data, config.repeats, k, config.seed)?;
+/// Runs every job on every fold of `design` (longest first), reporting each
+/// finished run; the records come back fold by fold, job by job.
+fn run_jobs(
+    config: &StudyConfig,
+    design: &[(FoldSplit, Prepared)],
+    jobs: &[Job],
+    models: &[StudyModel],
+    obs: &mut dyn Observer,
+    cancel: &Cancel,
+) -> Result<Vec<FoldRecord>> {
     let n_jobs = jobs.len();
     let work: Vec<(usize, usize)> = (0..design.len())
         .flat_map(|p| (0..n_jobs).map(move |m| (p, m)))
@@ -299,14 +332,24 @@ fn run_in_pool(
             Ok(record)
         },
     );
-    let records = outcomes.into_iter().collect::<Result<Vec<_>>>()?;
+    outcomes.into_iter().collect()
+}
 
+/// The study's result: its design, splits, records and their statistics.
+fn assemble(
+    data: &Dataset,
+    config: &StudyConfig,
+    models: Vec<StudyModel>,
+    design: Vec<(FoldSplit, Prepared)>,
+    records: Vec<FoldRecord>,
+) -> StudyResult {
+    let k = config.folds;
     let splits: Vec<FoldSplit> = design.into_iter().map(|(s, _)| s).collect();
     let n_train_sum: usize = splits[..k].iter().map(|s| s.n_train).sum();
     let n_test_sum: usize = splits[..k].iter().map(|s| s.test_rows.len()).sum();
     let summaries = summarize_records(&models, &records);
     let comparisons = compare_models(&models, &records, n_train_sum, n_test_sum);
-    Ok(StudyResult {
+    StudyResult {
         source: data.source.clone(),
         target: data.target.clone(),
         features: data.features.clone(),
@@ -325,7 +368,7 @@ fn run_in_pool(
         records,
         summaries,
         comparisons,
-    })
+    }
 }
 
 /// Trains (or, for the majority baseline, just counts) and scores one model
