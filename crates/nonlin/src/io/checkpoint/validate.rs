@@ -25,109 +25,26 @@ struct StoredLabels {
 impl Checkpoint {
     /// Validates the `nonlin.*` metadata of a state dict and builds the checkpoint.
     pub fn from_state_dict(sd: &StateDict, name: &str) -> Result<Checkpoint> {
-        if !sd.has_nonlin_metadata() {
-            return Err(Error::model(
-                name,
-                format!(
-                    "it has no nonlin metadata (nonlin.arch, nonlin.features, ...): it looks \
-                     like a plain state dict, e.g. saved from PyTorch. Such a file can start \
-                     training ({}) but cannot predict without the feature names and the scaler.",
-                    crate::error::setting("init_weights")
-                ),
-            ));
-        }
-        let missing: Vec<&str> = KEYS
-            .iter()
-            .copied()
-            .filter(|k| !sd.metadata.contains_key(*k))
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::model(
-                name,
-                format!(
-                    "metadata key(s) {} missing; a nonlin checkpoint has {}",
-                    missing.join(", "),
-                    KEYS.join(", ")
-                ),
-            ));
-        }
-        let get = |k: &str| sd.metadata[k].as_str();
-        let bad = |k: &str, msg: String| Error::model(name, format!("metadata '{k}': {msg}"));
-        fn parse_json<T: serde::de::DeserializeOwned>(
-            text: &str,
-            key: &str,
-            what: &str,
-            name: &str,
-        ) -> Result<T> {
-            serde_json::from_str(text)
-                .map_err(|e| Error::model(name, format!("metadata '{key}' is not {what} ({e})")))
-        }
-
-        let version = get(KEY_VERSION).trim().to_string();
-        if version.is_empty() {
-            return Err(bad(KEY_VERSION, "is empty".into()));
-        }
-        let arch = Architecture::parse(get(KEY_ARCH)).map_err(|e| bad(KEY_ARCH, e.to_string()))?;
-        let expected: serde_json::Value =
-            serde_json::from_str(&layers_json(&arch)).expect("our own JSON parses");
-        let found: serde_json::Value =
-            parse_json(get(KEY_LAYERS), KEY_LAYERS, "a JSON list of layers", name)?;
-        if found != expected {
-            return Err(bad(
-                KEY_LAYERS,
-                format!(
-                    "{} disagrees with nonlin.arch '{arch}', whose layers are {expected}",
-                    shorten(get(KEY_LAYERS))
-                ),
-            ));
-        }
-        let features: Vec<String> = parse_json(
-            get(KEY_FEATURES),
-            KEY_FEATURES,
-            "a JSON list of names",
-            name,
-        )?;
-        let scaler_mean: Vec<f64> = parse_json(
-            get(KEY_SCALER_MEAN),
-            KEY_SCALER_MEAN,
-            "a JSON list of numbers",
-            name,
-        )?;
-        let scaler_scale: Vec<f64> = parse_json(
-            get(KEY_SCALER_SCALE),
-            KEY_SCALER_SCALE,
-            "a JSON list of numbers",
-            name,
-        )?;
-        let labels: StoredLabels = parse_json(
-            get(KEY_LABELS),
+        check_keys(sd, name)?;
+        let meta = Metadata { sd, name };
+        let version = meta.version()?;
+        let arch = meta.architecture()?;
+        let features: Vec<String> = meta.json(KEY_FEATURES, "a JSON list of names")?;
+        let scaler_mean: Vec<f64> = meta.json(KEY_SCALER_MEAN, "a JSON list of numbers")?;
+        let scaler_scale: Vec<f64> = meta.json(KEY_SCALER_SCALE, "a JSON list of numbers")?;
+        let labels: StoredLabels = meta.json(
             KEY_LABELS,
             "a JSON object {\"positive\": <value>, \"negative\": <value>}",
-            name,
         )?;
-        let preprocessing = match sd.metadata.get(KEY_PREPROCESSING) {
-            Some(text) => parse_json(
-                text,
-                KEY_PREPROCESSING,
-                "a JSON object {\"columns\": [...]}",
-                name,
-            )?,
-            // Written before the key existed: numeric columns as they are.
-            None => Preprocessing::identity(&features),
-        };
-        let threshold: f32 = get(KEY_THRESHOLD).trim().parse().map_err(|_| {
-            bad(
-                KEY_THRESHOLD,
-                format!("'{}' is not a number", shorten(get(KEY_THRESHOLD))),
-            )
-        })?;
+        let preprocessing = meta.preprocessing(&features)?;
+        let threshold = meta.threshold()?;
         let net = sd.to_network(arch, name)?;
         let ckpt = Checkpoint {
             net,
             features,
             scaler_mean,
             scaler_scale,
-            target: get(KEY_TARGET).to_string(),
+            target: meta.get(KEY_TARGET).to_string(),
             preprocessing,
             labels: BinaryLabels {
                 negative: labels.negative,
@@ -312,6 +229,122 @@ fn fill_text(f: &Fill) -> String {
         Fill::Number(v) => v.to_string(),
         Fill::Category(c) => format!("'{}'", shorten(c)),
     }
+}
+
+/// The state dict has `nonlin.*` metadata, and every key of [`KEYS`].
+fn check_keys(sd: &StateDict, name: &str) -> Result<()> {
+    if !sd.has_nonlin_metadata() {
+        return Err(Error::model(
+            name,
+            format!(
+                "it has no nonlin metadata (nonlin.arch, nonlin.features, ...): it looks \
+                 like a plain state dict, e.g. saved from PyTorch. Such a file can start \
+                 training ({}) but cannot predict without the feature names and the scaler.",
+                crate::error::setting("init_weights")
+            ),
+        ));
+    }
+    let missing: Vec<&str> = KEYS
+        .iter()
+        .copied()
+        .filter(|k| !sd.metadata.contains_key(*k))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::model(
+            name,
+            format!(
+                "metadata key(s) {} missing; a nonlin checkpoint has {}",
+                missing.join(", "),
+                KEYS.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The `nonlin.*` metadata of the checkpoint file `name`, every key of
+/// [`KEYS`] present (see [`check_keys`]), read key by key.
+struct Metadata<'a> {
+    sd: &'a StateDict,
+    name: &'a str,
+}
+
+impl<'a> Metadata<'a> {
+    fn get(&self, k: &str) -> &'a str {
+        self.sd.metadata[k].as_str()
+    }
+
+    fn bad(&self, k: &str, msg: String) -> Error {
+        Error::model(self.name, format!("metadata '{k}': {msg}"))
+    }
+
+    /// The value of `key` parsed as JSON, which should be `what`.
+    fn json<T: serde::de::DeserializeOwned>(&self, key: &str, what: &str) -> Result<T> {
+        parse_json(self.get(key), key, what, self.name)
+    }
+
+    /// `nonlin.version`, trimmed, not empty.
+    fn version(&self) -> Result<String> {
+        let version = self.get(KEY_VERSION).trim().to_string();
+        if version.is_empty() {
+            return Err(self.bad(KEY_VERSION, "is empty".into()));
+        }
+        Ok(version)
+    }
+
+    /// `nonlin.arch`, with `nonlin.layers` agreeing with it.
+    fn architecture(&self) -> Result<Architecture> {
+        let arch = Architecture::parse(self.get(KEY_ARCH))
+            .map_err(|e| self.bad(KEY_ARCH, e.to_string()))?;
+        let expected: serde_json::Value =
+            serde_json::from_str(&layers_json(&arch)).expect("our own JSON parses");
+        let found: serde_json::Value = self.json(KEY_LAYERS, "a JSON list of layers")?;
+        if found != expected {
+            return Err(self.bad(
+                KEY_LAYERS,
+                format!(
+                    "{} disagrees with nonlin.arch '{arch}', whose layers are {expected}",
+                    shorten(self.get(KEY_LAYERS))
+                ),
+            ));
+        }
+        Ok(arch)
+    }
+
+    /// `nonlin.preprocessing`; a file written before the key existed has
+    /// numeric columns used as they are.
+    fn preprocessing(&self, features: &[String]) -> Result<Preprocessing> {
+        Ok(match self.sd.metadata.get(KEY_PREPROCESSING) {
+            Some(text) => parse_json(
+                text,
+                KEY_PREPROCESSING,
+                "a JSON object {\"columns\": [...]}",
+                self.name,
+            )?,
+            None => Preprocessing::identity(features),
+        })
+    }
+
+    /// `nonlin.threshold` as a number (its range is checked later).
+    fn threshold(&self) -> Result<f32> {
+        self.get(KEY_THRESHOLD).trim().parse().map_err(|_| {
+            self.bad(
+                KEY_THRESHOLD,
+                format!("'{}' is not a number", shorten(self.get(KEY_THRESHOLD))),
+            )
+        })
+    }
+}
+
+/// `text` parsed as JSON; the error names `key` and what it should be.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    key: &str,
+    what: &str,
+    name: &str,
+) -> Result<T> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::model(name, format!("metadata '{key}' is not {what} ({e})")))
 }
 
 /// At most 200 characters of untrusted text, for messages.
