@@ -85,6 +85,16 @@ pub fn training(study: &StudyResult) -> String {
 /// `study.md`: design, tables per metric, comparisons in words.
 pub fn to_markdown(study: &StudyResult) -> String {
     let mut s = String::from("# Repeated cross-validation study\n\n");
+    markdown_design(&mut s, study);
+    markdown_models(&mut s, study);
+    markdown_summary(&mut s, study);
+    markdown_metrics(&mut s, study);
+    markdown_comparisons(&mut s, study);
+    s
+}
+
+/// The list of the data, the design, the training and the caveats.
+fn markdown_design(s: &mut String, study: &StudyResult) {
     let pos = study.n_positive as f64 / study.n_rows as f64 * 100.0;
     let _ = writeln!(s, "- data: {}", study.source);
     let _ = writeln!(
@@ -100,19 +110,25 @@ pub fn to_markdown(study: &StudyResult) -> String {
     );
     let _ = writeln!(s, "- design: {}", design(study));
     let _ = writeln!(s, "- training: {}", training(study));
-    s += "- baselines: `logistic` is a network with no hidden layer trained with the same \
+    *s += "- baselines: `logistic` is a network with no hidden layer trained with the same \
           settings; `majority` predicts the training fold's majority class with probability \
           equal to its positive rate (all scores tied: ROC AUC 0.5, PR AUC = test positive rate)\n";
-    s += "- 95% CIs of the mean over folds use Student's t and treat the folds as independent, \
+    *s += "- 95% CIs of the mean over folds use Student's t and treat the folds as independent, \
           so they are too narrow (training sets overlap); to compare models use the paired \
           comparisons below, which use the corrected resampled t-test (Nadeau & Bengio 2003)\n\n";
+}
 
-    s += "## Models\n\n| model | architecture | parameters |\n|---|---|---:|\n";
+/// `## Models`: name, architecture and parameter count of each.
+fn markdown_models(s: &mut String, study: &StudyResult) {
+    *s += "## Models\n\n| model | architecture | parameters |\n|---|---|---:|\n";
     for m in &study.models {
         let _ = writeln!(s, "| {} | {} | {} |", m.name, m.arch, m.params);
     }
+}
 
-    s += "\n## Summary (mean [95% CI] over folds)\n\n";
+/// `## Summary`: model × main metrics, `mean [95% CI]`.
+fn markdown_summary(s: &mut String, study: &StudyResult) {
+    *s += "\n## Summary (mean [95% CI] over folds)\n\n";
     let keys = [
         "accuracy",
         "balanced_accuracy",
@@ -121,14 +137,14 @@ pub fn to_markdown(study: &StudyResult) -> String {
         "pr_auc",
         "brier",
     ];
-    s += "| model |";
+    *s += "| model |";
     for k in keys {
         let i = metric_info(k).unwrap();
         let _ = write!(s, " {}{} |", i.label, unit_suffix(&i));
     }
-    s += "\n|---|";
-    s += &"---:|".repeat(keys.len());
-    s += "\n";
+    *s += "\n|---|";
+    *s += &"---:|".repeat(keys.len());
+    *s += "\n";
     for m in &study.models {
         let _ = write!(s, "| {} |", m.name);
         for k in keys {
@@ -138,10 +154,13 @@ pub fn to_markdown(study: &StudyResult) -> String {
                 mean_ci(study, &m.name, &metric_info(k).unwrap())
             );
         }
-        s += "\n";
+        *s += "\n";
     }
+}
 
-    s += "\n## Metrics\n";
+/// `## Metrics`: a table per metric (mean, std, CI, folds of each model).
+fn markdown_metrics(s: &mut String, study: &StudyResult) {
+    *s += "\n## Metrics\n";
     for info in METRICS {
         let _ = write!(
             s,
@@ -169,8 +188,11 @@ pub fn to_markdown(study: &StudyResult) -> String {
             }
         }
     }
+}
 
-    s += "\n## Paired comparisons\n";
+/// `## Paired comparisons`: the sentences of each compared metric.
+fn markdown_comparisons(s: &mut String, study: &StudyResult) {
+    *s += "\n## Paired comparisons\n";
     for key in COMPARED {
         let info = metric_info(key).unwrap();
         let _ = writeln!(s, "\n### {}\n", info.label);
@@ -178,5 +200,4 @@ pub fn to_markdown(study: &StudyResult) -> String {
             let _ = writeln!(s, "- {}", sentence(c));
         }
     }
-    s
 }
