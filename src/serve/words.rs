@@ -88,6 +88,19 @@ pub fn form_field(field: &str) -> String {
     .to_string()
 }
 
+/// Notes as the page shows them: the settings they name in the page's words.
+pub fn page_notes<'a>(
+    notes: impl IntoIterator<Item = &'a nonlin::data::Note>,
+) -> Vec<nonlin::data::Note> {
+    notes
+        .into_iter()
+        .map(|n| nonlin::data::Note {
+            text: n.text_worded(&PageWords),
+            ..n.clone()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,17 +128,4 @@ mod tests {
         );
         assert_eq!(form_field("threads"), "settings");
     }
-}
-
-/// Notes as the page shows them: the settings they name in the page's words.
-pub fn page_notes<'a>(
-    notes: impl IntoIterator<Item = &'a nonlin::data::Note>,
-) -> Vec<nonlin::data::Note> {
-    notes
-        .into_iter()
-        .map(|n| nonlin::data::Note {
-            text: n.text_worded(&PageWords),
-            ..n.clone()
-        })
-        .collect()
 }
