@@ -57,9 +57,9 @@ fn history_bits(h: &History) -> Vec<[u64; 6]> {
         .map(|r| {
             [
                 r.train_loss.to_bits() as u64,
-                r.test_loss.to_bits() as u64,
+                r.test_loss.unwrap().to_bits() as u64,
                 r.train_correct as u64,
-                r.test_correct as u64,
+                r.test_correct.unwrap() as u64,
                 r.val_loss.map_or(u64::MAX, |v| v.to_bits() as u64),
                 r.lr.to_bits() as u64,
             ]
@@ -573,7 +573,7 @@ fn step_schedule_lr_follows_the_formula_and_is_the_one_applied() {
         8,
         0.5,
     );
-    let test: Vec<f32> = h.records.iter().map(|r| r.test_loss).collect();
+    let test: Vec<f32> = h.records.iter().map(|r| r.test_loss.unwrap()).collect();
     assert!(test[0] != test[1] && test[1] != test[2], "{test:?}");
     assert!(test[2..].iter().all(|&v| v == test[2]), "{test:?}");
     assert!(h.records[3..]

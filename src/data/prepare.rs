@@ -18,6 +18,10 @@ pub enum ScalingMode {
     /// Fit on all rows before splitting, as the tutorial does (leaks the
     /// test set's mean and spread into the features).
     BeforeSplit,
+    /// No scaling: the inputs are used as given (a scaler of mean 0 and
+    /// scale 1, so every value is its f32 cast), as scikit-learn's
+    /// `MLPClassifier` takes them.
+    None,
 }
 
 impl ScalingMode {
@@ -27,6 +31,7 @@ impl ScalingMode {
             ScalingMode::BeforeSplit => {
                 "scaler fit on all rows before the split (tutorial mode, --scale-before-split)"
             }
+            ScalingMode::None => "inputs used as given (no scaling)",
         }
     }
 }
@@ -34,6 +39,8 @@ impl ScalingMode {
 /// How to split and scale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PrepareOptions {
+    /// Share of the rows held out as the test set; `0.0`: no test set (fit
+    /// on every row, in order; [`Split::test`] empty).
     pub test_size: f64,
     pub split_seed: u32,
     pub stratify: bool,
@@ -43,6 +50,9 @@ pub struct PrepareOptions {
 impl PrepareOptions {
     /// Checks the settings; the error names the field.
     pub fn validate(&self) -> Result<()> {
+        if self.test_size == 0.0 {
+            return Ok(());
+        }
         super::split::test_count(1, self.test_size).map(|_| ())
     }
 }
@@ -162,6 +172,9 @@ pub fn prepare_fitted_releasing(data: &mut Dataset, options: &PrepareOptions) ->
 
 /// The train/test split `options` ask for.
 fn split_of(data: &Dataset, options: &PrepareOptions) -> Result<Split> {
+    if options.test_size == 0.0 {
+        return Split::all(data.n_rows());
+    }
     if options.stratify {
         Split::stratified(&data.y, options.test_size, options.split_seed)
     } else {
@@ -177,6 +190,7 @@ fn scale_columns(
     mut owned: Option<Vec<Numbers>>,
     fit_rows: &[usize],
     split: &Split,
+    scaling: ScalingMode,
 ) -> (StandardScaler, Samples, Samples) {
     // Fit on the training rows: their deviations from the fit are reused.
     let fit_on_train = fit_rows == split.train.as_slice();
@@ -185,18 +199,27 @@ fn scale_columns(
     // Zeroed pages are mapped as they are written: column by column.
     let (mut train_xt, mut test_xt) = (vec![0.0f32; ntr * d], vec![0.0f32; nte * d]);
     let mut scaler = StandardScaler::with_capacity(d, fit_rows.len());
-    let mut buf = vec![0.0f64; fit_rows.len()];
+    let fit_n = if scaling == ScalingMode::None {
+        0
+    } else {
+        fit_rows.len()
+    };
+    let mut buf = vec![0.0f64; fit_n];
     for j in 0..d {
         let col = match &owned {
             Some(cols) => &cols[j],
             None => &data.x[j],
         };
-        for (b, &r) in buf.iter_mut().zip(fit_rows) {
-            *b = col.get(r);
+        if scaling == ScalingMode::None {
+            scaler.push_identity();
+        } else {
+            for (b, &r) in buf.iter_mut().zip(fit_rows) {
+                *b = col.get(r);
+            }
+            scaler.push_column(&mut buf);
         }
-        scaler.push_column(&mut buf);
         let train_j = &mut train_xt[j * ntr..(j + 1) * ntr];
-        if fit_on_train {
+        if fit_on_train && scaling != ScalingMode::None {
             // `buf` holds x − mean: the same f64s `scale_column` divides.
             let s = scaler.scale[j];
             for (o, &dev) in train_j.iter_mut().zip(&buf) {
@@ -240,7 +263,7 @@ fn fit_and_scale(
 ) -> Result<Fitted> {
     let all: Vec<usize>;
     let fit_rows: &[usize] = match options.scaling {
-        ScalingMode::TrainOnly => &split.train,
+        ScalingMode::TrainOnly | ScalingMode::None => &split.train,
         ScalingMode::BeforeSplit => {
             all = (0..data.n_rows()).collect();
             &all
@@ -249,7 +272,7 @@ fn fit_and_scale(
     let mut notes = Vec::new();
     let (preprocessing, scaler, train, test) = if owned.is_some() || data.is_plain() {
         // The numeric path: the columns as they are, bit for bit as before.
-        let (scaler, train, test) = scale_columns(data, owned, fit_rows, &split);
+        let (scaler, train, test) = scale_columns(data, owned, fit_rows, &split, options.scaling);
         (Preprocessing::identity(&data.features), scaler, train, test)
     } else {
         let pre = Preprocessing::fit(data, fit_rows)?;
@@ -268,7 +291,10 @@ fn fit_and_scale(
                 ));
             }
         }
-        let scaler = StandardScaler::fit(&x, w, fit_rows);
+        let scaler = match options.scaling {
+            ScalingMode::None => StandardScaler::identity(w, fit_rows.len()),
+            _ => StandardScaler::fit(&x, w, fit_rows),
+        };
         let train = scale_matrix_rows(&x, w, &data.y, &scaler, &split.train);
         let test = scale_matrix_rows(&x, w, &data.y, &scaler, &split.test);
         (pre, scaler, train, test)
@@ -293,6 +319,10 @@ fn fit_and_scale(
 /// Both parts of a split need both classes.
 fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
     for (part, rows) in [("training", &split.train), ("test", &split.test)] {
+        if rows.is_empty() && part == "test" {
+            // No test set (`test_size = 0`).
+            continue;
+        }
         let positives = rows.iter().filter(|&&r| data.y[r] == 1.0).count();
         if positives == 0 || positives == rows.len() {
             let label = if positives == 0 {

@@ -77,7 +77,7 @@ pub fn epoch_row(h: &History, r: &EpochRecord) -> Value {
         r.epoch,
         r.train_loss as f64,
         h.train_acc(r),
-        r.test_loss as f64,
+        r.test_loss.map(f64::from),
         h.test_acc(r),
         r.train_correct,
         r.test_correct
