@@ -244,7 +244,8 @@ impl fmt::Display for Raw<'_> {
             Error::Diverged { model, epoch, what } => write!(
                 f,
                 "training of {model} diverged at epoch {epoch}: {what}. Try a smaller learning \
-                 rate (--lr), standardized inputs, or gradient-friendlier activations."
+                 rate ({}), standardized inputs, or gradient-friendlier activations.",
+                setting("lr")
             ),
         }
     }

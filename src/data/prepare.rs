@@ -6,7 +6,7 @@ use super::notes::Note;
 use super::numbers::Numbers;
 use super::preprocess::Preprocessing;
 use super::{Dataset, Samples, Split, StandardScaler};
-use crate::error::{Error, Result};
+use crate::error::{setting, setting_value, Error, Result};
 use serde::Serialize;
 
 /// Where the scaler's statistics come from.
@@ -332,11 +332,14 @@ fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
             };
             return Err(Error::Data(format!(
                 "{}: the split leaves only one class in the {part} part ({} rows, all '{label}' \
-                 of target '{}'); both parts need both classes. Use --stratify, another \
-                 --split-seed, a larger --test-size, or more rows of the rarer class",
+                 of target '{}'); both parts need both classes. Use {}, another {}, a larger \
+                 {}, or more rows of the rarer class",
                 data.source,
                 rows.len(),
-                data.target
+                data.target,
+                setting("stratify"),
+                setting("split_seed"),
+                setting("test_size")
             )));
         }
     }
@@ -357,10 +360,11 @@ fn check_scaler(
             return Err(Error::Data(format!(
                 "{}: column '{name}' cannot be standardized: its values are so large that \
                  their {} overflows to infinity (mean {m:e}, variance {:e}); rescale the \
-                 column (e.g. divide it by a power of ten) or leave it out with --drop {name}",
+                 column (e.g. divide it by a power of ten) or leave it out with {}",
                 data.source,
                 if m.is_finite() { "variance" } else { "sum" },
-                scaler.var[j]
+                scaler.var[j],
+                setting_value("drop", name)
             )));
         }
         if scaler.is_constant(j) {
@@ -395,6 +399,29 @@ mod tests {
         assert!(f.preprocessing.is_identity());
         assert!(f.notes.is_empty());
         assert_eq!(p.features, data.features);
+    }
+
+    #[test]
+    fn no_test_set_and_inputs_as_given() {
+        let data = Dataset::heart_failure();
+        let options = PrepareOptions {
+            test_size: 0.0,
+            scaling: ScalingMode::None,
+            ..PrepareOptions::default()
+        };
+        let f = prepare_fitted(&data, &options).unwrap();
+        let p = &f.prepared;
+        let n = data.n_rows();
+        assert!(p.split.test.is_empty() && p.test.n == 0);
+        assert_eq!(p.split.train, (0..n).collect::<Vec<_>>());
+        assert_eq!(p.scaler.scale, vec![1.0; data.n_features()]);
+        assert_eq!(p.scaler.mean, vec![0.0; data.n_features()]);
+        for (j, col) in data.x.iter().enumerate() {
+            for r in 0..n {
+                assert_eq!(p.train.xt[j * n + r], col.get(r) as f32);
+            }
+        }
+        assert!(f.notes.is_empty());
     }
 
     #[test]

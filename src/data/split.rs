@@ -2,7 +2,7 @@
 //! `train_test_split(test_size, random_state)` exactly; the stratified one
 //! keeps the class ratio in both parts.
 
-use crate::error::{Error, Result};
+use crate::error::{setting, Error, Result};
 use crate::rng::Mt19937;
 
 /// Row indices (into the data set) of the train and test parts, in the order
@@ -102,9 +102,10 @@ impl Split {
         if self.train.len() < 2 || self.test.len() < 2 {
             return Err(Error::Data(format!(
                 "the split leaves {} training and {} test rows; each part needs at least 2. \
-                 Use more data or change --test-size.",
+                 Use more data or change {}.",
                 self.train.len(),
-                self.test.len()
+                self.test.len(),
+                setting("test_size")
             )));
         }
         Ok(())

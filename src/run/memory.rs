@@ -3,7 +3,7 @@
 //! it would need instead of aborting on a failed allocation.
 
 use super::models::ModelSpec;
-use crate::error::{Error, Result};
+use crate::error::{setting, Error, Result};
 use crate::model::architecture::Layer;
 use crate::train::block_plan::{Plan, SPLIT_MIN_ROWS};
 use crate::train::{OptimizerConfig, TrainConfig};
@@ -89,7 +89,7 @@ pub fn check_fits(spec: &ModelSpec, config: &TrainConfig, rows: usize, limit: u1
     Err(Error::Config(format!(
         "model '{}' ({}) would need about {} of memory to train: {} for its parameters, \
          gradients and optimizer state, and {} for the activations of {} rows; this machine \
-         has {}. Use narrower or fewer hidden layers (--hidden, --arch){}",
+         has {}. Use narrower or fewer hidden layers ({}, {}){}",
         spec.name,
         spec.arch,
         bytes(need.total()),
@@ -97,10 +97,12 @@ pub fn check_fits(spec: &ModelSpec, config: &TrainConfig, rows: usize, limit: u1
         bytes(need.activations),
         need.rows,
         bytes(limit),
+        setting("hidden"),
+        setting("models"),
         if need.activations > need.parameters {
-            " or smaller --batch-size"
+            format!(" or smaller {}", setting("batch_size"))
         } else {
-            ""
+            String::new()
         }
     )))
 }

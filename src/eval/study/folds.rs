@@ -5,7 +5,7 @@
 use super::{fold_seed, FoldSplit};
 use crate::data::split::stratified_folds;
 use crate::data::{prepare_split, Dataset, PrepareOptions, Prepared, ScalingMode, Split};
-use crate::error::{Error, Result};
+use crate::error::{setting_value, Error, Result};
 use crate::eval::metrics::{binary_metrics, BinaryMetrics};
 use crate::model::{Network, Workspace};
 use crate::train::loss::sigmoid;
@@ -81,10 +81,10 @@ fn check_both_classes(data: &Dataset, test: &[usize], k: usize, r: usize, f: usi
     };
     Err(Error::Data(format!(
         "{}: test fold {f} of repeat {r} has no row of class '{absent}' of target '{}': that \
-         class has {rows} row(s), fewer than the {k} folds; use --folds {} or fewer",
+         class has {rows} row(s), fewer than the {k} folds; use {} or fewer",
         data.source,
         data.target,
-        rows.max(2)
+        setting_value("folds", &rows.max(2).to_string())
     )))
 }
 

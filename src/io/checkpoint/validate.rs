@@ -8,7 +8,7 @@ use super::format::*;
 use super::Checkpoint;
 use crate::data::preprocess::{Encoding, Fill};
 use crate::data::{BinaryLabels, Label, Preprocessing};
-use crate::error::{Error, Result};
+use crate::error::{setting, Error, Result};
 use crate::io::StateDict;
 use crate::model::Architecture;
 use serde::Deserialize;
@@ -28,10 +28,12 @@ impl Checkpoint {
         if !sd.has_nonlin_metadata() {
             return Err(Error::model(
                 name,
-                "it has no nonlin metadata (nonlin.arch, nonlin.features, ...): it looks like a \
-                 plain state dict, e.g. saved from PyTorch. Such a file can start training \
-                 (`nonlin train --init-weights`) but cannot predict without the feature names \
-                 and the scaler.",
+                format!(
+                    "it has no nonlin metadata (nonlin.arch, nonlin.features, ...): it looks \
+                     like a plain state dict, e.g. saved from PyTorch. Such a file can start \
+                     training ({}) but cannot predict without the feature names and the scaler.",
+                    setting("init_weights")
+                ),
             ));
         }
         let missing: Vec<&str> = KEYS
