@@ -153,7 +153,7 @@ fn run_settings(s: &FitSpec, n: usize) -> Result<RunSettings, Error> {
             ..ModelSettings::default()
         },
         split: SplitSettings {
-            test_size: Some(0.0),
+            test_set: Some(false),
             scaling: Some(ScalingMode::None),
             ..SplitSettings::default()
         },

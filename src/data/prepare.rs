@@ -6,7 +6,7 @@ use super::notes::Note;
 use super::numbers::Numbers;
 use super::preprocess::Preprocessing;
 use super::{Dataset, Samples, Split, StandardScaler};
-use crate::error::{setting, setting_value, Error, Result};
+use crate::error::{setting_value, Error, Result};
 use serde::Serialize;
 
 /// Where the scaler's statistics come from.
@@ -39,18 +39,27 @@ impl ScalingMode {
 /// How to split and scale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PrepareOptions {
-    /// Share of the rows held out as the test set; `0.0`: no test set (fit
-    /// on every row, in order; [`Split::test`] empty).
+    /// Share of the rows held out as the test set (unless `test_set` is
+    /// false).
     pub test_size: f64,
     pub split_seed: u32,
     pub stratify: bool,
     pub scaling: ScalingMode,
+    /// `false`: no test set; every row trains, in order ([`Split::test`]
+    /// empty; `test_size`, `split_seed` and `stratify` unused), as an
+    /// estimator's `fit` does.
+    #[serde(skip_serializing_if = "is_true")]
+    pub test_set: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl PrepareOptions {
     /// Checks the settings; the error names the field.
     pub fn validate(&self) -> Result<()> {
-        if self.test_size == 0.0 {
+        if !self.test_set {
             return Ok(());
         }
         super::split::test_count(1, self.test_size).map(|_| ())
@@ -65,6 +74,7 @@ impl Default for PrepareOptions {
             split_seed: 10,
             stratify: false,
             scaling: ScalingMode::TrainOnly,
+            test_set: true,
         }
     }
 }
@@ -172,7 +182,7 @@ pub fn prepare_fitted_releasing(data: &mut Dataset, options: &PrepareOptions) ->
 
 /// The train/test split `options` ask for.
 fn split_of(data: &Dataset, options: &PrepareOptions) -> Result<Split> {
-    if options.test_size == 0.0 {
+    if !options.test_set {
         return Split::all(data.n_rows());
     }
     if options.stratify {
@@ -320,7 +330,7 @@ fn fit_and_scale(
 fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
     for (part, rows) in [("training", &split.train), ("test", &split.test)] {
         if rows.is_empty() && part == "test" {
-            // No test set (`test_size = 0`).
+            // No test set (`test_set = false`).
             continue;
         }
         let positives = rows.iter().filter(|&&r| data.y[r] == 1.0).count();
@@ -332,14 +342,11 @@ fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
             };
             return Err(Error::Data(format!(
                 "{}: the split leaves only one class in the {part} part ({} rows, all '{label}' \
-                 of target '{}'); both parts need both classes. Use {}, another {}, a larger \
-                 {}, or more rows of the rarer class",
+                 of target '{}'); both parts need both classes. Use --stratify, another \
+                 --split-seed, a larger --test-size, or more rows of the rarer class",
                 data.source,
                 rows.len(),
-                data.target,
-                setting("stratify"),
-                setting("split_seed"),
-                setting("test_size")
+                data.target
             )));
         }
     }
@@ -405,7 +412,7 @@ mod tests {
     fn no_test_set_and_inputs_as_given() {
         let data = Dataset::heart_failure();
         let options = PrepareOptions {
-            test_size: 0.0,
+            test_set: false,
             scaling: ScalingMode::None,
             ..PrepareOptions::default()
         };

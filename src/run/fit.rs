@@ -107,7 +107,7 @@ impl<'a> Fit<'a> {
             // Trained on as it is: no copy of the training rows.
             None => (Cow::Borrowed(&data.train), None),
         };
-        // No test set (`test_size = 0`): epochs without test figures.
+        // No test set (`test_set = false`): epochs without test figures.
         let test = (!data.split.test.is_empty()).then_some(&data.test);
         let mut trainer =
             Trainer::with_sets(&spec.name, net, config.clone(), &train, test, val.as_ref())?;

@@ -151,10 +151,20 @@ mod tests {
 
     #[test]
     fn refuses_what_cannot_fit_naming_the_size() {
+        // Worded as the command line words it (settings as flags).
+        struct Flags;
+        impl crate::error::Wording for Flags {
+            fn setting(&self, field: &str) -> String {
+                format!("--{field}")
+            }
+            fn setting_value(&self, field: &str, value: &str) -> String {
+                format!("--{field} {value}")
+            }
+        }
         let config = TrainConfig::recommended();
         let e = check_fits(&spec(&[100_000, 100_000]), &config, 32, 64 << 30)
             .unwrap_err()
-            .to_string();
+            .worded(&Flags);
         assert!(e.contains("240.0 GB for its parameters"), "{e}");
         assert!(e.contains("--hidden"), "{e}");
         assert_eq!(bytes(999), "999 bytes");

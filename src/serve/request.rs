@@ -254,6 +254,7 @@ pub fn run_config(form: &Form, limits: &Limits) -> Result<RunConfig, ApiError> {
             .map_or(defaults.split.split_seed, |s| s as u32),
         stratify: form.bool("stratify", false)?,
         scaling,
+        test_set: true,
     };
     let name = form.opt_str("name")?.unwrap_or("model");
     if name.is_empty() {

@@ -14,7 +14,7 @@ pub struct EpochRecord {
     pub train_loss: f32,
     pub train_correct: usize,
     /// Test loss and correct test predictions; `None` for a run without a
-    /// test set (`test_size = 0`).
+    /// test set (`PrepareOptions::test_set` false).
     pub test_loss: Option<f32>,
     pub test_correct: Option<usize>,
     /// Validation loss when early stopping holds out part of the train split.
