@@ -53,9 +53,9 @@ fn main() -> nonlin::Result<()> {
         model.net.params.len(),
         start.elapsed(),
         h.train_acc(last),
-        h.test_acc(last),
+        h.test_acc(last).expect("a test set"),
         last.train_loss,
-        last.test_loss
+        last.test_loss.expect("a test set")
     );
     Ok(())
 }

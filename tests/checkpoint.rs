@@ -53,7 +53,7 @@ fn train_save_load_predict_is_bit_identical() {
                 .zip(&p.test.y)
                 .filter(|(&q, &y)| *loaded.label(q) == Label::Number(y as f64))
                 .count();
-            assert_eq!(correct, m.history.last().unwrap().test_correct);
+            assert_eq!(Some(correct), m.history.last().unwrap().test_correct);
         }
     }
 }

@@ -28,7 +28,14 @@ fn run(train_rows: usize) -> (Vec<u32>, Records) {
         .history
         .records
         .iter()
-        .map(|r| (r.train_loss, r.train_correct, r.test_loss, r.test_correct))
+        .map(|r| {
+            (
+                r.train_loss,
+                r.train_correct,
+                r.test_loss.unwrap(),
+                r.test_correct.unwrap(),
+            )
+        })
         .collect();
     (t.net.params.iter().map(|v| v.to_bits()).collect(), h)
 }

@@ -16,7 +16,7 @@ fn test_correct(arch: Architecture) -> (usize, usize) {
     };
     let mut t = Trainer::new("m", Network::new(arch, 0), config, &train, &test, None).unwrap();
     t.run(|_, _| {}).unwrap();
-    (t.history.last().unwrap().test_correct, test.n)
+    (t.history.last().unwrap().test_correct.unwrap(), test.n)
 }
 
 #[test]

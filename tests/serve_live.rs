@@ -350,7 +350,7 @@ fn text_and_categorical_features() {
         .history
         .records
         .iter()
-        .map(|r| result.models[0].history.test_acc(r))
+        .map(|r| result.models[0].history.test_acc(r).unwrap())
         .collect();
     let page: Vec<f64> = epoch_rows(&events).iter().map(|r| r[4]).collect();
     assert_eq!(page, test_acc);

@@ -21,9 +21,9 @@ fn train(hidden: &str, config: &TrainConfig) -> (Vec<u32>, Vec<u32>) {
         .flat_map(|r| {
             [
                 r.train_loss.to_bits(),
-                r.test_loss.to_bits(),
+                r.test_loss.unwrap().to_bits(),
                 r.train_correct as u32,
-                r.test_correct as u32,
+                r.test_correct.unwrap() as u32,
             ]
         })
         .collect();

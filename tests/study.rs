@@ -167,8 +167,11 @@ fn scaler_is_fit_on_the_training_fold_only() {
         .find(|x| x.repeat == s.repeat && x.fold == s.fold && x.model == "relu")
         .unwrap();
     assert_eq!(rec.seed, Some(seed));
-    assert_eq!(rec.metrics.accuracy * 100.0, t.history.test_acc(last));
-    assert_eq!(rec.test_loss, last.test_loss as f64);
+    assert_eq!(
+        rec.metrics.accuracy * 100.0,
+        t.history.test_acc(last).unwrap()
+    );
+    assert_eq!(rec.test_loss, last.test_loss.unwrap() as f64);
 }
 
 #[test]

@@ -46,8 +46,8 @@ fn train(
             [
                 r.train_loss.to_bits(),
                 r.train_correct as u32,
-                r.test_loss.to_bits(),
-                r.test_correct as u32,
+                r.test_loss.unwrap().to_bits(),
+                r.test_correct.unwrap() as u32,
                 r.lr.to_bits(),
             ]
         })

@@ -172,7 +172,7 @@ fn check_training(variant: &str, tol: Tolerance) {
         if e < tol.strict_until {
             for (what, g, x) in [
                 ("train", got.train_loss, w.train_loss),
-                ("test", got.test_loss, w.test_loss),
+                ("test", got.test_loss.unwrap(), w.test_loss),
             ] {
                 let d = (g - x).abs();
                 let allowed = 1e-5 * x.abs().max(1.0);
@@ -192,7 +192,8 @@ fn check_training(variant: &str, tol: Tolerance) {
                 w.train_correct
             );
             assert_eq!(
-                got.test_correct, w.test_correct,
+                got.test_correct.unwrap(),
+                w.test_correct,
                 "{variant} epoch {e}: test correct"
             );
             if slack == 0 {
@@ -203,7 +204,7 @@ fn check_training(variant: &str, tol: Tolerance) {
                 );
             }
             assert_eq!(
-                hist.test_acc(got),
+                hist.test_acc(got).unwrap(),
                 w.test_acc,
                 "{variant} epoch {e}: test acc float"
             );
@@ -213,7 +214,7 @@ fn check_training(variant: &str, tol: Tolerance) {
                 "{variant} epoch {e}: train loss"
             );
             assert!(
-                (got.test_loss - w.test_loss).abs() <= tol.loose_loss,
+                (got.test_loss.unwrap() - w.test_loss).abs() <= tol.loose_loss,
                 "{variant} epoch {e}: test loss"
             );
             assert!(
@@ -221,7 +222,7 @@ fn check_training(variant: &str, tol: Tolerance) {
                 "{variant} epoch {e}: train correct"
             );
             assert!(
-                got.test_correct.abs_diff(w.test_correct) <= tol.loose_count,
+                got.test_correct.unwrap().abs_diff(w.test_correct) <= tol.loose_count,
                 "{variant} epoch {e}: test correct"
             );
         }

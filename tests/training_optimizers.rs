@@ -197,7 +197,7 @@ fn step_schedule_lr_follows_the_formula_and_is_the_one_applied() {
         8,
         0.5,
     );
-    let test: Vec<f32> = h.records.iter().map(|r| r.test_loss).collect();
+    let test: Vec<f32> = h.records.iter().map(|r| r.test_loss.unwrap()).collect();
     assert!(test[0] != test[1] && test[1] != test[2], "{test:?}");
     assert!(test[2..].iter().all(|&v| v == test[2]), "{test:?}");
     assert!(h.records[3..]

@@ -180,8 +180,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         n_no_change = self.max_iter if n_no_change == np.inf else int(n_no_change)
         features = self._feature_names(X.shape[1])
         classes_numeric = classes.dtype.kind in "iuf"
-        # The core reads X in place (float32 or float64, any layout) into the
-        # engine's feature-major float32 samples: one copy in all.
+        # The core reads X in place (float32 or float64, any layout) into a
+        # data set in memory, which the library's run prepares (no scaling,
+        # no test set) into its float32 samples.
         if not X.flags.aligned:  # e.g. unpickled from an out-of-band buffer
             X = np.require(X, requirements="A")
         model, history = _core.fit(

@@ -5,6 +5,7 @@ stated once: solver → optimizer, ``alpha`` → weight decay, ``batch_size``,
 ``random_state`` → seed, ``activation`` → nonlin activation.
 """
 
+import inspect
 from numbers import Integral
 
 import numpy as np
@@ -49,8 +50,30 @@ def batch_rows(batch_size, n_samples):
     return int(min(max(batch_size, 1), n_samples))
 
 
+def _default(est, name):
+    """The constructor's default of parameter ``name``."""
+    return inspect.signature(type(est).__init__).parameters[name].default
+
+
+def given(est, name):
+    """Whether the user gave parameter ``name``: for a parameter with a
+    default, a value other than the constructor's."""
+    value = getattr(est, name)
+    default = _default(est, name)
+    return not (value is default or value == default)
+
+
+#: Adam's parameters: scikit-learn's names and the engine's.
+ADAM_PARAMETERS = (("beta_1", "beta1"), ("beta_2", "beta2"), ("epsilon", "eps"))
+
+
 def solver(est):
     """Optimizer keyword arguments for ``_core.fit``.
+
+    A parameter of the chosen solver is always passed (scikit-learn's
+    default applies); a parameter of another solver only when given (a
+    value other than the default), so that the library refuses it, naming
+    it: ``MLPClassifier(solver="adam", momentum=0.5)`` is an error.
 
     scikit-learn's ``alpha`` is an L2 penalty on the loss,
     ``loss + 0.5·alpha·‖W‖² / batch_rows``, whose gradient adds
@@ -61,12 +84,13 @@ def solver(est):
     parameter.
     """
     kw = {"solver": est.solver, "lr": float(est.learning_rate_init)}
-    if est.solver == "sgd":
-        kw.update(momentum=float(est.momentum), nesterov=bool(est.nesterovs_momentum))
-        if est.momentum == 0:
-            kw["nesterov"] = False
-    else:
-        kw.update(
-            beta1=float(est.beta_1), beta2=float(est.beta_2), eps=float(est.epsilon)
-        )
+    sgd = est.solver == "sgd"
+    if sgd or given(est, "momentum"):
+        kw["momentum"] = float(est.momentum)
+    if sgd or given(est, "nesterovs_momentum"):
+        # PyTorch refuses Nesterov without momentum; scikit-learn ignores it.
+        kw["nesterov"] = bool(est.nesterovs_momentum) and not (sgd and est.momentum == 0)
+    for name, key in ADAM_PARAMETERS:
+        if not sgd or given(est, name):
+            kw[key] = float(getattr(est, name))
     return kw

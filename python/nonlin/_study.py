@@ -117,8 +117,9 @@ def study(
         seed=int(seed),
         solver=solver,
         lr=float(learning_rate),
-        momentum=float(momentum),
-        nesterov=bool(nesterov),
+        # Passed when they apply or were given (then refused, naming them).
+        momentum=float(momentum) if solver == "sgd" or momentum != 0.0 else None,
+        nesterov=bool(nesterov) if solver == "sgd" or nesterov else None,
         weight_decay=float(weight_decay),
         epochs=int(epochs),
         batch_size=None if batch_size is None else int(batch_size),

@@ -2,46 +2,76 @@
 //! change of the library's API touches only this file. The rest of the crate
 //! speaks plain Rust types (slices, `Vec`, `String`) and Python.
 //!
-//! Training goes through the library's `run` layer: [`Fit`] for one
-//! estimator fit (with an observer that applies scikit-learn's loss-plateau
-//! rule through the run's [`Cancel`] flag) and `run::study::run` for
-//! studies.
+//! Nothing here builds the engine's configuration by hand: keyword
+//! arguments become the library's settings ([`TrainSettings`],
+//! [`OptimizerSettings`], [`RunSettings`], [`StudySettings`]), which apply
+//! them over their defaults, check them and refuse those that do not apply;
+//! a fit is then a one-model `train` run ([`Plan`]) on rows in memory,
+//! without a test set and with the inputs used as given.
 
-use nonlin::data::{
-    BinaryLabels, Label, PrepareOptions, Prepared, Preprocessing, Samples, Split, StandardScaler,
-};
+use nonlin::data::{BinaryLabels, Dataset, Label, ScalingMode};
+use nonlin::eval::predict::Predict;
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::init::InitRng;
-use nonlin::run::{Cancel, Event, Fit, ModelDef, Silent};
-use nonlin::train::{
-    loss::auto_pos_weight, EarlyStopping, LossConfig, LrSchedule, OptimizerConfig, TrainConfig,
+use nonlin::run::{
+    Cancel, Hidden, ModelDef, ModelSettings, OptimizerSettings, Plan, Preset, RunSettings, Silent,
+    SplitSettings, StudySettings, TrainSettings,
 };
+use nonlin::train::OptimizerKind;
 
-pub use nonlin::run::Hidden;
+pub use nonlin::train::PosWeight;
+
+pub use nonlin::error::Wording;
 pub use nonlin::Error;
 
-/// The optimizer, PyTorch's names.
-#[derive(Debug, Clone, Copy)]
-pub enum Solver {
-    Sgd { momentum: f32, nesterov: bool },
-    Adam { beta1: f32, beta2: f32, eps: f32 },
-    AdamW { beta1: f32, beta2: f32, eps: f32 },
+/// The optimizer as given: the solver by name, the values the user gave.
+#[derive(Debug, Clone, Default)]
+pub struct Solver {
+    pub name: String,
+    pub lr: f32,
+    pub momentum: Option<f32>,
+    pub nesterov: Option<bool>,
+    pub beta1: Option<f32>,
+    pub beta2: Option<f32>,
+    pub eps: Option<f32>,
 }
 
-/// `pos_weight` of `BCEWithLogitsLoss`.
-#[derive(Debug, Clone, Copy)]
-pub enum PosWeight {
-    None,
-    Auto,
-    Value(f32),
+impl Solver {
+    /// The library's optimizer settings, with `weight_decay`.
+    fn settings(&self, weight_decay: f32) -> Result<OptimizerSettings, Error> {
+        Ok(OptimizerSettings {
+            kind: Some(OptimizerKind::parse(&self.name)?),
+            lr: Some(self.lr),
+            momentum: self.momentum,
+            dampening: None,
+            nesterov: self.nesterov,
+            weight_decay: Some(weight_decay),
+            beta1: self.beta1,
+            beta2: self.beta2,
+            eps: self.eps,
+        })
+    }
 }
 
-/// Everything a fit needs, already validated by the Python side.
+/// How a fit stops.
+#[derive(Debug, Clone, Copy)]
+pub enum Stopping {
+    /// The library's early stopping: hold out `validation_fraction`
+    /// (stratified, from the seed), stop after `patience` epochs without a
+    /// lower validation loss, restore the best weights.
+    Early {
+        patience: usize,
+        validation_fraction: f64,
+    },
+    /// The library's training-loss plateau rule (scikit-learn's `tol`).
+    Plateau { tol: f64, n_iter_no_change: usize },
+}
+
+/// Everything a fit needs, as the user gave it.
 #[derive(Debug, Clone)]
 pub struct FitSpec {
     pub hidden: Hidden,
     pub solver: Solver,
-    pub lr: f32,
     /// scikit-learn's `alpha`: an L2 penalty `0.5·alpha·‖θ‖²` on each
     /// batch's summed loss, i.e. weight decay `alpha / rows` on the mean loss
     /// (coupled; decoupled for AdamW), `rows` being the batch size.
@@ -53,14 +83,8 @@ pub struct FitSpec {
     pub seed: u64,
     /// `true`: `torch.manual_seed(seed)`'s stream; `false`: ChaCha8.
     pub torch_init: bool,
-    pub pos_weight: PosWeight,
-    /// `Some((patience, fraction))`: nonlin's early stopping on a held-out
-    /// validation loss, best weights restored.
-    pub early_stopping: Option<(usize, f64)>,
-    /// scikit-learn's rule without early stopping: stop once the training
-    /// loss has not improved by `tol` for more than `n_iter_no_change` epochs.
-    pub tol: f64,
-    pub n_iter_no_change: usize,
+    pub pos_weight: Option<PosWeight>,
+    pub stopping: Stopping,
 }
 
 /// What a fit produced besides the network.
@@ -81,61 +105,9 @@ pub struct FitHistory {
     pub converged: bool,
     /// Rows trained on (after the validation hold-out).
     pub n_train: usize,
-    /// Wall time of the library's `Fit::run` (network set-up and the epoch
-    /// loop: what `nonlin train` spends training), in seconds.
+    /// Wall time of the library's run (network set-up and the epoch loop),
+    /// in seconds.
     pub train_seconds: f64,
-}
-
-/// The engine's settings; `wd` is the weight decay and `y` the training
-/// targets (for `pos_weight="auto"`).
-fn train_config(s: &FitSpec, wd: f32, y: &[f32]) -> TrainConfig {
-    let optimizer = match s.solver {
-        Solver::Sgd { momentum, nesterov } => OptimizerConfig::Sgd {
-            lr: s.lr,
-            momentum,
-            dampening: 0.0,
-            nesterov,
-            weight_decay: wd,
-        },
-        Solver::Adam { beta1, beta2, eps } => OptimizerConfig::Adam {
-            lr: s.lr,
-            beta1,
-            beta2,
-            eps,
-            weight_decay: wd,
-        },
-        Solver::AdamW { beta1, beta2, eps } => OptimizerConfig::AdamW {
-            lr: s.lr,
-            beta1,
-            beta2,
-            eps,
-            weight_decay: wd,
-        },
-    };
-    let pos_weight = match s.pos_weight {
-        PosWeight::None => nonlin::train::PosWeight::None,
-        PosWeight::Auto => auto_pos_weight(y).map_or(
-            nonlin::train::PosWeight::None,
-            nonlin::train::PosWeight::Value,
-        ),
-        PosWeight::Value(w) => nonlin::train::PosWeight::Value(w),
-    };
-    TrainConfig {
-        epochs: s.epochs,
-        optimizer,
-        schedule: LrSchedule::Constant,
-        loss: LossConfig { pos_weight },
-        batch_size: s.batch_size,
-        shuffle_seed: s.seed,
-        early_stopping: s
-            .early_stopping
-            .map(|(patience, validation_fraction)| EarlyStopping {
-                patience,
-                validation_fraction,
-            }),
-        plateau: None,
-        threads: None,
-    }
 }
 
 /// What the estimator stores with a fitted network.
@@ -147,126 +119,126 @@ pub struct ModelInfo {
     pub labels: NumericLabels,
 }
 
-/// Trains on `n` rows given feature-major (`xt[j·n + i]`, f32) with 0/1
-/// targets `y`, through the library's [`Fit`] as `nonlin train` does
-/// (network from the seed, validation hold-out from the seed). The inputs
-/// are used as given (a scaler of mean 0, scale 1). The run's test set —
-/// evaluated every epoch — is the validation hold-out with early stopping
-/// (its accuracy becomes `validation_scores_`), else a single training row.
+/// The run settings of a fit on `n` rows: a one-model `train` run over the
+/// tutorial preset with every value given, fit on every row (no test set),
+/// the inputs used as given.
+fn run_settings(s: &FitSpec, n: usize) -> Result<RunSettings, Error> {
+    // The rows of one batch after the validation hold-out: scikit-learn's
+    // `alpha` becomes the weight decay `alpha / rows`.
+    let n_train = match s.stopping {
+        Stopping::Early {
+            validation_fraction,
+            ..
+        } => n.saturating_sub(nonlin::data::split::test_count(n, validation_fraction)?),
+        Stopping::Plateau { .. } => n,
+    };
+    let rows = s.batch_size.map_or(n_train, |b| b.min(n_train)).max(1);
+    let (patience, validation_fraction, tol, n_iter_no_change) = match s.stopping {
+        Stopping::Early {
+            patience,
+            validation_fraction,
+        } => (Some(patience), Some(validation_fraction), None, None),
+        Stopping::Plateau {
+            tol,
+            n_iter_no_change,
+        } => (None, None, Some(tol), Some(n_iter_no_change)),
+    };
+    Ok(RunSettings {
+        preset: Preset::Tutorial,
+        models: ModelSettings {
+            models: vec![ModelDef {
+                name: Some("MLPClassifier".into()),
+                hidden: s.hidden.clone(),
+            }],
+            ..ModelSettings::default()
+        },
+        split: SplitSettings {
+            test_set: Some(false),
+            scaling: Some(ScalingMode::None),
+            ..SplitSettings::default()
+        },
+        train: TrainSettings {
+            epochs: Some(s.epochs),
+            optimizer: s.solver.settings(s.alpha / rows as f32)?,
+            batch_size: s.batch_size,
+            full_batch: s.batch_size.is_none(),
+            pos_weight: s.pos_weight,
+            patience,
+            validation_fraction,
+            no_early_stopping: patience.is_none(),
+            tol,
+            n_iter_no_change,
+            ..TrainSettings::default()
+        },
+        seed: Some(s.seed),
+        init_rng: Some(init_rng(s.torch_init)),
+        init_weights: None,
+    })
+}
+
+fn init_rng(torch: bool) -> InitRng {
+    if torch {
+        InitRng::Torch
+    } else {
+        InitRng::ChaCha8
+    }
+}
+
+/// Trains on `n` row-major rows `x` (f64, `n × d`, `d` = the feature
+/// names) with 0/1 targets `y`: the library's one-model run ([`Plan`]) on a
+/// data set in memory, its settings from [`run_settings`].
 pub fn fit(
-    xt: Vec<f32>,
-    n: usize,
+    x: Vec<f64>,
     y: Vec<f32>,
     s: &FitSpec,
     info: ModelInfo,
 ) -> Result<(Model, FitHistory), Error> {
-    if n == 0 || !xt.len().is_multiple_of(n) {
-        return Err(Error::Data("no rows to train on".into()));
+    let (n, d) = (y.len(), info.features.len());
+    if n == 0 || x.len() != n * d {
+        return Err(Error::Data(format!(
+            "{} values are not {n} rows of {d} features",
+            x.len()
+        )));
     }
-    let d = xt.len() / n;
-    if info.features.len() != d {
-        return Err(Error::invalid("features", format!("{d} names needed")));
-    }
-    let spec = ModelDef {
-        name: Some("MLPClassifier".into()),
-        hidden: s.hidden.clone(),
-    }
-    .resolve(d)?;
-    let all = Samples {
-        n,
-        d,
-        xt,
-        y,
-        rows: (0..n).collect(),
-    };
-    let (train_y, val) = match s.early_stopping {
-        // The same hold-out `Fit` makes.
-        Some((_, fraction)) => {
-            let (t, v) = all.split_validation(fraction, s.seed as u32)?;
-            (t.y, Some(v))
-        }
-        None => (all.y.clone(), None),
-    };
-    let n_train = train_y.len();
-    let rows = s.batch_size.map_or(n_train, |b| b.min(n_train)).max(1);
-    let config = train_config(s, s.alpha / rows as f32, &train_y);
-    let test = val.clone().unwrap_or_else(|| all.select(&[0]));
-    let prepared = Prepared {
-        split: Split {
-            train: (0..n).collect(),
-            test: test.rows.clone(),
-        },
-        train: all,
-        test,
-        scaler: StandardScaler {
-            mean: vec![0.0; d],
-            scale: vec![1.0; d],
-            var: vec![1.0; d],
-            n_samples_seen: n,
-        },
-        options: PrepareOptions::default(),
-        features: info.features,
-        target: info.target,
-    };
-    let cancel = Cancel::new();
-    let (epochs, with_val) = (s.epochs, if val.is_some() { s.epochs } else { 0 });
-    let mut h = FitHistory {
-        loss: Vec::with_capacity(epochs),
-        train_correct: Vec::with_capacity(epochs),
-        val_accuracy: Vec::with_capacity(with_val),
-        val_loss: Vec::with_capacity(with_val),
-        n_train,
-        ..FitHistory::default()
-    };
-    let (mut best, mut no_improvement) = (f64::INFINITY, 0usize);
-    let mut observe = |e: &Event<'_>| {
-        let Event::Epoch { record: rec, .. } = *e else {
-            return;
-        };
-        h.loss.push(rec.train_loss);
-        h.train_correct.push(rec.train_correct);
-        if let Some(v) = &val {
-            h.val_accuracy.push(rec.test_correct as f64 / v.n as f64);
-            h.val_loss.push(rec.val_loss.unwrap_or(rec.test_loss));
-            return;
-        }
-        // scikit-learn's rule on the training loss.
-        let loss = rec.train_loss as f64;
-        if loss > best - s.tol {
-            no_improvement += 1;
-        } else {
-            no_improvement = 0;
-        }
-        best = best.min(loss);
-        if no_improvement > s.n_iter_no_change {
-            h.stopped_epoch = Some(rec.epoch);
-            cancel.cancel();
-        }
-    };
-    let started = std::time::Instant::now();
-    let fitted = Fit::new(&spec, &prepared, &config)
-        .seed(s.seed)
-        .init_rng(if s.torch_init {
-            InitRng::Torch
-        } else {
-            InitRng::ChaCha8
-        })
-        .cancel(&cancel)
-        .run_cancellable(&mut observe)?;
-    h.train_seconds = started.elapsed().as_secs_f64();
-    h.converged = fitted.cancelled;
-    let history = &fitted.model.history;
-    h.best_epoch = history.best_epoch;
-    h.stopped_epoch = h.stopped_epoch.or(history.stopped_epoch);
-    let labels = match info.labels {
-        Some((negative, positive)) => BinaryLabels {
+    let config = run_settings(s, n)?.config()?;
+    let mut data = Dataset::from_rows("Python arrays", info.features, &info.target, &x, y);
+    drop(x);
+    if let Some((negative, positive)) = info.labels {
+        data.labels = BinaryLabels {
             negative: Label::Number(negative),
             positive: Label::Number(positive),
-        },
-        None => BinaryLabels::default(),
+        };
+    }
+    let started = std::time::Instant::now();
+    let result = Plan::new(data, &config)?.run(&mut Silent, &Cancel::new())?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    let model = result
+        .models
+        .into_iter()
+        .next()
+        .expect("a one-model run trains one model");
+    let history = &model.history;
+    let records = &history.records;
+    let h = FitHistory {
+        loss: records.iter().map(|r| r.train_loss).collect(),
+        train_correct: records.iter().map(|r| r.train_correct).collect(),
+        val_accuracy: records
+            .iter()
+            .filter_map(|r| r.val_correct.map(|c| c as f64 / history.n_val as f64))
+            .collect(),
+        val_loss: records.iter().filter_map(|r| r.val_loss).collect(),
+        best_epoch: history.best_epoch,
+        stopped_epoch: history.stopped_epoch,
+        converged: history.converged,
+        n_train: history.n_train,
+        train_seconds,
     };
-    let identity = Preprocessing::identity(&prepared.features);
-    let ckpt = Checkpoint::new(fitted.model.net, &prepared, identity, labels);
+    let ckpt = Checkpoint::new(
+        model.net,
+        &result.prepared,
+        result.preprocessing,
+        result.labels,
+    );
     Ok((Model(ckpt), h))
 }
 
@@ -360,29 +332,21 @@ impl Model {
             .collect()
     }
 
-    /// Logits of raw row-major rows (`n × d`, f64): standardized with the
-    /// stored scaler exactly as `nonlin predict` does, then the network.
-    pub fn logits(&self, rows: &[f64]) -> Result<Vec<f32>, Error> {
-        let c = &self.0;
-        let d = c.n_features();
-        if d == 0 || !rows.len().is_multiple_of(d) {
-            return Err(Error::Data(format!(
-                "{} values are not whole rows of the model's {d} features",
-                rows.len()
-            )));
-        }
-        let xt = nonlin::eval::predict::standardize(rows, &c.scaler_mean, &c.scaler_scale);
-        Ok(nonlin::eval::predict::logits(&c.net, &xt, rows.len() / d))
-    }
-
-    /// `σ(logit)` as nonlin computes it (so `σ > threshold` is its label).
-    pub fn sigmoid(logit: f32) -> f32 {
-        nonlin::train::loss::sigmoid(logit)
+    /// Logits and probabilities of raw row-major rows (`n × d`, f64):
+    /// the library's predictor (whole rows, finite values, the stored
+    /// scaler as `nonlin predict` applies it).
+    pub fn predict(&self, rows: &[f64]) -> Result<(Vec<f32>, Vec<f32>), Error> {
+        let logits = self.0.predict_logits(rows)?;
+        let probs = logits
+            .iter()
+            .map(|&l| nonlin::train::loss::sigmoid(l))
+            .collect();
+        Ok((logits, probs))
     }
 }
 
 /// A cross-validation study (`nonlin study`): models by name, the design,
-/// and the training settings shared by every run.
+/// and the training settings shared by every run, as given.
 #[derive(Debug, Clone)]
 pub struct StudySpec {
     /// `(name, hidden spec)`; an empty spec is a network without hidden layers.
@@ -390,10 +354,13 @@ pub struct StudySpec {
     pub repeats: usize,
     pub folds: usize,
     pub seed: u64,
-    /// Training settings (`alpha` unused: see `weight_decay`).
-    pub fit: FitSpec,
+    pub solver: Solver,
     /// PyTorch's weight decay, as `nonlin study --weight-decay`.
     pub weight_decay: f32,
+    pub epochs: usize,
+    pub batch_size: Option<usize>,
+    pub torch_init: bool,
+    pub pos_weight: Option<PosWeight>,
     pub baselines: bool,
 }
 
@@ -418,35 +385,31 @@ pub fn study(
     s: &StudySpec,
 ) -> Result<StudyTables, Error> {
     use nonlin::report::study as tables;
-    use nonlin::run::{models::study_models, study, StudyConfig};
     let d = features.len();
-    let models = match &s.models {
-        None => study_models(d),
-        Some(list) => nonlin::run::models::resolve_all(
-            &list
-                .iter()
-                .map(|(name, spec)| ModelDef::spec(spec).named(name))
-                .collect::<Vec<_>>(),
-            d,
-        )?,
+    let settings = StudySettings {
+        models: s
+            .models
+            .iter()
+            .flatten()
+            .map(|(name, spec)| ModelDef::spec(spec).named(name))
+            .collect(),
+        repeats: Some(s.repeats),
+        folds: Some(s.folds),
+        seed: Some(s.seed),
+        init_rng: Some(init_rng(s.torch_init)),
+        train: TrainSettings {
+            epochs: Some(s.epochs),
+            optimizer: s.solver.settings(s.weight_decay)?,
+            batch_size: s.batch_size,
+            pos_weight: s.pos_weight,
+            ..TrainSettings::default()
+        },
+        baselines: Some(s.baselines),
+        ..StudySettings::default()
     };
-    let data = nonlin::data::Dataset::from_rows("Python arrays", features, &target, &x, y);
-    let mut train = train_config(&s.fit, s.weight_decay, &[]);
-    if matches!(s.fit.pos_weight, PosWeight::Auto) {
-        // Resolved on each training fold.
-        train.loss.pos_weight = nonlin::train::PosWeight::Auto;
-    }
-    let mut config = StudyConfig::new(models, train, s.seed);
-    config.repeats = s.repeats;
-    config.folds = s.folds;
-    // "auto" is resolved on each training fold.
-    config.baselines = s.baselines;
-    config.init_rng = if s.fit.torch_init {
-        InitRng::Torch
-    } else {
-        InitRng::ChaCha8
-    };
-    let r = study::run(&data, &config, &mut Silent, &Cancel::new())?;
+    let config = settings.config(d)?;
+    let data = Dataset::from_rows("Python arrays", features, &target, &x, y);
+    let r = nonlin::run::study::run(&data, &config, &mut Silent, &Cancel::new())?;
     Ok(StudyTables {
         summary_csv: tables::summary_csv(&r),
         folds_csv: tables::folds_csv(&r),

@@ -5,17 +5,77 @@
 
 mod engine;
 
-use engine::{FitSpec, Hidden, Model, ModelInfo, PosWeight, Solver};
+use engine::{FitSpec, Model, ModelInfo, PosWeight, Solver, Stopping, Wording};
+use nonlin::run::Hidden;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyFloatingPointError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+/// The library's settings in the words of the Python API: the keyword
+/// arguments of `MLPClassifier` or of `nonlin.study`.
+#[derive(Debug, Clone, Copy)]
+enum PythonWords {
+    Estimator,
+    Study,
+}
+
+impl PythonWords {
+    fn name(self, field: &str) -> &str {
+        let estimator = matches!(self, PythonWords::Estimator);
+        match field {
+            "optimizer" => "solver",
+            "lr" if estimator => "learning_rate_init",
+            "lr" => "learning_rate",
+            "epochs" if estimator => "max_iter",
+            "beta1" => "beta_1",
+            "beta2" => "beta_2",
+            "eps" => "epsilon",
+            "nesterov" if estimator => "nesterovs_momentum",
+            "weight_decay" if estimator => "alpha",
+            "patience" => "n_iter_no_change",
+            "no_early_stopping" => "early_stopping",
+            "models" if estimator => "arch",
+            "hidden" => "hidden_layer_sizes",
+            "seed" if estimator => "random_state",
+            "init_rng" => "init",
+            "full_batch" => "batch_size",
+            f => f,
+        }
+    }
+}
+
+impl Wording for PythonWords {
+    fn setting(&self, field: &str) -> String {
+        let name = self.name(field);
+        match (self, field) {
+            (PythonWords::Estimator, "patience") => format!("{name} (with early_stopping=True)"),
+            (_, "init_weights") => "`nonlin train` with initial weights".to_string(),
+            _ => name.to_string(),
+        }
+    }
+    fn setting_value(&self, field: &str, value: &str) -> String {
+        match field {
+            "drop" => format!("X without column '{value}'"),
+            _ => format!("{}={value}", self.name(field)),
+        }
+    }
+}
+
 /// nonlin's error as the Python exception a scikit-learn user expects:
 /// divergence is a `FloatingPointError`, file trouble an `OSError`, and
-/// anything about the data, settings or a model file a `ValueError`.
+/// anything about the data, settings or a model file a `ValueError`;
+/// settings are named by the estimator's parameters.
 fn py_err(e: engine::Error) -> PyErr {
-    let msg = e.to_string();
+    words_err(e, PythonWords::Estimator)
+}
+
+fn study_err(e: engine::Error) -> PyErr {
+    words_err(e, PythonWords::Study)
+}
+
+fn words_err(e: engine::Error, words: PythonWords) -> PyErr {
+    let msg = e.worded(&words);
     match e {
         engine::Error::Diverged { .. } => PyFloatingPointError::new_err(msg),
         engine::Error::Io { .. } => PyOSError::new_err(msg),
@@ -84,14 +144,7 @@ impl PyModel {
     ) -> PyResult<Predictions<'py>> {
         let rows = contiguous(&x, "X")?;
         let model = &self.inner;
-        let (logits, probs) = py
-            .detach(|| {
-                model.logits(rows).map(|l| {
-                    let p = l.iter().map(|&v| Model::sigmoid(v)).collect::<Vec<_>>();
-                    (l, p)
-                })
-            })
-            .map_err(py_err)?;
+        let (logits, probs) = py.detach(|| model.predict(rows)).map_err(py_err)?;
         Ok((logits.into_pyarray(py), probs.into_pyarray(py)))
     }
 
@@ -161,55 +214,56 @@ fn arch_spec(
     }
 }
 
-fn solver_of(name: &str, momentum: f32, nesterov: bool, adam: (f32, f32, f32)) -> PyResult<Solver> {
+fn solver_of(
+    name: &str,
+    lr: f32,
+    momentum: Option<f32>,
+    nesterov: Option<bool>,
+    adam: (Option<f32>, Option<f32>, Option<f32>),
+) -> Solver {
     let (beta1, beta2, eps) = adam;
-    Ok(match name {
-        "sgd" => Solver::Sgd { momentum, nesterov },
-        "adam" => Solver::Adam { beta1, beta2, eps },
-        "adamw" => Solver::AdamW { beta1, beta2, eps },
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "solver '{other}': expected 'sgd', 'adam' or 'adamw'"
-            )))
-        }
-    })
+    Solver {
+        name: name.to_string(),
+        lr,
+        momentum,
+        nesterov,
+        beta1,
+        beta2,
+        eps,
+    }
 }
 
-fn pos_weight_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<PosWeight> {
+fn pos_weight_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PosWeight>> {
     Ok(match v {
-        None => PosWeight::None,
-        Some(v) if v.extract::<String>().is_ok_and(|s| s == "auto") => PosWeight::Auto,
-        Some(v) => PosWeight::Value(v.extract::<f32>()?),
+        None => None,
+        Some(v) if v.extract::<String>().is_ok_and(|s| s == "auto") => Some(PosWeight::Auto),
+        Some(v) => Some(PosWeight::Value(v.extract::<f32>()?)),
     })
 }
 
 /// The rows of a float32 or float64 `(n, d)` array of any memory layout,
-/// feature-major (`xt[j·n + i]`) in float32 (round to nearest even, as
-/// numpy's `astype`): the one copy the engine's samples need.
-fn feature_major(x: &Bound<'_, PyAny>) -> PyResult<(Vec<f32>, usize)> {
-    fn gather<T: Copy>(a: numpy::ndarray::ArrayView2<'_, T>, cast: impl Fn(T) -> f32) -> Vec<f32> {
-        let mut xt = Vec::with_capacity(a.len());
-        for col in a.columns() {
-            xt.extend(col.iter().map(|&v| cast(v)));
-        }
-        xt
-    }
+/// row-major in float64 (float32 values widen exactly).
+fn row_major(x: &Bound<'_, PyAny>) -> PyResult<(Vec<f64>, usize, usize)> {
     if let Ok(a) = x.extract::<PyReadonlyArray2<'_, f32>>() {
-        return Ok((gather(a.as_array(), |v| v), a.as_array().nrows()));
+        let a = a.as_array();
+        return Ok((a.iter().map(|&v| v as f64).collect(), a.nrows(), a.ncols()));
     }
     let a = x
         .extract::<PyReadonlyArray2<'_, f64>>()
         .map_err(|_| PyValueError::new_err("X must be a 2-D float32 or float64 numpy array"))?;
-    Ok((gather(a.as_array(), |v| v as f32), a.as_array().nrows()))
+    let a = a.as_array();
+    Ok((a.iter().copied().collect(), a.nrows(), a.ncols()))
 }
 
 /// Trains a network on `x` (a float32 or float64 `(n, d)` array, any
-/// layout) and 0/1 float32 targets `y`, with the GIL
-/// released. Returns the model and its history (a dict).
+/// layout) and 0/1 float32 targets `y`, with the GIL released: the
+/// library's one-model run on rows in memory. Values left `None` were not
+/// given (the library's defaults, or refused where they do not apply).
+/// Returns the model and its history (a dict).
 #[pyfunction]
 #[pyo3(signature = (
     x, y, *, hidden = None, activation = None, arch = None, solver = "adam",
-    lr = 0.001, momentum = 0.0, nesterov = false, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
+    lr = 0.001, momentum = None, nesterov = None, beta1 = None, beta2 = None, eps = None,
     alpha = 0.0, epochs = 200, batch_size = None, seed = 0, torch_init = false,
     pos_weight = None, early_stopping = None, tol = 1e-4, n_iter_no_change = 10,
     features = Vec::new(), target = "y".to_string(), labels = None
@@ -224,11 +278,11 @@ fn fit<'py>(
     arch: Option<String>,
     solver: &str,
     lr: f32,
-    momentum: f32,
-    nesterov: bool,
-    beta1: f32,
-    beta2: f32,
-    eps: f32,
+    momentum: Option<f32>,
+    nesterov: Option<bool>,
+    beta1: Option<f32>,
+    beta2: Option<f32>,
+    eps: Option<f32>,
     alpha: f32,
     epochs: usize,
     batch_size: Option<usize>,
@@ -242,28 +296,38 @@ fn fit<'py>(
     target: String,
     labels: Option<(f64, f64)>,
 ) -> PyResult<(PyModel, Bound<'py, PyDict>)> {
-    let solver = solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?;
-    let pos_weight = pos_weight_of(pos_weight)?;
     let spec = FitSpec {
         hidden: arch_spec(hidden, activation, arch),
-        solver,
-        lr,
+        solver: solver_of(solver, lr, momentum, nesterov, (beta1, beta2, eps)),
         alpha,
         epochs,
         batch_size,
         seed,
         torch_init,
-        pos_weight,
-        early_stopping,
-        tol,
-        n_iter_no_change,
+        pos_weight: pos_weight_of(pos_weight)?,
+        stopping: match early_stopping {
+            Some((patience, validation_fraction)) => Stopping::Early {
+                patience,
+                validation_fraction,
+            },
+            None => Stopping::Plateau {
+                tol,
+                n_iter_no_change,
+            },
+        },
     };
-    let (xt, n) = feature_major(x)?;
+    let (rows, n, d) = row_major(x)?;
     let ys = contiguous(&y, "y")?;
     if ys.len() != n {
         return Err(PyValueError::new_err(format!(
             "X has {n} rows but y has {} values",
             ys.len()
+        )));
+    }
+    if features.len() != d {
+        return Err(PyValueError::new_err(format!(
+            "{} feature names for the {d} columns of X",
+            features.len()
         )));
     }
     let (model, h) = py
@@ -273,7 +337,7 @@ fn fit<'py>(
                 target,
                 labels,
             };
-            engine::fit(xt, n, ys.to_vec(), &spec, info)
+            engine::fit(rows, ys.to_vec(), &spec, info)
         })
         .map_err(py_err)?;
     let d = PyDict::new(py);
@@ -291,14 +355,15 @@ fn fit<'py>(
 
 /// Runs `nonlin study` (repeated stratified cross-validation, the scaler fit
 /// on each training fold) on raw rows `x` (C-contiguous float64 `(n, d)`)
-/// and 0/1 float32 targets, with the GIL released. Returns its tables as CSV
-/// text, the Markdown report and the accuracy/MCC plot (SVG).
+/// and 0/1 float32 targets, with the GIL released. Values left `None` were
+/// not given. Returns its tables as CSV text, the Markdown report and the
+/// accuracy/MCC plot (SVG).
 #[pyfunction]
 #[pyo3(signature = (
     x, y, *, models = None, repeats = 10, folds = 5, seed = 0, solver = "sgd", lr = 0.01,
-    momentum = 0.0, nesterov = false, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
-    weight_decay = 0.0, epochs = 1000, batch_size = None, torch_init = false,
-    pos_weight = None, baselines = true, features = Vec::new(), target = "y".to_string()
+    momentum = None, nesterov = None, weight_decay = 0.0, epochs = 1000, batch_size = None,
+    torch_init = false, pos_weight = None, baselines = true, features = Vec::new(),
+    target = "y".to_string()
 ))]
 #[allow(clippy::too_many_arguments)]
 fn study<'py>(
@@ -311,11 +376,8 @@ fn study<'py>(
     seed: u64,
     solver: &str,
     lr: f32,
-    momentum: f32,
-    nesterov: bool,
-    beta1: f32,
-    beta2: f32,
-    eps: f32,
+    momentum: Option<f32>,
+    nesterov: Option<bool>,
     weight_decay: f32,
     epochs: usize,
     batch_size: Option<usize>,
@@ -330,21 +392,12 @@ fn study<'py>(
         repeats,
         folds,
         seed,
-        fit: FitSpec {
-            hidden: Hidden::Spec(String::new()),
-            solver: solver_of(solver, momentum, nesterov, (beta1, beta2, eps))?,
-            lr,
-            alpha: 0.0,
-            epochs,
-            batch_size,
-            seed,
-            torch_init,
-            pos_weight: pos_weight_of(pos_weight)?,
-            early_stopping: None,
-            tol: 0.0,
-            n_iter_no_change: epochs,
-        },
+        solver: solver_of(solver, lr, momentum, nesterov, (None, None, None)),
         weight_decay,
+        epochs,
+        batch_size,
+        torch_init,
+        pos_weight: pos_weight_of(pos_weight)?,
         baselines,
     };
     let (rows, ys) = (contiguous(&x, "X")?, contiguous(&y, "y")?);
@@ -353,7 +406,7 @@ fn study<'py>(
     }
     let t = py
         .detach(|| engine::study(rows.to_vec(), ys.to_vec(), features, target, &spec))
-        .map_err(py_err)?;
+        .map_err(study_err)?;
     let d = PyDict::new(py);
     d.set_item("summary_csv", t.summary_csv)?;
     d.set_item("folds_csv", t.folds_csv)?;

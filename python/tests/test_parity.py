@@ -90,7 +90,9 @@ VARIANTS = {
         1000,
     ),
     "model_non_linear_adam": (
-        dict(hidden_layer_sizes=(5,), solver="adam", learning_rate_init=0.01),
+        # momentum back to its default: a value given for it would be refused
+        # (it does not apply to Adam).
+        dict(hidden_layer_sizes=(5,), solver="adam", learning_rate_init=0.01, momentum=0.9),
         "data",
         1000,
     ),

@@ -87,6 +87,7 @@ impl DataArgs {
             } else {
                 scaling
             },
+            test_set: None,
         }
     }
 }

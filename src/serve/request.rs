@@ -279,6 +279,7 @@ pub fn run_settings(form: &Form, limits: &Limits) -> Result<RunSettings, ApiErro
                 .map(|s| s as u32),
             stratify: form.opt_bool("stratify")?,
             scaling: by_name(form, "scaling", SCALINGS)?,
+            test_set: None,
         },
         train: training(form, limits.epochs)?,
         seed: seed(form)?,

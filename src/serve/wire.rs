@@ -20,7 +20,15 @@ pub struct ErrorBody {
 /// test_loss, test_acc, train_correct, test_correct]` (losses as f32 widened
 /// to f64, as `history.csv` prints them).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct EpochRow(usize, f64, f64, f64, f64, usize, usize);
+pub struct EpochRow(
+    usize,
+    f64,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    usize,
+    Option<usize>,
+);
 
 impl EpochRow {
     pub fn new(h: &History, r: &EpochRecord) -> EpochRow {
@@ -28,7 +36,7 @@ impl EpochRow {
             r.epoch,
             r.train_loss as f64,
             h.train_acc(r),
-            r.test_loss as f64,
+            r.test_loss.map(f64::from),
             h.test_acc(r),
             r.train_correct,
             r.test_correct,

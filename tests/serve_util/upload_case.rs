@@ -85,10 +85,10 @@ pub fn library_rows(epochs: usize, lr: f32, seed: u64) -> Vec<Vec<f64>> {
                 r.epoch as f64,
                 r.train_loss as f64,
                 h.train_acc(r),
-                r.test_loss as f64,
-                h.test_acc(r),
+                r.test_loss.unwrap() as f64,
+                h.test_acc(r).unwrap(),
                 r.train_correct as f64,
-                r.test_correct as f64,
+                r.test_correct.unwrap() as f64,
             ]
         })
         .collect()

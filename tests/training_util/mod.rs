@@ -52,9 +52,9 @@ pub fn history_bits(h: &History) -> Vec<[u64; 6]> {
         .map(|r| {
             [
                 r.train_loss.to_bits() as u64,
-                r.test_loss.to_bits() as u64,
+                r.test_loss.unwrap().to_bits() as u64,
                 r.train_correct as u64,
-                r.test_correct as u64,
+                r.test_correct.unwrap() as u64,
                 r.val_loss.map_or(u64::MAX, |v| v.to_bits() as u64),
                 r.lr.to_bits() as u64,
             ]

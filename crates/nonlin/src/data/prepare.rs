@@ -15,6 +15,10 @@ pub enum ScalingMode {
     /// Fit on all rows before splitting, as the tutorial does (leaks the
     /// test set's mean and spread into the features).
     BeforeSplit,
+    /// No scaling: the inputs are used as given (a scaler of mean 0 and
+    /// scale 1, so every value is its f32 cast), as scikit-learn's
+    /// `MLPClassifier` takes them.
+    None,
 }
 
 impl ScalingMode {
@@ -24,6 +28,7 @@ impl ScalingMode {
             ScalingMode::BeforeSplit => {
                 "scaler fit on all rows before the split (tutorial mode, --scale-before-split)"
             }
+            ScalingMode::None => "inputs used as given (no scaling)",
         }
     }
 }
@@ -31,15 +36,29 @@ impl ScalingMode {
 /// How to split and scale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PrepareOptions {
+    /// Share of the rows held out as the test set (unless `test_set` is
+    /// false).
     pub test_size: f64,
     pub split_seed: u32,
     pub stratify: bool,
     pub scaling: ScalingMode,
+    /// `false`: no test set; every row trains, in order ([`Split::test`]
+    /// empty; `test_size`, `split_seed` and `stratify` unused), as an
+    /// estimator's `fit` does.
+    #[serde(skip_serializing_if = "is_true")]
+    pub test_set: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl PrepareOptions {
     /// Checks the settings; the error names the field.
     pub fn validate(&self) -> Result<()> {
+        if !self.test_set {
+            return Ok(());
+        }
         super::split::test_count(1, self.test_size).map(|_| ())
     }
 }
@@ -52,6 +71,7 @@ impl Default for PrepareOptions {
             split_seed: 10,
             stratify: false,
             scaling: ScalingMode::TrainOnly,
+            test_set: true,
         }
     }
 }
@@ -162,6 +182,9 @@ pub fn prepare_fitted_releasing(
 
 /// The train/test split `options` ask for.
 fn split_of(data: &Dataset, options: &PrepareOptions) -> Result<Split> {
+    if !options.test_set {
+        return Split::all(data.n_rows());
+    }
     if options.stratify {
         Split::stratified(&data.y, options.test_size, options.split_seed)
     } else {
@@ -177,6 +200,7 @@ fn scale_columns(
     mut owned: Option<Vec<Numbers>>,
     fit_rows: &[usize],
     split: &Split,
+    scaling: ScalingMode,
 ) -> (StandardScaler, Samples, Samples) {
     // Fit on the training rows: their deviations from the fit are reused.
     let fit_on_train = fit_rows == split.train.as_slice();
@@ -185,18 +209,27 @@ fn scale_columns(
     // Zeroed pages are mapped as they are written: column by column.
     let (mut train_xt, mut test_xt) = (vec![0.0f32; ntr * d], vec![0.0f32; nte * d]);
     let mut scaler = StandardScaler::with_capacity(d, fit_rows.len());
-    let mut buf = vec![0.0f64; fit_rows.len()];
+    let fit_n = if scaling == ScalingMode::None {
+        0
+    } else {
+        fit_rows.len()
+    };
+    let mut buf = vec![0.0f64; fit_n];
     for j in 0..d {
         let col = match &owned {
             Some(cols) => &cols[j],
             None => &data.x[j],
         };
-        for (b, &r) in buf.iter_mut().zip(fit_rows) {
-            *b = col.get(r);
+        if scaling == ScalingMode::None {
+            scaler.push_identity();
+        } else {
+            for (b, &r) in buf.iter_mut().zip(fit_rows) {
+                *b = col.get(r);
+            }
+            scaler.push_column(&mut buf);
         }
-        scaler.push_column(&mut buf);
         let train_j = &mut train_xt[j * ntr..(j + 1) * ntr];
-        if fit_on_train {
+        if fit_on_train && scaling != ScalingMode::None {
             // `buf` holds x − mean: the same f64s `scale_column` divides.
             let s = scaler.scale[j];
             for (o, &dev) in train_j.iter_mut().zip(&buf) {
@@ -244,7 +277,7 @@ fn fit_and_scale(
 ) -> Result<PreparedSplit> {
     let all: Vec<usize>;
     let fit_rows: &[usize] = match options.scaling {
-        ScalingMode::TrainOnly => &split.train,
+        ScalingMode::TrainOnly | ScalingMode::None => &split.train,
         ScalingMode::BeforeSplit => {
             all = (0..data.n_rows()).collect();
             &all
@@ -253,7 +286,7 @@ fn fit_and_scale(
     let mut notes = Vec::new();
     let (preprocessing, scaler, train, test) = if owned.is_some() || data.is_plain() {
         // The numeric path: the columns as they are, bit for bit as before.
-        let (scaler, train, test) = scale_columns(data, owned, fit_rows, &split);
+        let (scaler, train, test) = scale_columns(data, owned, fit_rows, &split, options.scaling);
         (Preprocessing::identity(&data.features), scaler, train, test)
     } else {
         let pre = Preprocessing::fit(data, fit_rows)?;
@@ -272,7 +305,10 @@ fn fit_and_scale(
                 ));
             }
         }
-        let scaler = StandardScaler::fit(&x, w, fit_rows);
+        let scaler = match options.scaling {
+            ScalingMode::None => StandardScaler::identity(w, fit_rows.len()),
+            _ => StandardScaler::fit(&x, w, fit_rows),
+        };
         let train = scale_matrix_rows(&x, w, &data.y, &scaler, &split.train);
         let test = scale_matrix_rows(&x, w, &data.y, &scaler, &split.test);
         (pre, scaler, train, test)
@@ -297,6 +333,10 @@ fn fit_and_scale(
 /// Both parts of a split need both classes.
 fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
     for (part, rows) in [("training", &split.train), ("test", &split.test)] {
+        if rows.is_empty() && part == "test" {
+            // No test set (`test_set = false`).
+            continue;
+        }
         let positives = rows.iter().filter(|&&r| data.y[r] == 1.0).count();
         if positives == 0 || positives == rows.len() {
             let label = if positives == 0 {
@@ -373,6 +413,29 @@ mod tests {
         assert!(f.preprocessing.is_identity());
         assert!(f.notes.is_empty());
         assert_eq!(p.features, data.features);
+    }
+
+    #[test]
+    fn no_test_set_and_inputs_as_given() {
+        let data = Dataset::heart_failure();
+        let options = PrepareOptions {
+            test_set: false,
+            scaling: ScalingMode::None,
+            ..PrepareOptions::default()
+        };
+        let f = prepare_fitted(&data, &options).unwrap();
+        let p = &f.prepared;
+        let n = data.n_rows();
+        assert!(p.split.test.is_empty() && p.test.n == 0);
+        assert_eq!(p.split.train, (0..n).collect::<Vec<_>>());
+        assert_eq!(p.scaler.scale, vec![1.0; data.n_features()]);
+        assert_eq!(p.scaler.mean, vec![0.0; data.n_features()]);
+        for (j, col) in data.x.iter().enumerate() {
+            for r in 0..n {
+                assert_eq!(p.train.xt[j * n + r], col.get(r) as f32);
+            }
+        }
+        assert!(f.notes.is_empty());
     }
 
     #[test]

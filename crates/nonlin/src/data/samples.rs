@@ -51,7 +51,16 @@ impl Samples {
     /// Holds out a stratified, seeded `fraction` of these rows for
     /// validation (early stopping); returns (rest, validation).
     pub fn split_validation(&self, fraction: f64, seed: u32) -> crate::Result<(Samples, Samples)> {
-        let split = super::Split::stratified(&self.y, fraction, seed)?;
+        let split = super::Split::stratified(&self.y, fraction, seed).map_err(|e| match e {
+            crate::Error::Data(_) => crate::Error::Data(format!(
+                "holding out {} of {} training rows for validation leaves too few rows in one \
+                 part (each needs at least 2); use more data or change {}",
+                fraction,
+                self.n,
+                crate::error::setting("validation_fraction")
+            )),
+            e => e,
+        })?;
         Ok((self.select(&split.train), self.select(&split.test)))
     }
 

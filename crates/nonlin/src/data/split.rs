@@ -25,6 +25,19 @@ pub fn test_count(n: usize, test_size: f64) -> Result<usize> {
 }
 
 impl Split {
+    /// Every one of `n` rows trains, in order; no test set.
+    pub fn all(n: usize) -> Result<Split> {
+        if n < 2 {
+            return Err(Error::Data(format!(
+                "{n} training rows; training needs at least 2"
+            )));
+        }
+        Ok(Split {
+            train: (0..n).collect(),
+            test: Vec::new(),
+        })
+    }
+
     /// `train_test_split(X, y, test_size=test_size, random_state=seed)`:
     /// `perm = RandomState(seed).permutation(n)`, test = `perm[:n_test]`,
     /// train = `perm[n_test:]`.

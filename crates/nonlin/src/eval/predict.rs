@@ -97,6 +97,15 @@ impl Predictor<'_> {
     /// scaler exactly as training did, then [`probabilities`]. Rows must be
     /// whole and every value finite.
     pub fn predict_proba(&self, rows: &[f64]) -> Result<Vec<f32>> {
+        Ok(self
+            .predict_logits(rows)?
+            .into_iter()
+            .map(sigmoid)
+            .collect())
+    }
+
+    /// The logits behind [`Predictor::predict_proba`] (same checks).
+    pub fn predict_logits(&self, rows: &[f64]) -> Result<Vec<f32>> {
         let d = self.features.len();
         if d == 0 || !rows.len().is_multiple_of(d) {
             return Err(Error::Data(format!(
@@ -114,7 +123,7 @@ impl Predictor<'_> {
         }
         let n = rows.len() / d;
         let xt = standardize(rows, self.mean, self.scale);
-        Ok(probabilities(self.net, &xt, n))
+        Ok(logits(self.net, &xt, n))
     }
 
     /// Whether a probability predicts the positive class (`> threshold`).
@@ -137,6 +146,11 @@ pub trait Predict {
     /// [`Predictor::predict_proba`].
     fn predict_proba(&self, rows: &[f64]) -> Result<Vec<f32>> {
         self.predictor().predict_proba(rows)
+    }
+
+    /// [`Predictor::predict_logits`].
+    fn predict_logits(&self, rows: &[f64]) -> Result<Vec<f32>> {
+        self.predictor().predict_logits(rows)
     }
 
     /// [`Predictor::is_positive`].

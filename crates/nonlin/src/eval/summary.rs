@@ -20,7 +20,7 @@ pub struct SummaryRow {
 
 impl SummaryRow {
     /// The summary of a model; `None` when it trained no epoch (a run
-    /// cancelled before its first epoch).
+    /// cancelled before its first epoch) or had no test set.
     pub fn of(m: &TrainedModel) -> Option<SummaryRow> {
         let h = &m.history;
         let last = h.last()?;
@@ -31,9 +31,9 @@ impl SummaryRow {
             epochs: h.records.len(),
             final_train_loss: last.train_loss as f64,
             final_train_acc: h.train_acc(last),
-            final_test_loss: last.test_loss as f64,
-            final_test_acc: h.test_acc(last),
-            best_test_acc: h.test_acc(best),
+            final_test_loss: last.test_loss? as f64,
+            final_test_acc: h.test_acc(last)?,
+            best_test_acc: h.test_acc(best)?,
             best_test_epoch: best.epoch,
         })
     }

@@ -28,6 +28,15 @@ fn epochs(h: &History) -> Vec<f64> {
     h.records.iter().map(|r| r.epoch as f64).collect()
 }
 
+/// The epochs with test figures (all of them, or none without a test set).
+fn test_epochs(h: &History) -> Vec<f64> {
+    h.records
+        .iter()
+        .filter(|r| r.test_correct.is_some())
+        .map(|r| r.epoch as f64)
+        .collect()
+}
+
 fn title(m: &TrainedModel, what: &str) -> String {
     format!("{} ({}): {what}", m.name, m.net.arch)
 }
@@ -49,8 +58,8 @@ pub fn accuracy_chart(m: &TrainedModel, zoom: bool) -> LineChart {
             },
             Series {
                 name: "test".into(),
-                xs: epochs(h),
-                ys: h.records.iter().map(|r| h.test_acc(r)).collect(),
+                xs: test_epochs(h),
+                ys: h.records.iter().filter_map(|r| h.test_acc(r)).collect(),
             },
         ],
     }
@@ -67,8 +76,12 @@ pub fn loss_chart(m: &TrainedModel) -> LineChart {
         },
         Series {
             name: "test".into(),
-            xs: epochs(h),
-            ys: h.records.iter().map(|r| r.test_loss as f64).collect(),
+            xs: test_epochs(h),
+            ys: h
+                .records
+                .iter()
+                .filter_map(|r| r.test_loss.map(f64::from))
+                .collect(),
         },
     ];
     if h.records.iter().any(|r| r.val_loss.is_some()) {
@@ -140,12 +153,12 @@ pub fn comparison_figures(models: &[TrainedModel], zoom: bool) -> Vec<Figure> {
         .iter()
         .map(|m| Series {
             name: format!("{} ({})", m.name, m.net.arch),
-            xs: epochs(&m.history),
+            xs: test_epochs(&m.history),
             ys: m
                 .history
                 .records
                 .iter()
-                .map(|r| m.history.test_acc(r))
+                .filter_map(|r| m.history.test_acc(r))
                 .collect(),
         })
         .collect();

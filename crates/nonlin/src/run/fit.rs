@@ -107,14 +107,10 @@ impl<'a> Fit<'a> {
             // Trained on as it is: no copy of the training rows.
             None => (Cow::Borrowed(&data.train), None),
         };
-        let mut trainer = Trainer::new(
-            &spec.name,
-            net,
-            config.clone(),
-            &train,
-            &data.test,
-            val.as_ref(),
-        )?;
+        // No test set (`test_set = false`): epochs without test figures.
+        let test = (!data.split.test.is_empty()).then_some(&data.test);
+        let mut trainer =
+            Trainer::with_sets(&spec.name, net, config.clone(), &train, test, val.as_ref())?;
         let name = spec.name.as_str();
         let mut cancelled = false;
         while !trainer.finished() {

@@ -13,11 +13,16 @@ pub struct EpochRecord {
     pub epoch: usize,
     pub train_loss: f32,
     pub train_correct: usize,
-    pub test_loss: f32,
-    pub test_correct: usize,
+    /// Test loss and correct test predictions; `None` for a run without a
+    /// test set (`PrepareOptions::test_set` false).
+    pub test_loss: Option<f32>,
+    pub test_correct: Option<usize>,
     /// Validation loss when early stopping holds out part of the train split.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub val_loss: Option<f32>,
+    /// Correct validation predictions (with `val_loss`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub val_correct: Option<usize>,
     /// Learning rate used for this epoch's updates.
     pub lr: f32,
 }
@@ -27,6 +32,9 @@ pub struct EpochRecord {
 pub struct History {
     pub n_train: usize,
     pub n_test: usize,
+    /// Rows held out for early stopping (0 without).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub n_val: usize,
     pub records: Vec<EpochRecord>,
     /// Epoch after which early stopping ended the run.
     pub stopped_epoch: Option<usize>,
@@ -43,11 +51,16 @@ pub fn accuracy(correct: usize, n: usize) -> f64 {
     correct as f64 / n as f64 * 100.0
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl History {
     pub fn with_capacity(n_train: usize, n_test: usize, epochs: usize) -> History {
         History {
             n_train,
             n_test,
+            n_val: 0,
             records: Vec::with_capacity(epochs),
             stopped_epoch: None,
             best_epoch: None,
@@ -59,34 +72,50 @@ impl History {
         accuracy(r.train_correct, self.n_train)
     }
 
-    pub fn test_acc(&self, r: &EpochRecord) -> f64 {
-        accuracy(r.test_correct, self.n_test)
+    /// Test accuracy in percent; `None` without a test set.
+    pub fn test_acc(&self, r: &EpochRecord) -> Option<f64> {
+        r.test_correct.map(|c| accuracy(c, self.n_test))
+    }
+
+    /// Validation accuracy in percent; `None` without early stopping.
+    pub fn val_acc(&self, r: &EpochRecord) -> Option<f64> {
+        r.val_correct.map(|c| accuracy(c, self.n_val))
     }
 
     pub fn last(&self) -> Option<&EpochRecord> {
         self.records.last()
     }
 
-    /// The first epoch with the highest test accuracy.
+    /// The first epoch with the highest test accuracy (`None` without a
+    /// test set).
     pub fn best_test(&self) -> Option<&EpochRecord> {
         self.records
             .iter()
+            .filter(|r| r.test_correct.is_some())
             .fold(None, |best: Option<&EpochRecord>, r| match best {
                 Some(b) if b.test_correct >= r.test_correct => Some(b),
                 _ => Some(r),
             })
     }
 
-    /// The tutorial's log line for one epoch.
+    /// The tutorial's log line for one epoch (without a test set, its
+    /// first half).
     pub fn log_line(&self, r: &EpochRecord) -> String {
-        format!(
-            "Epoch: {}, Loss: {:.5}, Accuracy: {:.2}% | Test loss: {:.5}, Test acc: {:.2}%",
+        let train = format!(
+            "Epoch: {}, Loss: {:.5}, Accuracy: {:.2}%",
             r.epoch,
             r.train_loss as f64,
             self.train_acc(r),
-            r.test_loss as f64,
-            self.test_acc(r)
-        )
+        );
+        match (r.test_loss, self.test_acc(r)) {
+            (Some(loss), Some(acc)) => {
+                format!(
+                    "{train} | Test loss: {:.5}, Test acc: {acc:.2}%",
+                    loss as f64
+                )
+            }
+            _ => train,
+        }
     }
 
     /// `epoch,train_loss,train_acc,test_loss,test_acc,train_correct,test_correct`
@@ -102,16 +131,18 @@ impl History {
         }
         s.push('\n');
         for r in &self.records {
+            // Without a test set its cells are empty.
+            let cell = |v: Option<String>| v.unwrap_or_default();
             let _ = write!(
                 s,
-                "{},{:?},{:?},{:?},{:?},{},{}",
+                "{},{:?},{:?},{},{},{},{}",
                 r.epoch,
                 r.train_loss as f64,
                 self.train_acc(r),
-                r.test_loss as f64,
-                self.test_acc(r),
+                cell(r.test_loss.map(|v| format!("{:?}", v as f64))),
+                cell(self.test_acc(r).map(|v| format!("{v:?}"))),
                 r.train_correct,
-                r.test_correct
+                cell(r.test_correct.map(|v| v.to_string())),
             );
             if with_val {
                 let _ = write!(s, ",{:?}", r.val_loss.map_or(f64::NAN, |v| v as f64));
@@ -139,7 +170,7 @@ impl History {
                 ("epoch", &r.epoch),
                 ("test_acc", &self.test_acc(r)),
                 ("test_correct", &r.test_correct),
-                ("test_loss", &(r.test_loss as f64)),
+                ("test_loss", &r.test_loss.map(|v| v as f64)),
                 ("train_acc", &self.train_acc(r)),
                 ("train_correct", &r.train_correct),
                 ("train_loss", &(r.train_loss as f64)),
@@ -201,9 +232,10 @@ mod tests {
             epoch,
             train_loss: 0.5,
             train_correct: 2,
-            test_loss: 0.25,
-            test_correct,
+            test_loss: Some(0.25),
+            test_correct: Some(test_correct),
             val_loss: None,
+            val_correct: None,
             lr: 0.1,
         }
     }
@@ -213,6 +245,7 @@ mod tests {
         let h = History {
             n_train: 3,
             n_test: 60,
+            n_val: 0,
             records: vec![rec(100, 37)],
             stopped_epoch: None,
             best_epoch: None,
@@ -230,6 +263,7 @@ mod tests {
         let h = History {
             n_train: 3,
             n_test: 4,
+            n_val: 0,
             records: vec![rec(0, 1), rec(1, 3), rec(2, 3)],
             stopped_epoch: None,
             best_epoch: None,
@@ -256,7 +290,7 @@ mod tests {
                     "epoch": r.epoch,
                     "train_loss": r.train_loss as f64,
                     "train_acc": h.train_acc(r),
-                    "test_loss": r.test_loss as f64,
+                    "test_loss": r.test_loss.map(|v| v as f64),
                     "test_acc": h.test_acc(r),
                     "train_correct": r.train_correct,
                     "test_correct": r.test_correct,
@@ -283,7 +317,7 @@ mod tests {
     fn streamed_json_has_the_tree_bytes() {
         let mut odd = rec(3, 1);
         odd.train_loss = f32::NAN;
-        odd.test_loss = 1e-8;
+        odd.test_loss = Some(1e-8);
         odd.val_loss = Some(0.123_456_79);
         let cases = [
             (vec![], None, None),
@@ -294,6 +328,7 @@ mod tests {
             let h = History {
                 n_train: 7,
                 n_test: 3,
+                n_val: 0,
                 records,
                 stopped_epoch,
                 best_epoch,

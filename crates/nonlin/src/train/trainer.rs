@@ -61,7 +61,7 @@ pub struct Trainer<'d> {
     opt: Optimizer,
     config: TrainConfig,
     train: &'d Samples,
-    test: &'d Samples,
+    test: Option<&'d Samples>,
     val: Option<&'d Samples>,
     batches: Option<Batches>,
     stopper: Option<Stopper>,
@@ -81,12 +81,21 @@ impl<'d> Trainer<'d> {
         test: &'d Samples,
         val: Option<&'d Samples>,
     ) -> Result<Trainer<'d>> {
+        Trainer::with_sets(name, net, config, train, Some(test), val)
+    }
+
+    /// [`Trainer::new`] with the test set optional: without one, an epoch
+    /// has no test figures ([`EpochRecord::test_loss`] is `None`).
+    pub fn with_sets(
+        name: &str,
+        net: Network,
+        config: TrainConfig,
+        train: &'d Samples,
+        test: Option<&'d Samples>,
+        val: Option<&'d Samples>,
+    ) -> Result<Trainer<'d>> {
         let d = net.arch.input_width();
-        for (what, s) in [
-            ("train", Some(train)),
-            ("test", Some(test)),
-            ("validation", val),
-        ] {
+        for (what, s) in [("train", Some(train)), ("test", test), ("validation", val)] {
             if let Some(s) = s {
                 if s.d != d {
                     return Err(Error::Config(format!(
@@ -130,13 +139,16 @@ impl<'d> Trainer<'d> {
             epochs_without: 0,
         });
         let batch_rows = batches.as_ref().map_or(train.n, |b| b.size);
-        let eval_rows = test.n.max(val.map_or(0, |v| v.n));
+        let eval_rows = test.map_or(0, |t| t.n).max(val.map_or(0, |v| v.n));
         let blocked = BlockedBatch::new(&net.arch, config.thread_count(), batch_rows, eval_rows)
             .map_err(|e| Error::Config(format!("cannot start the worker threads: {e}")))?;
         Ok(Trainer {
             blocked,
             opt: Optimizer::new(config.optimizer, net.params.len()),
-            history: History::with_capacity(train.n, test.n, config.epochs),
+            history: History {
+                n_val: val.map_or(0, |v| v.n),
+                ..History::with_capacity(train.n, test.map_or(0, |t| t.n), config.epochs)
+            },
             config,
             net,
             train,
@@ -200,11 +212,12 @@ impl<'d> Trainer<'d> {
             }
         };
         let train_loss = (loss_sum / train.n as f64) as f32;
-        let test = blocked.evaluate(net, loss, self.test);
-        let val_loss = self.val.map(|val| blocked.evaluate(net, loss, val).loss);
+        let test = self.test.map(|test| blocked.evaluate(net, loss, test));
+        let val = self.val.map(|val| blocked.evaluate(net, loss, val));
+        let val_loss = val.as_ref().map(|v| v.loss);
         for (what, v) in [
             ("the training loss", Some(train_loss)),
-            ("the test loss", Some(test.loss)),
+            ("the test loss", test.as_ref().map(|t| t.loss)),
             ("the validation loss", val_loss),
         ] {
             if let Some(v) = v.filter(|v| !v.is_finite()) {
@@ -219,9 +232,10 @@ impl<'d> Trainer<'d> {
             epoch,
             train_loss,
             train_correct,
-            test_loss: test.loss,
-            test_correct: test.correct,
+            test_loss: test.as_ref().map(|t| t.loss),
+            test_correct: test.as_ref().map(|t| t.correct),
             val_loss,
+            val_correct: val.as_ref().map(|v| v.correct),
             lr,
         };
         self.history.records.push(rec);

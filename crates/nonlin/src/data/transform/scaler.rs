@@ -87,6 +87,21 @@ impl StandardScaler {
         }
     }
 
+    /// A scaler that leaves `d` features as they are (mean 0, scale 1,
+    /// variance 1), as if fit on `n` rows.
+    pub fn identity(d: usize, n: usize) -> StandardScaler {
+        let mut s = StandardScaler::with_capacity(d, n);
+        (0..d).for_each(|_| s.push_identity());
+        s
+    }
+
+    /// The next feature, left as it is (mean 0, scale 1, variance 1).
+    pub fn push_identity(&mut self) {
+        self.mean.push(0.0);
+        self.var.push(1.0);
+        self.scale.push(1.0);
+    }
+
     /// Fits the next feature on `col`, its values on the fit rows in order.
     /// `col` is left holding the deviations `x − mean`, the exact f64s the
     /// transform divides by the scale.

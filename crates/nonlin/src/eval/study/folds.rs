@@ -44,6 +44,7 @@ pub fn fold_design(
                 split_seed: fold_seed(seed, r),
                 stratify: true,
                 scaling: ScalingMode::TrainOnly,
+                test_set: true,
             };
             let split = Split {
                 train: train.clone(),

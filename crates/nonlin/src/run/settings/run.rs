@@ -143,6 +143,8 @@ pub struct SplitSettings {
     pub split_seed: Option<u32>,
     pub stratify: Option<bool>,
     pub scaling: Option<ScalingMode>,
+    /// `false`: no test set, every row trains.
+    pub test_set: Option<bool>,
 }
 
 impl SplitSettings {
@@ -152,6 +154,7 @@ impl SplitSettings {
             split_seed: self.split_seed.unwrap_or(base.split_seed),
             stratify: self.stratify.unwrap_or(base.stratify),
             scaling: self.scaling.unwrap_or(base.scaling),
+            test_set: self.test_set.unwrap_or(base.test_set),
         }
     }
 
@@ -162,6 +165,7 @@ impl SplitSettings {
             ("split_seed", self.split_seed.is_some()),
             ("stratify", self.stratify.is_some()),
             ("scaling", self.scaling.is_some()),
+            ("test_set", self.test_set.is_some()),
         ]
         .into_iter()
         .find(|(_, given)| *given)
