@@ -5,6 +5,7 @@
 use nonlin::data::{prepare, Dataset, PrepareOptions};
 use nonlin::model::{Activation, ArchitectureBuilder};
 use nonlin::run::{Event, Fit, ModelSpec};
+use nonlin::train::history::percent;
 use nonlin::train::{LossConfig, LrSchedule, OptimizerConfig, TrainConfig};
 
 fn main() -> nonlin::Result<()> {
@@ -52,8 +53,8 @@ fn main() -> nonlin::Result<()> {
         "trained {} parameters in {:.0?}: train acc {:.2}%, test acc {:.2}% (train loss {:.5}, test loss {:.5})",
         model.net.params.len(),
         start.elapsed(),
-        h.train_acc(last),
-        h.test_acc(last).expect("a test set"),
+        percent(h.train_accuracy(last)),
+        percent(h.test_accuracy(last).expect("a test set")),
         last.train_loss,
         last.test_loss.expect("a test set")
     );

@@ -7,6 +7,7 @@
 
 mod serve_util;
 
+use nonlin::train::history::percent;
 use serde_json::{json, Value};
 use serve_util::upload_case::{default_error, library_rows, page_words, text_csv};
 use serve_util::*;
@@ -350,7 +351,7 @@ fn text_and_categorical_features() {
         .history
         .records
         .iter()
-        .map(|r| result.models[0].history.test_acc(r).unwrap())
+        .map(|r| percent(result.models[0].history.test_accuracy(r).unwrap()))
         .collect();
     let page: Vec<f64> = epoch_rows(&events).iter().map(|r| r[4]).collect();
     assert_eq!(page, test_acc);

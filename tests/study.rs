@@ -9,6 +9,7 @@ use nonlin::model::{Activation, Architecture};
 use nonlin::run::models::study_models;
 use nonlin::run::study_outputs::stage as stage_outputs;
 use nonlin::run::{study, Cancel, Event, ExperimentFile, Fit, ModelSpec, Silent, StudyConfig};
+use nonlin::train::history::percent;
 use nonlin::train::TrainConfig;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -169,7 +170,7 @@ fn scaler_is_fit_on_the_training_fold_only() {
     assert_eq!(rec.seed, Some(seed));
     assert_eq!(
         rec.metrics.accuracy * 100.0,
-        t.history.test_acc(last).unwrap()
+        percent(t.history.test_accuracy(last).unwrap())
     );
     assert_eq!(rec.test_loss, last.test_loss.unwrap() as f64);
 }

@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use nonlin::io::StateDict;
 use nonlin::model::{Network, Workspace};
+use nonlin::train::history::percent;
 use nonlin::train::{BceWithLogits, Optimizer, TrainConfig, Trainer};
 
 // ---------- data: split, scaler, standardized inputs ----------
@@ -198,13 +199,13 @@ fn check_training(variant: &str, tol: Tolerance) {
             );
             if slack == 0 {
                 assert_eq!(
-                    hist.train_acc(got),
+                    percent(hist.train_accuracy(got)),
                     w.train_acc,
                     "{variant} epoch {e}: train acc float"
                 );
             }
             assert_eq!(
-                hist.test_acc(got).unwrap(),
+                percent(hist.test_accuracy(got).unwrap()),
                 w.test_acc,
                 "{variant} epoch {e}: test acc float"
             );

@@ -5,6 +5,7 @@
 use super::limits::Limits;
 use nonlin::data::{Note, Table};
 use nonlin::eval::metrics::Confusion;
+use nonlin::train::history::percent;
 use nonlin::train::{EpochRecord, History};
 use serde::Serialize;
 
@@ -35,9 +36,9 @@ impl EpochRow {
         EpochRow(
             r.epoch,
             r.train_loss as f64,
-            h.train_acc(r),
+            percent(h.train_accuracy(r)),
             r.test_loss.map(f64::from),
-            h.test_acc(r),
+            h.test_accuracy(r).map(percent),
             r.train_correct,
             r.test_correct,
         )

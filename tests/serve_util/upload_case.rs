@@ -6,6 +6,7 @@
 
 use nonlin::data::{Dataset, DatasetOptions, ImputeStrategy, MissingPolicy, Table};
 use nonlin::run::{split_run, Cancel, Hidden, ModelDef, RunConfig, Silent};
+use nonlin::train::history::percent;
 
 /// The CSV text.
 pub fn text_csv() -> String {
@@ -84,9 +85,9 @@ pub fn library_rows(epochs: usize, lr: f32, seed: u64) -> Vec<Vec<f64>> {
             vec![
                 r.epoch as f64,
                 r.train_loss as f64,
-                h.train_acc(r),
+                percent(h.train_accuracy(r)),
                 r.test_loss.unwrap() as f64,
-                h.test_acc(r).unwrap(),
+                percent(h.test_accuracy(r).unwrap()),
                 r.train_correct as f64,
                 r.test_correct.unwrap() as f64,
             ]

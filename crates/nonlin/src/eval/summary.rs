@@ -1,10 +1,13 @@
 //! The one-line summary of a trained model: final and best accuracies and
 //! losses, as the summary table of `train` and `compare` shows them.
 
+use crate::train::history::percent;
 use crate::train::TrainedModel;
 use serde::Serialize;
 
-/// One line of the summary table.
+/// One line of the summary table, accuracies in percent as the table
+/// prints them (the library's accuracies are fractions; this row is for
+/// display).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SummaryRow {
     pub model: String,
@@ -30,10 +33,10 @@ impl SummaryRow {
             arch: m.net.arch.to_string(),
             epochs: h.records.len(),
             final_train_loss: last.train_loss as f64,
-            final_train_acc: h.train_acc(last),
+            final_train_acc: percent(h.train_accuracy(last)),
             final_test_loss: last.test_loss? as f64,
-            final_test_acc: h.test_acc(last)?,
-            best_test_acc: h.test_acc(best)?,
+            final_test_acc: percent(h.test_accuracy(last)?),
+            best_test_acc: percent(h.test_accuracy(best)?),
             best_test_epoch: best.epoch,
         })
     }

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::eval::metrics::{roc_auc, roc_curve};
 use crate::eval::predict::probabilities;
 use crate::io::Staged;
+use crate::train::history::percent;
 use crate::train::History;
 use crate::train::TrainedModel;
 
@@ -54,12 +55,20 @@ pub fn accuracy_chart(m: &TrainedModel, zoom: bool) -> LineChart {
             Series {
                 name: "train".into(),
                 xs: epochs(h),
-                ys: h.records.iter().map(|r| h.train_acc(r)).collect(),
+                ys: h
+                    .records
+                    .iter()
+                    .map(|r| percent(h.train_accuracy(r)))
+                    .collect(),
             },
             Series {
                 name: "test".into(),
                 xs: test_epochs(h),
-                ys: h.records.iter().filter_map(|r| h.test_acc(r)).collect(),
+                ys: h
+                    .records
+                    .iter()
+                    .filter_map(|r| h.test_accuracy(r).map(percent))
+                    .collect(),
             },
         ],
     }
@@ -158,7 +167,7 @@ pub fn comparison_figures(models: &[TrainedModel], zoom: bool) -> Vec<Figure> {
                 .history
                 .records
                 .iter()
-                .filter_map(|r| m.history.test_acc(r))
+                .filter_map(|r| m.history.test_accuracy(r).map(percent))
                 .collect(),
         })
         .collect();

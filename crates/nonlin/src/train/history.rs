@@ -46,9 +46,18 @@ pub struct History {
     pub converged: bool,
 }
 
-/// `correct / n · 100`, computed in f64 in that order (as the tutorial does).
+/// Accuracy as a fraction, `correct / n` in f64 — the library's one unit
+/// of accuracy, as in [`crate::eval::metrics`]. Percentages are for
+/// display only ([`percent`]).
 pub fn accuracy(correct: usize, n: usize) -> f64 {
-    correct as f64 / n as f64 * 100.0
+    correct as f64 / n as f64
+}
+
+/// A fraction as the percentage the tutorial prints: `fraction · 100`, so
+/// `percent(accuracy(c, n))` is `c / n · 100` computed in f64 in that
+/// order, as the tutorial computes it.
+pub fn percent(fraction: f64) -> f64 {
+    fraction * 100.0
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -68,17 +77,18 @@ impl History {
         }
     }
 
-    pub fn train_acc(&self, r: &EpochRecord) -> f64 {
+    /// Training accuracy (a fraction) on the forward pass of the epoch's step.
+    pub fn train_accuracy(&self, r: &EpochRecord) -> f64 {
         accuracy(r.train_correct, self.n_train)
     }
 
-    /// Test accuracy in percent; `None` without a test set.
-    pub fn test_acc(&self, r: &EpochRecord) -> Option<f64> {
+    /// Test accuracy (a fraction); `None` without a test set.
+    pub fn test_accuracy(&self, r: &EpochRecord) -> Option<f64> {
         r.test_correct.map(|c| accuracy(c, self.n_test))
     }
 
-    /// Validation accuracy in percent; `None` without early stopping.
-    pub fn val_acc(&self, r: &EpochRecord) -> Option<f64> {
+    /// Validation accuracy (a fraction); `None` without early stopping.
+    pub fn val_accuracy(&self, r: &EpochRecord) -> Option<f64> {
         r.val_correct.map(|c| accuracy(c, self.n_val))
     }
 
@@ -105,9 +115,9 @@ impl History {
             "Epoch: {}, Loss: {:.5}, Accuracy: {:.2}%",
             r.epoch,
             r.train_loss as f64,
-            self.train_acc(r),
+            percent(self.train_accuracy(r)),
         );
-        match (r.test_loss, self.test_acc(r)) {
+        match (r.test_loss, self.test_accuracy(r).map(percent)) {
             (Some(loss), Some(acc)) => {
                 format!(
                     "{train} | Test loss: {:.5}, Test acc: {acc:.2}%",
@@ -138,9 +148,9 @@ impl History {
                 "{},{:?},{:?},{},{},{},{}",
                 r.epoch,
                 r.train_loss as f64,
-                self.train_acc(r),
+                percent(self.train_accuracy(r)),
                 cell(r.test_loss.map(|v| format!("{:?}", v as f64))),
-                cell(self.test_acc(r).map(|v| format!("{v:?}"))),
+                cell(self.test_accuracy(r).map(|v| format!("{:?}", percent(v)))),
                 r.train_correct,
                 cell(r.test_correct.map(|v| v.to_string())),
             );
@@ -168,10 +178,10 @@ impl History {
             w.extend_from_slice(if k == 0 { b"\n    {" } else { b",\n    {" });
             let fields: [(&str, &dyn JsonField); 7] = [
                 ("epoch", &r.epoch),
-                ("test_acc", &self.test_acc(r)),
+                ("test_acc", &self.test_accuracy(r).map(percent)),
                 ("test_correct", &r.test_correct),
                 ("test_loss", &r.test_loss.map(|v| v as f64)),
-                ("train_acc", &self.train_acc(r)),
+                ("train_acc", &percent(self.train_accuracy(r))),
                 ("train_correct", &r.train_correct),
                 ("train_loss", &(r.train_loss as f64)),
             ];
@@ -255,7 +265,7 @@ mod tests {
             h.log_line(&h.records[0]),
             "Epoch: 100, Loss: 0.50000, Accuracy: 66.67% | Test loss: 0.25000, Test acc: 61.67%"
         );
-        assert_eq!(accuracy(33, 60), 55.00000000000001);
+        assert_eq!(percent(accuracy(33, 60)), 55.00000000000001);
     }
 
     #[test]
@@ -289,9 +299,9 @@ mod tests {
                 let mut v = serde_json::json!({
                     "epoch": r.epoch,
                     "train_loss": r.train_loss as f64,
-                    "train_acc": h.train_acc(r),
+                    "train_acc": percent(h.train_accuracy(r)),
                     "test_loss": r.test_loss.map(|v| v as f64),
-                    "test_acc": h.test_acc(r),
+                    "test_acc": h.test_accuracy(r).map(percent),
                     "train_correct": r.train_correct,
                     "test_correct": r.test_correct,
                 });
