@@ -51,22 +51,17 @@ fn adamw_decouples_weight_decay_and_adam_couples_it() {
     };
     let cfg = |adamw: bool, weight_decay: f32| {
         let (beta1, beta2, eps) = (0.9, 0.999, 1e-8);
+        let p = nonlin::train::AdamParams {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+        };
         if adamw {
-            OptimizerConfig::AdamW {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            }
+            OptimizerConfig::AdamW(p)
         } else {
-            OptimizerConfig::Adam {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            }
+            OptimizerConfig::Adam(p)
         }
     };
     let p64: Vec<f64> = p0.iter().map(|&v| v as f64).collect();

@@ -88,8 +88,8 @@ fn preset_entries(config: &RunConfig) -> Vec<PresetEntry> {
 fn defaults() -> FormDefaults {
     let run = preset_entries(&PRESET.config()).remove(0);
     let (momentum, beta1, beta2) = match (OptimizerConfig::sgd(1.0), OptimizerConfig::adam(1.0)) {
-        (OptimizerConfig::Sgd { momentum, .. }, OptimizerConfig::Adam { beta1, beta2, .. }) => {
-            (momentum, beta1, beta2)
+        (OptimizerConfig::Sgd { momentum, .. }, OptimizerConfig::Adam(adam)) => {
+            (momentum, adam.beta1, adam.beta2)
         }
         _ => (0.0, 0.9, 0.999),
     };

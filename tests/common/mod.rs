@@ -73,13 +73,13 @@ pub fn optimizer(variant: &str) -> OptimizerConfig {
             nesterov: o["nesterov"].as_bool().unwrap(),
             weight_decay: f("weight_decay"),
         },
-        "Adam" => OptimizerConfig::Adam {
+        "Adam" => OptimizerConfig::Adam(nonlin::train::AdamParams {
             lr: f("lr"),
             beta1: o["betas"][0].as_f64().unwrap() as f32,
             beta2: o["betas"][1].as_f64().unwrap() as f32,
             eps: f("eps"),
             weight_decay: f("weight_decay"),
-        },
+        }),
         other => panic!("unknown optimizer {other}"),
     }
 }

@@ -48,7 +48,7 @@ impl MemoryNeed {
         }
         let optimizer_copies = match config.optimizer {
             OptimizerConfig::Sgd { momentum, .. } => u128::from(momentum != 0.0),
-            OptimizerConfig::Adam { .. } | OptimizerConfig::AdamW { .. } => 2,
+            OptimizerConfig::Adam(_) | OptimizerConfig::AdamW(_) => 2,
         };
         // params + the workspace's and the blocks' gradients + optimizer + best weights.
         let copies = 3 + optimizer_copies + u128::from(config.early_stopping.is_some());

@@ -2,6 +2,7 @@
 //! tutorial's) and their validation. Errors name the field
 //! ([`Error::Invalid`]); front ends map it to their own word.
 
+use super::optimizer::AdamParams;
 use super::{LossConfig, LrSchedule, OptimizerConfig};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -91,13 +92,7 @@ impl TrainConfig {
     pub fn recommended() -> TrainConfig {
         TrainConfig {
             epochs: 500,
-            optimizer: OptimizerConfig::Adam {
-                lr: 1e-3,
-                beta1: 0.9,
-                beta2: 0.999,
-                eps: 1e-8,
-                weight_decay: 1e-3,
-            },
+            optimizer: OptimizerConfig::Adam(AdamParams::torch(1e-3, 1e-3)),
             batch_size: Some(32),
             early_stopping: Some(EarlyStopping {
                 patience: 30,

@@ -17,7 +17,7 @@ pub use config::{EarlyStopping, Plateau, TrainConfig};
 pub use cross_entropy::CrossEntropy;
 pub use history::{EpochRecord, History};
 pub use loss::{BceWithLogits, LossConfig, PosWeight};
-pub use optimizer::{Optimizer, OptimizerConfig, OptimizerKind};
+pub use optimizer::{AdamParams, Optimizer, OptimizerConfig, OptimizerKind};
 pub use regression_loss::{RegressionLoss, RegressionMetrics, TargetScale};
 pub use schedule::LrSchedule;
 pub use trained_model::TrainedModel;

@@ -59,20 +59,34 @@ pub enum OptimizerConfig {
         nesterov: bool,
         weight_decay: f32,
     },
-    Adam {
-        lr: f32,
-        beta1: f32,
-        beta2: f32,
-        eps: f32,
-        weight_decay: f32,
-    },
-    AdamW {
-        lr: f32,
-        beta1: f32,
-        beta2: f32,
-        eps: f32,
-        weight_decay: f32,
-    },
+    /// `torch.optim.Adam`: weight decay coupled (added to the gradient).
+    Adam(AdamParams),
+    /// `torch.optim.AdamW`: weight decay decoupled (applied to the weight).
+    AdamW(AdamParams),
+}
+
+/// The hyper-parameters Adam and AdamW share, PyTorch's names (`betas` as
+/// `beta1`, `beta2`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AdamParams {
+    pub lr: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub weight_decay: f32,
+}
+
+impl AdamParams {
+    /// PyTorch's defaults at `lr` with this weight decay.
+    pub fn torch(lr: f32, weight_decay: f32) -> AdamParams {
+        AdamParams {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay,
+        }
+    }
 }
 
 impl OptimizerConfig {
@@ -89,31 +103,18 @@ impl OptimizerConfig {
 
     /// `torch.optim.Adam(lr=lr)` defaults.
     pub fn adam(lr: f32) -> Self {
-        OptimizerConfig::Adam {
-            lr,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.0,
-        }
+        OptimizerConfig::Adam(AdamParams::torch(lr, 0.0))
     }
 
     /// `torch.optim.AdamW(lr=lr)` defaults (weight decay 0.01).
     pub fn adamw(lr: f32) -> Self {
-        OptimizerConfig::AdamW {
-            lr,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.01,
-        }
+        OptimizerConfig::AdamW(AdamParams::torch(lr, 0.01))
     }
 
     pub fn lr(&self) -> f32 {
         match *self {
-            OptimizerConfig::Sgd { lr, .. }
-            | OptimizerConfig::Adam { lr, .. }
-            | OptimizerConfig::AdamW { lr, .. } => lr,
+            OptimizerConfig::Sgd { lr, .. } => lr,
+            OptimizerConfig::Adam(p) | OptimizerConfig::AdamW(p) => p.lr,
         }
     }
 
@@ -121,8 +122,8 @@ impl OptimizerConfig {
     pub fn kind(&self) -> OptimizerKind {
         match self {
             OptimizerConfig::Sgd { .. } => OptimizerKind::Sgd,
-            OptimizerConfig::Adam { .. } => OptimizerKind::Adam,
-            OptimizerConfig::AdamW { .. } => OptimizerKind::AdamW,
+            OptimizerConfig::Adam(_) => OptimizerKind::Adam,
+            OptimizerConfig::AdamW(_) => OptimizerKind::AdamW,
         }
     }
 
@@ -161,20 +162,20 @@ impl OptimizerConfig {
                     ));
                 }
             }
-            OptimizerConfig::Adam {
+            OptimizerConfig::Adam(AdamParams {
                 lr,
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
-            }
-            | OptimizerConfig::AdamW {
+            })
+            | OptimizerConfig::AdamW(AdamParams {
                 lr,
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
-            } => {
+            }) => {
                 check::positive("lr", lr as f64)?;
                 check::unit("beta1", beta1 as f64)?;
                 check::unit("beta2", beta2 as f64)?;
@@ -210,25 +211,15 @@ impl OptimizerConfig {
                 }
                 s + ")"
             }
-            OptimizerConfig::Adam {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            }
-            | OptimizerConfig::AdamW {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            } => {
-                let name = if matches!(self, OptimizerConfig::AdamW { .. }) {
-                    "AdamW"
-                } else {
-                    "Adam"
-                };
+            OptimizerConfig::Adam(p) | OptimizerConfig::AdamW(p) => {
+                let AdamParams {
+                    lr,
+                    beta1,
+                    beta2,
+                    eps,
+                    weight_decay,
+                } = p;
+                let name = self.kind().torch_name();
                 format!("{name}(lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})")
             }
         }
@@ -296,21 +287,21 @@ impl Optimizer {
                     params[i] -= lr * g;
                 }
             }
-            OptimizerConfig::Adam {
+            OptimizerConfig::Adam(AdamParams {
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
                 ..
-            }
-            | OptimizerConfig::AdamW {
+            })
+            | OptimizerConfig::AdamW(AdamParams {
                 beta1,
                 beta2,
                 eps,
                 weight_decay,
                 ..
-            } => {
-                let decoupled = matches!(self.config, OptimizerConfig::AdamW { .. });
+            }) => {
+                let decoupled = matches!(self.config, OptimizerConfig::AdamW(_));
                 let t = self.step as i32;
                 // Bias corrections in f64 on the host, as torch does with Python floats.
                 let bc1 = 1.0 - (beta1 as f64).powi(t);

@@ -2,6 +2,8 @@
 //! optimizer); a value that belongs to another optimizer is refused.
 
 use crate::error::{setting, Error, Result};
+#[cfg(test)]
+use crate::train::optimizer::AdamParams;
 use crate::train::{OptimizerConfig, OptimizerKind};
 
 /// Optimizer settings, PyTorch's names; `None`: the base's value (or, when
@@ -49,25 +51,12 @@ impl OptimizerSettings {
                 set(weight_decay, self.weight_decay);
                 *nesterov = self.nesterov.unwrap_or(*nesterov);
             }
-            OptimizerConfig::Adam {
-                lr: rate,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            }
-            | OptimizerConfig::AdamW {
-                lr: rate,
-                beta1,
-                beta2,
-                eps,
-                weight_decay,
-            } => {
-                *rate = lr;
-                set(beta1, self.beta1);
-                set(beta2, self.beta2);
-                set(eps, self.eps);
-                set(weight_decay, self.weight_decay);
+            OptimizerConfig::Adam(p) | OptimizerConfig::AdamW(p) => {
+                p.lr = lr;
+                set(&mut p.beta1, self.beta1);
+                set(&mut p.beta2, self.beta2);
+                set(&mut p.eps, self.eps);
+                set(&mut p.weight_decay, self.weight_decay);
             }
         }
         opt.validate()?;
@@ -124,13 +113,10 @@ mod tests {
         };
         assert_eq!(
             s.build(&base).unwrap(),
-            OptimizerConfig::Adam {
-                lr: 1e-3,
-                beta1: 0.9,
+            OptimizerConfig::Adam(AdamParams {
                 beta2: 0.95,
-                eps: 1e-8,
-                weight_decay: 0.0
-            }
+                ..AdamParams::torch(1e-3, 0.0)
+            })
         );
         let s = OptimizerSettings {
             kind: Some(OptimizerKind::Sgd),
