@@ -6,35 +6,13 @@
 use nonlin::model::{Activation, Architecture, Network, Workspace};
 use nonlin::train::cross_entropy::{argmax_rows, balanced_weights};
 use nonlin::train::{CrossEntropy, Optimizer, OptimizerConfig, RegressionLoss};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
-struct Counting;
-
-thread_local! {
-    /// Allocations made by this thread (tests run in parallel threads).
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+mod thread_alloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: thread_alloc::Counting = thread_alloc::Counting;
 
 fn count() -> usize {
-    ALLOCATIONS.with(Cell::get)
+    thread_alloc::allocations()
 }
 
 /// Feature-major inputs of `n` rows × `d`, deterministic.

@@ -6,31 +6,10 @@ use nonlin::data::{prepare, Dataset, PrepareOptions};
 use nonlin::model::{Activation, Architecture};
 use nonlin::run::{Cancel, Event, Fit, ModelSpec};
 use nonlin::train::{EarlyStopping, TrainConfig};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+mod thread_alloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: thread_alloc::Counting = thread_alloc::Counting;
 
 fn allocations(config: &TrainConfig) -> (usize, usize) {
     let ds = Dataset::heart_failure();
@@ -43,12 +22,12 @@ fn allocations(config: &TrainConfig) -> (usize, usize) {
             epochs += record.epoch.min(1);
         }
     };
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = thread_alloc::allocations();
     let model = Fit::new(&spec, &data, config)
         .cancel(&cancel)
         .run(&mut observer)
         .unwrap();
-    let used = ALLOCATIONS.with(Cell::get) - before;
+    let used = thread_alloc::allocations() - before;
     (used, model.history.records.len())
 }
 

@@ -91,14 +91,7 @@ impl Architecture {
 
     /// Parses a full spec such as `12-5-relu-1` (the form stored in checkpoints).
     pub fn parse(spec: &str) -> Result<Architecture> {
-        let tokens = tokens(spec);
-        let input: usize = tokens[0].parse().ok().filter(|&w| w > 0).ok_or_else(|| {
-            Error::Config(format!(
-                "architecture '{spec}': token 1 '{}' should be the input width (a number)",
-                tokens[0]
-            ))
-        })?;
-        let arch = Self::from_tokens(spec, input, &tokens[1..], 2)?;
+        let arch = Self::parse_full(spec)?;
         if !matches!(
             arch.layers.last(),
             Some(Layer::Linear {
@@ -116,6 +109,17 @@ impl Architecture {
     /// Parses a full spec that ends in any number of outputs, such as
     /// `13-16-tanh-3` (a 3-class net); it must end with a `Linear`.
     pub fn parse_outputs(spec: &str) -> Result<Architecture> {
+        let arch = Self::parse_full(spec)?;
+        if !matches!(arch.layers.last(), Some(Layer::Linear { .. })) {
+            return Err(Error::Config(format!(
+                "architecture '{spec}': it must end with the output width (a number)"
+            )));
+        }
+        Ok(arch)
+    }
+
+    /// A full spec: the input width, then the layers.
+    fn parse_full(spec: &str) -> Result<Architecture> {
         let tokens = tokens(spec);
         let input: usize = tokens[0].parse().ok().filter(|&w| w > 0).ok_or_else(|| {
             Error::Config(format!(
@@ -123,13 +127,7 @@ impl Architecture {
                 tokens[0]
             ))
         })?;
-        let arch = Self::from_tokens(spec, input, &tokens[1..], 2)?;
-        if !matches!(arch.layers.last(), Some(Layer::Linear { .. })) {
-            return Err(Error::Config(format!(
-                "architecture '{spec}': it must end with the output width (a number)"
-            )));
-        }
-        Ok(arch)
+        Self::from_tokens(spec, input, &tokens[1..], 2)
     }
 
     /// Parses a hidden-layer spec such as `16-relu-8-tanh`, adding the input
