@@ -19,6 +19,15 @@ fn tmp(name: &str) -> PathBuf {
     dir
 }
 
+/// A data set of the repository's `data/`.
+fn data_file(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -226,9 +235,20 @@ fn bad_input_gets_a_clear_error() {
         "target.csv",
         "a,y\n1,0\n2,1\n3,2\n4,0\n5,1\n6,0\n7,1\n8,0\n9,1\n10,0\n",
     );
-    let err = fails(&["--data", &p, "--target", "y"], "nonbinary");
+    let err = fails(
+        &["--data", &p, "--target", "y", "--task", "binary"],
+        "nonbinary",
+    );
     assert!(
-        err.contains("line 4") && err.contains("must hold 0 or 1"),
+        err.contains("line 4")
+            && err.contains("binary target must hold 0 or 1")
+            && err.contains("--task multiclass"),
+        "{err}"
+    );
+    // Read as three classes, of which one has a single row.
+    let err = fails(&["--data", &p, "--target", "y"], "one-row class");
+    assert!(
+        err.contains("class '2' of target 'y' has 1 row") && err.contains("at least 2 rows"),
         "{err}"
     );
 
@@ -313,7 +333,49 @@ fn compare_with_seed_0_reproduces_the_pytorch_runs() {
 /// named by its flag, and nothing is written.
 #[test]
 fn settings_that_do_not_apply_are_refused_by_flag() {
-    let cases: [(&[&str], &[&str]); 4] = [
+    let diabetes = data_file("diabetes.csv");
+    let wine = data_file("wine.csv");
+    let cases: [(&[&str], &[&str]); 8] = [
+        // A setting of another task.
+        (
+            &[
+                "train",
+                "--data",
+                &diabetes,
+                "--target",
+                "progression",
+                "--label-smoothing",
+                "0.1",
+            ],
+            &["--label-smoothing", "multiclass", "regression"],
+        ),
+        (
+            &[
+                "train",
+                "--data",
+                &wine,
+                "--target",
+                "cultivar",
+                "--pos-weight",
+                "2",
+            ],
+            &["--pos-weight", "binary", "multiclass"],
+        ),
+        (
+            &["train", "--loss", "huber"],
+            &["--loss", "regression", "binary"],
+        ),
+        (
+            &[
+                "train",
+                "--data",
+                &diabetes,
+                "--target",
+                "progression",
+                "--stratify",
+            ],
+            &["--stratify", "regression"],
+        ),
         // `train`'s default optimizer is Adam.
         (
             &["train", "--momentum", "0.5"],

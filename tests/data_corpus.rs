@@ -8,7 +8,7 @@ mod corpus_cases;
 use corpus_cases::cases;
 use nonlin::data::{
     prepare_fitted, Dataset, DatasetOptions, Delimiter, FeatureSelection, MissingPolicy,
-    PrepareOptions, ReadOptions, Table,
+    PrepareOptions, ReadOptions, Table, Task,
 };
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -33,6 +33,7 @@ fn library_options(args: &[String]) -> (ReadOptions, DatasetOptions) {
             "--categorical" => data.categorical = list(&value()),
             "--missing" => data.missing = MissingPolicy::parse(&value()).expect("--missing"),
             "--positive" => data.positive = Some(value()),
+            "--task" => data.task = Task::parse(&value()).expect("--task"),
             "--delimiter" => read.delimiter = Some(Delimiter::parse(&value()).expect("delim")),
             "--decimal" => read.decimal = Some(value().as_bytes()[0]),
             "--header" => read.header = Some(true),

@@ -56,7 +56,7 @@ fn blocked_loss_and_step_match_one_pass() {
     let mut ws = Workspace::new(&arch, n);
     let loss = TrainConfig::tutorial(1, 0.1)
         .loss
-        .resolve(&train.y, "the rows")
+        .resolve(&train.y, 1, "the rows")
         .unwrap();
     net.forward(&mut ws, &train.xt, n);
     let (logits, grad) = ws.logits_and_grad(n);

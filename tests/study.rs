@@ -152,6 +152,7 @@ fn scaler_is_fit_on_the_training_fold_only() {
         },
         features: ds.features.clone(),
         target: ds.target.clone(),
+        target_scale: None,
     };
     let m = 1;
     let seed = init_seed(config.seed, s.repeat, s.fold, m);

@@ -5,11 +5,11 @@
 use super::table_args::TableArgs;
 use clap::{Args, ValueEnum};
 use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{DatasetOptions, ScalingMode};
+use nonlin::data::{DatasetOptions, ScalingMode, Task};
 use nonlin::error::{Result, Wording};
 use nonlin::model::init::InitRng;
 use nonlin::run::{DataConfig, OptimizerSettings, OutputOptions, SplitSettings, TrainSettings};
-use nonlin::train::{OptimizerKind, PosWeight};
+use nonlin::train::{ClassWeight, OptimizerKind, PosWeight, RegressionLoss};
 use std::path::PathBuf;
 
 /// Which data, which columns, how to split and scale.
@@ -70,6 +70,14 @@ impl DataArgs {
                 categorical: self.table.categorical.clone(),
                 missing: self.table.missing_policy()?,
                 positive: self.table.positive.clone(),
+                task: match &self.table.task {
+                    Some(t) => Task::parse(t)?,
+                    None => None,
+                },
+                max_classes: self
+                    .table
+                    .max_classes
+                    .unwrap_or(defaults.dataset.max_classes),
                 ..defaults.dataset
             },
         })
@@ -155,9 +163,21 @@ pub struct TrainArgs {
     /// `train`'s default preset: 32).
     #[arg(long)]
     pub batch_size: Option<usize>,
-    /// BCEWithLogitsLoss pos_weight: a number, or `auto` (negatives/positives of the train split).
+    /// Binary: BCEWithLogitsLoss pos_weight, a number, or `auto`
+    /// (negatives/positives of the train split).
     #[arg(long, value_name = "W|auto", allow_negative_numbers = true)]
     pub pos_weight: Option<String>,
+    /// Multiclass: CrossEntropyLoss class weights, `balanced` (n / (K ·
+    /// count) on the train split, as scikit-learn's) or `none` (default).
+    #[arg(long, value_name = "balanced|none")]
+    pub class_weight: Option<String>,
+    /// Multiclass: CrossEntropyLoss label_smoothing, in [0, 1] (default 0).
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    pub label_smoothing: Option<f32>,
+    /// Regression: the loss, `mse` (default), `l1` or `huber[:DELTA]`
+    /// (HuberLoss, delta 1 by default), on the standardized target.
+    #[arg(long, value_name = "LOSS")]
+    pub loss: Option<String>,
     /// Early stopping: epochs without validation-loss improvement before
     /// stopping (the tutorial: none; `train`'s default preset: 30).
     #[arg(long)]
@@ -203,6 +223,17 @@ impl TrainArgs {
                 .pos_weight
                 .as_deref()
                 .map(PosWeight::parse)
+                .transpose()?,
+            class_weight: self
+                .class_weight
+                .as_deref()
+                .map(ClassWeight::parse)
+                .transpose()?,
+            label_smoothing: self.label_smoothing,
+            loss: self
+                .loss
+                .as_deref()
+                .map(RegressionLoss::parse)
                 .transpose()?,
             patience: self.patience,
             validation_fraction: self.validation_fraction,

@@ -3,8 +3,8 @@
 //! progress bar per model (or one for a whole study).
 
 use indicatif::{ProgressBar, ProgressStyle};
-use nonlin::data::{BinaryLabels, Note, NoteKind};
-use nonlin::run::describe::positive_class_line;
+use nonlin::data::{Note, NoteKind};
+
 use nonlin::run::{Event, Observer};
 use std::io::IsTerminal;
 
@@ -43,11 +43,12 @@ impl Console {
     }
 
     /// The data set's notes (what was detected and done) and, for a data
-    /// file, which target value is the positive class.
-    pub fn data_notes(&self, notes: &[Note], labels: &BinaryLabels, from_file: bool) {
+    /// file, what the target's values mean (the positive class, the
+    /// classes).
+    pub fn data_notes(&self, notes: &[Note], target: Option<String>, from_file: bool) {
         self.notes(notes);
-        if from_file && !self.quiet {
-            eprintln!("{}", positive_class_line(labels));
+        if let (Some(line), true, false) = (target, from_file, self.quiet) {
+            eprintln!("{line}");
         }
     }
 

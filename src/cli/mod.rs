@@ -19,6 +19,7 @@ use clap::{Parser, Subcommand};
 use console::Console;
 use nonlin::error::Result;
 use nonlin::report::summary_table::summary_text;
+use nonlin::run::describe::target_line;
 use nonlin::run::{outputs, Cancel, Plan, RunConfig};
 
 /// Train small neural networks on tabular data, fast, and see what
@@ -81,7 +82,8 @@ fn run_split(data: &DataArgs, config: RunConfig, output: &OutputArgs) -> Result<
     opts.check_free(config.kind, &plan.model_names())?;
     // Notes once nothing can fail before training: an error stands alone.
     let mut console = Console::new(output.quiet, output.log_every);
-    console.data_notes(&plan.data_notes, &plan.labels, data.data.is_some());
+    let target = target_line(plan.task, &plan.labels, &plan.classes);
+    console.data_notes(&plan.data_notes, target, data.data.is_some());
     console.notes(&plan.split_notes);
     let result = plan.run(&mut console, &Cancel::new())?;
     console.say(&format!(

@@ -6,6 +6,7 @@ use super::console::Console;
 use clap::Args;
 use nonlin::error::{setting, Error, Result};
 use nonlin::report::study as study_report;
+use nonlin::run::describe::target_line;
 use nonlin::run::{
     study, study_outputs, Cancel, ExperimentFile, ModelDef, StudyConfig, StudySettings,
 };
@@ -103,7 +104,8 @@ pub fn run(args: &StudyArgs) -> Result<()> {
     let ds = args.data.data_config()?.load()?;
     let config = study_config(args, study::input_width(&ds)?)?;
     let mut console = Console::new(args.quiet, 0);
-    console.data_notes(&ds.notes, &ds.labels, args.data.data.is_some());
+    let target = target_line(ds.task, &ds.labels, &ds.classes);
+    console.data_notes(&ds.notes, target, args.data.data.is_some());
     console.start_study(config.n_runs());
     let start = Instant::now();
     let result = study::run(&ds, &config, &mut console, &Cancel::new());

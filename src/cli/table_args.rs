@@ -62,6 +62,15 @@ pub struct TableArgs {
         help_heading = "Reading the file"
     )]
     pub positive: Option<String>,
+    /// What the target asks: `binary`, `multiclass` (K ≥ 3 classes; the
+    /// classes are the sorted labels) or `regression` (a number). Default
+    /// `auto`: two values → binary; text, or integers with at most 10
+    /// distinct values → multiclass; other numbers → regression.
+    #[arg(long, value_name = "TASK", help_heading = "Reading the file")]
+    pub task: Option<String>,
+    /// The most classes a multiclass target may have (default 100).
+    #[arg(long, value_name = "K", help_heading = "Reading the file")]
+    pub max_classes: Option<usize>,
 }
 
 impl ReadArgs {

@@ -13,6 +13,7 @@ pub mod split;
 pub mod suggest;
 pub mod synth;
 pub mod table;
+pub mod task;
 pub mod transform;
 
 pub use csv::{Delimiter, Detected, ReadOptions};
@@ -26,7 +27,10 @@ pub use samples::Samples;
 pub use split::Split;
 pub use table::compact_numbers::Numbers;
 pub use table::{NumericTable, Table};
-pub use transform::{Applied, ImputeStrategy, MissingPolicy, Preprocessing, StandardScaler};
+pub use task::Task;
+pub use transform::{
+    Applied, ImputeStrategy, MissingPolicy, Preprocessing, StandardScaler, TargetScale,
+};
 
 /// The Heart Failure clinical records data set (Chicco & Jurman 2020), 299
 /// patients, 12 features, target `DEATH_EVENT`; embedded so the seed

@@ -2,7 +2,10 @@
 //! → scaler → f32 samples: everything between a CSV and the engine, in one
 //! call with explicit options.
 
-use super::{Dataset, Note, Numbers, Preprocessing, Samples, Split, StandardScaler};
+use super::samples::TargetValues;
+use super::{
+    Dataset, Note, Numbers, Preprocessing, Samples, Split, StandardScaler, TargetScale, Task,
+};
 use crate::error::{Error, Result};
 use serde::Serialize;
 
@@ -88,6 +91,9 @@ pub struct Prepared {
     /// encoded, `column=category` names ([`Preprocessing::input_names`]).
     pub features: Vec<String>,
     pub target: String,
+    /// A regression target's standardization (fit on the training rows);
+    /// `None` for classes.
+    pub target_scale: Option<TargetScale>,
 }
 
 /// [`Prepared`] with the fitted preprocessing (what `predict` must apply
@@ -129,6 +135,7 @@ fn samples(xt: Vec<f32>, d: usize, y: &[f32], rows: &[usize]) -> Samples {
         xt,
         y: rows.iter().map(|&r| y[r]).collect(),
         rows: rows.to_vec(),
+        target: None,
     }
 }
 
@@ -186,6 +193,16 @@ fn split_of(data: &Dataset, options: &PrepareOptions) -> Result<Split> {
         return Split::all(data.n_rows());
     }
     if options.stratify {
+        if data.task == Task::Regression {
+            return Err(Error::not_applicable(
+                "stratify",
+                format!(
+                    "applies to a class target; the target '{}' is a number (regression), \
+                     split at random",
+                    data.target
+                ),
+            ));
+        }
         Split::stratified(&data.y, options.test_size, options.split_seed)
     } else {
         Split::sklearn(data.n_rows(), options.test_size, options.split_seed)
@@ -315,6 +332,16 @@ fn fit_and_scale(
     };
     let features = preprocessing.input_names();
     check_scaler(data, &scaler, &features, &mut notes)?;
+    let (mut train, mut test) = (train, test);
+    let target_scale = (data.task == Task::Regression).then(|| {
+        let scale = TargetScale::fit(&data.values, &split.train);
+        for s in [&mut train, &mut test] {
+            let (values, y) = TargetValues::of_rows(&data.values, &s.rows, scale);
+            s.y = y;
+            s.target = Some(values);
+        }
+        scale
+    });
     Ok(PreparedSplit {
         prepared: Prepared {
             train,
@@ -324,14 +351,24 @@ fn fit_and_scale(
             options: options.clone(),
             features,
             target: data.target.clone(),
+            target_scale,
         },
         preprocessing,
         notes,
     })
 }
 
-/// Both parts of a split need both classes.
+/// Both parts of a split need both classes (binary); every class needs
+/// two rows and a place in the training part (multiclass).
 fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
+    match data.task {
+        Task::Binary => check_two_classes(data, split),
+        Task::Multiclass => check_many_classes(data, split),
+        Task::Regression => Ok(()),
+    }
+}
+
+fn check_two_classes(data: &Dataset, split: &Split) -> Result<()> {
     for (part, rows) in [("training", &split.train), ("test", &split.test)] {
         if rows.is_empty() && part == "test" {
             // No test set (`test_set = false`).
@@ -350,6 +387,44 @@ fn check_classes(data: &Dataset, split: &Split) -> Result<()> {
                  {}, or more rows of the rarer class",
                 data.source,
                 rows.len(),
+                data.target,
+                crate::error::setting("stratify"),
+                crate::error::setting("split_seed"),
+                crate::error::setting("test_size")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_many_classes(data: &Dataset, split: &Split) -> Result<()> {
+    let k = data.n_classes();
+    let count = |rows: &[usize]| {
+        let mut c = vec![0usize; k];
+        for &r in rows {
+            c[data.y[r] as usize] += 1;
+        }
+        c
+    };
+    let all = count(&(0..data.n_rows()).collect::<Vec<_>>());
+    let train = count(&split.train);
+    let with_test = !split.test.is_empty();
+    for (c, (&n_all, &n_train)) in all.iter().zip(&train).enumerate() {
+        let label = &data.classes[c];
+        let rows = if n_all == 1 { "row" } else { "rows" };
+        if with_test && n_all < 2 {
+            return Err(Error::Data(format!(
+                "{}: class '{label}' of target '{}' has {n_all} {rows}; a train/test split needs \
+                 at least 2 rows of each class. Add rows of that class or leave them out",
+                data.source, data.target
+            )));
+        }
+        if n_train == 0 {
+            return Err(Error::Data(format!(
+                "{}: the split leaves no row of class '{label}' ({n_all} {rows} in all) of target \
+                 '{}' in the training part; every class needs training rows. Use {}, another \
+                 {}, or a smaller {}",
+                data.source,
                 data.target,
                 crate::error::setting("stratify"),
                 crate::error::setting("split_seed"),

@@ -2,7 +2,10 @@
 //! (`xt[j·n + i]` is feature `j` of row `i`) so every layer's inner loop runs
 //! over a contiguous batch dimension.
 
-/// A block of rows: inputs feature-major, targets 0.0/1.0.
+use super::TargetScale;
+
+/// A block of rows: inputs feature-major; targets 0.0/1.0 (binary), the
+/// class index (multiclass) or the standardized value (regression).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Samples {
     pub n: usize,
@@ -11,6 +14,26 @@ pub struct Samples {
     pub y: Vec<f32>,
     /// Data-set row index of each sample, in order.
     pub rows: Vec<usize>,
+    /// A regression target in its own units (what the metrics compare
+    /// with), and the standardization that gave `y`; `None` for classes.
+    pub target: Option<TargetValues>,
+}
+
+/// A regression target's values in their units, one per sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetValues {
+    pub values: Vec<f64>,
+    pub scale: TargetScale,
+}
+
+impl TargetValues {
+    /// The values of `rows` of `all` (data-set targets), with `y` their
+    /// standardized f32s.
+    pub fn of_rows(all: &[f64], rows: &[usize], scale: TargetScale) -> (TargetValues, Vec<f32>) {
+        let values: Vec<f64> = rows.iter().map(|&r| all[r]).collect();
+        let y = values.iter().map(|&v| scale.transform(v)).collect();
+        (TargetValues { values, scale }, y)
+    }
 }
 
 impl Samples {
@@ -29,7 +52,14 @@ impl Samples {
                 xt[j * n + i] = x_rows[i * d + j];
             }
         }
-        Samples { n, d, xt, y, rows }
+        Samples {
+            n,
+            d,
+            xt,
+            y,
+            rows,
+            target: None,
+        }
     }
 
     /// The inputs back in row-major order (`n × d`).
@@ -51,7 +81,12 @@ impl Samples {
     /// Holds out a stratified, seeded `fraction` of these rows for
     /// validation (early stopping); returns (rest, validation).
     pub fn split_validation(&self, fraction: f64, seed: u32) -> crate::Result<(Samples, Samples)> {
-        let split = super::Split::stratified(&self.y, fraction, seed).map_err(|e| match e {
+        // A regression target is split plainly (nothing to stratify).
+        let split = match self.target {
+            Some(_) => super::Split::sklearn(self.n, fraction, seed),
+            None => super::Split::stratified(&self.y, fraction, seed),
+        };
+        let split = split.map_err(|e| match e {
             crate::Error::Data(_) => crate::Error::Data(format!(
                 "holding out {} of {} training rows for validation leaves too few rows in one \
                  part (each needs at least 2); use more data or change {}",
@@ -79,6 +114,10 @@ impl Samples {
             xt,
             y: idx.iter().map(|&i| self.y[i]).collect(),
             rows: idx.iter().map(|&i| self.rows[i]).collect(),
+            target: self.target.as_ref().map(|t| TargetValues {
+                values: idx.iter().map(|&i| t.values[i]).collect(),
+                scale: t.scale,
+            }),
         }
     }
 }

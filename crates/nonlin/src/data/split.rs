@@ -60,7 +60,7 @@ impl Split {
         let n = y.len();
         let n_test = test_count(n, test_size)?;
         let mut rng = Mt19937::new(seed);
-        let classes = [0.0f32, 1.0];
+        let classes = class_values(y);
         let members: Vec<Vec<usize>> = classes
             .iter()
             .map(|&c| (0..n).filter(|&i| y[i] == c).collect())
@@ -112,21 +112,51 @@ impl Split {
     }
 }
 
+/// The classes of class-index targets `y` (0.0, 1.0, …), in order: 0 up
+/// to the largest index, and at least 0 and 1.
+fn class_values(y: &[f32]) -> Vec<f32> {
+    let top = y.iter().fold(1.0f32, |m, &v| if v > m { v } else { m });
+    (0..=top as usize).map(|c| c as f32).collect()
+}
+
 /// Stratified k-fold assignment: returns, for each of `k` folds, the test
-/// row indices. Each class is shuffled (seeded) and dealt round-robin over the
-/// folds, so every fold's class ratio is within one row of the whole.
+/// row indices. Each class (class-index targets `y`) is shuffled (seeded)
+/// and dealt round-robin over the folds, so every fold's class ratio is
+/// within one row of the whole.
 pub fn stratified_folds(y: &[f32], k: usize, seed: u32) -> Result<Vec<Vec<usize>>> {
-    if k < 2 || k > y.len() {
+    dealt_folds(
+        y.len(),
+        k,
+        seed,
+        &mut class_values(y)
+            .into_iter()
+            .map(|c| (0..y.len()).filter(|&i| y[i] == c).collect()),
+    )
+}
+
+/// Plain seeded k-fold assignment (a regression target): the rows
+/// shuffled, then dealt round-robin over the folds.
+pub fn shuffled_folds(n: usize, k: usize, seed: u32) -> Result<Vec<Vec<usize>>> {
+    dealt_folds(n, k, seed, &mut std::iter::once((0..n).collect()))
+}
+
+/// Each group of rows shuffled (one seeded generator, in order) and dealt
+/// round-robin over `k` folds, continuing where the last group stopped.
+fn dealt_folds(
+    n: usize,
+    k: usize,
+    seed: u32,
+    groups: &mut dyn Iterator<Item = Vec<usize>>,
+) -> Result<Vec<Vec<usize>>> {
+    if k < 2 || k > n {
         return Err(Error::Config(format!(
-            "cannot make {k} folds from {} rows",
-            y.len()
+            "cannot make {k} folds from {n} rows"
         )));
     }
     let mut rng = Mt19937::new(seed);
     let mut folds = vec![Vec::new(); k];
     let mut next = 0;
-    for class in [0.0f32, 1.0] {
-        let mut m: Vec<usize> = (0..y.len()).filter(|&i| y[i] == class).collect();
+    for mut m in groups {
         rng.shuffle(&mut m);
         for i in m {
             folds[next].push(i);
@@ -185,5 +215,27 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&c| c == 1));
+    }
+
+    #[test]
+    fn three_classes_stratify_too() {
+        let y: Vec<f32> = (0..90).map(|i| (i % 3) as f32).collect();
+        let s = Split::stratified(&y, 0.2, 3).unwrap();
+        for c in 0..3 {
+            let c = c as f32;
+            assert_eq!(s.test.iter().filter(|&&i| y[i] == c).count(), 6);
+        }
+        let folds = stratified_folds(&y, 5, 1).unwrap();
+        for f in &folds {
+            for c in 0..3 {
+                assert_eq!(f.iter().filter(|&&i| y[i] == c as f32).count(), 6);
+            }
+        }
+        let plain = shuffled_folds(11, 3, 1).unwrap();
+        let sizes: Vec<usize> = plain.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [4, 4, 3]);
+        let mut all: Vec<usize> = plain.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..11).collect::<Vec<_>>());
     }
 }

@@ -124,6 +124,7 @@ pub fn samples(rows: usize, seed: u64) -> Samples {
         xt,
         y,
         rows: (0..rows).collect(),
+        target: None,
     }
 }
 

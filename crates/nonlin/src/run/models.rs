@@ -62,7 +62,7 @@ impl LayerDef {
 
 /// The architecture of `layers` for `inputs` features. A bad layer is
 /// refused naming it: `hidden[1].width`, `hidden[0].activation`.
-fn layers_arch(layers: &[LayerDef], inputs: usize) -> Result<Architecture> {
+fn layers_arch(layers: &[LayerDef], inputs: usize, outputs: usize) -> Result<Architecture> {
     let mut stack = Vec::new();
     let mut width = inputs;
     for (i, l) in layers.iter().enumerate() {
@@ -87,7 +87,7 @@ fn layers_arch(layers: &[LayerDef], inputs: usize) -> Result<Architecture> {
     }
     stack.push(Layer::Linear {
         in_features: width,
-        out_features: 1,
+        out_features: outputs,
     });
     Ok(Architecture { layers: stack })
 }
@@ -115,28 +115,36 @@ impl ModelDef {
         self
     }
 
-    /// The architecture for `inputs` features, and its name.
+    /// The architecture for `inputs` features and one output, and its name.
     pub fn resolve(&self, inputs: usize) -> Result<ModelSpec> {
+        self.resolve_outputs(inputs, 1)
+    }
+
+    /// The architecture for `inputs` features and `outputs` outputs (one
+    /// per class of a multiclass target), and its name.
+    pub fn resolve_outputs(&self, inputs: usize, outputs: usize) -> Result<ModelSpec> {
         let arch = match &self.hidden {
-            Hidden::Spec(spec) => Architecture::parse_hidden(spec, inputs)?,
+            Hidden::Spec(spec) => Architecture::parse_hidden_outputs(spec, inputs, outputs)?,
             Hidden::Widths { widths, activation } => {
                 if widths.contains(&0) {
                     return Err(Error::invalid("hidden", "widths must be at least 1"));
                 }
-                Architecture::mlp(inputs, widths, Activation::parse(activation)?)
+                let act = Activation::parse(activation)?;
+                Architecture::mlp_outputs(inputs, widths, act, outputs)
             }
-            Hidden::Layers(layers) => layers_arch(layers, inputs)?,
+            Hidden::Layers(layers) => layers_arch(layers, inputs, outputs)?,
         };
         let name = self.name.clone().unwrap_or_else(|| arch.to_string());
         Ok(ModelSpec { name, arch })
     }
 }
 
-/// Resolves every definition for `inputs` features; names must be unique.
-pub fn resolve_all(defs: &[ModelDef], inputs: usize) -> Result<Vec<ModelSpec>> {
+/// Resolves every definition for `inputs` features and `outputs` outputs;
+/// names must be unique.
+pub fn resolve_all(defs: &[ModelDef], inputs: usize, outputs: usize) -> Result<Vec<ModelSpec>> {
     let specs = defs
         .iter()
-        .map(|d| d.resolve(inputs))
+        .map(|d| d.resolve_outputs(inputs, outputs))
         .collect::<Result<Vec<_>>>()?;
     check_unique(&specs, &[])?;
     Ok(specs)

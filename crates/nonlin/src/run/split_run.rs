@@ -7,8 +7,8 @@ use super::fit::Fit;
 use super::memory::{check_fits, memory_limit};
 use super::models::{resolve_all, Hidden, ModelDef, ModelSpec};
 use crate::data::{
-    prepare_fitted, prepare_fitted_releasing, BinaryLabels, Dataset, Note, PrepareOptions,
-    Prepared, PreparedSplit, Preprocessing, ScalingMode,
+    prepare_fitted, prepare_fitted_releasing, BinaryLabels, Dataset, Label, Note, PrepareOptions,
+    Prepared, PreparedSplit, Preprocessing, ScalingMode, Task,
 };
 use crate::error::{Error, Result};
 use crate::eval::summary::SummaryRow;
@@ -160,6 +160,9 @@ pub struct RunResult {
     /// The target's two values: which is 0 and which is 1 (0 and 1 for a
     /// 0/1 target).
     pub labels: BinaryLabels,
+    pub task: Task,
+    /// The class labels in index order (none for regression).
+    pub classes: Vec<Label>,
     /// What preparing the split noticed (constant inputs, test categories
     /// unseen in training); the data set's own notes are in
     /// [`Dataset::notes`].
@@ -198,6 +201,10 @@ pub struct Plan {
     /// What reading the data set noticed (detected format, dropped rows).
     pub data_notes: Vec<Note>,
     pub labels: BinaryLabels,
+    /// What the target asks, and its classes in index order (none for
+    /// regression).
+    pub task: Task,
+    pub classes: Vec<Label>,
     pub source: String,
     /// Rows of the data set (train and test).
     pub n_rows: usize,
@@ -229,7 +236,8 @@ impl Plan {
             preprocessing,
             notes,
         } = fitted;
-        let models = resolve_all(&config.models, prepared.train.d)?;
+        let loss = config.train.loss.for_task(data.task)?;
+        let models = resolve_all(&config.models, prepared.train.d, data.outputs())?;
         let rows = match config.train.batch_size {
             Some(b) => b.min(prepared.train.n),
             None => prepared.train.n,
@@ -241,10 +249,7 @@ impl Plan {
         }
         let train = TrainConfig {
             shuffle_seed: config.seed,
-            loss: config
-                .train
-                .loss
-                .resolved(&prepared.train.y, "the train split")?,
+            loss: loss.resolved(&prepared.train.y, "the train split")?,
             ..config.train.clone()
         };
         let init = match &config.init_weights {
@@ -268,6 +273,8 @@ impl Plan {
             split_notes: notes,
             data_notes: data.notes.clone(),
             labels: data.labels.clone(),
+            task: data.task,
+            classes: data.classes.clone(),
             source: data.source.clone(),
             n_rows: data.n_rows(),
         })
@@ -320,6 +327,8 @@ impl Plan {
             prepared: self.prepared,
             preprocessing: self.preprocessing,
             labels: self.labels,
+            task: self.task,
+            classes: self.classes,
             notes: self.split_notes,
             train: self.train,
             seed: self.seed,

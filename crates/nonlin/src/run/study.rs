@@ -390,7 +390,15 @@ fn run_one(
         &p.train.y,
         &format!("the training rows of fold {f} of repeat {r}"),
     )?;
-    let loss = train.loss.resolve(&p.train.y, "")?;
+    let loss = match train.loss.resolve(&p.train.y, 1, "")? {
+        crate::train::Objective::Binary(loss) => loss,
+        other => {
+            return Err(Error::Config(format!(
+                "a study compares binary classifiers; this target is {}",
+                other.task()
+            )))
+        }
+    };
     let (seed, epochs, score): (Option<u64>, usize, FoldScore) = match job {
         Job::Net(spec) => {
             let seed = match config.init {

@@ -18,7 +18,9 @@
 pub use super::block_plan::{
     macs_per_row, Cutoffs, Plan, Rows, BLOCK_ROWS, MIN_THREADED_WORK, SPLIT_MIN_ROWS,
 };
-use super::loss::{BceWithLogits, LossValue};
+use super::loss::LossValue;
+use super::regression_loss::ErrorSums;
+use super::Objective;
 use crate::data::Samples;
 use crate::kernels::pool::{Disjoint, Pool};
 use crate::model::network::touched;
@@ -28,22 +30,55 @@ use std::ops::Range;
 /// One thread's buffers: a block's rows and its activations.
 struct Lane {
     ws: Workspace,
+    rows: RowBuffers,
+}
+
+/// A block's rows, copied out of their samples.
+struct RowBuffers {
     xb: Vec<f32>,
     yb: Vec<f32>,
+    /// A regression target's values in their units (empty for classes).
+    vb: Vec<f64>,
+}
+
+/// A block's rows, as the network and the loss read them.
+struct Gathered<'a> {
+    x: &'a [f32],
+    y: &'a [f32],
+    /// A regression target's values in their units.
+    values: Option<&'a [f64]>,
+}
+
+impl Gathered<'_> {
+    /// The errors of the outputs `out` in the target's units (zero for
+    /// classes).
+    fn errors(&self, s: &Samples, out: &[f32]) -> ErrorSums {
+        let mut e = ErrorSums::default();
+        if let (Some(values), Some(t)) = (self.values, &s.target) {
+            e.add(out, values, &t.scale);
+        }
+        e
+    }
 }
 
 /// The feature-major inputs and labels of `block` (positions in `rows`):
-/// `s`'s own buffers when the block is all of `s`, else a copy in `xb`, `yb`.
+/// `s`'s own buffers when the block is all of `s`, else a copy in the
+/// lane's buffers.
 fn gather<'a>(
-    xb: &'a mut [f32],
-    yb: &'a mut [f32],
+    buffers: &'a mut RowBuffers,
     s: &'a Samples,
     rows: Rows,
     block: Range<usize>,
-) -> (&'a [f32], &'a [f32]) {
+) -> Gathered<'a> {
+    let RowBuffers { xb, yb, vb } = buffers;
     let len = block.len();
+    let values = s.target.as_ref().map(|t| t.values.as_slice());
     match rows {
-        Rows::Range(start, _) if start + block.start == 0 && len == s.n => (&s.xt, &s.y),
+        Rows::Range(start, _) if start + block.start == 0 && len == s.n => Gathered {
+            x: &s.xt,
+            y: &s.y,
+            values,
+        },
         Rows::Range(start, _) => {
             let first = start + block.start;
             for j in 0..s.d {
@@ -51,7 +86,11 @@ fn gather<'a>(
                 xb[j * len..(j + 1) * len].copy_from_slice(src);
             }
             yb[..len].copy_from_slice(&s.y[first..first + len]);
-            (&xb[..s.d * len], &yb[..len])
+            Gathered {
+                x: &xb[..s.d * len],
+                y: &yb[..len],
+                values: values.map(|v| &v[first..first + len]),
+            }
         }
         Rows::Picked(picked) => {
             let picked = &picked[block];
@@ -64,7 +103,17 @@ fn gather<'a>(
             for (dst, &r) in yb.iter_mut().zip(picked) {
                 *dst = s.y[r];
             }
-            (&xb[..s.d * len], &yb[..len])
+            let values = values.map(|v| {
+                for (dst, &r) in vb.iter_mut().zip(picked) {
+                    *dst = v[r];
+                }
+                &vb[..len]
+            });
+            Gathered {
+                x: &xb[..s.d * len],
+                y: &yb[..len],
+                values,
+            }
         }
     }
 }
@@ -73,10 +122,43 @@ fn gather<'a>(
 pub struct Step<'a> {
     /// The batch's mean gradient, in [`Network::params`]' layout.
     pub grads: &'a [f32],
-    /// Σ over the blocks of the block's mean loss × its rows.
+    /// Σ over the blocks of the block's mean loss × its weight.
     pub loss_sum: f64,
+    /// The batch's weight: the denominator of its mean loss
+    /// ([`Objective::weight`]; its rows without class weights).
+    pub weight: f64,
     /// Correct predictions on the batch's rows.
     pub correct: usize,
+    /// A regression target's errors on the batch, in its units.
+    pub errors: ErrorSums,
+}
+
+/// An evaluation's result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measured {
+    /// The mean loss.
+    pub loss: f32,
+    pub correct: usize,
+    /// A regression target's errors, in its units.
+    pub errors: ErrorSums,
+}
+
+impl Measured {
+    pub fn value(&self) -> LossValue {
+        LossValue {
+            loss: self.loss,
+            correct: self.correct,
+        }
+    }
+}
+
+/// A block's results in a multi-block pass.
+#[derive(Debug, Clone, Copy, Default)]
+struct BlockStats {
+    loss: f32,
+    correct: usize,
+    weight: f64,
+    errors: ErrorSums,
 }
 
 /// Buffers and threads for batches in blocks, allocated once.
@@ -90,8 +172,8 @@ pub struct BlockedBatch {
     /// wave's block `t` at `t·n_params`: all the blocks of a batch in one
     /// job unless that would take more than [`MAX_SLOT_FLOATS`].
     slots: Vec<f32>,
-    /// Block `j`'s mean loss and correct count.
-    stats: Vec<(f32, usize)>,
+    /// Block `j`'s results.
+    stats: Vec<BlockStats>,
     /// The weighted sum of the slots.
     grads: Vec<f32>,
     /// An evaluation set's logits, when it has at most [`BLOCK_ROWS`] rows.
@@ -111,6 +193,16 @@ impl BlockedBatch {
     ) -> std::io::Result<BlockedBatch> {
         let cutoffs = Cutoffs::default();
         BlockedBatch::with_cutoffs(arch, threads, batch_rows, eval_rows, cutoffs)
+    }
+
+    /// [`BlockedBatch::new`] for a regression target: also buffers for its
+    /// values, for the errors in its units.
+    pub fn for_regression(mut self, batch_rows: usize, eval_rows: usize) -> BlockedBatch {
+        let rows = Plan::largest_block(batch_rows.max(eval_rows), self.cutoffs.split_min_rows);
+        for lane in &mut self.lanes {
+            lane.rows.vb = vec![0.0; rows.max(1)];
+        }
+        self
     }
 
     /// [`BlockedBatch::new`] with other cut-offs than the measured ones
@@ -133,7 +225,7 @@ impl BlockedBatch {
         let plan = |n: usize| Plan::split_from(n, split_min);
         let (train, eval) = (plan(batch_rows), plan(eval_rows));
         let rows = Plan::largest_block(batch_rows.max(eval_rows), split_min).max(1);
-        let (d, np) = (arch.input_width(), arch.n_params());
+        let (d, np, k) = (arch.input_width(), arch.n_params(), arch.outputs());
         let lanes = pool.as_ref().map_or(1, Pool::threads);
         let split = |plan: Plan, len: usize| if plan.count() > 1 { len } else { 0 };
         Ok(BlockedBatch {
@@ -143,14 +235,17 @@ impl BlockedBatch {
             lanes: (0..lanes)
                 .map(|_| Lane {
                     ws: Workspace::new(arch, rows),
-                    xb: touched(rows * d),
-                    yb: touched(rows),
+                    rows: RowBuffers {
+                        xb: touched(rows * d),
+                        yb: touched(rows),
+                        vb: Vec::new(),
+                    },
                 })
                 .collect(),
             slots: touched(split(train, wave(train.count(), np, lanes) * np)),
-            stats: vec![(0.0, 0); train.count().max(eval.count())],
+            stats: vec![BlockStats::default(); train.count().max(eval.count())],
             grads: touched(split(train, np)),
-            logits: touched(split(eval, eval_rows.min(BLOCK_ROWS))),
+            logits: touched(split(eval, k * eval_rows.min(BLOCK_ROWS))),
         })
     }
 
@@ -161,37 +256,40 @@ impl BlockedBatch {
 
     /// Forward, loss and backward of the batch `rows` of `s`, block by block:
     /// the batch's mean gradient (the blocks' mean gradients added in block
-    /// order, each weighted by its share of the rows), its summed loss and
-    /// its correct count. `rows` must fit the sizes given to
-    /// [`BlockedBatch::new`].
-    pub fn step(
-        &mut self,
-        net: &Network,
-        loss: BceWithLogits,
-        s: &Samples,
-        rows: Rows,
-    ) -> Step<'_> {
+    /// order, each weighted by its share of the batch's weight — of its
+    /// rows without class weights), its summed loss and its correct count.
+    /// `rows` must fit the sizes given to [`BlockedBatch::new`].
+    pub fn step(&mut self, net: &Network, loss: &Objective, s: &Samples, rows: Rows) -> Step<'_> {
         let n = rows.len();
         let plan = Plan::split_from(n, self.cutoffs.split_min_rows);
         let blocks = plan.count();
         if blocks == 1 {
             // One block: the one-pass step, its gradient used in place.
-            let Lane { ws, xb, yb } = &mut self.lanes[0];
-            let (x, y) = gather(xb, yb, s, rows, 0..n);
-            net.forward(ws, x, n);
+            let Lane { ws, rows: buffers } = &mut self.lanes[0];
+            let g = gather(buffers, s, rows, 0..n);
+            net.forward(ws, g.x, n);
             let (logits, grad) = ws.logits_and_grad(n);
-            let v = loss.forward_backward(logits, y, grad);
-            net.backward(ws, x, n);
+            let v = loss.forward_backward(logits, g.y, grad);
+            let errors = g.errors(s, logits);
+            let weight = loss.weight(g.y);
+            net.backward(ws, g.x, n);
             return Step {
                 grads: &ws.grads,
-                loss_sum: v.loss as f64 * n as f64,
+                loss_sum: v.loss as f64 * weight,
+                weight,
                 correct: v.correct,
+                errors,
             };
         }
         let np = self.grads.len();
         let wave = self.slots.len() / np;
         let threaded = worth_threads(n, self.macs_per_row, self.cutoffs);
-        let (mut loss_sum, mut correct) = (0.0f64, 0);
+        let total = if loss.is_weighted() {
+            rows_weight(loss, s, rows)
+        } else {
+            n as f64
+        };
+        let (mut loss_sum, mut correct, mut errors) = (0.0f64, 0, ErrorSums::default());
         // Blocks `first..first + count` per job: as many as there are slots.
         let mut first = 0;
         while first < blocks {
@@ -211,14 +309,21 @@ impl BlockedBatch {
                 };
                 let block = plan.block(first + t);
                 let len = block.len();
-                let Lane { ws, xb, yb } = lane;
-                let (x, y) = gather(xb, yb, s, rows, block);
-                net.forward(ws, x, len);
+                let Lane { ws, rows: buffers } = lane;
+                let g = gather(buffers, s, rows, block);
+                net.forward(ws, g.x, len);
                 let (logits, grad) = ws.logits_and_grad(len);
-                let v = loss.forward_backward(logits, y, grad);
-                net.backward(ws, x, len);
+                let v = loss.forward_backward(logits, g.y, grad);
+                let errors = g.errors(s, logits);
+                let weight = loss.weight(g.y);
+                net.backward(ws, g.x, len);
                 slot.copy_from_slice(&ws.grads);
-                *stat = (v.loss, v.correct);
+                *stat = BlockStats {
+                    loss: v.loss,
+                    correct: v.correct,
+                    weight,
+                    errors,
+                };
             };
             match self.pool.as_mut().filter(|_| threaded) {
                 Some(pool) => pool.run_on_threads(count, &job),
@@ -227,43 +332,52 @@ impl BlockedBatch {
             // In block order, whatever the waves.
             for t in 0..count {
                 let j = first + t;
-                let len = plan.block(j).len();
-                let share = (len as f64 / n as f64) as f32;
+                let b = self.stats[t];
+                let share = (b.weight / total) as f32;
                 let slot = &self.slots[t * np..(t + 1) * np];
                 if j == 0 {
-                    for (g, &b) in self.grads.iter_mut().zip(slot) {
-                        *g = share * b;
+                    for (g, &v) in self.grads.iter_mut().zip(slot) {
+                        *g = share * v;
                     }
                 } else {
-                    for (g, &b) in self.grads.iter_mut().zip(slot) {
-                        *g += share * b;
+                    for (g, &v) in self.grads.iter_mut().zip(slot) {
+                        *g += share * v;
                     }
                 }
-                let (l, c) = self.stats[t];
-                loss_sum += l as f64 * len as f64;
-                correct += c;
+                loss_sum += b.loss as f64 * b.weight;
+                correct += b.correct;
+                errors = errors.plus(b.errors);
             }
             first += count;
         }
         Step {
             grads: &self.grads,
             loss_sum,
+            weight: total,
             correct,
+            errors,
         }
     }
 
-    /// Mean loss and correct count of `net` on all of `s`: one pass up to
-    /// [`BLOCK_ROWS`] rows, the blocks' losses weighted by their rows above
-    /// (the logits computed block by block, on the threads when worth it).
-    pub fn evaluate(&mut self, net: &Network, loss: BceWithLogits, s: &Samples) -> LossValue {
+    /// Mean loss, correct count and errors of `net` on all of `s`: one pass
+    /// up to [`BLOCK_ROWS`] rows, the blocks' losses weighted by their
+    /// weights above (the logits computed block by block, on the threads
+    /// when worth it).
+    pub fn evaluate(&mut self, net: &Network, loss: &Objective, s: &Samples) -> Measured {
         let n = s.n;
+        let k = loss.outputs();
         let plan = Plan::split_from(n, self.cutoffs.split_min_rows);
         let blocks = plan.count();
         if blocks == 1 {
-            let Lane { ws, xb, yb } = &mut self.lanes[0];
-            let (x, y) = gather(xb, yb, s, Rows::Range(0, n), 0..n);
-            let logits = net.forward(ws, x, n);
-            return loss.evaluate(logits, y);
+            let Lane { ws, rows: buffers } = &mut self.lanes[0];
+            let g = gather(buffers, s, Rows::Range(0, n), 0..n);
+            let logits = net.forward(ws, g.x, n);
+            let v = loss.evaluate(logits, g.y);
+            return Measured {
+                loss: v.loss,
+                correct: v.correct,
+                errors: g.errors(s, logits),
+            };
         }
         let whole = n <= BLOCK_ROWS;
         let threaded = worth_threads(n, self.macs_per_row, self.cutoffs);
@@ -275,16 +389,26 @@ impl BlockedBatch {
             let lane = unsafe { &mut lanes.part(thread..thread + 1)[0] };
             let block = plan.block(j);
             let len = block.len();
-            let Lane { ws, xb, yb } = lane;
-            let (x, y) = gather(xb, yb, s, Rows::Range(0, n), block.clone());
-            let logits = net.forward(ws, x, len);
+            let Lane { ws, rows: buffers } = lane;
+            let g = gather(buffers, s, Rows::Range(0, n), block.clone());
+            let logits = net.forward(ws, g.x, len);
             if whole {
-                // SAFETY: block `j`'s rows.
-                unsafe { all_logits.part(block) }.copy_from_slice(logits);
+                for c in 0..k {
+                    let rows = c * n + block.start..c * n + block.end;
+                    // SAFETY: block `j`'s rows of class `c`.
+                    unsafe { all_logits.part(rows) }
+                        .copy_from_slice(&logits[c * len..(c + 1) * len]);
+                }
             } else {
-                let v = loss.evaluate(logits, y);
+                let v = loss.evaluate(logits, g.y);
+                let b = BlockStats {
+                    loss: v.loss,
+                    correct: v.correct,
+                    weight: loss.weight(g.y),
+                    errors: g.errors(s, logits),
+                };
                 // SAFETY: block `j`'s entry.
-                unsafe { stats.part(j..j + 1)[0] = (v.loss, v.correct) };
+                unsafe { stats.part(j..j + 1)[0] = b };
             }
         };
         match self.pool.as_mut().filter(|_| threaded) {
@@ -292,18 +416,41 @@ impl BlockedBatch {
             None => (0..blocks).for_each(|j| job(0, j)),
         }
         if whole {
-            return loss.evaluate(&self.logits[..n], &s.y);
+            let logits = &self.logits[..k * n];
+            let v = loss.evaluate(logits, &s.y);
+            let mut errors = ErrorSums::default();
+            if let Some(t) = &s.target {
+                errors.add(logits, &t.values, &t.scale);
+            }
+            return Measured {
+                loss: v.loss,
+                correct: v.correct,
+                errors,
+            };
         }
-        let (mut total, mut correct) = (0.0f64, 0);
-        for j in 0..blocks {
-            let (l, c) = self.stats[j];
-            total += l as f64 * plan.block(j).len() as f64;
-            correct += c;
+        let (mut total, mut weight, mut correct) = (0.0f64, 0.0f64, 0);
+        let mut errors = ErrorSums::default();
+        for b in &self.stats[..blocks] {
+            total += b.loss as f64 * b.weight;
+            weight += b.weight;
+            correct += b.correct;
+            errors = errors.plus(b.errors);
         }
-        LossValue {
-            loss: (total / n as f64) as f32,
+        Measured {
+            loss: (total / weight) as f32,
             correct,
+            errors,
         }
+    }
+}
+
+/// The weight of the batch `rows` of `s` ([`Objective::weight`] of their
+/// targets), row by row.
+fn rows_weight(loss: &Objective, s: &Samples, rows: Rows) -> f64 {
+    let one = |r: usize| loss.weight(std::slice::from_ref(&s.y[r]));
+    match rows {
+        Rows::Range(start, end) => (start..end).map(one).sum(),
+        Rows::Picked(p) => p.iter().map(|&r| one(r)).sum(),
     }
 }
 
@@ -347,7 +494,7 @@ mod tests {
     fn evaluation_has_the_bits_of_one_pass_then_of_row_blocks() {
         let arch = Architecture::mlp(12, &[24, 8], Activation::Tanh);
         let net = Network::new(arch.clone(), 5);
-        let loss = BceWithLogits::default();
+        let loss = Objective::Binary(super::super::BceWithLogits::default());
         for n in [7, 300, 3001, 9000] {
             let s = synth::samples(n, 4);
             let mut ws = Workspace::new(&arch, n);
@@ -373,7 +520,11 @@ mod tests {
                     ..Cutoffs::default()
                 };
                 let mut b = BlockedBatch::with_cutoffs(&arch, threads, 1, n, cutoffs).unwrap();
-                assert_eq!(bits(b.evaluate(&net, loss, &s)), bits(expected), "n {n}");
+                assert_eq!(
+                    bits(b.evaluate(&net, &loss, &s).value()),
+                    bits(expected),
+                    "n {n}"
+                );
             }
         }
     }
@@ -382,7 +533,7 @@ mod tests {
     fn waves_of_blocks_give_the_sums_of_one_job() {
         let arch = Architecture::mlp(12, &[16], Activation::Relu);
         let net = Network::new(arch.clone(), 5);
-        let loss = BceWithLogits::default();
+        let loss = Objective::Binary(super::super::BceWithLogits::default());
         let s = synth::samples(4 * BLOCK_ROWS + 808, 4);
         let rows = Rows::Range(0, s.n);
         let cutoffs = Cutoffs {
@@ -394,7 +545,7 @@ mod tests {
             if let Some(w) = wave {
                 b = b.with_wave(w);
             }
-            let step = b.step(&net, loss, &s, rows);
+            let step = b.step(&net, &loss, &s, rows);
             let grads: Vec<u32> = step.grads.iter().map(|v| v.to_bits()).collect();
             (grads, step.loss_sum.to_bits(), step.correct)
         };
@@ -413,7 +564,7 @@ mod tests {
     fn a_batch_of_one_block_is_the_one_pass_step() {
         let arch = Architecture::mlp(12, &[16], Activation::Relu);
         let net = Network::new(arch.clone(), 5);
-        let loss = BceWithLogits::default();
+        let loss = Objective::Binary(super::super::BceWithLogits::default());
         let s = synth::samples(SPLIT_MIN_ROWS - 1, 4);
         let n = s.n;
         let mut ws = Workspace::new(&arch, n);
@@ -422,7 +573,7 @@ mod tests {
         let v = loss.forward_backward(logits, &s.y, grad);
         net.backward(&mut ws, &s.xt, n);
         let mut b = BlockedBatch::new(&arch, 1, n, 1).unwrap();
-        let step = b.step(&net, loss, &s, Rows::Range(0, n));
+        let step = b.step(&net, &loss, &s, Rows::Range(0, n));
         assert_eq!(step.loss_sum, v.loss as f64 * n as f64);
         assert_eq!(step.correct, v.correct);
         let as_bits = |g: &[f32]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();

@@ -133,9 +133,7 @@ impl TrainConfig {
             }
         }
         self.optimizer.validate()?;
-        if let Some(w) = self.loss.pos_weight.value() {
-            check::positive("pos_weight", w as f64)?;
-        }
+        self.loss.validate()?;
         self.schedule.validate()?;
         self.validate_stopping()
     }

@@ -4,6 +4,7 @@
 //! the forward pass of each epoch's step (before the update), test metrics
 //! after the update.
 
+use super::RegressionMetrics;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -23,6 +24,12 @@ pub struct EpochRecord {
     /// Correct validation predictions (with `val_loss`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub val_correct: Option<usize>,
+    /// Regression: RMSE, MAE and R² in the target's units on the training
+    /// rows (the forward pass of the epoch's step) and on the test rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_fit: Option<RegressionMetrics>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_fit: Option<RegressionMetrics>,
     /// Learning rate used for this epoch's updates.
     pub lr: f32,
 }
@@ -108,9 +115,29 @@ impl History {
             })
     }
 
+    /// Whether the records are a regression run's (RMSE, MAE, R² instead
+    /// of accuracies).
+    pub fn is_regression(&self) -> bool {
+        self.records.first().is_some_and(|r| r.train_fit.is_some())
+    }
+
     /// The tutorial's log line for one epoch (without a test set, its
-    /// first half).
+    /// first half). A regression run's reads the same way: loss and RMSE
+    /// on the training rows, then test loss, test RMSE and test R².
     pub fn log_line(&self, r: &EpochRecord) -> String {
+        if let Some(fit) = r.train_fit {
+            let train = format!(
+                "Epoch: {}, Loss: {:.5}, RMSE: {:.4}",
+                r.epoch, r.train_loss as f64, fit.rmse
+            );
+            return match (r.test_loss, r.test_fit) {
+                (Some(loss), Some(t)) => format!(
+                    "{train} | Test loss: {:.5}, Test RMSE: {:.4}, Test R2: {:.4}",
+                    loss as f64, t.rmse, t.r2
+                ),
+                _ => train,
+            };
+        }
         let train = format!(
             "Epoch: {}, Loss: {:.5}, Accuracy: {:.2}%",
             r.epoch,
@@ -132,6 +159,9 @@ impl History {
     /// (plus `val_loss` when early stopping ran), losses as the f32 values
     /// widened to f64 and printed shortest-round-trip (as Python's `repr`).
     pub fn to_csv(&self) -> String {
+        if self.is_regression() {
+            return self.regression_csv();
+        }
         let with_val = self.records.iter().any(|r| r.val_loss.is_some());
         let mut s = String::from(
             "epoch,train_loss,train_acc,test_loss,test_acc,train_correct,test_correct",
@@ -162,6 +192,40 @@ impl History {
         s
     }
 
+    /// A regression run's `epoch,train_loss,test_loss,train_rmse,test_rmse,
+    /// test_mae,test_r2` (plus `val_loss` when early stopping ran): losses
+    /// as [`History::to_csv`] writes them, the metrics in the target's
+    /// units, shortest round-trip f64.
+    fn regression_csv(&self) -> String {
+        let with_val = self.records.iter().any(|r| r.val_loss.is_some());
+        let mut s =
+            String::from("epoch,train_loss,test_loss,train_rmse,test_rmse,test_mae,test_r2");
+        if with_val {
+            s.push_str(",val_loss");
+        }
+        s.push('\n');
+        let cell = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:?}"));
+        for r in &self.records {
+            let t = r.test_fit;
+            let _ = write!(
+                s,
+                "{},{:?},{},{},{},{},{}",
+                r.epoch,
+                r.train_loss as f64,
+                cell(r.test_loss.map(|v| v as f64)),
+                cell(r.train_fit.map(|f| f.rmse)),
+                cell(t.map(|f| f.rmse)),
+                cell(t.map(|f| f.mae)),
+                cell(t.map(|f| f.r2)),
+            );
+            if with_val {
+                let _ = write!(s, ",{:?}", r.val_loss.map_or(f64::NAN, |v| v as f64));
+            }
+            s.push('\n');
+        }
+        s
+    }
+
     /// JSON: sizes, early-stopping marks and one object per epoch with the
     /// same fields as the CSV; keys in sorted order, two-space indentation
     /// (what `serde_json::to_string_pretty` gives for the same tree, byte for
@@ -176,15 +240,43 @@ impl History {
         w.extend_from_slice(b",\n  \"epochs\": [");
         for (k, r) in self.records.iter().enumerate() {
             w.extend_from_slice(if k == 0 { b"\n    {" } else { b",\n    {" });
-            let fields: [(&str, &dyn JsonField); 7] = [
+            let (test_acc, train_acc) = (
+                self.test_accuracy(r).map(percent),
+                percent(self.train_accuracy(r)),
+            );
+            let test_loss = r.test_loss.map(|v| v as f64);
+            let train_loss = r.train_loss as f64;
+            let fit =
+                |f: Option<RegressionMetrics>, m: fn(&RegressionMetrics) -> f64| f.map(|f| m(&f));
+            let (test_mae, test_r2, test_rmse, train_rmse) = (
+                fit(r.test_fit, |f| f.mae),
+                fit(r.test_fit, |f| f.r2),
+                fit(r.test_fit, |f| f.rmse),
+                fit(r.train_fit, |f| f.rmse),
+            );
+            let classes: [(&str, &dyn JsonField); 7] = [
                 ("epoch", &r.epoch),
-                ("test_acc", &self.test_accuracy(r).map(percent)),
+                ("test_acc", &test_acc),
                 ("test_correct", &r.test_correct),
-                ("test_loss", &r.test_loss.map(|v| v as f64)),
-                ("train_acc", &percent(self.train_accuracy(r))),
+                ("test_loss", &test_loss),
+                ("train_acc", &train_acc),
                 ("train_correct", &r.train_correct),
-                ("train_loss", &(r.train_loss as f64)),
+                ("train_loss", &train_loss),
             ];
+            let numbers: [(&str, &dyn JsonField); 7] = [
+                ("epoch", &r.epoch),
+                ("test_loss", &test_loss),
+                ("test_mae", &test_mae),
+                ("test_r2", &test_r2),
+                ("test_rmse", &test_rmse),
+                ("train_loss", &train_loss),
+                ("train_rmse", &train_rmse),
+            ];
+            let fields = if r.train_fit.is_some() {
+                &numbers
+            } else {
+                &classes
+            };
             for (j, (key, value)) in fields.iter().enumerate() {
                 w.extend_from_slice(if j == 0 {
                     b"\n      \""
@@ -246,8 +338,44 @@ mod tests {
             test_correct: Some(test_correct),
             val_loss: None,
             val_correct: None,
+            train_fit: None,
+            test_fit: None,
             lr: 0.1,
         }
+    }
+
+    #[test]
+    fn a_regression_history_has_its_own_columns_and_log_line() {
+        let fit = |rmse: f64| RegressionMetrics {
+            rmse,
+            mae: rmse / 2.0,
+            r2: 0.5,
+        };
+        let r = EpochRecord {
+            train_fit: Some(fit(3.0)),
+            test_fit: Some(fit(4.0)),
+            ..rec(0, 0)
+        };
+        let h = History {
+            records: vec![r],
+            ..History::with_capacity(4, 4, 1)
+        };
+        assert!(h.is_regression());
+        assert_eq!(
+            h.to_csv(),
+            "epoch,train_loss,test_loss,train_rmse,test_rmse,test_mae,test_r2\n\
+             0,0.5,0.25,3.0,4.0,2.0,0.5\n"
+        );
+        assert_eq!(
+            h.log_line(&r),
+            "Epoch: 0, Loss: 0.50000, RMSE: 3.0000 | Test loss: 0.25000, Test RMSE: 4.0000, \
+             Test R2: 0.5000"
+        );
+        let j = h.to_json("m", "2-1");
+        assert!(
+            j.contains("\"test_r2\": 0.5") && !j.contains("test_acc"),
+            "{j}"
+        );
     }
 
     #[test]

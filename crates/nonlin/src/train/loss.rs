@@ -205,48 +205,6 @@ impl serde::Serialize for PosWeight {
     }
 }
 
-/// The loss settings of a run (binary: `BCEWithLogitsLoss` and its
-/// `pos_weight`), before the training rows are known.
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
-pub struct LossConfig {
-    pub pos_weight: PosWeight,
-}
-
-impl LossConfig {
-    /// With `pos_weight = w`.
-    pub fn with_pos_weight(w: f32) -> LossConfig {
-        LossConfig {
-            pos_weight: PosWeight::Value(w),
-        }
-    }
-
-    /// The loss for these training targets: `auto` becomes negatives /
-    /// positives of `y` (`rows` says which rows they are in an error).
-    pub fn resolve(&self, y: &[f32], rows: &str) -> Result<BceWithLogits> {
-        let pos_weight = match self.pos_weight {
-            PosWeight::None => None,
-            PosWeight::Value(w) => Some(w),
-            PosWeight::Auto => Some(auto_pos_weight(y).ok_or_else(|| {
-                Error::Data(format!(
-                    "{} auto: {rows} have no positive rows",
-                    crate::error::setting("pos_weight")
-                ))
-            })?),
-        };
-        Ok(BceWithLogits { pos_weight })
-    }
-
-    /// The same settings with `auto` resolved on `y`.
-    pub fn resolved(&self, y: &[f32], rows: &str) -> Result<LossConfig> {
-        Ok(LossConfig {
-            pos_weight: match self.resolve(y, rows)?.pos_weight {
-                Some(w) => PosWeight::Value(w),
-                None => PosWeight::None,
-            },
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

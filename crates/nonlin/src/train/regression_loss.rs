@@ -16,7 +16,7 @@
 //! [`super::loss::BceWithLogits`]): deterministic, and closer to the exact
 //! mean than PyTorch's own f32 cascade sum.
 
-use crate::data::StandardScaler;
+pub use crate::data::TargetScale;
 use crate::error::{Error, Result};
 use crate::kernels::simd::{self, Kernel, Lanes};
 
@@ -165,44 +165,6 @@ fn mean_of(
     (sum / n as f64) as f32
 }
 
-/// The target's standardization: the training rows' mean and population
-/// std (scikit-learn's `StandardScaler` on the one column, bit for bit;
-/// scale 1 for a constant target).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TargetScale {
-    pub mean: f64,
-    pub scale: f64,
-}
-
-impl TargetScale {
-    /// Fit on `rows` of the target `y`.
-    pub fn fit(y: &[f64], rows: &[usize]) -> TargetScale {
-        let s = StandardScaler::fit(y, 1, rows);
-        TargetScale {
-            mean: s.mean[0],
-            scale: s.scale[0],
-        }
-    }
-
-    /// No scaling (mean 0, scale 1).
-    pub fn identity() -> TargetScale {
-        TargetScale {
-            mean: 0.0,
-            scale: 1.0,
-        }
-    }
-
-    /// `(y − mean) / scale` in f64, cast to f32.
-    pub fn transform(&self, y: f64) -> f32 {
-        ((y - self.mean) / self.scale) as f32
-    }
-
-    /// An output back in the target's units: `out·scale + mean` in f64.
-    pub fn inverse(&self, out: f32) -> f64 {
-        out as f64 * self.scale + self.mean
-    }
-}
-
 /// RMSE, MAE and R² in the target's units.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct RegressionMetrics {
@@ -217,21 +179,56 @@ impl RegressionMetrics {
     /// From the network's (standardized) outputs, mapped back with `scale`,
     /// against the targets `y` in their own units; all in f64.
     pub fn compute(out: &[f32], y: &[f64], scale: &TargetScale) -> RegressionMetrics {
-        let n = out.len();
-        assert_eq!(y.len(), n, "one target per output");
+        assert_eq!(y.len(), out.len(), "one target per output");
+        let mut sums = ErrorSums::default();
+        sums.add(out, y, scale);
+        RegressionMetrics::from_sums(sums, total_squares(y), y.len())
+    }
+
+    /// From the error sums of `n` rows whose total sum of squares is `sst`.
+    pub fn from_sums(sums: ErrorSums, sst: f64, n: usize) -> RegressionMetrics {
         let nf = n as f64;
-        let mean_y = y.iter().sum::<f64>() / nf;
-        let (mut sse, mut sae, mut sst) = (0.0, 0.0, 0.0);
+        RegressionMetrics {
+            rmse: (sums.sse / nf).sqrt(),
+            mae: sums.sae / nf,
+            r2: if sst > 0.0 {
+                1.0 - sums.sse / sst
+            } else {
+                f64::NAN
+            },
+        }
+    }
+}
+
+/// `Σ (y − ȳ)²` over `y`, ȳ their mean, in f64.
+pub fn total_squares(y: &[f64]) -> f64 {
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    y.iter().map(|&t| (t - mean) * (t - mean)).sum()
+}
+
+/// The sums of squared and absolute errors in the target's units, in f64,
+/// added row after row (blocks of rows are added in block order).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ErrorSums {
+    pub sse: f64,
+    pub sae: f64,
+}
+
+impl ErrorSums {
+    /// Adds the errors of outputs `out` (standardized), mapped back with
+    /// `scale`, against `y` in their units.
+    pub fn add(&mut self, out: &[f32], y: &[f64], scale: &TargetScale) {
         for (&o, &t) in out.iter().zip(y) {
             let d = scale.inverse(o) - t;
-            sse += d * d;
-            sae += d.abs();
-            sst += (t - mean_y) * (t - mean_y);
+            self.sse += d * d;
+            self.sae += d.abs();
         }
-        RegressionMetrics {
-            rmse: (sse / nf).sqrt(),
-            mae: sae / nf,
-            r2: if sst > 0.0 { 1.0 - sse / sst } else { f64::NAN },
+    }
+
+    pub fn plus(self, other: ErrorSums) -> ErrorSums {
+        ErrorSums {
+            sse: self.sse + other.sse,
+            sae: self.sae + other.sae,
         }
     }
 }

@@ -3,8 +3,9 @@
 //! epoch allocates nothing.
 
 use super::blocked::{BlockedBatch, Rows};
-use super::{BceWithLogits, EpochRecord, History, Optimizer, Plateau, TrainConfig};
-use crate::data::Samples;
+use super::regression_loss::{total_squares, ErrorSums};
+use super::{EpochRecord, History, Objective, Optimizer, Plateau, RegressionMetrics, TrainConfig};
+use crate::data::{Samples, Task};
 use crate::error::{Error, Result};
 use crate::model::Network;
 use crate::rng::below;
@@ -66,8 +67,12 @@ pub struct Trainer<'d> {
     batches: Option<Batches>,
     stopper: Option<Stopper>,
     plateau: Option<PlateauWatch>,
-    /// The loss, `pos_weight = auto` resolved on the training rows.
-    loss: BceWithLogits,
+    /// The loss, `pos_weight = auto` and balanced class weights resolved
+    /// on the training rows.
+    loss: Objective,
+    /// A regression target's total sum of squares on the train and test
+    /// rows (for R²).
+    sst: Option<(f64, f64)>,
     name: String,
 }
 
@@ -109,7 +114,14 @@ impl<'d> Trainer<'d> {
             }
         }
         config.validate()?;
-        let loss = config.loss.resolve(&train.y, "the training rows")?;
+        let outputs = net.arch.outputs();
+        let loss = config
+            .loss
+            .resolve(&train.y, outputs, "the training rows")?;
+        let sst = check_task(name, &loss, outputs, [Some(train), test, val])?.then(|| {
+            let sst = |s: &Samples| total_squares(&s.target.as_ref().expect("checked").values);
+            (sst(train), test.map_or(f64::NAN, sst))
+        });
         let batches = match config.batch_size {
             Some(b) if b < train.n => Some(Batches {
                 size: b,
@@ -140,8 +152,12 @@ impl<'d> Trainer<'d> {
         });
         let batch_rows = batches.as_ref().map_or(train.n, |b| b.size);
         let eval_rows = test.map_or(0, |t| t.n).max(val.map_or(0, |v| v.n));
-        let blocked = BlockedBatch::new(&net.arch, config.thread_count(), batch_rows, eval_rows)
-            .map_err(|e| Error::Config(format!("cannot start the worker threads: {e}")))?;
+        let mut blocked =
+            BlockedBatch::new(&net.arch, config.thread_count(), batch_rows, eval_rows)
+                .map_err(|e| Error::Config(format!("cannot start the worker threads: {e}")))?;
+        if sst.is_some() {
+            blocked = blocked.for_regression(batch_rows, eval_rows);
+        }
         Ok(Trainer {
             blocked,
             opt: Optimizer::new(config.optimizer, net.params.len()),
@@ -158,6 +174,7 @@ impl<'d> Trainer<'d> {
             stopper,
             plateau,
             loss,
+            sst,
             name: name.to_string(),
         })
     }
@@ -187,31 +204,34 @@ impl<'d> Trainer<'d> {
     pub fn epoch(&mut self) -> Result<EpochRecord> {
         let epoch = self.history.records.len();
         let lr = self.config.schedule.lr(self.config.optimizer.lr(), epoch);
-        let loss = self.loss;
+        let loss = &self.loss;
         let (train, blocked, net, opt) =
             (self.train, &mut self.blocked, &mut self.net, &mut self.opt);
-        let (loss_sum, train_correct) = match self.batches.as_mut() {
+        let (loss_sum, weight, train_correct, train_errors) = match self.batches.as_mut() {
             None => {
                 let step = blocked.step(net, loss, train, Rows::Range(0, train.n));
                 opt.step(&mut net.params, step.grads, lr);
-                (step.loss_sum, step.correct)
+                (step.loss_sum, step.weight, step.correct, step.errors)
             }
             Some(b) => {
                 for i in (1..train.n).rev() {
                     let j = below(&mut b.rng, i + 1);
                     b.order.swap(i, j);
                 }
-                let (mut total, mut correct) = (0.0f64, 0);
+                let (mut total, mut weight, mut correct) = (0.0f64, 0.0f64, 0);
+                let mut errors = ErrorSums::default();
                 for chunk in b.order.chunks(b.size) {
                     let step = blocked.step(net, loss, train, Rows::Picked(chunk));
                     opt.step(&mut net.params, step.grads, lr);
                     total += step.loss_sum;
+                    weight += step.weight;
                     correct += step.correct;
+                    errors = errors.plus(step.errors);
                 }
-                (total, correct)
+                (total, weight, correct, errors)
             }
         };
-        let train_loss = (loss_sum / train.n as f64) as f32;
+        let train_loss = (loss_sum / weight) as f32;
         let test = self.test.map(|test| blocked.evaluate(net, loss, test));
         let val = self.val.map(|val| blocked.evaluate(net, loss, val));
         let val_loss = val.as_ref().map(|v| v.loss);
@@ -228,6 +248,17 @@ impl<'d> Trainer<'d> {
                 });
             }
         }
+        let fit =
+            |errors: ErrorSums, sst: f64, n: usize| RegressionMetrics::from_sums(errors, sst, n);
+        let (train_fit, test_fit) = match self.sst {
+            Some((sst_train, sst_test)) => (
+                Some(fit(train_errors, sst_train, train.n)),
+                test.as_ref()
+                    .zip(self.test)
+                    .map(|(t, s)| fit(t.errors, sst_test, s.n)),
+            ),
+            None => (None, None),
+        };
         let rec = EpochRecord {
             epoch,
             train_loss,
@@ -236,6 +267,8 @@ impl<'d> Trainer<'d> {
             test_correct: test.as_ref().map(|t| t.correct),
             val_loss,
             val_correct: val.as_ref().map(|v| v.correct),
+            train_fit,
+            test_fit,
             lr,
         };
         self.history.records.push(rec);
@@ -270,4 +303,54 @@ impl<'d> Trainer<'d> {
     pub fn finish(self) -> (Network, History) {
         (self.net, self.history)
     }
+
+    /// The loss being minimized.
+    pub fn objective(&self) -> &Objective {
+        &self.loss
+    }
+}
+
+/// The network's outputs and the sets' targets fit the task: one output
+/// (binary, regression) or one per class, class indices below it, and a
+/// regression target's values on every set. True for regression.
+fn check_task(
+    name: &str,
+    loss: &Objective,
+    outputs: usize,
+    sets: [Option<&Samples>; 3],
+) -> Result<bool> {
+    let task = loss.task();
+    let want = match task {
+        Task::Multiclass if outputs < 3 => {
+            return Err(Error::Config(format!(
+                "{name}: a multiclass network needs one output per class (3 or more), \
+                 this one has {outputs}"
+            )))
+        }
+        Task::Multiclass => outputs,
+        _ => 1,
+    };
+    if outputs != want {
+        return Err(Error::Config(format!(
+            "{name}: a {task} network has one output, this one has {outputs}"
+        )));
+    }
+    for s in sets.into_iter().flatten() {
+        match task {
+            Task::Regression if s.target.is_none() => {
+                return Err(Error::Config(format!(
+                    "{name}: a regression run needs the target's values (Samples::target)"
+                )))
+            }
+            Task::Multiclass => {
+                if let Some(bad) = s.y.iter().find(|&&t| !(t >= 0.0 && (t as usize) < outputs)) {
+                    return Err(Error::Config(format!(
+                        "{name}: class index {bad} is outside the network's {outputs} classes"
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(task == Task::Regression)
 }

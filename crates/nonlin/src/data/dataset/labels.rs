@@ -1,12 +1,18 @@
-//! The target column → 0/1: any two distinct values, the positive class the
-//! greater of the two as scikit-learn's `LabelEncoder` sorts them (numbers
-//! by value, text by code point) unless named.
+//! The target column → what the engine trains on, by task ([`Task`]):
+//! - binary: 0/1 from any two distinct values, the positive class the
+//!   greater of the two as scikit-learn's `LabelEncoder` sorts them
+//!   (numbers by value, text by code point) unless named;
+//! - multiclass: the class index, classes being the sorted labels (as
+//!   `LabelEncoder` orders them);
+//! - regression: the number itself.
+//!
+//! Without a task given, [`Task::auto`] chooses from the values.
 
 use crate::data::notes::excerpt;
 use crate::data::table::column::{Column, ColumnData, TextColumn, MISSING_CODE};
 use crate::data::table::nonfinite_message;
-use crate::data::{Numbers, Table};
-use crate::error::{Error, Result};
+use crate::data::{Note, Numbers, Table, Task};
+use crate::error::{setting, setting_value, Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -65,14 +71,44 @@ impl BinaryLabels {
     }
 }
 
-/// The target as 0.0/1.0 for the rows where it is present.
+/// The target as the engine reads it, for the rows where it is present.
 #[derive(Debug, Clone)]
 pub struct EncodedTarget {
-    /// 0.0/1.0 per row, NaN where the target is missing.
+    pub task: Task,
+    /// Per row: 0.0/1.0 (binary), the class index (multiclass) or the
+    /// value as f32 (regression); NaN where the target is missing.
     pub y: Vec<f32>,
+    /// Binary: which value is 0 and which is 1 (0 and 1 otherwise).
     pub labels: BinaryLabels,
+    /// The class labels in index order (binary: negative, positive;
+    /// regression: none).
+    pub classes: Vec<Label>,
+    /// Regression: the values in their units (NaN where missing); empty
+    /// for classes.
+    pub values: Vec<f64>,
     /// Rows whose target is missing.
     pub n_missing: usize,
+    /// What `task = auto` chose, when it chose more than yes/no.
+    pub note: Option<Note>,
+}
+
+/// How to read the target: the task (`None`: auto), the positive class of
+/// a binary one, the most classes of a multiclass one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TargetOptions<'a> {
+    pub task: Option<Task>,
+    pub positive: Option<&'a str>,
+    pub max_classes: usize,
+}
+
+impl Default for TargetOptions<'_> {
+    fn default() -> Self {
+        TargetOptions {
+            task: None,
+            positive: None,
+            max_classes: Task::DEFAULT_MAX_CLASSES,
+        }
+    }
 }
 
 /// A distinct value with its count and first row.
@@ -82,11 +118,83 @@ struct Seen {
     first_row: usize,
 }
 
-/// Encodes column `col` of `table` as the binary target. `positive` names the
-/// positive class (as written in the file); by default the greater value.
+/// Encodes column `col` of `table` as a binary target (the task given, so
+/// any other number of classes is an error). `positive` names the positive
+/// class (as written in the file); by default the greater value.
 pub fn encode_target(table: &Table, col: usize, positive: Option<&str>) -> Result<EncodedTarget> {
+    let options = TargetOptions {
+        task: Some(Task::Binary),
+        positive,
+        ..TargetOptions::default()
+    };
+    encode_target_with(table, col, &options)
+}
+
+/// Encodes column `col` of `table` for the task `options` give, or the one
+/// [`Task::auto`] picks from its values.
+pub fn encode_target_with(
+    table: &Table,
+    col: usize,
+    options: &TargetOptions,
+) -> Result<EncodedTarget> {
     let column = &table.columns[col];
+    if options.task == Some(Task::Regression) {
+        return encode_numbers(table, column, None);
+    }
     let (seen, code) = distinct_values(table, column)?;
+    let text = matches!(column.data, ColumnData::Text(_));
+    let task = match options.task {
+        Some(task) => task,
+        None if seen.len() < 2 => Task::Binary, // the error below names it
+        None => {
+            let integers = seen
+                .iter()
+                .all(|s| matches!(s.label, Label::Number(v) if v.fract() == 0.0));
+            Task::auto(seen.len(), text, integers)
+        }
+    };
+    if task != Task::Binary {
+        if let Some(p) = options.positive {
+            return Err(Error::not_applicable(
+                "positive",
+                format!(
+                    "('{p}') applies to a binary target; the target '{}' is read as {task}                      ({} distinct values)",
+                    column.name,
+                    seen.len()
+                ),
+            ));
+        }
+    }
+    match task {
+        Task::Binary => encode_binary(table, column, seen, &code, options.positive),
+        Task::Multiclass => {
+            encode_classes(table, column, seen, &code, options, options.task.is_none())
+        }
+        Task::Regression => {
+            let note = auto_note(&column.name, seen.len(), "numbers", "regression");
+            encode_numbers(table, column, Some(note))
+        }
+    }
+}
+
+/// The note saying what `task = auto` chose and how to change it.
+fn auto_note(name: &str, distinct: usize, what: &str, chosen: &str) -> Note {
+    Note::info(
+        None,
+        format!(
+            "the target '{name}' holds {distinct} distinct {what}: {chosen}; {} changes it",
+            setting("task")
+        ),
+    )
+}
+
+fn encode_binary(
+    table: &Table,
+    column: &Column,
+    seen: Vec<Seen>,
+    code: &[u32],
+    positive: Option<&str>,
+) -> Result<EncodedTarget> {
     check_two_classes(table, &column.name, &seen)?;
     let pos = positive_index(table, &column.name, &seen, positive)?;
     let y = code
@@ -97,13 +205,132 @@ pub fn encode_target(table: &Table, col: usize, positive: Option<&str>) -> Resul
             _ => 0.0,
         })
         .collect();
+    let labels = BinaryLabels {
+        negative: seen[1 - pos].label.clone(),
+        positive: seen[pos].label.clone(),
+    };
     Ok(EncodedTarget {
+        task: Task::Binary,
         y,
-        labels: BinaryLabels {
-            negative: seen[1 - pos].label.clone(),
-            positive: seen[pos].label.clone(),
-        },
+        classes: vec![labels.negative.clone(), labels.positive.clone()],
+        labels,
+        values: Vec::new(),
         n_missing: column.n_missing,
+        note: None,
+    })
+}
+
+/// Class indices: the labels sorted as `LabelEncoder` sorts them.
+fn encode_classes(
+    table: &Table,
+    column: &Column,
+    mut seen: Vec<Seen>,
+    code: &[u32],
+    options: &TargetOptions,
+    auto: bool,
+) -> Result<EncodedTarget> {
+    let (source, name, k) = (&table.source, &column.name, seen.len());
+    if k < 3 {
+        return Err(match k {
+            2 => Error::not_applicable(
+                "task",
+                format!(
+                    "multiclass needs three classes or more; the target '{name}' holds two ({}):                      use {} or {}",
+                    listing(&seen),
+                    setting_value("task", "binary"),
+                    setting_value("task", "auto")
+                ),
+            ),
+            _ => no_two_values(source, name, &seen),
+        });
+    }
+    if k > options.max_classes {
+        return Err(Error::Data(format!(
+            "{source}: the target column '{name}' holds {k} classes, more than the {} a              classifier takes by default ({}). Raise the limit with {}, or use {} if the              target is a number",
+            options.max_classes,
+            listing(&seen),
+            setting("max_classes"),
+            setting_value("task", "regression")
+        )));
+    }
+    // Index in first-appearance (or level) order → sorted index.
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| seen[a].label.cmp_sklearn(&seen[b].label));
+    let mut rank = vec![0u32; k];
+    for (sorted, &i) in order.iter().enumerate() {
+        rank[i] = sorted as u32;
+    }
+    let y = code
+        .iter()
+        .map(|&c| match c {
+            MISSING_CODE => f32::NAN,
+            c => rank[c as usize] as f32,
+        })
+        .collect();
+    let note = auto.then(|| {
+        let what = if matches!(column.data, ColumnData::Text(_)) {
+            "text values"
+        } else {
+            "integers"
+        };
+        auto_note(name, k, what, "multiclass classification")
+    });
+    let classes = order
+        .iter()
+        .map(|&i| std::mem::replace(&mut seen[i].label, Label::Number(0.0)))
+        .collect();
+    Ok(EncodedTarget {
+        task: Task::Multiclass,
+        y,
+        labels: BinaryLabels::default(),
+        classes,
+        values: Vec::new(),
+        n_missing: column.n_missing,
+        note,
+    })
+}
+
+/// A numeric target as it is (regression).
+fn encode_numbers(table: &Table, column: &Column, note: Option<Note>) -> Result<EncodedTarget> {
+    let v = match &column.data {
+        ColumnData::Numeric(v) => v,
+        ColumnData::Text(t) => {
+            let (seen, _) = distinct_texts(t);
+            let first = t.codes.iter().position(|&c| c != MISSING_CODE);
+            let line = first.map_or(String::new(), |r| format!(", line {}", table.lines[r]));
+            return Err(Error::Data(format!(
+                "{}{line}: the target column '{}' holds text ({}); regression needs numbers.                  Use {} for a class label",
+                table.source,
+                column.name,
+                listing(&seen),
+                setting_value("task", "multiclass")
+            )));
+        }
+    };
+    if let Some((row, text)) = &column.first_nonfinite {
+        return Err(Error::Cell {
+            source_name: table.source.clone(),
+            line: table.lines[*row],
+            column: column.position + 1,
+            column_name: column.name.clone(),
+            message: nonfinite_message(text),
+        });
+    }
+    let values: Vec<f64> = v.iter().collect();
+    if values.iter().all(|x| x.is_nan()) {
+        return Err(Error::Data(format!(
+            "{}: the target column '{}' has no values (every cell is missing)",
+            table.source, column.name
+        )));
+    }
+    Ok(EncodedTarget {
+        task: Task::Regression,
+        y: values.iter().map(|&x| x as f32).collect(),
+        labels: BinaryLabels::default(),
+        classes: Vec::new(),
+        values,
+        n_missing: column.n_missing,
+        note,
     })
 }
 
@@ -205,27 +432,34 @@ fn listing(seen: &[Seen]) -> String {
 fn check_two_classes(table: &Table, name: &str, seen: &[Seen]) -> Result<()> {
     let source = &table.source;
     match seen.len() {
-        0 => Err(Error::Data(format!(
-            "{source}: the target column '{name}' has no values (every cell is missing)"
-        ))),
-        1 => Err(Error::Data(format!(
-            "{source}: the target column '{name}' holds a single value: {}; a classifier \
-             needs two classes",
-            listing(seen)
-        ))),
+        0 | 1 => Err(no_two_values(source, name, seen)),
         2 => Ok(()),
         n => {
             let mut firsts: Vec<usize> = seen.iter().map(|s| s.first_row).collect();
             firsts.sort_unstable();
             let line = table.lines[firsts[2]];
             Err(Error::Data(format!(
-                "{source}, line {line}: the target column '{name}' must hold 0 or 1, or any two \
-                 distinct values; it holds {n}: {}. nonlin trains binary classifiers: recode \
-                 the target, or keep only the rows of two classes.",
-                listing(seen)
+                "{source}, line {line}: a binary target must hold 0 or 1, or any two distinct \
+                 values; the target column '{name}' holds {n}: {}. Use {} (or {}), or keep \
+                 only the rows of two classes.",
+                listing(seen),
+                setting_value("task", "multiclass"),
+                setting_value("task", "auto")
             )))
         }
     }
+}
+
+/// A target with no value, or a single one.
+fn no_two_values(source: &str, name: &str, seen: &[Seen]) -> Error {
+    Error::Data(match seen.len() {
+        0 => format!("{source}: the target column '{name}' has no values (every cell is missing)"),
+        _ => format!(
+            "{source}: the target column '{name}' holds a single value: {}; a classifier needs \
+             two classes",
+            listing(seen)
+        ),
+    })
 }
 
 /// Which of the two values is class 1: the one named by `--positive`, or
@@ -315,7 +549,7 @@ mod tests {
     fn wrong_number_of_classes_lists_the_values() {
         let err = encode("y\n0\n1\n1\n2\n", None).unwrap_err().to_string();
         assert!(
-            err.contains("line 5") && err.contains("must hold 0 or 1"),
+            err.contains("line 5") && err.contains("binary target must hold 0 or 1"),
             "{err}"
         );
         assert!(
@@ -338,5 +572,75 @@ mod tests {
         assert_eq!(back, l);
         let j = serde_json::to_string(&BinaryLabels::default()).unwrap();
         assert_eq!(j, r#"{"negative":0.0,"positive":1.0}"#);
+    }
+
+    fn auto(csv: &str) -> Result<EncodedTarget> {
+        let t = Table::from_csv_bytes(csv.as_bytes(), "t.csv").unwrap();
+        encode_target_with(&t, t.n_cols() - 1, &TargetOptions::default())
+    }
+
+    #[test]
+    fn auto_picks_the_task_from_the_values() {
+        let e = auto("y\n1\n0\n1\n").unwrap();
+        assert_eq!((e.task, e.note.is_none()), (Task::Binary, true));
+        // Text: classes sorted as LabelEncoder sorts them.
+        let e = auto("y\nb\nc\na\nb\n").unwrap();
+        assert_eq!(e.task, Task::Multiclass);
+        assert_eq!(e.y, [1.0, 2.0, 0.0, 1.0]);
+        let names: Vec<String> = e.classes.iter().map(|l| l.to_string()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        let note = e.note.unwrap().text_worded(&crate::error::TestFlags);
+        assert!(
+            note.contains("3 distinct text values") && note.contains("--task"),
+            "{note}"
+        );
+        // Integers, numerically sorted (10 after 9).
+        let e = auto("y\n10\n9\n1\n9\n").unwrap();
+        assert_eq!(
+            (e.task, e.y.clone()),
+            (Task::Multiclass, vec![2.0, 1.0, 0.0, 1.0])
+        );
+        // Eleven integers, or fractions: a number.
+        let many: String = (0..11).map(|i| format!("{i}\n")).collect();
+        assert_eq!(auto(&format!("y\n{many}")).unwrap().task, Task::Regression);
+        let e = auto("y\n1.5\n2\n3\nNA\n").unwrap();
+        assert_eq!(e.task, Task::Regression);
+        assert_eq!(&e.values[..3], [1.5, 2.0, 3.0]);
+        assert!(e.values[3].is_nan() && e.y[3].is_nan());
+    }
+
+    #[test]
+    fn a_task_that_does_not_fit_the_target_is_refused() {
+        let t = Table::from_csv_bytes(b"y\nb\nc\na\n", "t.csv").unwrap();
+        let with = |task, positive| TargetOptions {
+            task: Some(task),
+            positive,
+            ..TargetOptions::default()
+        };
+        let e = encode_target_with(&t, 0, &with(Task::Regression, None)).unwrap_err();
+        let msg = e.worded(&crate::error::TestFlags);
+        assert!(
+            msg.contains("holds text") && msg.contains("--task multiclass"),
+            "{msg}"
+        );
+        let e = encode_target_with(&t, 0, &with(Task::Multiclass, Some("a"))).unwrap_err();
+        assert_eq!(e.field(), Some("positive"));
+        let two = Table::from_csv_bytes(b"y\nb\na\n", "t.csv").unwrap();
+        let e = encode_target_with(&two, 0, &with(Task::Multiclass, None)).unwrap_err();
+        assert_eq!(e.field(), Some("task"));
+        let e = encode_target_with(
+            &t,
+            0,
+            &TargetOptions {
+                max_classes: 2,
+                ..with(Task::Multiclass, None)
+            },
+        )
+        .unwrap_err();
+        let msg = e.worded(&crate::error::TestFlags);
+        assert!(
+            msg.contains("holds 3 classes") && msg.contains("--max-classes"),
+            "{msg}"
+        );
     }
 }

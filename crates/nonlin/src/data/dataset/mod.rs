@@ -11,10 +11,10 @@ mod pick;
 
 pub use feature_kind::{FeatureKind, MAX_CATEGORIES};
 pub use feature_selection::FeatureSelection;
-pub use labels::{BinaryLabels, Label};
+pub use labels::{BinaryLabels, Label, TargetOptions};
 
 use crate::data::table::column::ColumnData;
-use crate::data::{ImputeStrategy, MissingPolicy, Note, Numbers, Table};
+use crate::data::{ImputeStrategy, MissingPolicy, Note, Numbers, Table, Task};
 use crate::error::Result;
 use pick::{table_numbers, Source};
 
@@ -35,6 +35,10 @@ pub struct DatasetOptions {
     pub positive: Option<String>,
     /// A categorical column with more distinct values is refused.
     pub max_categories: usize,
+    /// `--task`: `None` picks it from the target's values ([`Task::auto`]).
+    pub task: Option<Task>,
+    /// A multiclass target with more classes is refused.
+    pub max_classes: usize,
 }
 
 impl DatasetOptions {
@@ -47,12 +51,15 @@ impl DatasetOptions {
             missing: MissingPolicy::Error,
             positive: None,
             max_categories: MAX_CATEGORIES,
+            task: None,
+            max_classes: Task::DEFAULT_MAX_CLASSES,
         }
     }
 }
 
 /// Raw (unscaled) features, one [`Numbers`] column per feature (exact, and
-/// compact where that is exact), and the target as 0.0/1.0.
+/// compact where that is exact), and the target as the task reads it
+/// (0.0/1.0, a class index, or a number in `values`).
 ///
 /// A numeric feature holds its numbers; a categorical one the index of the
 /// row's category in its [`FeatureKind::Categorical`] levels. NaN marks a
@@ -68,12 +75,20 @@ pub struct Dataset {
     pub target: String,
     /// The feature columns: `x[j].get(r)` is feature `j` of row `r`.
     pub x: Vec<Numbers>,
+    /// 0.0/1.0 (binary), the class index (multiclass), the value as f32
+    /// (regression: the engine trains on `values` standardized).
     pub y: Vec<f32>,
+    pub task: Task,
+    /// The class labels in index order (binary: negative, positive; none
+    /// for regression).
+    pub classes: Vec<Label>,
+    /// Regression: the target's values in their units; empty for classes.
+    pub values: Vec<f64>,
     /// Per feature: numeric or categorical (with its levels).
     pub kinds: Vec<FeatureKind>,
     /// The file line of each row.
     pub lines: Vec<u64>,
-    /// The target's two values: which is 0 and which is 1.
+    /// A binary target's two values: which is 0 and which is 1.
     pub labels: BinaryLabels,
     /// How missing cells left in `x` are filled in, if any are.
     pub impute: Option<ImputeStrategy>,
@@ -99,6 +114,20 @@ impl Dataset {
     /// The features of row `r`.
     pub fn row(&self, r: usize) -> Vec<f64> {
         self.x.iter().map(|c| c.get(r)).collect()
+    }
+
+    /// The number of classes (binary: 2; regression: 0).
+    pub fn n_classes(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// The network's outputs for this target: K logits for K ≥ 3 classes,
+    /// else one.
+    pub fn outputs(&self) -> usize {
+        match self.task {
+            Task::Multiclass => self.classes.len(),
+            Task::Binary | Task::Regression => 1,
+        }
     }
 
     /// Number of rows with target 1.
@@ -135,6 +164,9 @@ impl Dataset {
             target: target.to_string(),
             lines: (2..n as u64 + 2).collect(),
             y,
+            task: Task::Binary,
+            classes: vec![Label::Number(0.0), Label::Number(1.0)],
+            values: Vec::new(),
             labels: BinaryLabels::default(),
             impute: None,
             notes: Vec::new(),
@@ -254,9 +286,18 @@ mod tests {
     }
 
     #[test]
-    fn non_binary_target_is_rejected_with_its_line() {
+    fn non_binary_target_is_rejected_with_its_line_when_binary_is_asked() {
         let t = Table::from_csv_bytes(b"a,y\n1,0\n2,2\n3,4\n", "t.csv").unwrap();
-        let err = Dataset::from_table(&t, "y", &FeatureSelection::All)
+        let auto = Dataset::from_table(&t, "y", &FeatureSelection::All).unwrap();
+        assert_eq!(
+            (auto.task, auto.n_classes(), auto.outputs()),
+            (Task::Multiclass, 3, 3)
+        );
+        let binary = DatasetOptions {
+            task: Some(Task::Binary),
+            ..DatasetOptions::new("y")
+        };
+        let err = Dataset::from_table_with(&t, &binary)
             .unwrap_err()
             .to_string();
         assert!(

@@ -5,7 +5,7 @@
 
 use super::feature_kind::{feature_values, looks_like_identifier, FeatureKind};
 use super::feature_selection::select_features;
-use super::labels::{encode_target, EncodedTarget};
+use super::labels::{encode_target_with, EncodedTarget, TargetOptions};
 use super::{Dataset, DatasetOptions};
 use crate::data::csv::cell::MISSING_TOKENS;
 use crate::data::{ImputeStrategy, MissingPolicy, Note, Numbers, Table};
@@ -23,7 +23,13 @@ pub(super) fn pick(
     let categorical = categorical_columns(table, t, &feature_cols, &options.categorical)?;
     let mut notes = table.notes();
 
-    let mut target_enc = encode_target(table, t, options.positive.as_deref())?;
+    let target_options = TargetOptions {
+        task: options.task,
+        positive: options.positive.as_deref(),
+        max_classes: options.max_classes,
+    };
+    let mut target_enc = encode_target_with(table, t, &target_options)?;
+    notes.extend(target_enc.note.take());
     let mut rows = rows_with_target(table, target, &target_enc, &mut notes);
 
     let (kinds, mut columns) = feature_columns(
@@ -63,6 +69,13 @@ pub(super) fn pick(
             std::mem::take(&mut target_enc.y)
         } else {
             rows.iter().map(|&r| target_enc.y[r]).collect()
+        },
+        task: target_enc.task,
+        classes: target_enc.classes,
+        values: if target_enc.values.is_empty() || rows.len() == target_enc.values.len() {
+            target_enc.values
+        } else {
+            rows.iter().map(|&r| target_enc.values[r]).collect()
         },
         kinds,
         lines: Vec::new(),

@@ -45,7 +45,7 @@ impl StudySettings {
         let models = match file {
             Some(f) => f.model_specs(inputs)?,
             None if self.models.is_empty() => study_models(inputs),
-            None => resolve_all(&self.models, inputs)?,
+            None => resolve_all(&self.models, inputs, 1)?,
         };
         let seed = self.seed.or(file.and_then(|f| f.seed)).unwrap_or(0);
         let train = TrainConfig {

@@ -3,7 +3,10 @@
 
 use super::OptimizerSettings;
 use crate::error::{setting, Error, Result};
-use crate::train::{EarlyStopping, LossConfig, LrSchedule, Plateau, PosWeight, TrainConfig};
+use crate::train::{
+    ClassWeight, EarlyStopping, LossConfig, LrSchedule, Plateau, PosWeight, RegressionLoss,
+    TrainConfig,
+};
 
 /// How to train, as given; `None`: the base's value.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,7 +20,14 @@ pub struct TrainSettings {
     pub batch_size: Option<usize>,
     /// Full batches even when the base has mini-batches.
     pub full_batch: bool,
+    /// Binary: `BCEWithLogitsLoss(pos_weight=)`.
     pub pos_weight: Option<PosWeight>,
+    /// Multiclass: `CrossEntropyLoss(weight=)`.
+    pub class_weight: Option<ClassWeight>,
+    /// Multiclass: `CrossEntropyLoss(label_smoothing=)`.
+    pub label_smoothing: Option<f32>,
+    /// Regression: the loss (`mse|l1|huber[:DELTA]`).
+    pub loss: Option<RegressionLoss>,
     /// Early stopping: epochs without a lower validation loss.
     pub patience: Option<usize>,
     /// Share of the train split held out for early stopping.
@@ -42,9 +52,12 @@ impl TrainSettings {
                 Some(text) => LrSchedule::parse(text, epochs)?,
                 None => base.schedule,
             },
-            loss: match self.pos_weight {
-                Some(pos_weight) => LossConfig { pos_weight },
-                None => base.loss,
+            loss: LossConfig {
+                task: base.loss.task,
+                pos_weight: self.pos_weight.unwrap_or(base.loss.pos_weight),
+                class_weight: self.class_weight.unwrap_or(base.loss.class_weight),
+                label_smoothing: self.label_smoothing.unwrap_or(base.loss.label_smoothing),
+                regression: self.loss.or(base.loss.regression),
             },
             batch_size: match (self.full_batch, self.batch_size) {
                 (true, Some(_)) => {
