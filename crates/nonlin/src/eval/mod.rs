@@ -1,7 +1,10 @@
 //! Evaluation: predictions, metrics, statistics and cross-validation studies.
 
 pub mod metrics;
+pub mod multiclass;
 pub mod predict;
 pub mod stats;
 pub mod study;
 pub mod summary;
+
+pub use multiclass::{multiclass_metrics, MulticlassMetrics};
