@@ -1,32 +1,35 @@
 //! Ordinary least squares with an intercept, the linear baseline of
 //! regression: scikit-learn's `LinearRegression()`, solved in `f64` with
-//! Householder QR (no linear-algebra dependency).
+//! Householder QR and a Jacobi SVD (no linear-algebra dependency).
 //!
-//! The columns of `x` and `y` are centered on the fit rows; the centered
-//! problem `min ‖X̃·coef − ỹ‖₂` is solved by a column-pivoted Householder
-//! QR; the intercept is `ȳ − x̄·coef` (as sklearn).
+//! The columns of `x` and `y` are centered on the fit rows, and the
+//! centered problem `min ‖X̃·coef − ỹ‖₂` is solved as sklearn 1.9 solves it,
+//! `scipy.linalg.lstsq(X̃, ỹ, cond=1e-6)` (`LinearRegression`'s default
+//! `tol=1e-6` is lstsq's `cond`): the **minimum-norm** least-squares
+//! solution after treating singular values below `1e-6 ·` the largest as
+//! zero. The intercept is `ȳ − x̄·coef`.
 //!
-//! **Rank.** A column counts as dependent when its component orthogonal to
-//! the columns already chosen is at most `1e-10` of its own centered norm
-//! (the pivot is the column with the largest such share; a constant column
-//! has norm 0 and is always dependent). When every column is independent
-//! the triangular system is solved directly. Otherwise the solution is the
-//! **minimum-norm** one among the least-squares solutions of the columns
-//! kept (a complete orthogonal decomposition: a second QR of `[R₁₁ R₁₂]ᵀ`),
-//! which for an exactly rank-deficient design (a constant column,
-//! duplicated or proportional columns, fewer rows than columns) is the
-//! solution `scipy.linalg.lstsq` gives sklearn: a constant column gets
-//! coefficient 0 and two equal columns share their coefficient equally.
-//! sklearn's own cut-off is on singular values at machine epsilon, so for
-//! *nearly* collinear columns (within ~1e-10) the two differ.
+//! Method: Householder QR `X̃ = Q·R`, then a one-sided Jacobi SVD of the
+//! small `R = U·Σ·Vᵀ` (the singular values of `X̃`), and
+//! `coef = Σ_{σⱼ > 1e-6·σ₁} vⱼ·(uⱼ·Qᵀỹ)/σⱼ`. So a constant column gets
+//! coefficient 0, two equal columns share their coefficient equally, and
+//! with fewer rows than columns the fit interpolates with the smallest
+//! coefficients. The cut-off is relative to the largest singular value,
+//! hence scale-dependent as sklearn's: a column whose scale is below
+//! ~1e-6 of another's is dropped (standardized features avoid that). The
+//! coefficients are always finite.
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// Share of a column's norm below which its part orthogonal to the chosen
-/// columns is treated as zero.
-const RANK_TOL: f64 = 1e-10;
+/// Singular values below `RCOND ·` the largest count as zero (sklearn
+/// 1.9's `LinearRegression(tol=1e-6)`, passed to lstsq as `cond`).
+const RCOND: f64 = 1e-6;
+
+/// Most Jacobi sweeps; they converge quadratically, in well under 20 for
+/// any design this fits.
+const MAX_SWEEPS: usize = 60;
 
 /// A linear model `y ≈ coef·x + intercept` fitted by least squares.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -134,86 +137,83 @@ impl Reflector {
     }
 }
 
-/// Householder QR of the column-major `m × n` matrix `a`, in place: `R` in
-/// the upper triangle of its first `rank` rows, returning the reflectors
-/// and the column order. With `pivot`, each step takes the remaining column
-/// whose part orthogonal to the chosen ones is the largest share of its
-/// own norm, and stops once that share is at most [`RANK_TOL`].
-fn householder_qr(a: &mut [f64], m: usize, n: usize, pivot: bool) -> (Vec<Reflector>, Vec<usize>) {
-    let norm = |a: &[f64], j: usize, from: usize| {
-        dot(&a[j * m + from..(j + 1) * m], &a[j * m + from..(j + 1) * m]).sqrt()
-    };
-    let full: Vec<f64> = (0..n).map(|j| norm(a, j, 0)).collect();
-    let mut perm: Vec<usize> = (0..n).collect();
-    let mut reflectors = Vec::new();
-    for j in 0..m.min(n) {
-        if pivot {
-            let share = |p: usize| {
-                let f = full[perm[p]];
-                if f == 0.0 {
-                    0.0
-                } else {
-                    norm(a, p, j) / f
-                }
-            };
-            let best = (j + 1..n).fold(j, |b, p| if share(p) > share(b) { p } else { b });
-            if share(best) <= RANK_TOL {
-                break;
-            }
-            for i in 0..m {
-                a.swap(j * m + i, best * m + i);
-            }
-            perm.swap(j, best);
-        }
+/// Householder QR of the column-major `m × n` matrix `a`, applying `Qᵀ` to
+/// `b` as it goes; returns `R`'s first `min(m, n)` rows, column-major
+/// (`r[j·p + i]`, `p = min(m, n)`).
+fn householder_qr(a: &mut [f64], m: usize, n: usize, b: &mut [f64]) -> Vec<f64> {
+    let p = m.min(n);
+    for j in 0..p {
         let (h, alpha) = Reflector::new(&a[j * m..(j + 1) * m], j);
         a[j * m + j] = alpha;
         a[j * m + j + 1..(j + 1) * m].fill(0.0);
         for col in a[(j + 1) * m..].chunks_exact_mut(m) {
             h.apply(col);
         }
-        reflectors.push(h);
+        h.apply(b);
     }
-    (reflectors, perm)
+    (0..n)
+        .flat_map(|j| a[j * m..j * m + p].iter().copied())
+        .collect()
+}
+
+/// One-sided (Hestenes) Jacobi SVD of the column-major `p × n` matrix `w`:
+/// rotates pairs of columns until they are orthogonal, leaving `w = U·Σ`
+/// (column `j` is `σⱼ·uⱼ`) and returning `V` (column-major `n × n`).
+fn jacobi_svd(w: &mut [f64], p: usize, n: usize) -> Vec<f64> {
+    let mut v = vec![0.0; n * n];
+    for j in 0..n {
+        v[j * n + j] = 1.0;
+    }
+    for _ in 0..MAX_SWEEPS {
+        let mut rotated = false;
+        for j in 0..n {
+            for k in j + 1..n {
+                let (cj, ck) = (&w[j * p..(j + 1) * p], &w[k * p..(k + 1) * p]);
+                let (alpha, beta, gamma) = (dot(cj, cj), dot(ck, ck), dot(cj, ck));
+                if gamma.abs() <= f64::EPSILON * alpha.sqrt() * beta.sqrt() {
+                    continue;
+                }
+                rotated = true;
+                let zeta = (beta - alpha) / (2.0 * gamma);
+                let t = zeta.signum() / (zeta.abs() + zeta.hypot(1.0));
+                let c = 1.0 / t.hypot(1.0);
+                let s = c * t;
+                for (m, len) in [(&mut w[..], p), (&mut v[..], n)] {
+                    for i in 0..len {
+                        let (x, y) = (m[j * len + i], m[k * len + i]);
+                        m[j * len + i] = c * x - s * y;
+                        m[k * len + i] = s * x + c * y;
+                    }
+                }
+            }
+        }
+        if !rotated {
+            break;
+        }
+    }
+    v
 }
 
 /// The minimum-norm solution of `min ‖A·x − b‖₂` for the column-major
-/// `m × n` matrix `a` (overwritten), with the rank rule of the module.
+/// `m × n` matrix `a` (overwritten), singular values below
+/// [`RCOND`]`·σ₁` treated as zero.
 fn min_norm_least_squares(a: &mut [f64], m: usize, n: usize, mut b: Vec<f64>) -> Vec<f64> {
-    let (q, perm) = householder_qr(a, m, n, true);
-    let r = q.len();
-    for h in &q {
-        h.apply(&mut b);
-    }
-    // R[i][j] = a[j·m + i] for i ≤ j < n, i < r; c = (Qᵀb)[..r].
-    let mut z = vec![0.0; n];
-    if r == n {
-        // Full column rank: back substitution R·z = c.
-        for i in (0..n).rev() {
-            let s: f64 = (i + 1..n).map(|j| a[j * m + i] * z[j]).sum();
-            z[i] = (b[i] - s) / a[i * m + i];
-        }
-    } else if r > 0 {
-        // [R₁₁ R₁₂] = Lᵀ·Z₁ᵀ from the QR of T = [R₁₁ R₁₂]ᵀ (n × r, column
-        // j is row j of R): solve Lᵀ·w = c, then z = Z·[w; 0].
-        let mut t = vec![0.0; n * r];
-        for j in 0..r {
-            for i in j..n {
-                t[j * n + i] = a[i * m + j];
+    let p = m.min(n);
+    let mut w = householder_qr(a, m, n, &mut b);
+    let v = jacobi_svd(&mut w, p, n);
+    let c = &b[..p];
+    let sigma2: Vec<f64> = w.chunks_exact(p.max(1)).map(|col| dot(col, col)).collect();
+    let largest = sigma2.iter().fold(0.0f64, |a, &s| a.max(s));
+    let mut x = vec![0.0; n];
+    for (j, &s2) in sigma2.iter().enumerate() {
+        // σⱼ > RCOND·σ₁, in squares; a zero σ₁ drops every term.
+        if s2 > RCOND * RCOND * largest && s2 > 0.0 {
+            // (uⱼ·c)/σⱼ = (wⱼ·c)/σⱼ², since wⱼ = σⱼ·uⱼ.
+            let coef = dot(&w[j * p..(j + 1) * p], c) / s2;
+            for (xi, vi) in x.iter_mut().zip(&v[j * n..(j + 1) * n]) {
+                *xi += coef * vi;
             }
         }
-        let (zq, _) = householder_qr(&mut t, n, r, false);
-        // L[i][j] = t[j·n + i], i ≤ j; Lᵀ is lower triangular.
-        for i in 0..r {
-            let s: f64 = (0..i).map(|j| t[i * n + j] * z[j]).sum();
-            z[i] = (b[i] - s) / t[i * n + i];
-        }
-        for h in zq.iter().rev() {
-            h.apply(&mut z);
-        }
-    }
-    let mut x = vec![0.0; n];
-    for (i, &p) in perm.iter().enumerate() {
-        x[p] = z[i];
     }
     x
 }
@@ -344,5 +344,22 @@ mod tests {
         ));
         let e = LeastSquares::fit(&x, 1, &y, &[0, 2]).unwrap_err();
         assert!(e.to_string().contains("row 2"), "{e}");
+    }
+
+    #[test]
+    fn singular_values_below_1e_6_of_the_largest_are_dropped_as_sklearn_1_9() {
+        // Columns 1e7·a and b: σ₂/σ₁ ≈ 4e-8 < 1e-6, so b's direction is
+        // dropped (lstsq's cond=1e-6; without a cut-off coef would be
+        // [2.0003512e-7, −0.98665952]).
+        let x: Vec<[f64; 2]> = (0..6).map(|i| [1e7 * A[i], B[i]]).collect();
+        let fit = fit_rows(&x, &noisy_y());
+        let want = 1.8129807692307678e-07;
+        assert!(
+            (fit.coef[0] - want).abs() <= 1e-12 * want,
+            "{}",
+            fit.coef[0]
+        );
+        assert!((fit.coef[1] - 3.4429202107988198e-15).abs() <= 1e-13);
+        assert!((fit.intercept - 1.8144230769230845).abs() <= 1e-12);
     }
 }
