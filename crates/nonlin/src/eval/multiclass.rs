@@ -171,8 +171,8 @@ fn mean_or_nan(sum: f64, count: usize) -> f64 {
 /// float32 probabilities: each `p[i, yᵢ]` is widened to `f64`, clipped to
 /// `[ε, 1 − ε]` with `ε = f32::EPSILON = 2⁻²³ ≈ 1.1920929e-7`
 /// (`np.finfo(np.float32).eps`), and the mean of `−ln` of it is taken in
-/// `f64`. Rows are **not** renormalized (sklearn stopped renormalizing in
-/// 1.5 and only warns when rows do not sum to 1), so only the true class's
+/// `f64`. Rows are **not** renormalized (sklearn 1.9 does not either; it
+/// only warns when rows do not sum to 1), so only the true class's
 /// probability matters. sklearn itself computes this in float32 for float32
 /// input; the value here is the same formula in f64 (they agree to ~1e-7
 /// relative). NaN with no rows; a NaN probability gives NaN.
