@@ -1,7 +1,12 @@
 //! Evaluation: predictions, metrics, statistics and cross-validation studies.
 
+pub mod least_squares;
 pub mod metrics;
+pub mod multiclass;
 pub mod predict;
 pub mod stats;
 pub mod study;
 pub mod summary;
+
+pub use least_squares::LeastSquares;
+pub use multiclass::{multiclass_metrics, MulticlassMetrics};
