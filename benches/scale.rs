@@ -273,7 +273,7 @@ mod steps {
     use nonlin::data::synth;
     use nonlin::model::{Activation, Architecture, Network};
     use nonlin::train::blocked::{BlockedBatch, Cutoffs, Rows};
-    use nonlin::train::BceWithLogits;
+    use nonlin::train::{BceWithLogits, Objective};
 
     fn step(bencher: Bencher, (width, rows): (usize, usize), threads: usize, split_min: usize) {
         let arch = Architecture::mlp(12, &[width, width], Activation::Relu);
@@ -281,11 +281,12 @@ mod steps {
         let s = synth::samples(rows, 1);
         let cutoffs = Cutoffs {
             split_min_rows: split_min,
+            full_batch_split_min_rows: split_min,
             min_threaded_work: 0,
         };
         let mut b = BlockedBatch::with_cutoffs(&arch, threads, rows, 1, cutoffs).unwrap();
-        let loss = BceWithLogits::default();
-        bencher.bench_local(|| b.step(&net, loss, &s, Rows::Range(0, rows)).loss_sum);
+        let loss = Objective::Binary(BceWithLogits::default());
+        bencher.bench_local(|| b.step(&net, &loss, &s, Rows::Range(0, rows)).loss_sum);
     }
 
     /// The batch as one block (on one thread, whatever `T`).

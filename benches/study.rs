@@ -23,7 +23,7 @@ fn heart() -> Dataset {
 fn default_study(bencher: divan::Bencher) {
     let ds = heart();
     let config = StudyConfig::new(
-        study_models(ds.n_features()),
+        study_models(ds.n_features(), 1),
         TrainConfig::tutorial(1000, 0.01),
         0,
     );
@@ -36,7 +36,7 @@ fn default_study(bencher: divan::Bencher) {
 fn one_repeat(bencher: divan::Bencher) {
     let ds = heart();
     let mut config = StudyConfig::new(
-        study_models(ds.n_features()),
+        study_models(ds.n_features(), 1),
         TrainConfig::tutorial(1000, 0.01),
         0,
     );

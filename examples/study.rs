@@ -8,7 +8,11 @@ use nonlin::train::TrainConfig;
 
 fn main() -> nonlin::Result<()> {
     let data = Dataset::heart_failure();
-    let mut config = StudyConfig::new(study_models(data.n_features()), TrainConfig::default(), 0);
+    let mut config = StudyConfig::new(
+        study_models(data.n_features(), data.outputs()),
+        TrainConfig::default(),
+        0,
+    );
     config.repeats = 2;
     let mut folds = 0;
     let total = config.n_runs();

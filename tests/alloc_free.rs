@@ -221,6 +221,71 @@ fn threaded_mini_batches_in_blocks_allocate_nothing() {
 }
 
 #[test]
+fn multiclass_and_regression_epochs_in_blocks_allocate_nothing() {
+    use nonlin::data::{synth, Task};
+    use nonlin::train::{ClassWeight, LossConfig, RegressionLoss};
+    let _pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    let losses = [
+        (
+            Task::Multiclass,
+            LossConfig {
+                task: Some(Task::Multiclass),
+                class_weight: ClassWeight::Balanced,
+                label_smoothing: 0.1,
+                ..LossConfig::default()
+            },
+        ),
+        (
+            Task::Regression,
+            LossConfig {
+                task: Some(Task::Regression),
+                regression: Some(RegressionLoss::Huber { delta: 0.5 }),
+                ..LossConfig::default()
+            },
+        ),
+    ];
+    for (task, loss) in losses {
+        let train = synth::task_samples(3000, 1, task);
+        let test = synth::task_samples(2500, 2, task);
+        let k = if task == Task::Multiclass { 10 } else { 1 };
+        let arch = Architecture::mlp_outputs(12, &[32, 32], Activation::Relu, k);
+        // Two blocks of a full batch, mini-batches of 256 in two blocks,
+        // and with early stopping a validation set.
+        for (batch_size, early) in [(None, false), (Some(256), false), (Some(700), true)] {
+            let config = TrainConfig {
+                threads: Some(2),
+                batch_size,
+                loss,
+                optimizer: OptimizerConfig::adam(0.01),
+                ..TrainConfig::tutorial(3, 0.1)
+            };
+            let (fit, val) = if early {
+                let (t, v) = train.split_validation(0.2, 1).unwrap();
+                (t, Some(v))
+            } else {
+                (train.clone(), None)
+            };
+            let config = TrainConfig {
+                early_stopping: early.then_some(EarlyStopping {
+                    patience: 5,
+                    validation_fraction: 0.2,
+                }),
+                ..config
+            };
+            let net = Network::new(arch.clone(), 0);
+            let mut trainer = Trainer::new("m", net, config, &fit, &test, val.as_ref()).unwrap();
+            assert_eq!(
+                allocations_while_running(&mut trainer),
+                (0, 0),
+                "{task} batch {batch_size:?}"
+            );
+            let h = &trainer.history;
+            assert_eq!(h.is_regression(), task == Task::Regression);
+        }
+    }
+}
+
+#[test]
 fn the_counter_sees_kernel_thread_allocations() {
     // Guards the test itself: a kernel thread's allocation must be counted.
     let _pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());

@@ -118,7 +118,7 @@ fn cancelling_before_the_first_epoch_trains_nothing() {
 fn study_reports_every_fold_and_can_be_cancelled() {
     let data = Dataset::heart_failure();
     let mut config = StudyConfig::new(
-        study_models(data.n_features())[..2].to_vec(),
+        study_models(data.n_features(), 1)[..2].to_vec(),
         TrainConfig::tutorial(20, 0.01),
         3,
     );

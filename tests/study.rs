@@ -102,7 +102,7 @@ fn folds_partition_the_rows_and_keep_the_class_ratio() {
                 seen[i] += 1;
             }
             let pos = s.test_rows.iter().filter(|&&i| ds.y[i] == 1.0).count();
-            assert_eq!(pos, s.n_test_positive);
+            assert_eq!(Some(pos), s.n_test_positive);
             assert!((pos as f64 - share * s.test_rows.len() as f64).abs() <= 1.0);
             assert_eq!(s.n_train + s.test_rows.len(), ds.n_rows());
         }
@@ -170,7 +170,7 @@ fn scaler_is_fit_on_the_training_fold_only() {
         .unwrap();
     assert_eq!(rec.seed, Some(seed));
     assert_eq!(
-        rec.metrics.accuracy * 100.0,
+        rec.binary().unwrap().accuracy * 100.0,
         percent(t.history.test_accuracy(last).unwrap())
     );
     assert_eq!(rec.test_loss, last.test_loss.unwrap() as f64);
@@ -192,14 +192,17 @@ fn baselines_are_majority_and_logistic() {
             .iter()
             .find(|x| x.repeat == s.repeat && x.fold == s.fold && x.model == MAJORITY)
             .unwrap();
-        let train_pos_rate = s.n_train_positive as f64 / s.n_train as f64;
+        let train_pos_rate = s.n_train_positive.unwrap() as f64 / s.n_train as f64;
         let majority = if train_pos_rate > 0.5 { 1.0 } else { 0.0 };
         let hits = s.test_rows.iter().filter(|&&i| ds.y[i] == majority).count();
-        assert_eq!(rec.metrics.accuracy, hits as f64 / s.test_rows.len() as f64);
-        assert_eq!(rec.metrics.roc_auc, 0.5);
-        assert_eq!(rec.metrics.mcc, 0.0);
-        let test_rate = s.n_test_positive as f64 / s.test_rows.len() as f64;
-        assert!((rec.metrics.pr_auc - test_rate).abs() < 1e-12);
+        assert_eq!(
+            rec.binary().unwrap().accuracy,
+            hits as f64 / s.test_rows.len() as f64
+        );
+        assert_eq!(rec.binary().unwrap().roc_auc, 0.5);
+        assert_eq!(rec.binary().unwrap().mcc, 0.0);
+        let test_rate = s.n_test_positive.unwrap() as f64 / s.test_rows.len() as f64;
+        assert!((rec.binary().unwrap().pr_auc - test_rate).abs() < 1e-12);
     }
 }
 
@@ -377,8 +380,8 @@ fn experiment_file_sets_models_and_design() {
     )
     .unwrap();
     let f = ExperimentFile::parse(&shipped, "tutorial.toml").unwrap();
-    let specs = f.model_specs(12).unwrap();
-    let default = study_models(12);
+    let specs = f.model_specs(12, 1).unwrap();
+    let default = study_models(12, 1);
     assert_eq!(specs, default);
     std::fs::remove_dir_all(&dir).unwrap();
 }

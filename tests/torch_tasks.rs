@@ -344,54 +344,42 @@ fn note(w: &mut (f64, usize), e: f64, epoch: usize) {
     }
 }
 
-fn check_training(variant: &str, d: &Data) -> Worst {
+/// One epoch's figures, as a run reports them.
+struct Figures {
+    train_loss: f32,
+    test_loss: f32,
+    train_correct: usize,
+    test_correct: usize,
+    /// Regression: on the train rows (before the step) and the test rows.
+    fit: Option<(RegressionMetrics, RegressionMetrics)>,
+}
+
+/// The fixture's `history.csv`: header and rows.
+fn torch_history(variant: &str) -> (Vec<String>, Vec<Vec<f64>>) {
     let text = String::from_utf8(read(&fixtures().join(variant).join("history.csv"))).unwrap();
     let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let rows: Vec<Vec<f64>> = lines
+    let header = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
         .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
         .collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let epochs = meta(variant)["epochs"].as_u64().unwrap() as usize;
-    assert_eq!(rows.len(), epochs);
+    (header, rows)
+}
 
-    let mut net = init_network(variant);
-    let config = optimizer(variant);
-    let mut opt = Optimizer::new(config, net.params.len());
-    let mut ws = Workspace::new(&net.arch, d.train.n.max(d.test.n));
-    let loss = loss(variant);
+/// Every epoch's figures against the torch run's, at the README's
+/// tolerances; the worst errors.
+fn compare(variant: &str, figures: &[Figures], n_train: usize, n_test: usize) -> Worst {
+    let (header, rows) = torch_history(variant);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(figures.len(), rows.len(), "{variant}: epochs");
     let mut worst = Worst::default();
-    for (e, want) in rows.iter().enumerate() {
+    for (e, (f, want)) in figures.iter().zip(&rows).enumerate() {
         assert_eq!(want[0] as usize, e);
-        // Train forward → loss (train figures before the step) → step.
-        net.forward(&mut ws, &d.train.xt, d.train.n);
-        let (logits, grad) = ws.logits_and_grad(d.train.n);
-        let (train_loss, train_correct, train_metrics) = match &loss {
-            Loss::Ce(l) => {
-                let v = l.forward_backward(logits, d.k, &d.train.y, grad);
-                (v.loss, v.correct, None)
-            }
-            Loss::Reg(l) => {
-                let m = RegressionMetrics::compute(logits, &d.train.y_raw, &d.scale);
-                (l.forward_backward(logits, &d.train.y, grad), 0, Some(m))
-            }
-        };
-        net.backward(&mut ws, &d.train.xt, d.train.n);
-        opt.step(&mut net.params, &ws.grads, config.lr());
-        // Test forward with the updated weights.
-        let out = net.forward(&mut ws, &d.test.xt, d.test.n);
-        let (test_loss, test_correct, test_metrics) = match &loss {
-            Loss::Ce(l) => {
-                let v = l.evaluate(out, d.k, &d.test.y);
-                (v.loss, v.correct, None)
-            }
-            Loss::Reg(l) => (
-                l.evaluate(out, &d.test.y),
-                0,
-                Some(RegressionMetrics::compute(out, &d.test.y_raw, &d.scale)),
-            ),
-        };
-        for (what, got) in [("train_loss", train_loss), ("test_loss", test_loss)] {
+        for (what, got) in [("train_loss", f.train_loss), ("test_loss", f.test_loss)] {
             let w = want[col(what)];
             let r = rel(got as f64, w);
             assert!(
@@ -400,8 +388,8 @@ fn check_training(variant: &str, d: &Data) -> Worst {
             );
             note(&mut worst.loss, r, e);
         }
-        match (train_metrics, test_metrics) {
-            (Some(tr), Some(te)) => {
+        match f.fit {
+            Some((tr, te)) => {
                 for (what, got) in [
                     ("train_rmse", tr.rmse),
                     ("test_rmse", te.rmse),
@@ -436,23 +424,72 @@ fn check_training(variant: &str, d: &Data) -> Worst {
                     }
                 }
             }
-            _ => {
+            None => {
                 let (tr, te) = (want[col("train_correct")], want[col("test_correct")]);
                 assert_eq!(
-                    train_correct, tr as usize,
+                    f.train_correct, tr as usize,
                     "{variant} epoch {e}: train correct"
                 );
                 assert_eq!(
-                    test_correct, te as usize,
+                    f.test_correct, te as usize,
                     "{variant} epoch {e}: test correct"
                 );
                 // The accuracies as the fixture writes them: correct / rows × 100.
                 let acc = |c: usize, n: usize| c as f64 / n as f64 * 100.0;
-                assert_eq!(acc(train_correct, d.train.n), want[col("train_acc")]);
-                assert_eq!(acc(test_correct, d.test.n), want[col("test_acc")]);
+                assert_eq!(acc(f.train_correct, n_train), want[col("train_acc")]);
+                assert_eq!(acc(f.test_correct, n_test), want[col("test_acc")]);
             }
         }
     }
+    worst
+}
+
+fn check_training(variant: &str, d: &Data) -> Worst {
+    let epochs = meta(variant)["epochs"].as_u64().unwrap() as usize;
+    let mut net = init_network(variant);
+    let config = optimizer(variant);
+    let mut opt = Optimizer::new(config, net.params.len());
+    let mut ws = Workspace::new(&net.arch, d.train.n.max(d.test.n));
+    let loss = loss(variant);
+    let mut figures = Vec::with_capacity(epochs);
+    for _ in 0..epochs {
+        // Train forward → loss (train figures before the step) → step.
+        net.forward(&mut ws, &d.train.xt, d.train.n);
+        let (logits, grad) = ws.logits_and_grad(d.train.n);
+        let (train_loss, train_correct, train_metrics) = match &loss {
+            Loss::Ce(l) => {
+                let v = l.forward_backward(logits, d.k, &d.train.y, grad);
+                (v.loss, v.correct, None)
+            }
+            Loss::Reg(l) => {
+                let m = RegressionMetrics::compute(logits, &d.train.y_raw, &d.scale);
+                (l.forward_backward(logits, &d.train.y, grad), 0, Some(m))
+            }
+        };
+        net.backward(&mut ws, &d.train.xt, d.train.n);
+        opt.step(&mut net.params, &ws.grads, config.lr());
+        // Test forward with the updated weights.
+        let out = net.forward(&mut ws, &d.test.xt, d.test.n);
+        let (test_loss, test_correct, test_metrics) = match &loss {
+            Loss::Ce(l) => {
+                let v = l.evaluate(out, d.k, &d.test.y);
+                (v.loss, v.correct, None)
+            }
+            Loss::Reg(l) => (
+                l.evaluate(out, &d.test.y),
+                0,
+                Some(RegressionMetrics::compute(out, &d.test.y_raw, &d.scale)),
+            ),
+        };
+        figures.push(Figures {
+            train_loss,
+            test_loss,
+            train_correct,
+            test_correct,
+            fit: train_metrics.zip(test_metrics),
+        });
+    }
+    let mut worst = compare(variant, &figures, d.train.n, d.test.n);
     let fin = read(&fixtures().join(variant).join("final.safetensors"));
     // Over the whole block (a bias that trains to ~1e-9 has no scale of its own).
     let mut want = vec![0.0; net.params.len()];
@@ -463,10 +500,95 @@ fn check_training(variant: &str, d: &Data) -> Worst {
     worst
 }
 
+/// The variant through the library's own pipeline, as `nonlin train` runs
+/// it: the CSV read with the task chosen by `task = auto`, nonlin's split,
+/// scaler and target scaling, the fixture's initial weights
+/// (`init_weights`), the run layer's settings, the `Trainer` with its
+/// blocked batches. Every epoch's figures at the README's tolerances.
+fn check_pipeline(variant: &str) -> Worst {
+    use nonlin::data::DatasetOptions;
+    use nonlin::run::{
+        Cancel, DataConfig, Hidden, ModelDef, ModelSettings, OptimizerSettings, Plan, Preset,
+        RunSettings, Silent, TrainSettings,
+    };
+    use nonlin::train::OptimizerKind;
+    let m = meta(variant);
+    let name = m["data"].as_str().unwrap();
+    let target = if name == "wine" {
+        "cultivar"
+    } else {
+        "progression"
+    };
+    let data = DataConfig {
+        path: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("data/{name}.csv"))),
+        read: Default::default(),
+        dataset: DatasetOptions::new(target),
+    }
+    .load()
+    .unwrap();
+    let layers: Vec<&str> = m["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let hidden = if layers.is_empty() {
+        Hidden::Widths {
+            widths: vec![],
+            activation: "relu".into(),
+        }
+    } else {
+        Hidden::Spec(layers.join("-"))
+    };
+    let settings = RunSettings {
+        preset: Preset::Tutorial,
+        models: ModelSettings {
+            models: vec![ModelDef { name: None, hidden }],
+            ..ModelSettings::default()
+        },
+        train: TrainSettings {
+            epochs: m["epochs"].as_u64().map(|e| e as usize),
+            optimizer: OptimizerSettings {
+                kind: Some(match m["optimizer"]["name"].as_str().unwrap() {
+                    "SGD" => OptimizerKind::Sgd,
+                    _ => OptimizerKind::Adam,
+                }),
+                lr: m["optimizer"]["lr"].as_f64().map(|v| v as f32),
+                ..OptimizerSettings::default()
+            },
+            ..TrainSettings::default()
+        },
+        init_weights: Some(fixtures().join(variant).join("init.safetensors")),
+        ..RunSettings::default()
+    };
+    let plan = Plan::new(data, &settings.config().unwrap()).unwrap();
+    assert_eq!(plan.models[0].arch.to_string(), m["arch"].as_str().unwrap());
+    let result = plan.run(&mut Silent, &Cancel::new()).unwrap();
+    let h = &result.models[0].history;
+    let figures: Vec<Figures> = h
+        .records
+        .iter()
+        .map(|r| Figures {
+            train_loss: r.train_loss,
+            test_loss: r.test_loss.unwrap(),
+            train_correct: r.train_correct,
+            test_correct: r.test_correct.unwrap(),
+            fit: r.train_fit.zip(r.test_fit),
+        })
+        .collect();
+    compare(variant, &figures, h.n_train, h.n_test)
+}
+
 fn check(variant: &str) {
     let d = load(meta(variant)["data"].as_str().unwrap());
     let grad = check_step0(variant, &d);
     let w = check_training(variant, &d);
+    let p = check_pipeline(variant);
+    eprintln!(
+        "{variant} through the pipeline: loss rel {:.2e} (epoch {}); metric rel {:.2e} ({} \
+         epoch {})",
+        p.loss.0, p.loss.1, p.metric.0, p.metric.2, p.metric.1
+    );
     let metric = if d.k > 1 {
         "correct counts and accuracies identical every epoch".to_string()
     } else {

@@ -75,7 +75,7 @@ fn reject_split_flags(d: &DataArgs) -> Result<()> {
 }
 
 /// The study configuration from the arguments and the data set's width.
-pub fn study_config(args: &StudyArgs, d: usize) -> Result<StudyConfig> {
+pub fn study_config(args: &StudyArgs, d: usize, outputs: usize) -> Result<StudyConfig> {
     reject_split_flags(&args.data)?;
     let experiment = match &args.experiment {
         Some(path) => {
@@ -96,13 +96,13 @@ pub fn study_config(args: &StudyArgs, d: usize) -> Result<StudyConfig> {
         baselines: None,
         threads: args.threads,
     }
-    .config(d)
+    .config_for(d, outputs)
 }
 
 pub fn run(args: &StudyArgs) -> Result<()> {
     reject_split_flags(&args.data)?;
     let ds = args.data.data_config()?.load()?;
-    let config = study_config(args, study::input_width(&ds)?)?;
+    let config = study_config(args, study::input_width(&ds)?, ds.outputs())?;
     let mut console = Console::new(args.quiet, 0);
     let target = target_line(ds.task, &ds.labels, &ds.classes);
     console.data_notes(&ds.notes, target, args.data.data.is_some());
@@ -118,12 +118,9 @@ pub fn run(args: &StudyArgs) -> Result<()> {
 
     console.say(&format!("{:>10}: {}", "data", result.source));
     console.say(&format!(
-        "{:>10}: {} rows, {} positive ({:.1}%), {} features",
+        "{:>10}: {}",
         "rows",
-        result.n_rows,
-        result.n_positive,
-        100.0 * result.n_positive as f64 / result.n_rows as f64,
-        result.features.len()
+        study_report::rows_line(&result)
     ));
     console.say(&format!(
         "{:>10}: {}",
@@ -145,9 +142,10 @@ pub fn run(args: &StudyArgs) -> Result<()> {
         result.repeats * result.folds,
         study_report::console_table(&result)
     ));
+    let (metric, heading) = study_report::main_comparison(&result);
     console.say(&format!(
-        "Paired comparisons of accuracy (corrected resampled t-test; MCC and ROC AUC in study.md)\n{}",
-        study_report::sentences(&result, "accuracy")
+        "{heading}\n{}",
+        study_report::sentences(&result, metric)
     ));
     let dir = study_outputs::write_study(&result, args.out.clone(), !args.no_plots, &mut console)?;
     println!("Wrote {}", dir.display());

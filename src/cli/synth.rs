@@ -1,7 +1,7 @@
 //! `nonlin synth`: write the synthetic scale-test table.
 
 use clap::Args;
-use nonlin::data::synth;
+use nonlin::data::{synth, Task};
 use nonlin::error::{Error, Result};
 use std::path::PathBuf;
 
@@ -17,6 +17,11 @@ pub struct SynthArgs {
     /// Seed of the random stream: the same seed gives the same bytes.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
+    /// The target the `label` column holds: `binary` (0/1, the default),
+    /// `multiclass` (the decile of the noisy score, classes 0–9) or
+    /// `regression` (the noisy score itself).
+    #[arg(long, value_name = "TASK", default_value = "binary")]
+    pub task: String,
     /// Replace an existing --out file.
     #[arg(long)]
     pub force: bool,
@@ -29,9 +34,15 @@ pub fn run(args: &SynthArgs) -> Result<()> {
             args.out.display()
         )));
     }
-    synth::write_file(&args.out, args.rows, args.seed)?;
+    let task = Task::parse(&args.task)?.ok_or_else(|| {
+        Error::invalid(
+            "task",
+            "must be binary, multiclass or regression, got 'auto'",
+        )
+    })?;
+    synth::write_task_file(&args.out, args.rows, args.seed, task)?;
     eprintln!(
-        "Wrote {} rows ({} features, target '{}') to {}",
+        "Wrote {} rows ({} features, {task} target '{}') to {}",
         args.rows,
         synth::FEATURES,
         synth::TARGET,

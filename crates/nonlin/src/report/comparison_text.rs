@@ -50,6 +50,18 @@ fn fmt_p(p: f64) -> String {
 /// Brier) pass negated differences. Numbers are shown with two significant
 /// digits of the largest of |mean|, |CI bounds| (at least one decimal).
 pub fn describe_difference(name_a: &str, name_b: &str, test: &PairedTest, unit: &str) -> String {
+    describe_difference_of(name_a, name_b, test, unit, true)
+}
+
+/// [`describe_difference`] for a metric where lower may be better (RMSE,
+/// a loss): the better model is the one the difference favours.
+pub fn describe_difference_of(
+    name_a: &str,
+    name_b: &str,
+    test: &PairedTest,
+    unit: &str,
+    higher_is_better: bool,
+) -> String {
     let scale = [test.mean_diff, test.ci_low, test.ci_high]
         .iter()
         .filter(|x| x.is_finite())
@@ -62,7 +74,11 @@ pub fn describe_difference(name_a: &str, name_b: &str, test: &PairedTest, unit: 
     let verdict = if test.p_value.is_nan() {
         "not enough folds to test".to_string()
     } else if test.p_value < 0.05 {
-        let better = if test.mean_diff > 0.0 { name_a } else { name_b };
+        let better = if (test.mean_diff > 0.0) == higher_is_better {
+            name_a
+        } else {
+            name_b
+        };
         format!("evidence of a difference ({better} is better)")
     } else {
         "no evidence of a difference".to_string()

@@ -48,7 +48,7 @@ impl ExperimentFile {
     }
 
     /// The models for `d` input features; names must be unique.
-    pub fn model_specs(&self, d: usize) -> Result<Vec<ModelSpec>> {
+    pub fn model_specs(&self, d: usize, outputs: usize) -> Result<Vec<ModelSpec>> {
         let mut specs: Vec<ModelSpec> = Vec::new();
         for m in &self.models {
             if specs.iter().any(|s| s.name == m.name) {
@@ -57,7 +57,7 @@ impl ExperimentFile {
                     m.name
                 )));
             }
-            let arch = Architecture::parse_hidden(&m.arch, d)
+            let arch = Architecture::parse_hidden_outputs(&m.arch, d, outputs)
                 .map_err(|e| Error::Config(format!("model '{}': {e}", m.name)))?;
             specs.push(ModelSpec::new(&m.name, arch));
         }
@@ -77,7 +77,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.repeats, Some(3));
-        let specs = f.model_specs(12).unwrap();
+        let specs = f.model_specs(12, 1).unwrap();
         assert_eq!(specs[0].arch.to_string(), "12-5-relu-1");
         assert_eq!(specs[1].name, "linear");
         let dup = ExperimentFile::parse(
@@ -86,7 +86,7 @@ mod tests {
         )
         .unwrap();
         assert!(dup
-            .model_specs(12)
+            .model_specs(12, 1)
             .unwrap_err()
             .to_string()
             .contains("twice"));

@@ -5,7 +5,7 @@
 use super::models::ModelSpec;
 use crate::error::{setting, Error, Result};
 use crate::model::architecture::Layer;
-use crate::train::block_plan::{Plan, SPLIT_MIN_ROWS};
+use crate::train::block_plan::{Plan, FULL_BATCH_SPLIT_MIN_ROWS, SPLIT_MIN_ROWS};
 use crate::train::{OptimizerConfig, TrainConfig};
 
 /// The memory one training run of a model needs, in bytes (f32 everywhere).
@@ -25,7 +25,13 @@ impl MemoryNeed {
     /// What training `spec` with `config` on batches of at most `rows` rows
     /// needs. Computed without overflow for any width.
     pub fn of(spec: &ModelSpec, config: &TrainConfig, rows: usize) -> MemoryNeed {
-        let block = Plan::largest_block(rows.max(1), SPLIT_MIN_ROWS);
+        // The cut-off of the training steps (a full batch's, or a
+        // mini-batch's), as `BlockedBatch::step` applies it.
+        let split_min = match config.batch_size {
+            None => FULL_BATCH_SPLIT_MIN_ROWS,
+            Some(_) => SPLIT_MIN_ROWS,
+        };
+        let block = Plan::largest_block(rows.max(1), split_min);
         // A batch in several blocks is trained on every thread at once.
         let workers = if block < rows.max(1) {
             config.thread_count() as u128

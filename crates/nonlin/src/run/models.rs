@@ -191,18 +191,17 @@ pub fn tutorial_models(d: usize) -> Vec<ModelSpec> {
 }
 
 /// The default study set: the tutorial's three networks plus `d-5-tanh-1`
-/// and `d-5-elu-1`.
-pub fn study_models(d: usize) -> Vec<ModelSpec> {
-    let mut m = tutorial_models(d);
-    m.push(ModelSpec::new(
-        "model_tanh",
-        Architecture::mlp(d, &[5], Activation::Tanh),
-    ));
-    m.push(ModelSpec::new(
-        "model_elu",
-        Architecture::mlp(d, &[5], Activation::Elu { alpha: 1.0 }),
-    ));
-    m
+/// and `d-5-elu-1`, each with `outputs` outputs (one per class of a
+/// multiclass target).
+pub fn study_models(d: usize, outputs: usize) -> Vec<ModelSpec> {
+    let net = |hidden: &[usize], act| Architecture::mlp_outputs(d, hidden, act, outputs);
+    vec![
+        ModelSpec::new("model_0", net(&[5], Activation::Identity)),
+        ModelSpec::new("deeper_model", net(&[20, 20], Activation::Identity)),
+        ModelSpec::new("model_non_linear", net(&[5], Activation::Relu)),
+        ModelSpec::new("model_tanh", net(&[5], Activation::Tanh)),
+        ModelSpec::new("model_elu", net(&[5], Activation::Elu { alpha: 1.0 })),
+    ]
 }
 
 #[cfg(test)]

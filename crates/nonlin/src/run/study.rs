@@ -6,12 +6,13 @@ use super::event::{Cancel, Event, Observer};
 use super::fit::Fit;
 use super::memory::{check_fits, memory_limit};
 use super::models::{check_unique, ModelSpec};
+use crate::data::Task;
 use crate::data::{Dataset, Prepared, Preprocessing};
 use crate::error::{Error, Result};
 use crate::eval::study::{
-    compare_models, fold_design, init_seed, score_majority, score_network, summarize_records,
-    FoldRecord, FoldScore, FoldSplit, InitSeeds, ModelKind, StudyModel, StudyResult, LOGISTIC,
-    MAJORITY,
+    baseline_names, compare_models, fold_design, init_seed, score_constant, score_least_squares,
+    score_network, summarize_records, FoldRecord, FoldScore, FoldSplit, InitSeeds, ModelKind,
+    StudyModel, StudyResult,
 };
 use crate::model::init::InitRng;
 use crate::model::{Activation, Architecture, Layer};
@@ -33,7 +34,9 @@ pub struct StudyConfig {
     pub init: InitSeeds,
     /// The random stream of every initialisation (ChaCha8, or PyTorch's).
     pub init_rng: InitRng,
-    /// Add the `logistic` and `majority` baselines after the models.
+    /// Add the baselines after the models: `logistic` (Linear(d, K)
+    /// trained as the networks) and `majority` for classes, `linear`
+    /// (least squares) and `mean` for a number.
     pub baselines: bool,
     /// Worker threads; `None`: one per core. Results do not depend on it.
     pub threads: Option<usize>,
@@ -110,7 +113,10 @@ fn with_inputs(arch: &Architecture, inputs: usize) -> Architecture {
 
 enum Job<'a> {
     Net(&'a ModelSpec),
-    Majority,
+    /// The constant baseline (`majority`, `mean`).
+    Constant,
+    /// Least-squares linear regression (`linear`).
+    LeastSquares,
 }
 
 impl Job<'_> {
@@ -207,31 +213,37 @@ fn run_in_pool(
     obs: &mut dyn Observer,
     cancel: &Cancel,
 ) -> Result<StudyResult> {
+    // The loss for this target; a setting of another task is refused.
+    let config = &StudyConfig {
+        train: TrainConfig {
+            loss: config.train.loss.for_task(data.task)?,
+            ..config.train.clone()
+        },
+        ..config.clone()
+    };
     let specs = study_specs(data, config)?;
     check_memory(data, config, &specs)?;
-    let (jobs, models) = study_jobs(config, &specs);
+    let (jobs, models) = study_jobs(data.task, config, &specs);
     let design = fold_design(data, config.repeats, config.folds, config.seed)?;
-    let records = run_jobs(config, &design, &jobs, &models, obs, cancel)?;
+    let records = run_jobs(config, &design, &jobs, &models, data.outputs(), obs, cancel)?;
     Ok(assemble(data, config, models, design, records))
 }
 
-/// The networks to train: the configured models, then (with baselines) the
-/// `logistic` baseline. The names are unique and not reserved for a
-/// baseline; every model takes the data's [`input_width`].
+/// The networks to train: the configured models, then (with baselines,
+/// for a class target) the `logistic` baseline. The names are unique and
+/// not reserved for a baseline; every model takes the data's
+/// [`input_width`] and has one output per class of a multiclass target
+/// (one otherwise).
 fn study_specs(data: &Dataset, config: &StudyConfig) -> Result<Vec<ModelSpec>> {
-    let d = input_width(data)?;
+    let (d, k) = (input_width(data)?, data.outputs());
     let mut specs = config.models.clone();
-    if config.baselines {
-        specs.push(ModelSpec::new(
-            LOGISTIC,
-            Architecture::mlp(d, &[], Activation::Identity),
-        ));
+    let [linear, _] = baseline_names(data.task);
+    if config.baselines && data.task != Task::Regression {
+        let arch = Architecture::mlp_outputs(d, &[], Activation::Identity, k);
+        specs.push(ModelSpec::new(linear, arch));
     }
-    let reserved: &[&str] = if config.baselines {
-        &[LOGISTIC, MAJORITY]
-    } else {
-        &[]
-    };
+    let names = baseline_names(data.task);
+    let reserved: &[&str] = if config.baselines { &names } else { &[] };
     check_unique(&config.models, reserved)?;
     for s in &specs {
         if s.arch.input_width() != d {
@@ -240,6 +252,15 @@ fn study_specs(data: &Dataset, config: &StudyConfig) -> Result<Vec<ModelSpec>> {
                 s.name,
                 s.arch,
                 s.arch.input_width()
+            )));
+        }
+        if s.arch.outputs() != k {
+            return Err(Error::Config(format!(
+                "model '{}' ({}) has {} outputs but a {} target needs {k}",
+                s.name,
+                s.arch,
+                s.arch.outputs(),
+                data.task
             )));
         }
     }
@@ -257,8 +278,14 @@ fn check_memory(data: &Dataset, config: &StudyConfig, specs: &[ModelSpec]) -> Re
 }
 
 /// One job and one [`StudyModel`] per network of `specs`, then (with
-/// baselines) the majority baseline's.
-fn study_jobs<'a>(config: &StudyConfig, specs: &'a [ModelSpec]) -> (Vec<Job<'a>>, Vec<StudyModel>) {
+/// baselines) the constant baseline's — after the least-squares one for a
+/// regression target.
+fn study_jobs<'a>(
+    task: Task,
+    config: &StudyConfig,
+    specs: &'a [ModelSpec],
+) -> (Vec<Job<'a>>, Vec<StudyModel>) {
+    let classes = task != Task::Regression;
     let mut jobs: Vec<Job> = specs.iter().map(Job::Net).collect();
     let mut models: Vec<StudyModel> = specs
         .iter()
@@ -267,7 +294,7 @@ fn study_jobs<'a>(config: &StudyConfig, specs: &'a [ModelSpec]) -> (Vec<Job<'a>>
             name: s.name.clone(),
             arch: s.arch.to_string(),
             params: s.arch.n_params(),
-            kind: if config.baselines && i + 1 == specs.len() {
+            kind: if config.baselines && classes && i + 1 == specs.len() {
                 ModelKind::LogisticBaseline
             } else {
                 ModelKind::Network
@@ -275,12 +302,32 @@ fn study_jobs<'a>(config: &StudyConfig, specs: &'a [ModelSpec]) -> (Vec<Job<'a>>
         })
         .collect();
     if config.baselines {
-        jobs.push(Job::Majority);
+        let [linear, constant] = baseline_names(task);
+        if !classes {
+            let d = specs.first().map_or(0, |s| s.arch.input_width());
+            jobs.push(Job::LeastSquares);
+            models.push(StudyModel {
+                name: linear.into(),
+                arch: "least squares".into(),
+                params: d + 1,
+                kind: ModelKind::LinearBaseline,
+            });
+        }
+        jobs.push(Job::Constant);
         models.push(StudyModel {
-            name: MAJORITY.into(),
-            arch: "majority class".into(),
+            name: constant.into(),
+            arch: if classes {
+                "majority class"
+            } else {
+                "training mean"
+            }
+            .into(),
             params: 0,
-            kind: ModelKind::MajorityBaseline,
+            kind: if classes {
+                ModelKind::MajorityBaseline
+            } else {
+                ModelKind::MeanBaseline
+            },
         });
     }
     (jobs, models)
@@ -293,6 +340,7 @@ fn run_jobs(
     design: &[(FoldSplit, Prepared)],
     jobs: &[Job],
     models: &[StudyModel],
+    outputs: usize,
     obs: &mut dyn Observer,
     cancel: &Cancel,
 ) -> Result<Vec<FoldRecord>> {
@@ -317,8 +365,7 @@ fn run_jobs(
                 prepared,
                 split,
                 config,
-                &models[m].name,
-                m,
+                (&models[m].name, m, outputs),
                 cancel,
             )?;
             let done = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -347,14 +394,20 @@ fn assemble(
     let splits: Vec<FoldSplit> = design.into_iter().map(|(s, _)| s).collect();
     let n_train_sum: usize = splits[..k].iter().map(|s| s.n_train).sum();
     let n_test_sum: usize = splits[..k].iter().map(|s| s.test_rows.len()).sum();
-    let summaries = summarize_records(&models, &records);
-    let comparisons = compare_models(&models, &records, n_train_sum, n_test_sum);
+    let summaries = summarize_records(&models, &records, data.task);
+    let comparisons = compare_models(&models, &records, n_train_sum, n_test_sum, data.task);
     StudyResult {
         source: data.source.clone(),
         target: data.target.clone(),
+        task: data.task,
+        classes: data.classes.clone(),
         features: data.features.clone(),
         n_rows: data.n_rows(),
-        n_positive: data.n_positive(),
+        n_positive: if data.task == Task::Binary {
+            data.n_positive()
+        } else {
+            0
+        },
         repeats: config.repeats,
         folds: k,
         seed: config.seed,
@@ -378,8 +431,7 @@ fn run_one(
     p: &Prepared,
     split: &FoldSplit,
     config: &StudyConfig,
-    name: &str,
-    m: usize,
+    (name, m, outputs): (&str, usize, usize),
     cancel: &Cancel,
 ) -> Result<FoldRecord> {
     let (r, f) = (split.repeat, split.fold);
@@ -390,15 +442,7 @@ fn run_one(
         &p.train.y,
         &format!("the training rows of fold {f} of repeat {r}"),
     )?;
-    let loss = match train.loss.resolve(&p.train.y, 1, "")? {
-        crate::train::Objective::Binary(loss) => loss,
-        other => {
-            return Err(Error::Config(format!(
-                "a study compares binary classifiers; this target is {}",
-                other.task()
-            )))
-        }
-    };
+    let loss = train.loss.resolve(&p.train.y, outputs, "")?;
     let (seed, epochs, score): (Option<u64>, usize, FoldScore) = match job {
         Job::Net(spec) => {
             let seed = match config.init {
@@ -425,10 +469,11 @@ fn run_one(
             (
                 Some(seed),
                 m.history.records.len(),
-                score_network(&m.net, p, loss),
+                score_network(&m.net, p, &loss),
             )
         }
-        Job::Majority => (None, 0, score_majority(split, p, loss)),
+        Job::Constant => (None, 0, score_constant(split, p, &loss)),
+        Job::LeastSquares => (None, 0, score_least_squares(p, &loss)?),
     };
     Ok(FoldRecord {
         repeat: r,
@@ -482,12 +527,12 @@ mod tests {
     #[test]
     fn costs_rank_the_default_models_as_measured() {
         let train = TrainConfig::tutorial(1000, 0.01);
-        let specs = study_models(12);
+        let specs = study_models(12, 1);
         let cost =
             |name: &str| Job::Net(specs.iter().find(|s| s.name == name).unwrap()).cost(&train);
         assert!(cost("deeper_model") > cost("model_tanh"));
         assert!(cost("model_tanh") > cost("model_0"));
         assert!(cost("model_elu") > cost("model_non_linear"));
-        assert!(cost("model_0") > 0.0 && Job::Majority.cost(&train) == 0.0);
+        assert!(cost("model_0") > 0.0 && Job::Constant.cost(&train) == 0.0);
     }
 }

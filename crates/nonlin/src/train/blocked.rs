@@ -16,7 +16,8 @@
 //! (one pass up to [`BLOCK_ROWS`] rows, per [`BLOCK_ROWS`]-row block above).
 
 pub use super::block_plan::{
-    macs_per_row, Cutoffs, Plan, Rows, BLOCK_ROWS, MIN_THREADED_WORK, SPLIT_MIN_ROWS,
+    macs_per_row, Cutoffs, Plan, Rows, BLOCK_ROWS, FULL_BATCH_SPLIT_MIN_ROWS, MIN_THREADED_WORK,
+    SPLIT_MIN_ROWS,
 };
 use super::loss::LossValue;
 use super::regression_loss::ErrorSums;
@@ -198,7 +199,11 @@ impl BlockedBatch {
     /// [`BlockedBatch::new`] for a regression target: also buffers for its
     /// values, for the errors in its units.
     pub fn for_regression(mut self, batch_rows: usize, eval_rows: usize) -> BlockedBatch {
-        let rows = Plan::largest_block(batch_rows.max(eval_rows), self.cutoffs.split_min_rows);
+        let split_min = self
+            .cutoffs
+            .split_min_rows
+            .max(self.cutoffs.full_batch_split_min_rows);
+        let rows = Plan::largest_block(batch_rows.max(eval_rows), split_min);
         for lane in &mut self.lanes {
             lane.rows.vb = vec![0.0; rows.max(1)];
         }
@@ -224,7 +229,9 @@ impl BlockedBatch {
         let split_min = cutoffs.split_min_rows;
         let plan = |n: usize| Plan::split_from(n, split_min);
         let (train, eval) = (plan(batch_rows), plan(eval_rows));
-        let rows = Plan::largest_block(batch_rows.max(eval_rows), split_min).max(1);
+        // A full batch may run as one block up to its own cut-off.
+        let one_block_min = split_min.max(cutoffs.full_batch_split_min_rows);
+        let rows = Plan::largest_block(batch_rows.max(eval_rows), one_block_min).max(1);
         let (d, np, k) = (arch.input_width(), arch.n_params(), arch.outputs());
         let lanes = pool.as_ref().map_or(1, Pool::threads);
         let split = |plan: Plan, len: usize| if plan.count() > 1 { len } else { 0 };
@@ -261,7 +268,7 @@ impl BlockedBatch {
     /// `rows` must fit the sizes given to [`BlockedBatch::new`].
     pub fn step(&mut self, net: &Network, loss: &Objective, s: &Samples, rows: Rows) -> Step<'_> {
         let n = rows.len();
-        let plan = Plan::split_from(n, self.cutoffs.split_min_rows);
+        let plan = Plan::split_from(n, self.cutoffs.split_min_for(rows));
         let blocks = plan.count();
         if blocks == 1 {
             // One block: the one-pass step, its gradient used in place.
@@ -558,6 +565,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_full_batch_up_to_block_rows_is_one_pass_and_a_mini_batch_splits() {
+        let arch = Architecture::mlp(12, &[16], Activation::Relu);
+        let net = Network::new(arch.clone(), 5);
+        let loss = Objective::Binary(super::super::BceWithLogits::default());
+        let s = synth::samples(SPLIT_MIN_ROWS + 97, 4);
+        let n = s.n;
+        let mut ws = Workspace::new(&arch, n);
+        net.forward(&mut ws, &s.xt, n);
+        let (logits, grad) = ws.logits_and_grad(n);
+        loss.forward_backward(logits, &s.y, grad);
+        net.backward(&mut ws, &s.xt, n);
+        let as_bits = |g: &[f32]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        let mut b = BlockedBatch::new(&arch, 2, n, 1).unwrap();
+        let full = as_bits(b.step(&net, &loss, &s, Rows::Range(0, n)).grads);
+        assert_eq!(
+            full,
+            as_bits(&ws.grads),
+            "a full batch is summed in one pass"
+        );
+        let all: Vec<usize> = (0..n).collect();
+        let picked = as_bits(b.step(&net, &loss, &s, Rows::Picked(&all)).grads);
+        assert_ne!(
+            picked, full,
+            "the same rows as a mini-batch run in two blocks"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Repeated stratified k-fold cross-validation of several models on the same
+//! Repeated k-fold cross-validation (stratified by class; plain for a
+//! regression target) of several models on the same
 //! folds, with per-metric summaries (mean, standard deviation, 95% CI) and
 //! paired corrected resampled t-tests between every pair of models.
 //!
@@ -27,14 +28,15 @@
 //! Seeds are mixed with SplitMix64: `mix(parts) = fold h ← splitmix64(h ⊕ p)`
 //! over the parts, starting from a fixed constant.
 
+use crate::data::{Label, Task};
 use crate::eval::metrics::BinaryMetrics;
 use crate::eval::stats::{corrected_resampled_ttest, summarize, PairedTest, Summary};
-use crate::train::TrainConfig;
+use crate::train::{RegressionMetrics, TrainConfig};
 use serde::Serialize;
 
 mod folds;
 
-pub use folds::{fold_design, score_majority, score_network, FoldScore};
+pub use folds::{fold_design, score_constant, score_least_squares, score_network, FoldScore};
 
 /// How network runs are seeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,6 +52,19 @@ pub enum InitSeeds {
 pub const LOGISTIC: &str = "logistic";
 /// Name of the majority-class baseline.
 pub const MAJORITY: &str = "majority";
+/// Name of the least-squares baseline (regression).
+pub const LINEAR: &str = "linear";
+/// Name of the training-mean baseline (regression).
+pub const MEAN: &str = "mean";
+
+/// The names of the two baselines of a task: the linear model, then the
+/// constant one.
+pub fn baseline_names(task: Task) -> [&'static str; 2] {
+    match task {
+        Task::Regression => [LINEAR, MEAN],
+        _ => [LOGISTIC, MAJORITY],
+    }
+}
 
 /// SplitMix64's output function applied to `x + golden gamma`.
 pub fn splitmix64(x: u64) -> u64 {
@@ -83,8 +98,15 @@ pub fn init_seed(seed: u64, repeat: usize, fold: usize, model: usize) -> u64 {
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     Network,
+    /// `Linear(d, K)` trained as the networks are (logistic regression,
+    /// multinomial for K classes).
     LogisticBaseline,
+    /// The training fold's class shares for every row.
     MajorityBaseline,
+    /// Least-squares linear regression (scikit-learn's `LinearRegression()`).
+    LinearBaseline,
+    /// The training fold's mean for every row (R² ≤ 0 on the test fold).
+    MeanBaseline,
 }
 
 /// A model of the study, in result order.
@@ -106,8 +128,11 @@ pub struct FoldSplit {
     /// Data-set rows of the test fold, ascending.
     pub test_rows: Vec<usize>,
     pub n_train: usize,
-    pub n_train_positive: usize,
-    pub n_test_positive: usize,
+    /// Binary: positives of the training and the test fold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n_train_positive: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n_test_positive: Option<usize>,
     /// Mean and scale of the scaler fit on this fold's training rows.
     pub scaler_mean: Vec<f64>,
     pub scaler_scale: Vec<f64>,
@@ -126,11 +151,30 @@ pub struct FoldRecord {
     /// Epochs trained (0 for the majority baseline).
     pub epochs: usize,
     #[serde(flatten)]
-    pub metrics: BinaryMetrics,
+    pub metrics: FoldMetrics,
     /// Mean loss of the final weights on the training fold.
     pub train_loss: f64,
     /// Mean loss of the final weights on the test fold.
     pub test_loss: f64,
+}
+
+/// A multiclass fold's scores (scikit-learn's definitions, [`crate::eval::multiclass`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClassScores {
+    pub accuracy: f64,
+    pub balanced_accuracy: f64,
+    pub macro_f1: f64,
+    pub log_loss: f64,
+}
+
+/// The test-fold scores of a task.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FoldMetrics {
+    Binary(BinaryMetrics),
+    Multiclass(ClassScores),
+    /// RMSE, MAE and R² in the target's units.
+    Regression(RegressionMetrics),
 }
 
 /// A reported metric.
@@ -168,32 +212,116 @@ pub const METRICS: [MetricInfo; 12] = [
     mi("test_loss", "final test loss", false, false),
 ];
 
+/// Every metric of a multiclass [`FoldRecord`], in report order.
+pub const MULTICLASS_METRICS: [MetricInfo; 6] = [
+    mi("accuracy", "accuracy", true, true),
+    mi("balanced_accuracy", "balanced accuracy", true, true),
+    mi("macro_f1", "macro-F1", false, true),
+    mi("log_loss", "log loss", false, false),
+    mi("train_loss", "final train loss", false, false),
+    mi("test_loss", "final test loss", false, false),
+];
+
+/// Every metric of a regression [`FoldRecord`], in report order (RMSE and
+/// MAE in the target's units; the losses on the standardized target).
+pub const REGRESSION_METRICS: [MetricInfo; 5] = [
+    mi("rmse", "RMSE", false, false),
+    mi("mae", "MAE", false, false),
+    mi("r2", "R²", false, true),
+    mi("train_loss", "final train loss", false, false),
+    mi("test_loss", "final test loss", false, false),
+];
+
 /// Metrics compared pairwise.
 pub const COMPARED: [&str; 3] = ["accuracy", "mcc", "roc_auc"];
 
-/// The [`MetricInfo`] of a key.
+/// The metrics of a task's records, in report order.
+pub fn metrics_of(task: Task) -> &'static [MetricInfo] {
+    match task {
+        Task::Binary => &METRICS,
+        Task::Multiclass => &MULTICLASS_METRICS,
+        Task::Regression => &REGRESSION_METRICS,
+    }
+}
+
+/// The metrics a task's models are compared on, pairwise: the main one
+/// first (accuracy for classes, RMSE for a number).
+pub fn compared_of(task: Task) -> &'static [&'static str] {
+    match task {
+        Task::Binary => &COMPARED,
+        Task::Multiclass => &["accuracy", "macro_f1"],
+        Task::Regression => &["rmse", "mae"],
+    }
+}
+
+/// The metrics of a task's summary tables.
+pub fn headline_of(task: Task) -> &'static [&'static str] {
+    match task {
+        Task::Binary => &["accuracy", "balanced_accuracy", "mcc", "roc_auc", "brier"],
+        Task::Multiclass => &["accuracy", "balanced_accuracy", "macro_f1", "log_loss"],
+        Task::Regression => &["rmse", "mae", "r2"],
+    }
+}
+
+/// The [`MetricInfo`] of a key (of any task).
 pub fn metric_info(key: &str) -> Option<MetricInfo> {
-    METRICS.iter().copied().find(|m| m.key == key)
+    METRICS
+        .iter()
+        .chain(&MULTICLASS_METRICS)
+        .chain(&REGRESSION_METRICS)
+        .copied()
+        .find(|m| m.key == key)
 }
 
 impl FoldRecord {
-    /// The value of a metric by key (see [`METRICS`]).
+    /// The value of a metric by key (see [`metrics_of`]); NaN for a key
+    /// of another task.
     pub fn value(&self, key: &str) -> f64 {
-        let m = &self.metrics;
         match key {
-            "accuracy" => m.accuracy,
-            "balanced_accuracy" => m.balanced_accuracy,
-            "precision" => m.precision,
-            "recall" => m.recall,
-            "specificity" => m.specificity,
-            "f1" => m.f1,
-            "mcc" => m.mcc,
-            "roc_auc" => m.roc_auc,
-            "pr_auc" => m.pr_auc,
-            "brier" => m.brier,
-            "train_loss" => self.train_loss,
-            "test_loss" => self.test_loss,
-            _ => panic!("unknown metric '{key}'"),
+            "train_loss" => return self.train_loss,
+            "test_loss" => return self.test_loss,
+            _ => {}
+        }
+        let v = match &self.metrics {
+            FoldMetrics::Binary(m) => match key {
+                "accuracy" => Some(m.accuracy),
+                "balanced_accuracy" => Some(m.balanced_accuracy),
+                "precision" => Some(m.precision),
+                "recall" => Some(m.recall),
+                "specificity" => Some(m.specificity),
+                "f1" => Some(m.f1),
+                "mcc" => Some(m.mcc),
+                "roc_auc" => Some(m.roc_auc),
+                "pr_auc" => Some(m.pr_auc),
+                "brier" => Some(m.brier),
+                _ => None,
+            },
+            FoldMetrics::Multiclass(m) => match key {
+                "accuracy" => Some(m.accuracy),
+                "balanced_accuracy" => Some(m.balanced_accuracy),
+                "macro_f1" => Some(m.macro_f1),
+                "log_loss" => Some(m.log_loss),
+                _ => None,
+            },
+            FoldMetrics::Regression(m) => match key {
+                "rmse" => Some(m.rmse),
+                "mae" => Some(m.mae),
+                "r2" => Some(m.r2),
+                _ => None,
+            },
+        };
+        match v {
+            Some(v) => v,
+            None if metric_info(key).is_some() => f64::NAN,
+            None => panic!("unknown metric '{key}'"),
+        }
+    }
+
+    /// The binary scores, for a binary study.
+    pub fn binary(&self) -> Option<&BinaryMetrics> {
+        match &self.metrics {
+            FoldMetrics::Binary(m) => Some(m),
+            _ => None,
         }
     }
 }
@@ -226,6 +354,9 @@ pub struct Comparison {
 pub struct StudyResult {
     pub source: String,
     pub target: String,
+    pub task: Task,
+    /// The class labels in index order (none for regression).
+    pub classes: Vec<Label>,
     pub features: Vec<String>,
     pub n_rows: usize,
     pub n_positive: usize,
@@ -243,9 +374,9 @@ pub struct StudyResult {
     pub splits: Vec<FoldSplit>,
     /// Repeat-major, then fold, then model.
     pub records: Vec<FoldRecord>,
-    /// Model-major, then metric in [`METRICS`] order.
+    /// Model-major, then metric in [`metrics_of`] order.
     pub summaries: Vec<MetricSummary>,
-    /// Metric in [`COMPARED`] order, then pairs (i < j) in model order.
+    /// Metric in [`compared_of`] order, then pairs (i < j) in model order.
     pub comparisons: Vec<Comparison>,
 }
 
@@ -273,10 +404,15 @@ pub fn fold_values(records: &[FoldRecord], model: &str, metric: &str) -> Vec<f64
         .collect()
 }
 
-pub fn summarize_records(models: &[StudyModel], records: &[FoldRecord]) -> Vec<MetricSummary> {
+/// Every metric of `task` for every model, in model then metric order.
+pub fn summarize_records(
+    models: &[StudyModel],
+    records: &[FoldRecord],
+    task: Task,
+) -> Vec<MetricSummary> {
     let mut out = Vec::new();
     for m in models {
-        for info in METRICS {
+        for &info in metrics_of(task) {
             let vals: Vec<f64> = fold_values(records, &m.name, info.key)
                 .into_iter()
                 .filter(|v| v.is_finite())
@@ -291,14 +427,17 @@ pub fn summarize_records(models: &[StudyModel], records: &[FoldRecord]) -> Vec<M
     out
 }
 
+/// The paired comparisons of every pair of models on each of the task's
+/// compared metrics ([`compared_of`]).
 pub fn compare_models(
     models: &[StudyModel],
     records: &[FoldRecord],
     n_train_sum: usize,
     n_test_sum: usize,
+    task: Task,
 ) -> Vec<Comparison> {
     let mut out = Vec::new();
-    for key in COMPARED {
+    for &key in compared_of(task) {
         let info = metric_info(key).expect("compared metrics are listed");
         let (scale, unit) = if info.percent {
             (100.0, "percentage points")

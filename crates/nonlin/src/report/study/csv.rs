@@ -2,7 +2,7 @@
 //! run) and `comparisons.csv` (every paired test with its sentence).
 
 use super::sentence;
-use crate::eval::study::{StudyResult, METRICS};
+use crate::eval::study::{metrics_of, StudyResult};
 use std::fmt::Write;
 
 /// A CSV field, quoted when needed.
@@ -38,7 +38,7 @@ pub fn summary_csv(study: &StudyResult) -> String {
 /// `folds.csv`: one row per (repeat, fold, model).
 pub fn folds_csv(study: &StudyResult) -> String {
     let mut s = String::from("repeat,fold,model,seed,n_train,n_test,epochs");
-    for info in METRICS {
+    for info in metrics_of(study.task) {
         s.push(',');
         s.push_str(info.key);
     }
@@ -55,7 +55,7 @@ pub fn folds_csv(study: &StudyResult) -> String {
             r.n_test,
             r.epochs
         );
-        for info in METRICS {
+        for info in metrics_of(study.task) {
             let _ = write!(s, ",{:?}", r.value(info.key));
         }
         s.push('\n');

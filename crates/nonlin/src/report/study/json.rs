@@ -2,6 +2,7 @@
 //! sentence.
 
 use super::sentence;
+use crate::data::{Label, Task};
 use crate::eval::study::{
     Comparison, FoldRecord, FoldSplit, InitSeeds, MetricSummary, StudyModel, StudyResult,
 };
@@ -14,9 +15,16 @@ use serde::Serialize;
 struct StudyJson<'a> {
     source: &'a str,
     target: &'a str,
+    /// Only for a target beyond yes/no (a binary study's document is as
+    /// it was before tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task: Option<Task>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    classes: Option<&'a [Label]>,
     features: &'a [String],
     n_rows: usize,
-    n_positive: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n_positive: Option<usize>,
     repeats: usize,
     folds: usize,
     seed: u64,
@@ -48,6 +56,8 @@ pub fn to_json(study: &StudyResult) -> String {
     let StudyResult {
         source,
         target,
+        task,
+        classes,
         features,
         n_rows,
         n_positive,
@@ -65,12 +75,15 @@ pub fn to_json(study: &StudyResult) -> String {
         summaries,
         comparisons,
     } = study;
+    let binary = *task == Task::Binary;
     let doc = StudyJson {
         source,
         target,
+        task: (!binary).then_some(*task),
+        classes: (*task == Task::Multiclass).then_some(classes.as_slice()),
         features,
         n_rows: *n_rows,
-        n_positive: *n_positive,
+        n_positive: binary.then_some(*n_positive),
         repeats: *repeats,
         folds: *folds,
         seed: *seed,

@@ -14,21 +14,25 @@ mod text;
 pub use csv::{comparisons_csv, folds_csv, summary_csv};
 pub use json::to_json;
 pub use strip::{accuracy_mcc_svg, strip_svg};
-pub use text::{console_table, design, sentences, to_markdown, training};
+pub use text::{
+    console_table, design, main_comparison, rows_line, sentences, to_markdown, training,
+};
 
 use crate::eval::study::{metric_info, Comparison, MetricInfo, StudyResult};
-use crate::report::comparison_text::describe_difference;
+use crate::report::comparison_text::describe_difference_of;
 
 /// The plain-words sentence of a comparison, e.g. `model_0 vs logistic:
 /// +0.8 points accuracy, 95% CI [−1.8, 3.5], p = 0.49 — no evidence of a
 /// difference` (percentages are compared in points).
 pub fn sentence(c: &Comparison) -> String {
-    let words = match metric_info(c.metric) {
+    let info = metric_info(c.metric);
+    let words = match info {
         Some(info) if info.percent => format!("points {}", info.label),
         Some(info) => info.label.to_string(),
         None => c.metric.to_string(),
     };
-    describe_difference(&c.a, &c.b, &c.test, &words)
+    let higher_is_better = info.is_none_or(|i| i.higher_is_better);
+    describe_difference_of(&c.a, &c.b, &c.test, &words, higher_is_better)
 }
 
 /// `value` as displayed for `info`: percentages ×100 with 2 decimals, others

@@ -1,8 +1,10 @@
-//! A study's per-fold strip/box plots: one metric, or accuracy and MCC side
-//! by side (`accuracy_mcc.svg`).
+//! A study's per-fold strip/box plots: one metric, or the task's two
+//! compared metrics side by side (`accuracy_mcc.svg` for a binary study:
+//! accuracy and MCC).
 
 use super::unit_suffix;
-use crate::eval::study::{fold_values, metric_info, StudyResult};
+use crate::data::Task;
+use crate::eval::study::{compared_of, fold_values, metric_info, StudyResult};
 use crate::report::chart::{strip_box_svg, StripGroup};
 
 /// Strip/box plot of per-fold values of `metric` (percentages ×100).
@@ -33,14 +35,19 @@ pub fn strip_svg(study: &StudyResult, metric: &str, width: u32, height: u32) -> 
     )
 }
 
-/// `accuracy_mcc.svg`: the accuracy and MCC strip plots side by side,
-/// each `width`×`height`, in one `2·width`×`height` document.
+/// `accuracy_mcc.svg`: the accuracy and MCC strip plots side by side (for
+/// another task its two compared metrics: accuracy and macro-F1, RMSE and
+/// MAE), each `width`×`height`, in one `2·width`×`height` document.
 pub fn accuracy_mcc_svg(study: &StudyResult, width: u32, height: u32) -> String {
     let mut s = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w2}" height="{height}" viewBox="0 0 {w2} {height}"><rect width="{w2}" height="{height}" fill="#ffffff"/>"##,
         w2 = 2 * width
     );
-    for (i, metric) in ["accuracy", "mcc"].into_iter().enumerate() {
+    let metrics: [&str; 2] = match study.task {
+        Task::Binary => ["accuracy", "mcc"],
+        task => [compared_of(task)[0], compared_of(task)[1]],
+    };
+    for (i, metric) in metrics.into_iter().enumerate() {
         let inner = strip_svg(study, metric, width, height);
         let x = i as u32 * width;
         // Position the standalone document as a nested <svg>.

@@ -2,13 +2,16 @@
 //! lines and the comparison sentences.
 
 use super::{mean_ci, sentence, shown, unit_suffix};
-use crate::eval::study::{metric_info, InitSeeds, StudyResult, COMPARED, METRICS};
+use crate::data::Task;
+use crate::eval::study::{
+    compared_of, headline_of, metric_info, metrics_of, InitSeeds, StudyResult,
+};
 use crate::report::summary_table::text_table;
 use std::fmt::Write;
 
 /// The console table: model × main metrics, `mean [95% CI]`.
 pub fn console_table(study: &StudyResult) -> String {
-    let keys = ["accuracy", "balanced_accuracy", "mcc", "roc_auc", "brier"];
+    let keys = headline_of(study.task);
     let headers: Vec<String> = ["model".to_string(), "arch".to_string()]
         .into_iter()
         .chain(keys.iter().map(|k| {
@@ -32,6 +35,39 @@ pub fn console_table(study: &StudyResult) -> String {
     text_table(&h, &rows)
 }
 
+/// The console's line about the rows: how many, and the classes' split or
+/// the target.
+pub fn rows_line(study: &StudyResult) -> String {
+    let n = study.n_rows;
+    let d = study.features.len();
+    match study.task {
+        Task::Binary => format!(
+            "{n} rows, {} positive ({:.1}%), {d} features",
+            study.n_positive,
+            100.0 * study.n_positive as f64 / n as f64
+        ),
+        Task::Multiclass => format!("{n} rows, {} classes, {d} features", study.classes.len()),
+        Task::Regression => format!(
+            "{n} rows, target '{}' (regression), {d} features",
+            study.target
+        ),
+    }
+}
+
+/// The main compared metric of the study's task, and the console's heading
+/// for its sentences (naming where the others are).
+pub fn main_comparison(study: &StudyResult) -> (&'static str, String) {
+    let compared = compared_of(study.task);
+    let label = |k: &str| metric_info(k).map_or(k.to_string(), |i| i.label.to_string());
+    let others: Vec<String> = compared[1..].iter().map(|k| label(k)).collect();
+    let heading = format!(
+        "Paired comparisons of {} (corrected resampled t-test; {} in study.md)",
+        label(compared[0]),
+        others.join(" and ")
+    );
+    (compared[0], heading)
+}
+
 /// One sentence per comparison of `metric`, each on its own line.
 pub fn sentences(study: &StudyResult, metric: &str) -> String {
     study
@@ -43,9 +79,18 @@ pub fn sentences(study: &StudyResult, metric: &str) -> String {
 /// A one-line description of the design.
 pub fn design(study: &StudyResult) -> String {
     format!(
-        "{} × {}-fold stratified cross-validation (seed {}), scaler fit on each training fold; \
+        "{} × {}-fold {}cross-validation (seed {}), scaler fit on each training fold; \
          {:.1} training / {:.1} test rows per fold",
-        study.repeats, study.folds, study.seed, study.n_train_mean, study.n_test_mean
+        study.repeats,
+        study.folds,
+        if study.task == Task::Regression {
+            ""
+        } else {
+            "stratified "
+        },
+        study.seed,
+        study.n_train_mean,
+        study.n_test_mean
     )
 }
 
@@ -97,11 +142,32 @@ pub fn to_markdown(study: &StudyResult) -> String {
 fn markdown_design(s: &mut String, study: &StudyResult) {
     let pos = study.n_positive as f64 / study.n_rows as f64 * 100.0;
     let _ = writeln!(s, "- data: {}", study.source);
-    let _ = writeln!(
-        s,
-        "- rows: {} ({} positive, {pos:.1}%), target `{}`",
-        study.n_rows, study.n_positive, study.target
-    );
+    let _ = match study.task {
+        Task::Binary => writeln!(
+            s,
+            "- rows: {} ({} positive, {pos:.1}%), target `{}`",
+            study.n_rows, study.n_positive, study.target
+        ),
+        Task::Multiclass => writeln!(
+            s,
+            "- rows: {}, target `{}`: {} classes ({})",
+            study.n_rows,
+            study.target,
+            study.classes.len(),
+            study
+                .classes
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Task::Regression => writeln!(
+            s,
+            "- rows: {}, target `{}` (regression; RMSE and MAE in its units, losses on it \
+             standardized)",
+            study.n_rows, study.target
+        ),
+    };
     let _ = writeln!(
         s,
         "- features ({}): {}",
@@ -110,9 +176,24 @@ fn markdown_design(s: &mut String, study: &StudyResult) {
     );
     let _ = writeln!(s, "- design: {}", design(study));
     let _ = writeln!(s, "- training: {}", training(study));
-    *s += "- baselines: `logistic` is a network with no hidden layer trained with the same \
-          settings; `majority` predicts the training fold's majority class with probability \
-          equal to its positive rate (all scores tied: ROC AUC 0.5, PR AUC = test positive rate)\n";
+    *s += match study.task {
+        Task::Binary => {
+            "- baselines: `logistic` is a network with no hidden layer trained with the same \
+             settings; `majority` predicts the training fold's majority class with probability \
+             equal to its positive rate (all scores tied: ROC AUC 0.5, PR AUC = test positive \
+             rate)\n"
+        }
+        Task::Multiclass => {
+            "- baselines: `logistic` is multinomial logistic regression, a network with no \
+             hidden layer (one output per class) trained with the same settings; `majority` \
+             predicts the training fold's class shares for every row (its most frequent class)\n"
+        }
+        Task::Regression => {
+            "- baselines: `linear` is least-squares linear regression (scikit-learn's \
+             `LinearRegression()`) fit on each training fold; `mean` predicts the training \
+             fold's mean for every row (R² ≤ 0 on the test fold)\n"
+        }
+    };
     *s += "- 95% CIs of the mean over folds use Student's t and treat the folds as independent, \
           so they are too narrow (training sets overlap); to compare models use the paired \
           comparisons below, which use the corrected resampled t-test (Nadeau & Bengio 2003)\n\n";
@@ -129,14 +210,17 @@ fn markdown_models(s: &mut String, study: &StudyResult) {
 /// `## Summary`: model × main metrics, `mean [95% CI]`.
 fn markdown_summary(s: &mut String, study: &StudyResult) {
     *s += "\n## Summary (mean [95% CI] over folds)\n\n";
-    let keys = [
-        "accuracy",
-        "balanced_accuracy",
-        "mcc",
-        "roc_auc",
-        "pr_auc",
-        "brier",
-    ];
+    let keys: &[&str] = match study.task {
+        Task::Binary => &[
+            "accuracy",
+            "balanced_accuracy",
+            "mcc",
+            "roc_auc",
+            "pr_auc",
+            "brier",
+        ],
+        task => headline_of(task),
+    };
     *s += "| model |";
     for k in keys {
         let i = metric_info(k).unwrap();
@@ -161,7 +245,7 @@ fn markdown_summary(s: &mut String, study: &StudyResult) {
 /// `## Metrics`: a table per metric (mean, std, CI, folds of each model).
 fn markdown_metrics(s: &mut String, study: &StudyResult) {
     *s += "\n## Metrics\n";
-    for info in METRICS {
+    for &info in metrics_of(study.task) {
         let _ = write!(
             s,
             "\n### {}{}{}\n\n| model | mean | std | 95% CI | folds |\n|---|---:|---:|---:|---:|\n",
@@ -193,7 +277,7 @@ fn markdown_metrics(s: &mut String, study: &StudyResult) {
 /// `## Paired comparisons`: the sentences of each compared metric.
 fn markdown_comparisons(s: &mut String, study: &StudyResult) {
     *s += "\n## Paired comparisons\n";
-    for key in COMPARED {
+    for key in compared_of(study.task) {
         let info = metric_info(key).unwrap();
         let _ = writeln!(s, "\n### {}\n", info.label);
         for c in study.comparisons_of(key) {

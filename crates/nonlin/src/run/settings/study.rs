@@ -33,8 +33,15 @@ pub struct StudySettings {
 }
 
 impl StudySettings {
-    /// The study's configuration for data of `inputs` model inputs.
+    /// The study's configuration for data of `inputs` model inputs and one
+    /// output.
     pub fn config(&self, inputs: usize) -> Result<StudyConfig> {
+        self.config_for(inputs, 1)
+    }
+
+    /// The study's configuration for data of `inputs` model inputs and
+    /// `outputs` outputs (one per class of a multiclass target).
+    pub fn config_for(&self, inputs: usize, outputs: usize) -> Result<StudyConfig> {
         let file = self.experiment.as_ref();
         if file.is_some() && !self.models.is_empty() {
             return Err(Error::not_applicable(
@@ -43,9 +50,9 @@ impl StudySettings {
             ));
         }
         let models = match file {
-            Some(f) => f.model_specs(inputs)?,
-            None if self.models.is_empty() => study_models(inputs),
-            None => resolve_all(&self.models, inputs, 1)?,
+            Some(f) => f.model_specs(inputs, outputs)?,
+            None if self.models.is_empty() => study_models(inputs, outputs),
+            None => resolve_all(&self.models, inputs, outputs)?,
         };
         let seed = self.seed.or(file.and_then(|f| f.seed)).unwrap_or(0);
         let train = TrainConfig {
