@@ -1,5 +1,6 @@
 //! Evaluation: predictions, metrics, statistics and cross-validation studies.
 
+pub mod importance;
 pub mod least_squares;
 pub mod metrics;
 pub mod multiclass;
