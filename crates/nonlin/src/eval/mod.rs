@@ -1,5 +1,7 @@
 //! Evaluation: predictions, metrics, statistics and cross-validation studies.
 
+pub mod calibration;
+pub mod decision_curve;
 pub mod importance;
 pub mod least_squares;
 pub mod metrics;
