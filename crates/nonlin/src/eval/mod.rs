@@ -10,6 +10,7 @@ pub mod predict;
 pub mod stats;
 pub mod study;
 pub mod summary;
+pub mod threshold;
 
 pub use least_squares::LeastSquares;
 pub use multiclass::{multiclass_metrics, MulticlassMetrics};
