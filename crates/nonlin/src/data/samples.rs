@@ -99,6 +99,21 @@ impl Samples {
         Ok((self.select(&split.train), self.select(&split.test)))
     }
 
+    /// These rows with only the given inputs (feature-major rows of `xt`),
+    /// in that order.
+    pub fn select_inputs(&self, inputs: &[usize]) -> Samples {
+        let n = self.n;
+        let mut xt = Vec::with_capacity(inputs.len() * n);
+        for &j in inputs {
+            xt.extend_from_slice(&self.xt[j * n..(j + 1) * n]);
+        }
+        Samples {
+            d: inputs.len(),
+            xt,
+            ..self.clone()
+        }
+    }
+
     /// A subset of these samples, in the given order.
     pub fn select(&self, idx: &[usize]) -> Samples {
         let n = idx.len();

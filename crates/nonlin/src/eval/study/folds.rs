@@ -59,7 +59,14 @@ pub fn fold_design(
                 train: train.clone(),
                 test: test.clone(),
             };
-            let p = prepare_split(data, split, &options)?.prepared;
+            let fitted = prepare_split(data, split, &options)?;
+            let column_widths = fitted
+                .preprocessing
+                .columns
+                .iter()
+                .map(|c| c.width())
+                .collect();
+            let p = fitted.prepared;
             let scaler = p.scaler.clone();
             let split = FoldSplit {
                 repeat: r,
@@ -70,6 +77,7 @@ pub fn fold_design(
                 test_rows: test,
                 scaler_mean: scaler.mean,
                 scaler_scale: scaler.scale,
+                column_widths,
             };
             out.push((split, p));
         }
