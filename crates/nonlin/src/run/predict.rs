@@ -1,8 +1,9 @@
 //! `predict`: a saved model on new rows.
 
-use crate::data::{Note, ReadOptions, Table};
+use crate::data::notes::name_list;
+use crate::data::{Label, Note, ReadOptions, Table};
 use crate::error::{Error, Result};
-use crate::eval::predict::Predict;
+use crate::eval::predict::{Head, Predict, Predicted};
 use crate::io::checkpoint::already_exists;
 use crate::io::{write_atomic, Checkpoint};
 use std::path::{Path, PathBuf};
@@ -27,8 +28,10 @@ pub struct PredictConfig {
 #[derive(Debug, Clone)]
 pub struct Predictions {
     pub checkpoint: Checkpoint,
-    /// P(target = positive label), per row.
-    pub probabilities: Vec<f32>,
+    /// What the model predicts for each row, per task: binary, P(target =
+    /// positive label); multiclass, the class probabilities and the
+    /// predicted class; regression, the value in the target's units.
+    pub predicted: Predicted,
     /// Columns of the file the model does not use.
     pub ignored_columns: Vec<String>,
     /// How the file was read (when not a plain CSV), categories unseen in
@@ -37,36 +40,113 @@ pub struct Predictions {
 }
 
 impl Predictions {
-    /// CSV `row,probability,label`: `row` is the 1-based data row,
-    /// `probability` the float32 printed exactly (the probability of the
-    /// positive label), `label` the predicted target value as the training
-    /// data wrote it (`1`, `SI`, `M`, ...; quoted when it holds a comma, a
-    /// quote or a line break).
-    pub fn to_csv(&self) -> String {
-        let labels = &self.checkpoint.labels;
-        let [negative, positive] =
-            [&labels.negative, &labels.positive].map(|l| csv_field(&l.to_string()));
-        let mut s = String::with_capacity(16 + self.probabilities.len() * 16);
-        s.push_str("row,probability,label\n");
-        for (i, &p) in self.probabilities.iter().enumerate() {
-            let label = if self.checkpoint.is_positive(p) {
-                &positive
-            } else {
-                &negative
-            };
-            s.push_str(&format!("{},{p},{label}\n", i + 1));
-        }
-        s
+    /// The number of rows predicted.
+    pub fn len(&self) -> usize {
+        self.predicted.len()
     }
 
-    /// What the probability is about, e.g. `probability = P(outcome =
-    /// 'SI'); label 'SI' when it is > 0.5, else 'NO'`.
+    pub fn is_empty(&self) -> bool {
+        self.predicted.is_empty()
+    }
+
+    /// The CSV of the predictions, `row` (the 1-based data row) first, then
+    /// per task:
+    ///
+    /// * binary, `row,probability,label`: `probability` the float32
+    ///   printed exactly (the probability of the positive label), `label`
+    ///   the predicted target value;
+    /// * multiclass, `row,p_<class>…,label`: one column per class in index
+    ///   order, its float32 probability printed exactly, then the predicted
+    ///   class (the largest logit's, the first on a tie: the prediction
+    ///   training's accuracy counts);
+    /// * regression, `row,prediction`: the value in the target's units, the
+    ///   f64 printed exactly (shortest round trip).
+    ///
+    /// Labels are as the training data wrote them (`1`, `SI`, `class_0`,
+    /// ...); a label or a `p_<class>` name is quoted when it holds a comma,
+    /// a quote, a line break or surrounding spaces.
+    pub fn to_csv(&self) -> String {
+        let n = self.predicted.len();
+        match &self.predicted {
+            Predicted::Binary { probabilities } => {
+                let labels = &self.checkpoint.labels;
+                let [negative, positive] =
+                    [&labels.negative, &labels.positive].map(|l| csv_field(&l.to_string()));
+                let mut s = String::with_capacity(16 + n * 16);
+                s.push_str("row,probability,label\n");
+                for (i, &p) in probabilities.iter().enumerate() {
+                    let label = if self.checkpoint.is_positive(p) {
+                        &positive
+                    } else {
+                        &negative
+                    };
+                    s.push_str(&format!("{},{p},{label}\n", i + 1));
+                }
+                s
+            }
+            Predicted::Multiclass {
+                k,
+                probabilities,
+                class_index,
+            } => {
+                let classes = self.checkpoint.head.classes();
+                let labels: Vec<String> = classes.iter().map(|c| csv_field(&c.to_string())).collect();
+                let mut s = String::with_capacity(16 + n * (8 + 12 * k));
+                s.push_str("row");
+                for c in classes {
+                    s.push(',');
+                    s.push_str(&csv_field(&format!("p_{c}")));
+                }
+                s.push_str(",label\n");
+                for (i, (row, &c)) in probabilities.chunks_exact(*k).zip(class_index).enumerate() {
+                    s.push_str(&(i + 1).to_string());
+                    for p in row {
+                        s.push_str(&format!(",{p}"));
+                    }
+                    s.push_str(&format!(",{}\n", labels[c]));
+                }
+                s
+            }
+            Predicted::Regression { values } => {
+                let mut s = String::with_capacity(16 + n * 24);
+                s.push_str("row,prediction\n");
+                for (i, v) in values.iter().enumerate() {
+                    s.push_str(&format!("{},{v}\n", i + 1));
+                }
+                s
+            }
+        }
+    }
+
+    /// What the columns mean, e.g. `probability = P(outcome = 'SI'); label
+    /// 'SI' when it is > 0.5, else 'NO'` (binary), `p_<class> = P(cultivar
+    /// = <class>) for its 3 classes (class_0, class_1, class_2); label =
+    /// the most probable class` (multiclass) or `prediction = the predicted
+    /// progression, in its units: output · 77.1 + 152.1 (the training
+    /// rows' scale and mean)` (regression).
     pub fn meaning(&self) -> String {
         let c = &self.checkpoint;
-        format!(
-            "probability = P({} = '{}'); label '{}' when it is > {}, else '{}'",
-            c.target, c.labels.positive, c.labels.positive, c.threshold, c.labels.negative
-        )
+        match &c.head {
+            Head::Binary => format!(
+                "probability = P({} = '{}'); label '{}' when it is > {}, else '{}'",
+                c.target, c.labels.positive, c.labels.positive, c.threshold, c.labels.negative
+            ),
+            Head::Multiclass { classes } => {
+                let names: Vec<String> = classes.iter().map(Label::to_string).collect();
+                format!(
+                    "p_<class> = P({} = <class>) for its {} classes ({}); label = the most \
+                     probable class (the first on a tie)",
+                    c.target,
+                    classes.len(),
+                    name_list(&names, 10)
+                )
+            }
+            Head::Regression { scale } => format!(
+                "prediction = the predicted {}, in its units: output · {} + {} (the training \
+                 rows' scale and mean)",
+                c.target, scale.scale, scale.mean
+            ),
+        }
     }
 }
 
@@ -91,11 +171,11 @@ pub fn run(config: &PredictConfig) -> Result<Predictions> {
         .filter(|n| !used.contains(n))
         .collect();
     let mut notes = table.notes();
-    let (probabilities, applied) = checkpoint.predict_table(&table)?;
+    let (predicted, applied) = checkpoint.predict_table(&table)?;
     notes.extend(applied);
     let p = Predictions {
         checkpoint,
-        probabilities,
+        predicted,
         ignored_columns,
         notes,
     };
