@@ -90,7 +90,8 @@ impl Predictions {
                 class_index,
             } => {
                 let classes = self.checkpoint.head.classes();
-                let labels: Vec<String> = classes.iter().map(|c| csv_field(&c.to_string())).collect();
+                let labels: Vec<String> =
+                    classes.iter().map(|c| csv_field(&c.to_string())).collect();
                 let mut s = String::with_capacity(16 + n * (8 + 12 * k));
                 s.push_str("row");
                 for c in classes {
@@ -219,4 +220,103 @@ fn check_out(out: &Path, inputs: &[&Path], force: bool) -> Result<()> {
         return Err(already_exists(out));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{BinaryLabels, Preprocessing, TargetScale};
+    use crate::eval::predict::DEFAULT_THRESHOLD;
+    use crate::model::{Architecture, Network};
+
+    fn predictions(spec: &str, head: Head, rows: &[f64]) -> Predictions {
+        let net = Network::new(Architecture::parse_outputs(spec).unwrap(), 5);
+        let features = vec!["x".to_string(), "z".to_string()];
+        let checkpoint = Checkpoint {
+            net,
+            scaler_mean: vec![0.5, -1.0],
+            scaler_scale: vec![2.0, 0.5],
+            target: "y".into(),
+            preprocessing: Preprocessing::identity(&features),
+            features,
+            head,
+            labels: BinaryLabels::default(),
+            threshold: DEFAULT_THRESHOLD,
+            version: "0.1.0".into(),
+        };
+        let predicted = checkpoint.predict(rows).unwrap();
+        Predictions {
+            checkpoint,
+            predicted,
+            ignored_columns: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn multiclass_columns_are_csv_safe_and_the_label_is_the_predicted_class() {
+        let classes: Vec<Label> = ["a", "b, c", "say \"d\""]
+            .map(|c| Label::Text(c.into()))
+            .to_vec();
+        let p = predictions(
+            "2-4-tanh-3",
+            Head::Multiclass {
+                classes: classes.clone(),
+            },
+            &[1.0, 2.0, -3.0, 0.5, 0.0, 0.0],
+        );
+        let csv = p.to_csv();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            r#"row,p_a,"p_b, c","p_say ""d""",label"#
+        );
+        let Predicted::Multiclass {
+            probabilities,
+            class_index,
+            ..
+        } = &p.predicted
+        else {
+            panic!("{:?}", p.predicted);
+        };
+        let quoted = ["a", "\"b, c\"", "\"say \"\"d\"\"\""];
+        for (i, line) in lines.enumerate() {
+            let row = &probabilities[i * 3..i * 3 + 3];
+            let want = format!(
+                "{},{},{},{},{}",
+                i + 1,
+                row[0],
+                row[1],
+                row[2],
+                quoted[class_index[i]]
+            );
+            assert_eq!(line, want);
+        }
+        assert_eq!(csv.lines().count(), 4);
+        assert!(p
+            .meaning()
+            .contains("for its 3 classes (a, b, c, say \"d\")"));
+    }
+
+    #[test]
+    fn regression_writes_the_prediction_in_units() {
+        let scale = TargetScale {
+            mean: 100.0,
+            scale: 10.0,
+        };
+        let p = predictions(
+            "2-4-tanh-1",
+            Head::Regression { scale },
+            &[1.0, 2.0, -3.0, 0.5],
+        );
+        let out = p.checkpoint.predict_logits(&[1.0, 2.0, -3.0, 0.5]).unwrap();
+        let want = format!(
+            "row,prediction\n1,{}\n2,{}\n",
+            out[0] as f64 * 10.0 + 100.0,
+            out[1] as f64 * 10.0 + 100.0
+        );
+        assert_eq!(p.to_csv(), want);
+        assert_eq!(p.len(), 2);
+        assert!(p.meaning().starts_with("prediction = the predicted y"));
+    }
 }
