@@ -90,7 +90,9 @@ pub fn log_lines(m: &TrainedModel, every: usize) -> Vec<String> {
 
 /// History files and the checkpoint (`model.safetensors`, replaced only
 /// with `force`) of one model of `result`, under `prefix` ("" or "name/").
-/// The checkpoint carries the run's preprocessing and labels.
+/// The checkpoint carries the run's preprocessing and its task: the labels
+/// (binary), the classes in index order (multiclass) or the target's
+/// scale (regression); see [`Checkpoint::for_task`].
 pub fn stage_model(
     staged: &mut Staged,
     prefix: &str,
@@ -103,12 +105,14 @@ pub fn stage_model(
         format!("{prefix}history.json"),
         m.history.to_json(&m.name, &m.net.arch.to_string()),
     );
-    let ckpt = Checkpoint::new(
+    let ckpt = Checkpoint::for_task(
         m.net.clone(),
         &result.prepared,
         result.preprocessing.clone(),
         result.labels.clone(),
-    )
+        result.task,
+        &result.classes,
+    )?
     .to_bytes()?;
     staged.add_guarded(format!("{prefix}model.safetensors"), ckpt, force);
     Ok(())
