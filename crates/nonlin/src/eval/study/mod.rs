@@ -447,7 +447,7 @@ pub fn pool_importance(
             out.push(FeatureImportance {
                 model: m.name.clone(),
                 feature: features[*c].clone(),
-                summary: s.clone(),
+                summary: *s,
                 rank,
             });
         }

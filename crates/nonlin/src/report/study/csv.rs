@@ -89,18 +89,6 @@ pub fn comparisons_csv(study: &StudyResult) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_field("ab"), "ab");
-    }
-}
-
 /// `importance.csv`: one row per (model, feature): the pooled permutation
 /// importance's mean, 95% interval, folds and rank.
 pub fn importance_csv(study: &StudyResult) -> String {
@@ -121,4 +109,16 @@ pub fn importance_csv(study: &StudyResult) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
+        assert_eq!(csv_field("ab"), "ab");
+    }
 }
