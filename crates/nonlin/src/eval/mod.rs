@@ -11,6 +11,7 @@ pub mod stats;
 pub mod study;
 pub mod summary;
 pub mod threshold;
+pub mod trust;
 
 pub use least_squares::LeastSquares;
 pub use multiclass::{multiclass_metrics, MulticlassMetrics};
