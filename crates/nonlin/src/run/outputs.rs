@@ -4,10 +4,11 @@
 use super::event::{Event, Observer};
 use super::split_run::{RunKind, RunResult};
 use crate::error::Result;
+use crate::eval::summary::Summaries;
 use crate::io::{checkpoint, Checkpoint, OutputDir, Staged};
-use crate::report::figures::{self, Figure};
+use crate::report::figures::{self, Figure, FigureInputs};
 use crate::report::run_report::RunReport;
-use crate::report::summary_table::{summary_cells, summary_csv, text_table, SUMMARY_HEADERS};
+use crate::report::summary_table::SummaryTable;
 use crate::train::TrainedModel;
 use std::path::{Path, PathBuf};
 
@@ -120,15 +121,24 @@ pub fn stage_model(
 
 /// Every file of a run, in memory: per model its history, checkpoint and
 /// figures; the comparison figures (`compare`); `summary.csv`,
-/// `summary.txt` and `report.html`. The PNGs render on the thread pool
-/// while this thread stages the other files; the order of the files does
-/// not depend on it.
+/// `summary.txt` and `report.html`. Figures and summary are in the run's
+/// task's metrics ([`figures::model_figures`], [`SummaryTable`]). The PNGs
+/// render on the thread pool while this thread stages the other files;
+/// the order of the files does not depend on it.
 pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
     use rayon::prelude::*;
+    let inputs = FigureInputs {
+        task: result.task,
+        test: &result.prepared.test,
+        classes: &result.classes,
+        loss: &result.train.loss,
+        target: &result.prepared.target,
+        zoom: opts.zoom,
+    };
     let mut figure_sections: Vec<(String, Vec<Figure>)> = Vec::new();
     let mut to_render: Vec<(String, Figure)> = Vec::new();
     if opts.plots && result.kind == RunKind::Compare {
-        let figs = figures::comparison_figures(&result.models, opts.zoom);
+        let figs = figures::comparison_figures(&result.models, &inputs);
         to_render.extend(figs.iter().map(|f| (String::new(), f.clone())));
         figure_sections.push(("Comparison".into(), figs));
     }
@@ -136,7 +146,7 @@ pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
         let per_model: Vec<Vec<Figure>> = result
             .models
             .par_iter()
-            .map(|m| figures::model_figures(m, &result.prepared.test, opts.zoom))
+            .map(|m| figures::model_figures(m, &inputs))
             .collect();
         for (m, figs) in result.models.iter().zip(per_model) {
             let prefix = model_prefix(result.kind, &m.name);
@@ -169,15 +179,19 @@ fn stage_files(
         stage_model(&mut head, &prefix, m, result, opts.force)?;
     }
     let mut tail = Staged::default();
-    let cells = summary_cells(&result.summary);
-    tail.add("summary.csv", summary_csv(&result.summary));
-    tail.add("summary.txt", text_table(&SUMMARY_HEADERS, &cells));
+    let summary = SummaryTable::new(&Summaries::of(
+        &result.models,
+        &result.prepared.test,
+        result.task,
+    ));
+    tail.add("summary.csv", summary.csv.clone());
+    tail.add("summary.txt", summary.text());
     let report = RunReport {
         title: &format!("nonlin {}: {}", result.kind.name(), result.source),
         config: result.settings.clone(),
         data: result.data_summary.clone(),
-        summary_headers: SUMMARY_HEADERS.iter().map(|s| s.to_string()).collect(),
-        summary_rows: cells,
+        summary_headers: summary.headers.iter().map(|s| s.to_string()).collect(),
+        summary_rows: summary.rows,
         figures: figure_sections,
         logs: result
             .models
