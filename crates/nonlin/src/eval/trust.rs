@@ -6,7 +6,9 @@
 
 use super::calibration::{calibration, Calibration};
 use super::decision_curve::{decision_curve, default_thresholds, DecisionPoint};
-use super::importance::{input_groups, network_importance, ImportanceMetric, PermutationImportance};
+use super::importance::{
+    input_groups, network_importance, ImportanceMetric, PermutationImportance,
+};
 use crate::data::{Prepared, Preprocessing, Task};
 use crate::model::Network;
 use crate::train::loss::sigmoid;
@@ -157,11 +159,24 @@ mod tests {
         let fitted = prepare_fitted(&data, &PrepareOptions::default()).unwrap();
         let p = &fitted.prepared;
         let net = Network::new(Architecture::mlp(12, &[5], Activation::Relu), 0);
-        let mut t = Trainer::new("m", net, TrainConfig::tutorial(300, 0.1), &p.train, &p.test, None)
-            .unwrap();
+        let mut t = Trainer::new(
+            "m",
+            net,
+            TrainConfig::tutorial(300, 0.1),
+            &p.train,
+            &p.test,
+            None,
+        )
+        .unwrap();
         t.run(|_, _| {}).unwrap();
         let (net, _) = t.finish();
-        let trust = assess(&net, Task::Binary, p, &fitted.preprocessing, &TrustOptions::default());
+        let trust = assess(
+            &net,
+            Task::Binary,
+            p,
+            &fitted.preprocessing,
+            &TrustOptions::default(),
+        );
         let pi = trust.importance.as_ref().unwrap();
         assert_eq!(pi.importances.len(), 12);
         assert!(pi.importances.iter().all(|r| r.len() == 10));
@@ -172,6 +187,9 @@ mod tests {
         assert_eq!(c.bins.iter().map(|b| b.n).sum::<usize>(), p.test.n);
         assert_eq!(trust.decision_curve.len(), 99);
         assert!(trust.calibration_csv().unwrap().lines().count() > 1);
-        assert!(trust.decision_curve_csv().unwrap().starts_with("threshold,model,"));
+        assert!(trust
+            .decision_curve_csv()
+            .unwrap()
+            .starts_with("threshold,model,"));
     }
 }

@@ -5,6 +5,7 @@ use super::event::{Event, Observer};
 use super::split_run::{RunKind, RunResult};
 use crate::error::Result;
 use crate::eval::summary::Summaries;
+use crate::eval::trust::{assess, TrustOptions};
 use crate::io::{checkpoint, Checkpoint, OutputDir, Staged};
 use crate::report::figures::{self, Figure, FigureInputs};
 use crate::report::run_report::RunReport;
@@ -25,6 +26,9 @@ pub struct OutputOptions {
     pub zoom: bool,
     /// The report's log holds every `log_every`-th epoch (0: none).
     pub log_every: usize,
+    /// Permutation importance, calibration and the decision curve of each
+    /// model on the test split ([`crate::eval::trust`]).
+    pub trust: TrustOptions,
 }
 
 impl Default for OutputOptions {
@@ -35,6 +39,7 @@ impl Default for OutputOptions {
             plots: true,
             zoom: false,
             log_every: OutputOptions::DEFAULT_LOG_EVERY,
+            trust: TrustOptions::default(),
         }
     }
 }
@@ -99,8 +104,9 @@ pub fn stage_model(
     prefix: &str,
     m: &TrainedModel,
     result: &RunResult,
-    force: bool,
+    opts: &OutputOptions,
 ) -> Result<()> {
+    let force = opts.force;
     staged.add(format!("{prefix}history.csv"), m.history.to_csv());
     staged.add(
         format!("{prefix}history.json"),
@@ -116,6 +122,24 @@ pub fn stage_model(
     )?
     .to_bytes()?;
     staged.add_guarded(format!("{prefix}model.safetensors"), ckpt, force);
+    if !result.split_is_empty() {
+        let trust = assess(
+            &m.net,
+            result.task,
+            &result.prepared,
+            &result.preprocessing,
+            &opts.trust,
+        );
+        for (name, table) in [
+            ("importance.csv", trust.importance_csv()),
+            ("calibration.csv", trust.calibration_csv()),
+            ("decision_curve.csv", trust.decision_curve_csv()),
+        ] {
+            if let Some(table) = table {
+                staged.add(format!("{prefix}{name}"), table);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -176,7 +200,7 @@ fn stage_files(
     let mut head = Staged::default();
     for m in &result.models {
         let prefix = model_prefix(result.kind, &m.name);
-        stage_model(&mut head, &prefix, m, result, opts.force)?;
+        stage_model(&mut head, &prefix, m, result, opts)?;
     }
     let mut tail = Staged::default();
     let summary = SummaryTable::new(&Summaries::of(
