@@ -9,7 +9,8 @@ use super::decision_curve::{decision_curve, default_thresholds, DecisionPoint};
 use super::importance::{
     input_groups, network_importance, ImportanceMetric, PermutationImportance,
 };
-use crate::data::{Prepared, Preprocessing, Task};
+use super::multiclass::{multiclass_metrics, MulticlassMetrics};
+use crate::data::{Label, Prepared, Preprocessing, Task};
 use crate::model::Network;
 use crate::train::loss::sigmoid;
 use std::fmt::Write;
@@ -47,6 +48,8 @@ pub struct Trust {
     /// Binary models only.
     pub calibration: Option<Calibration>,
     pub decision_curve: Vec<DecisionPoint>,
+    /// Multiclass models: the test split's per-class scores and their labels.
+    pub classes: Option<(Vec<String>, MulticlassMetrics)>,
 }
 
 /// Assesses `net` (trained for `task`) on `data`'s test split, whose raw
@@ -54,6 +57,7 @@ pub struct Trust {
 pub fn assess(
     net: &Network,
     task: Task,
+    classes: &[Label],
     data: &Prepared,
     preprocessing: &Preprocessing,
     options: &TrustOptions,
@@ -84,12 +88,19 @@ pub fn assess(
     } else {
         (None, Vec::new())
     };
+    let per_class = (task == Task::Multiclass && test.n > 0).then(|| {
+        let k = net.arch.outputs();
+        let probs = super::summary::class_probabilities(net, test);
+        let names = classes.iter().map(|c| c.to_string()).collect();
+        (names, multiclass_metrics(&test.y, &probs, k))
+    });
     Trust {
         features: preprocessing.column_names(),
         metric,
         importance,
         calibration,
         decision_curve: decision,
+        classes: per_class,
     }
 }
 
@@ -126,6 +137,33 @@ impl Trust {
                 "{:?},{:?},{},{:?},{:?},{:?},{:?}",
                 b.lower, b.upper, b.n, b.predicted, b.observed, b.observed_low, b.observed_high
             );
+        }
+        Some(s)
+    }
+
+    /// `classes.csv` (multiclass): `class,support,precision,recall` on the
+    /// test split, and the confusion matrix's row of each class
+    /// (`predicted_<class>` columns: rows are true classes).
+    pub fn classes_csv(&self) -> Option<String> {
+        let (names, m) = self.classes.as_ref()?;
+        let mut s = String::from("class,support,precision,recall");
+        for n in names {
+            let _ = write!(s, ",{}", csv_field(&format!("predicted_{n}")));
+        }
+        s.push('\n');
+        for (c, n) in names.iter().enumerate() {
+            let _ = write!(
+                s,
+                "{},{},{:?},{:?}",
+                csv_field(n),
+                m.support[c],
+                m.precision[c],
+                m.recall[c]
+            );
+            for v in &m.confusion[c] {
+                let _ = write!(s, ",{v}");
+            }
+            s.push('\n');
         }
         Some(s)
     }
@@ -173,10 +211,12 @@ mod tests {
         let trust = assess(
             &net,
             Task::Binary,
+            &data.classes,
             p,
             &fitted.preprocessing,
             &TrustOptions::default(),
         );
+        assert!(trust.classes_csv().is_none());
         let pi = trust.importance.as_ref().unwrap();
         assert_eq!(pi.importances.len(), 12);
         assert!(pi.importances.iter().all(|r| r.len() == 10));

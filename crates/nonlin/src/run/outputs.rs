@@ -126,6 +126,7 @@ pub fn stage_model(
         let trust = assess(
             &m.net,
             result.task,
+            &result.classes,
             &result.prepared,
             &result.preprocessing,
             &opts.trust,
@@ -134,6 +135,7 @@ pub fn stage_model(
             ("importance.csv", trust.importance_csv()),
             ("calibration.csv", trust.calibration_csv()),
             ("decision_curve.csv", trust.decision_curve_csv()),
+            ("classes.csv", trust.classes_csv()),
         ] {
             if let Some(table) = table {
                 staged.add(format!("{prefix}{name}"), table);
