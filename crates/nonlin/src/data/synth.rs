@@ -125,6 +125,7 @@ pub fn samples(rows: usize, seed: u64) -> Samples {
         y,
         rows: (0..rows).collect(),
         target: None,
+        weight: None,
     }
 }
 
