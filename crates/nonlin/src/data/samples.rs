@@ -73,9 +73,15 @@ impl Samples {
     /// sample order): refused, naming `sample_weight`, unless there is one
     /// per sample, each finite and non-negative, and their sum is positive.
     pub fn with_weight(mut self, weight: Vec<f32>) -> crate::Result<Samples> {
+        self.set_weight(weight)?;
+        Ok(self)
+    }
+
+    /// [`Samples::with_weight`] in place.
+    pub fn set_weight(&mut self, weight: Vec<f32>) -> crate::Result<()> {
         check_weight(&weight, self.n)?;
         self.weight = Some(weight);
-        Ok(self)
+        Ok(())
     }
 
     /// `Σ sᵢ` in f64, row after row (the row count without weights).

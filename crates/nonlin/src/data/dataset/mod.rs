@@ -173,6 +173,48 @@ impl Dataset {
         }
     }
 
+    /// [`Dataset::from_rows`] with a class target already encoded: `y`
+    /// holds class indices `0..K` and `classes` the labels in index order
+    /// (as scikit-learn's `LabelEncoder` sorts them). Two classes make a
+    /// binary target (`classes` = negative, positive), more a multiclass one.
+    pub fn from_rows_classes(
+        source: &str,
+        features: Vec<String>,
+        target: &str,
+        x: &[f64],
+        y: Vec<f32>,
+        classes: Vec<Label>,
+    ) -> Dataset {
+        let mut data = Dataset::from_rows(source, features, target, x, y);
+        if let [negative, positive] = classes.as_slice() {
+            data.labels = BinaryLabels {
+                negative: negative.clone(),
+                positive: positive.clone(),
+            };
+        } else {
+            data.task = Task::Multiclass;
+        }
+        data.classes = classes;
+        data
+    }
+
+    /// [`Dataset::from_rows`] with a regression target: the values in
+    /// their units (the run standardizes them on its training rows).
+    pub fn from_rows_values(
+        source: &str,
+        features: Vec<String>,
+        target: &str,
+        x: &[f64],
+        values: Vec<f64>,
+    ) -> Dataset {
+        let y = values.iter().map(|&v| v as f32).collect();
+        let mut data = Dataset::from_rows(source, features, target, x, y);
+        data.task = Task::Regression;
+        data.classes = Vec::new();
+        data.values = values;
+        data
+    }
+
     /// The embedded Heart Failure data set: all 12 features, target `DEATH_EVENT`.
     pub fn heart_failure() -> Dataset {
         Dataset::from_table(
