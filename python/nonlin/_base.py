@@ -63,9 +63,10 @@ class BaseMLP(BaseEstimator):
                 f"n_samples = {n}"
             )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            ).astype(np.float32)
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            if np.any(sample_weight < 0):  # (the keyword for it varies across versions)
+                raise ValueError("Negative values in data passed to `sample_weight`.")
+            sample_weight = sample_weight.astype(np.float32)
         seed = _settings.seed_of(self.random_state)
         rows = _settings.batch_rows(self.batch_size, n)
         if not self.shuffle and rows < n:

@@ -181,10 +181,8 @@ impl CrossEntropy {
         let sw: f32 = (0..k).map(w).sum();
         // The weighted-mean denominator W = Σₙ w[yₙ]·sₙ (N without weights);
         // a W of 0 (every term weighs 0) is taken as 1: loss and gradient 0.
-        let denom = match self.denominator(k, y, sample) {
-            w if w == 0.0 => 1.0,
-            w => w,
-        };
+        let denom = self.denominator(k, y, sample);
+        let denom = if denom == 0.0 { 1.0 } else { denom };
         let inv = (1.0 / denom) as f32;
         let c = Consts {
             k,

@@ -179,10 +179,8 @@ fn mean_of(
     if n == 0 {
         return f32::NAN;
     }
-    let denom = match super::loss::weight_sum(n, s) {
-        w if w == 0.0 => 1.0,
-        w => w,
-    };
+    let denom = super::loss::weight_sum(n, s);
+    let denom = if denom == 0.0 { 1.0 } else { denom };
     let scale = (norm / denom) as f32;
     let mut total = [0.0f64; LANES];
     let mut start = 0;

@@ -317,6 +317,43 @@ mod tests {
     }
 
     #[test]
+    fn rows_in_memory_with_classes_or_values() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let f = || vec!["a".to_string(), "b".to_string()];
+        let labels = |v: &[&str]| v.iter().map(|s| Label::Text(s.to_string())).collect();
+        let three = Dataset::from_rows_classes(
+            "m",
+            f(),
+            "y",
+            &x,
+            vec![2.0, 0.0, 1.0],
+            labels(&["p", "q", "r"]),
+        );
+        assert_eq!(
+            (three.task, three.outputs(), three.n_classes()),
+            (Task::Multiclass, 3, 3)
+        );
+        assert_eq!(three.row(2), [5.0, 6.0]);
+        let two = Dataset::from_rows_classes(
+            "m",
+            f(),
+            "y",
+            &x,
+            vec![1.0, 0.0, 1.0],
+            labels(&["no", "yes"]),
+        );
+        assert_eq!((two.task, two.outputs()), (Task::Binary, 1));
+        assert_eq!(two.labels.positive, Label::Text("yes".into()));
+        let values = Dataset::from_rows_values("m", f(), "y", &x, vec![0.5, -1.0, 1e10]);
+        assert_eq!(
+            (values.task, values.outputs(), values.n_classes()),
+            (Task::Regression, 1, 0)
+        );
+        assert_eq!(values.values, [0.5, -1.0, 1e10]);
+        assert_eq!(values.y, [0.5, -1.0, 1e10f32]);
+    }
+
+    #[test]
     fn missing_target_lists_columns() {
         let err = Dataset::from_table(&table(), "z", &FeatureSelection::All)
             .unwrap_err()
