@@ -284,7 +284,7 @@ mod steps {
             min_threaded_work: 0,
         };
         let mut b = BlockedBatch::with_cutoffs(&arch, threads, rows, 1, cutoffs).unwrap();
-        let loss = BceWithLogits::default();
+        let loss = &nonlin::train::Objective::Binary(BceWithLogits::default());
         bencher.bench_local(|| b.step(&net, loss, &s, Rows::Range(0, rows)).loss_sum);
     }
 

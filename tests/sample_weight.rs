@@ -233,7 +233,7 @@ fn trained(o: &Objective, s: &Samples) -> Vec<f32> {
         Objective::Binary(l) => LossConfig {
             pos_weight: l
                 .pos_weight
-                .map_or(Default::default(), |w| nonlin::train::PosWeight::Value(w)),
+                .map_or(Default::default(), nonlin::train::PosWeight::Value),
             ..LossConfig::default()
         },
         Objective::Multiclass { .. } => LossConfig {
