@@ -4,7 +4,7 @@ import html
 import io
 
 import numpy as np
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
 
 from . import _core
@@ -101,6 +101,18 @@ def study(
     names = getattr(X, "columns", None)
     X = check_array(X, dtype=np.float64)
     y = column_or_1d(np.asarray(y), warn=True)
+    y_type = type_of_target(y, input_name="y")
+    if y_type in ("continuous", "multiclass") and len(np.unique(y)) > 2:
+        raise ValueError(
+            f"study needs exactly 2 classes in y; this target is {y_type} "
+            f"({'a number' if y_type == 'continuous' else f'{len(np.unique(y))} classes'}). "
+            "nonlin study (the library's study, whose tables this returns) compares "
+            "binary classifiers: its folds are scored by accuracy, MCC and ROC AUC "
+            "against the logistic and majority baselines. For other targets, "
+            "cross-validate the estimators: sklearn.model_selection.cross_validate("
+            "make_pipeline(StandardScaler(), nonlin.MLPRegressor(...)), X, y, "
+            "scoring=('neg_root_mean_squared_error', 'r2'))."
+        )
     check_classification_targets(y)
     classes, y_idx = np.unique(y, return_inverse=True)
     if len(classes) != 2:

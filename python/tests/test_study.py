@@ -38,3 +38,13 @@ def test_study_rejects_three_classes():
     X = np.random.RandomState(0).normal(size=(30, 2))
     with pytest.raises(ValueError, match="2 classes"):
         nonlin.study(X, np.arange(30) % 3, {"a": "2"})
+
+
+def test_study_says_why_it_takes_binary_targets_only():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 2))
+    for y, kind in [(X[:, 0] * 3.7, "continuous"), (np.arange(40) % 3, "3 classes")]:
+        with pytest.raises(ValueError, match="2 classes") as info:
+            nonlin.study(X, y, {"a": "2"})
+        msg = str(info.value)
+        assert kind in msg and "cross_validate" in msg and "--" not in msg
