@@ -26,7 +26,12 @@ class Study:
     markdown : str
         The ``study.md`` report.
     plot_svg : str
-        Box and strip plots of per-fold accuracy and MCC.
+        Box and strip plots of per-fold accuracy and MCC (multiclass:
+        accuracy and macro-F1; regression: RMSE and MAE).
+    importance : pandas.DataFrame
+        ``model, feature, mean, std, ci_low, ci_high, folds, rank``: each
+        network's permutation importance pooled over the held-out folds, as
+        ``importance.csv``.
     """
 
     def __init__(self, tables):
@@ -40,6 +45,7 @@ class Study:
         self.comparisons = frame("comparisons_csv")
         self.markdown = tables["markdown"]
         self.plot_svg = tables["plot_svg"]
+        self.importance = frame("importance_csv")
 
     def table(self, metrics=("accuracy", "mcc", "roc_auc")):
         """Model × metric, ``mean [ci_low, ci_high]`` (a DataFrame)."""
@@ -96,33 +102,30 @@ def study(
     use PyTorch's names, as the CLI's flags (``weight_decay``, not
     ``alpha``); the default is the tutorial's full-batch SGD(lr=0.01) for
     1000 epochs. Binary ``y`` with any two labels: the metrics are about
-    the larger label (``np.unique(y)[1]``). Returns a :class:`Study`.
+    the larger label (``np.unique(y)[1]``); more labels are a multiclass
+    study (accuracy, balanced accuracy, macro-F1, log loss), a continuous
+    ``y`` a regression study (RMSE, MAE, R²). Returns a :class:`Study`.
     """
     names = getattr(X, "columns", None)
     X = check_array(X, dtype=np.float64)
     y = column_or_1d(np.asarray(y), warn=True)
     y_type = type_of_target(y, input_name="y")
-    if y_type in ("continuous", "multiclass") and len(np.unique(y)) > 2:
-        raise ValueError(
-            f"study needs exactly 2 classes in y; this target is {y_type} "
-            f"({'a number' if y_type == 'continuous' else f'{len(np.unique(y))} classes'}). "
-            "nonlin study (the library's study, whose tables this returns) compares "
-            "binary classifiers: its folds are scored by accuracy, MCC and ROC AUC "
-            "against the logistic and majority baselines. For other targets, "
-            "cross-validate the estimators: sklearn.model_selection.cross_validate("
-            "make_pipeline(StandardScaler(), nonlin.MLPRegressor(...)), X, y, "
-            "scoring=('neg_root_mean_squared_error', 'r2'))."
-        )
-    check_classification_targets(y)
-    classes, y_idx = np.unique(y, return_inverse=True)
-    if len(classes) != 2:
-        raise ValueError(f"study needs exactly 2 classes in y, found {len(classes)}")
+    values = None
+    if y_type == "continuous":
+        # A number: regression (RMSE, MAE, R²; least-squares and mean baselines).
+        values = np.require(y, dtype=np.float64, requirements=["C", "A"])
+        classes, y_idx = np.array([]), np.zeros(len(y), dtype=np.int64)
+    else:
+        check_classification_targets(y)
+        classes, y_idx = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(f"study needs at least 2 classes in y, found {len(classes)}")
     if len(y) != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {len(y)} values")
     features = [str(c) for c in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
     tables = _core.study(
         np.require(X, dtype=np.float64, requirements=["C", "A"]),
-        (y_idx == 1).astype(np.float32),
+        (y_idx == 1).astype(np.float32) if len(classes) == 2 else y_idx.astype(np.float32),
         models=None if models is None else [(str(k), str(v)) for k, v in models.items()],
         repeats=int(repeats),
         folds=int(folds),
@@ -139,5 +142,7 @@ def study(
         pos_weight=pos_weight,
         baselines=bool(baselines),
         features=features,
+        classes=max(len(classes), 2),
+        values=values,
     )
     return Study(tables)

@@ -9,12 +9,11 @@
 //! a fit is then a one-model `train` run ([`Plan`]) on rows in memory,
 //! without a test set and with the inputs used as given.
 
-use nonlin::data::{BinaryLabels, Dataset, Label, Preprocessing, ScalingMode, TargetScale};
+use nonlin::data::{BinaryLabels, Dataset, Label, ScalingMode, TargetScale};
 use nonlin::eval::multiclass::softmax_rows;
-use nonlin::eval::predict::Predict;
+use nonlin::eval::predict::{Head, Predict};
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::init::InitRng;
-use nonlin::model::Architecture;
 use nonlin::run::{
     Cancel, Hidden, ModelDef, ModelSettings, OptimizerSettings, Plan, Preset, RunSettings, Silent,
     SplitSettings, StudySettings, TrainSettings,
@@ -366,17 +365,15 @@ pub fn fit(
             .collect(),
         train_seconds,
     };
-    let kind = match (result.task, result.prepared.target_scale) {
-        (_, Some(scale)) => ModelKind::Regression(scale),
-        (nonlin::data::Task::Multiclass, _) => ModelKind::Multiclass(result.classes.len()),
-        _ => ModelKind::Binary,
-    };
-    let ckpt = Checkpoint::new(
+    let ckpt = Checkpoint::for_task(
         model.net,
         &result.prepared,
         result.preprocessing,
         result.labels,
-    );
+        result.task,
+        &result.classes,
+    )?;
+    let kind = ModelKind::of(&ckpt.head);
     Ok((Model { ckpt, kind }, h))
 }
 
@@ -428,9 +425,16 @@ pub enum ModelKind {
     Regression(TargetScale),
 }
 
-/// The checkpoint key of a regression model's target standardization
-/// (`{"mean": …, "scale": …}`), written by this package.
-pub const KEY_TARGET_SCALE: &str = "nonlin.python.target_scale";
+impl ModelKind {
+    /// What a checkpoint's head says its outputs are.
+    pub fn of(head: &Head) -> ModelKind {
+        match head {
+            Head::Binary => ModelKind::Binary,
+            Head::Multiclass { classes } => ModelKind::Multiclass(classes.len()),
+            Head::Regression { scale } => ModelKind::Regression(*scale),
+        }
+    }
+}
 
 /// What [`Model::predict`] returns: `(logits or outputs, probabilities or
 /// predictions)`, row-major (`n × k` for `k` classes).
@@ -450,24 +454,8 @@ impl Model {
     /// (`nonlin train` on a table with text) are refused: the estimator
     /// takes numeric inputs as they are.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Model, Error> {
-        let sd = StateDict::from_bytes(bytes, name)?;
-        let outputs = sd
-            .metadata
-            .get("nonlin.arch")
-            .and_then(|a| Architecture::parse_outputs(a).ok())
-            .map_or(1, |a| a.outputs());
-        let c = match Checkpoint::from_state_dict(&sd, name) {
-            Err(_) if outputs > 1 => k_output_checkpoint(&sd, name)?,
-            c => c?,
-        };
-        let kind =
-            match sd.metadata.get(KEY_TARGET_SCALE) {
-                Some(text) => ModelKind::Regression(serde_json::from_str(text).map_err(|e| {
-                    Error::model(name, format!("metadata '{KEY_TARGET_SCALE}': {e}"))
-                })?),
-                None if outputs > 1 => ModelKind::Multiclass(outputs),
-                None => ModelKind::Binary,
-            };
+        let c = Checkpoint::from_bytes(bytes, name)?;
+        let kind = ModelKind::of(&c.head);
         let numeric = |l: &Label| matches!(l, Label::Number(_));
         if !c.preprocessing.is_identity()
             || !numeric(&c.labels.negative)
@@ -483,14 +471,10 @@ impl Model {
         Ok(Model { ckpt: c, kind })
     }
 
-    /// The `model.safetensors` bytes, with `extra` metadata entries added
-    /// (and a regression model's target standardization).
+    /// The `model.safetensors` bytes (the task's keys as `nonlin train`
+    /// writes them), with `extra` metadata entries added.
     pub fn to_bytes(&self, extra: &[(String, String)]) -> Result<Vec<u8>, Error> {
         let mut sd = self.ckpt.to_state_dict()?;
-        if let ModelKind::Regression(scale) = self.kind {
-            let text = serde_json::to_string(&scale).expect("two numbers serialize");
-            sd.metadata.insert(KEY_TARGET_SCALE.to_string(), text);
-        }
         for (k, v) in extra {
             sd.metadata.insert(k.clone(), v.clone());
         }
@@ -605,62 +589,6 @@ impl Model {
     }
 }
 
-/// A checkpoint of a `k`-output network, read without the library's
-/// checkpoint validation, which (until it learns K outputs) accepts one
-/// output only: the same metadata, checked for what prediction needs (the
-/// tensors against the architecture, one name and finite scaler entry per
-/// input, numeric labels), with the identity preprocessing.
-fn k_output_checkpoint(sd: &StateDict, name: &str) -> Result<Checkpoint, Error> {
-    use serde_json::from_str;
-    let meta = |key: &str| {
-        sd.metadata
-            .get(key)
-            .map(String::as_str)
-            .ok_or_else(|| Error::model(name, format!("metadata '{key}' is missing")))
-    };
-    let bad =
-        |key: &str, e: &dyn std::fmt::Display| Error::model(name, format!("metadata '{key}': {e}"));
-    let json = |key: &str| -> Result<serde_json::Value, Error> {
-        from_str(meta(key)?).map_err(|e| bad(key, &e))
-    };
-    let arch =
-        Architecture::parse_outputs(meta("nonlin.arch")?).map_err(|e| bad("nonlin.arch", &e))?;
-    let d = arch.input_width();
-    let features: Vec<String> =
-        serde_json::from_value(json("nonlin.features")?).map_err(|e| bad("nonlin.features", &e))?;
-    let numbers = |key: &str| -> Result<Vec<f64>, Error> {
-        let v: Vec<f64> = serde_json::from_value(json(key)?).map_err(|e| bad(key, &e))?;
-        if v.len() != d || v.iter().any(|x| !x.is_finite()) {
-            return Err(bad(key, &format!("must be {d} finite numbers")));
-        }
-        Ok(v)
-    };
-    let (scaler_mean, scaler_scale) = (
-        numbers("nonlin.scaler_mean")?,
-        numbers("nonlin.scaler_scale")?,
-    );
-    if features.len() != d {
-        return Err(bad("nonlin.features", &format!("must name {d} inputs")));
-    }
-    let labels: BinaryLabels =
-        serde_json::from_value(json("nonlin.labels")?).map_err(|e| bad("nonlin.labels", &e))?;
-    let threshold: f32 = meta("nonlin.threshold")?
-        .trim()
-        .parse()
-        .map_err(|e| bad("nonlin.threshold", &e))?;
-    Ok(Checkpoint {
-        net: sd.to_network(arch, name)?,
-        preprocessing: Preprocessing::identity(&features),
-        features,
-        scaler_mean,
-        scaler_scale,
-        target: meta("nonlin.target")?.to_string(),
-        labels,
-        threshold,
-        version: meta("nonlin.version")?.to_string(),
-    })
-}
-
 /// A cross-validation study (`nonlin study`): models by name, the design,
 /// and the training settings shared by every run, as given.
 #[derive(Debug, Clone)]
@@ -684,6 +612,8 @@ pub struct StudySpec {
 /// `comparisons.csv`), its Markdown report and the accuracy/MCC strip plot.
 #[derive(Debug, Clone)]
 pub struct StudyTables {
+    /// `importance.csv`: pooled permutation importance per model and feature.
+    pub importance_csv: String,
     pub summary_csv: String,
     pub folds_csv: String,
     pub comparisons_csv: String,
@@ -692,10 +622,11 @@ pub struct StudyTables {
 }
 
 /// Runs `nonlin study` on raw row-major rows `x` (`n × d`, f64; the scaler
-/// is fit on each training fold) with 0/1 targets `y`.
+/// is fit on each training fold) with targets `y` of any task (binary 0/1,
+/// class indices, or values).
 pub fn study(
     x: Vec<f64>,
-    y: Vec<f32>,
+    y: FitTarget,
     features: Vec<String>,
     target: String,
     s: &StudySpec,
@@ -723,10 +654,21 @@ pub fn study(
         baselines: Some(s.baselines),
         ..StudySettings::default()
     };
-    let config = settings.config(d)?;
-    let data = Dataset::from_rows("Python arrays", features, &target, &x, y);
+    let source = "Python arrays";
+    let data = match y {
+        FitTarget::Binary { y, .. } => Dataset::from_rows(source, features, &target, &x, y),
+        FitTarget::Multiclass { y, k } => {
+            let classes = (0..k).map(|c| Label::Number(c as f64)).collect();
+            Dataset::from_rows_classes(source, features, &target, &x, y, classes)
+        }
+        FitTarget::Regression(values) => {
+            Dataset::from_rows_values(source, features, &target, &x, values)
+        }
+    };
+    let config = settings.config_for(d, data.outputs())?;
     let r = nonlin::run::study::run(&data, &config, &mut Silent, &Cancel::new())?;
     Ok(StudyTables {
+        importance_csv: tables::importance_csv(&r),
         summary_csv: tables::summary_csv(&r),
         folds_csv: tables::folds_csv(&r),
         comparisons_csv: tables::comparisons_csv(&r),

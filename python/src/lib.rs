@@ -439,7 +439,7 @@ fn fit<'py>(
     x, y, *, models = None, repeats = 10, folds = 5, seed = 0, solver = "sgd", lr = 0.01,
     momentum = None, nesterov = None, weight_decay = 0.0, epochs = 1000, batch_size = None,
     torch_init = false, pos_weight = None, baselines = true, features = Vec::new(),
-    target = "y".to_string()
+    target = "y".to_string(), classes = 2, values = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn study<'py>(
@@ -462,6 +462,8 @@ fn study<'py>(
     baselines: bool,
     features: Vec<String>,
     target: String,
+    classes: usize,
+    values: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let spec = engine::StudySpec {
         models,
@@ -480,8 +482,16 @@ fn study<'py>(
     if features.len() != x.as_array().ncols() {
         return Err(PyValueError::new_err("one feature name per column of X"));
     }
+    let y = match (&values, classes) {
+        (Some(v), _) => engine::FitTarget::Regression(contiguous(v, "y")?.to_vec()),
+        (None, 2) => engine::FitTarget::Binary {
+            y: ys.to_vec(),
+            labels: None,
+        },
+        (None, k) => engine::FitTarget::Multiclass { y: ys.to_vec(), k },
+    };
     let t = py
-        .detach(|| engine::study(rows.to_vec(), ys.to_vec(), features, target, &spec))
+        .detach(|| engine::study(rows.to_vec(), y, features, target, &spec))
         .map_err(study_err)?;
     let d = PyDict::new(py);
     d.set_item("summary_csv", t.summary_csv)?;
@@ -489,6 +499,7 @@ fn study<'py>(
     d.set_item("comparisons_csv", t.comparisons_csv)?;
     d.set_item("markdown", t.markdown)?;
     d.set_item("plot_svg", t.plot_svg)?;
+    d.set_item("importance_csv", t.importance_csv)?;
     Ok(d)
 }
 
