@@ -4,7 +4,7 @@ import html
 import io
 
 import numpy as np
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
 from . import _core
@@ -72,6 +72,27 @@ class Study:
         return f"Study(models={list(dict.fromkeys(self.summary['model']))})"
 
 
+def _study_task(y, task):
+    """The task of a study's target, as ``nonlin study --task auto`` reads
+    it: two distinct values → binary; text or booleans, or integers with at
+    most 10 distinct values → multiclass; any other numbers → regression.
+    ``task`` overrides it."""
+    if task is not None:
+        if task not in ("binary", "multiclass", "regression"):
+            raise ValueError(
+                f"task must be 'binary', 'multiclass' or 'regression', got {task!r}"
+            )
+        return task
+    distinct = np.unique(y)
+    if len(distinct) == 2:
+        return "binary"
+    numeric = y.dtype.kind in "fiu"
+    if not numeric:
+        return "multiclass"
+    integral = bool(np.all(np.mod(distinct, 1) == 0))
+    return "multiclass" if integral and len(distinct) <= 10 else "regression"
+
+
 def study(
     X,
     y,
@@ -90,6 +111,7 @@ def study(
     init="chacha",
     pos_weight=None,
     baselines=True,
+    task=None,
 ):
     """Repeated stratified cross-validation of several networks, as ``nonlin
     study``: every model is trained on the same folds (the scaler fit on each
@@ -104,14 +126,17 @@ def study(
     1000 epochs. Binary ``y`` with any two labels: the metrics are about
     the larger label (``np.unique(y)[1]``); more labels are a multiclass
     study (accuracy, balanced accuracy, macro-F1, log loss), a continuous
-    ``y`` a regression study (RMSE, MAE, R²). Returns a :class:`Study`.
+    ``y`` a regression study (RMSE, MAE, R²). The task is read from ``y``
+    as ``nonlin study`` reads a target column (two values: binary; text or
+    integers with at most 10 values: multiclass; other numbers:
+    regression); ``task="binary"|"multiclass"|"regression"`` overrides it.
+    Returns a :class:`Study`.
     """
     names = getattr(X, "columns", None)
     X = check_array(X, dtype=np.float64)
     y = column_or_1d(np.asarray(y), warn=True)
-    y_type = type_of_target(y, input_name="y")
     values = None
-    if y_type == "continuous":
+    if _study_task(y, task) == "regression":
         # A number: regression (RMSE, MAE, R²; least-squares and mean baselines).
         values = np.require(y, dtype=np.float64, requirements=["C", "A"])
         classes, y_idx = np.array([]), np.zeros(len(y), dtype=np.int64)
