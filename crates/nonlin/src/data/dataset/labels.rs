@@ -158,7 +158,7 @@ pub fn encode_target_with(
             return Err(Error::not_applicable(
                 "positive",
                 format!(
-                    "('{p}') applies to a binary target; the target '{}' is read as {task}                      ({} distinct values)",
+                    "('{p}') applies to a binary target; the target '{}' is read as {task} ({} distinct values)",
                     column.name,
                     seen.len()
                 ),
@@ -235,7 +235,7 @@ fn encode_classes(
             2 => Error::not_applicable(
                 "task",
                 format!(
-                    "multiclass needs three classes or more; the target '{name}' holds two ({}):                      use {} or {}",
+                    "multiclass needs three classes or more; the target '{name}' holds two ({}): use {} or {}",
                     listing(&seen),
                     setting_value("task", "binary"),
                     setting_value("task", "auto")
@@ -246,7 +246,7 @@ fn encode_classes(
     }
     if k > options.max_classes {
         return Err(Error::Data(format!(
-            "{source}: the target column '{name}' holds {k} classes, more than the {} a              classifier takes by default ({}). Raise the limit with {}, or use {} if the              target is a number",
+            "{source}: the target column '{name}' holds {k} classes, more than the {} a classifier takes by default ({}). Raise the limit with {}, or use {} if the target is a number",
             options.max_classes,
             listing(&seen),
             setting("max_classes"),
@@ -299,7 +299,7 @@ fn encode_numbers(table: &Table, column: &Column, note: Option<Note>) -> Result<
             let first = t.codes.iter().position(|&c| c != MISSING_CODE);
             let line = first.map_or(String::new(), |r| format!(", line {}", table.lines[r]));
             return Err(Error::Data(format!(
-                "{}{line}: the target column '{}' holds text ({}); regression needs numbers.                  Use {} for a class label",
+                "{}{line}: the target column '{}' holds text ({}); regression needs numbers. Use {} for a class label",
                 table.source,
                 column.name,
                 listing(&seen),
