@@ -295,6 +295,9 @@ function onRunMessage(run, m) {
       showNotes(m.notes);
       setupViews(run, m.features);
       break;
+    case "started":
+      run.summary = m.data; // [key, value] pairs: the data set and its split
+      break;
     case "model":
       run.total = m.epochs; run.arch = m.arch; run.state = "running"; setState("running");
       break;

@@ -9,7 +9,7 @@
 // Axes of a plot: the data range [lo, hi] of x and y padded by 4%, and the
 // canvas mapping.
 function plotFrame(cv, xs, ys) {
-  const L = 48, B = 30, T = 10, R = 10, W = cv.width, H = cv.height;
+  const L = 60, B = 30, T = 10, R = 10, W = cv.width, H = cv.height;
   const range = (v) => {
     let lo = Infinity, hi = -Infinity;
     for (const a of v) if (Number.isFinite(a)) { lo = Math.min(lo, a); hi = Math.max(hi, a); }
@@ -33,7 +33,7 @@ function drawAxes(ctx, f, xLabel, yLabel) {
   for (let i = 0; i <= 4; i++) {
     const y = f.y0 + (f.y1 - f.y0) * i / 4, x = f.x0 + (f.x1 - f.x0) * i / 4;
     ctx.beginPath(); ctx.moveTo(f.L, f.sy(y)); ctx.lineTo(f.W - f.R, f.sy(y)); ctx.stroke();
-    ctx.fillText(y.toPrecision(3), 2, f.sy(y) + 4);
+    ctx.fillText(y.toPrecision(3), 18, f.sy(y) + 4);
     ctx.fillText(x.toPrecision(3), Math.min(f.sx(x) - 10, f.W - 34), f.H - 16);
   }
   ctx.fillStyle = "#000"; ctx.font = "12px sans-serif";

@@ -51,7 +51,7 @@ function showOutcome(run) {
   const m = run.done.models[0];
   if (!m) return;
   showScores(m, true, run);
-  listFiles(run.id);
+  listFiles(run);
   setupViews(run, run.done.features);
   requestViews(run);
 }
@@ -84,12 +84,16 @@ function setupDecision(feats) {
   $("decision-box").hidden = feats.length < 2;
 }
 
-async function listFiles(id) {
+// The run's downloads (shown while it is still the page's run: staging
+// them takes a while).
+async function listFiles(run) {
+  const id = run.id;
   try {
     const r = await jsonOrError(await fetch(`/api/runs/${id}/files`));
+    if (S.run !== run) return;
     $("downloads").innerHTML = "Download: " + r.files.map((f) =>
       `<a href="/api/runs/${id}/files/${f.name}" download>${f.name}</a>`).join(" · ");
-  } catch (e) { $("downloads").textContent = e.error; }
+  } catch (e) { if (S.run === run) $("downloads").textContent = e.error; }
 }
 
 // Asks for a new decision view: at most one request at a time, at most one
