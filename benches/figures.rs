@@ -36,8 +36,15 @@ fn stage_compare_outputs(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn accuracy_chart_png(bencher: divan::Bencher) {
     let run = tutorial_run();
-    let test = &run.prepared.test;
-    let svg = figures::model_figures(&run.models[0], test, false)
+    let inputs = figures::FigureInputs {
+        task: run.task,
+        test: &run.prepared.test,
+        classes: &run.classes,
+        loss: &run.train.loss,
+        target: &run.prepared.target,
+        zoom: false,
+    };
+    let svg = figures::model_figures(&run.models[0], &inputs)
         .into_iter()
         .next()
         .unwrap()

@@ -1,15 +1,20 @@
-//! Checkpoints: round trip and PyTorch interop with the fixture state dicts.
+//! Checkpoints: round trip and PyTorch interop with the fixture state dicts;
+//! multiclass and regression checkpoints of short runs on the bundled data.
 //! The corpus of malformed model files is in tests/checkpoint_malformed.rs.
 
 mod common;
 
-use common::{arch, fixture_dir, history, meta, numeric_checkpoint, prepared};
-use nonlin::data::{Dataset, Label, Prepared};
+use common::{arch, fixture_dir, history, meta, numeric_checkpoint, prepared, tensor};
+use nonlin::data::{Dataset, DatasetOptions, Label, Prepared, Task};
 use nonlin::eval::predict::{self, Predict};
-use nonlin::io::checkpoint::init_network;
+use nonlin::io::checkpoint::{
+    init_network, BINARY_KEYS, KEYS, KEY_CLASSES, KEY_PREPROCESSING, TASK_KEYS,
+};
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::{Activation, Architecture, Network};
-use nonlin::run::{Fit, ModelSpec, Silent};
+use nonlin::run::{
+    split_run, Cancel, DataConfig, Fit, ModelSpec, RunResult, RunSettings, Silent, TrainSettings,
+};
 use nonlin::train::{BceWithLogits, TrainConfig};
 
 fn bits(v: &[f32]) -> Vec<u32> {
@@ -136,4 +141,141 @@ fn init_weights_from_a_checkpoint_must_match_the_architecture() {
         "{e}"
     );
     std::fs::remove_file(&path).unwrap();
+}
+
+// ---------- multiclass and regression ----------
+
+/// A short run (a few epochs, no early stopping) of the default model on
+/// a bundled CSV, and the data set it ran on.
+fn short_run(csv: &str, target: &str) -> (Dataset, RunResult) {
+    let config = DataConfig {
+        path: Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("data")
+                .join(csv),
+        ),
+        dataset: DatasetOptions::new(target),
+        ..DataConfig::default()
+    };
+    let data = config.load().unwrap();
+    let settings = RunSettings {
+        train: TrainSettings {
+            epochs: Some(5),
+            no_early_stopping: true,
+            ..TrainSettings::default()
+        },
+        ..RunSettings::default()
+    };
+    let result = split_run::run(
+        &data,
+        &settings.config().unwrap(),
+        &mut Silent,
+        &Cancel::new(),
+    )
+    .unwrap();
+    (data, result)
+}
+
+/// The checkpoint `run::outputs` writes for the run's model.
+fn run_checkpoint(r: &RunResult) -> Checkpoint {
+    Checkpoint::for_task(
+        r.models[0].net.clone(),
+        &r.prepared,
+        r.preprocessing.clone(),
+        r.labels.clone(),
+        r.task,
+        &r.classes,
+    )
+    .unwrap()
+}
+
+#[test]
+fn multiclass_and_regression_checkpoints_round_trip_and_predict_bit_identically() {
+    for (csv, target, task, k) in [
+        ("wine.csv", "cultivar", Task::Multiclass, 3),
+        ("diabetes.csv", "progression", Task::Regression, 1),
+    ] {
+        let (data, r) = short_run(csv, target);
+        assert_eq!(r.task, task);
+        let ckpt = run_checkpoint(&r);
+        let bytes = ckpt.to_bytes().unwrap();
+        let back = Checkpoint::from_bytes(&bytes, csv).unwrap();
+        assert_eq!(back, ckpt, "{csv}");
+        assert_eq!(back.head.task(), task);
+
+        // The state dict PyTorch's `load_state_dict(strict=True)` takes
+        // into nn.Sequential(Linear(d, h), ReLU(), Linear(h, k)): exactly
+        // these names and shapes, read by the safetensors crate itself.
+        let d = data.n_features();
+        assert_eq!(
+            r.models[0].net.arch.layers.len(),
+            3,
+            "{csv}: Linear, ReLU, Linear"
+        );
+        let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+        let mut names: Vec<String> = st.names().into_iter().map(String::from).collect();
+        names.sort();
+        assert_eq!(names, ["0.bias", "0.weight", "2.bias", "2.weight"], "{csv}");
+        let (shape, _) = tensor(&bytes, "0.weight");
+        let width = shape[0];
+        assert_eq!(shape, [width, d]);
+        assert_eq!(tensor(&bytes, "0.bias").0, [width]);
+        assert_eq!(tensor(&bytes, "2.weight").0, [k, width], "{csv}");
+        assert_eq!(tensor(&bytes, "2.bias").0, [k], "{csv}");
+
+        // Raw test rows through the file give the outputs of the net in
+        // memory on the prepared test rows, bit for bit.
+        let test = &r.prepared.test;
+        let raw: Vec<f64> = test.rows.iter().flat_map(|&row| data.row(row)).collect();
+        let in_memory = predict::logits(&r.models[0].net, &test.xt, test.n);
+        assert_eq!(in_memory.len(), k * test.n);
+        assert_eq!(bits(&back.predict_logits(&raw).unwrap()), bits(&in_memory));
+        assert_eq!(
+            back.predict(&raw).unwrap(),
+            ckpt.head.predictions(&in_memory, test.n)
+        );
+    }
+}
+
+#[test]
+fn a_class_list_of_the_wrong_length_is_refused_naming_the_key() {
+    let (_, r) = short_run("wine.csv", "cultivar");
+    let mut sd = run_checkpoint(&r).to_state_dict().unwrap();
+    assert_eq!(
+        sd.metadata[KEY_CLASSES],
+        r#"["class_0","class_1","class_2"]"#
+    );
+    sd.metadata.insert(
+        KEY_CLASSES.into(),
+        r#"["class_0","class_1","class_2","class_3"]"#.into(),
+    );
+    let e = Checkpoint::from_bytes(&sd.to_bytes().unwrap(), "wine")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("metadata 'nonlin.classes': it lists 4 class(es) but architecture 13-32-relu-3 has 3 outputs"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_binary_run_writes_the_keys_and_bytes_it_always_wrote() {
+    let (_, r) = short_run("heart_failure_clinical_records_dataset.csv", "DEATH_EVENT");
+    assert_eq!(r.task, Task::Binary);
+    let ckpt = run_checkpoint(&r);
+    let sd = ckpt.to_state_dict().unwrap();
+    let mut want: Vec<&str> = KEYS.iter().chain(&BINARY_KEYS).copied().collect();
+    want.push(KEY_PREPROCESSING);
+    want.sort();
+    let keys: Vec<&str> = sd.metadata.keys().map(String::as_str).collect();
+    assert_eq!(keys, want);
+    assert!(TASK_KEYS.iter().all(|k| !sd.metadata.contains_key(*k)));
+    // The binary constructor of every earlier version gives the same bytes.
+    let old = Checkpoint::new(
+        r.models[0].net.clone(),
+        &r.prepared,
+        r.preprocessing.clone(),
+        r.labels.clone(),
+    );
+    assert_eq!(old.to_bytes().unwrap(), ckpt.to_bytes().unwrap());
 }

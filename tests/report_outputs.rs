@@ -201,3 +201,56 @@ fn zoom_lets_the_accuracy_axis_follow_the_data() {
     std::fs::remove_dir_all(&a).unwrap();
     std::fs::remove_dir_all(&b).unwrap();
 }
+
+#[test]
+fn multiclass_and_regression_runs_render_their_own_figures() {
+    let data = |f: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data")
+            .join(f)
+            .to_string_lossy()
+            .into_owned()
+    };
+    let cases = [
+        (
+            "wine.csv",
+            "cultivar",
+            &["accuracy", "loss", "confusion", "roc"][..],
+        ),
+        (
+            "diabetes.csv",
+            "progression",
+            &["loss", "rmse", "predicted", "residuals"][..],
+        ),
+    ];
+    for (file, target, figures) in cases {
+        let out = tmp(target);
+        run(&[
+            "train",
+            "--data",
+            &data(file),
+            "--target",
+            target,
+            "--epochs",
+            "20",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        for f in figures {
+            assert_png(&out.join(format!("{f}.png")));
+        }
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let doc = roxmltree::Document::parse_with_options(
+            &html,
+            roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            },
+        )
+        .expect("report.html is well-formed");
+        let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
+        assert_eq!(svgs, figures.len(), "{file}: every figure inline");
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}

@@ -60,7 +60,7 @@ fn blocked_loss_and_step_match_one_pass() {
         .unwrap();
     net.forward(&mut ws, &train.xt, n);
     let (logits, grad) = ws.logits_and_grad(n);
-    let v = loss.forward_backward(logits, &train.y, grad);
+    let v = loss.forward_backward(logits, &train.y, None, grad);
     net.backward(&mut ws, &train.xt, n);
     let stepped: Vec<f32> = net
         .params

@@ -55,7 +55,7 @@ fn output_is_byte_identical_with_one_and_two_threads() {
     let config = small_config(ds.n_features(), 7);
     let one = outputs(&run_with_threads(&ds, &config, 1));
     let two = outputs(&run_with_threads(&ds, &config, 2));
-    assert_eq!(one.len(), 7);
+    assert_eq!(one.len(), 8);
     for ((name_a, a), (name_b, b)) in one.iter().zip(&two) {
         assert_eq!(name_a, name_b);
         assert!(a == b, "{name_a} differs between 1 and 2 threads");
@@ -327,6 +327,7 @@ fn cli_writes_the_files_and_rejects_split_flags() {
         "folds.csv",
         "comparisons.csv",
         "study.json",
+        "importance.csv",
         "accuracy_mcc.svg",
         "accuracy_mcc.png",
     ]

@@ -195,3 +195,87 @@ fn fold_designs_a_target_cannot_fill_are_refused() {
     let e = run(&ds, &c).unwrap_err();
     assert_eq!(e.field(), Some("pos_weight"));
 }
+
+#[test]
+fn models_can_differ_by_their_features_and_importance_is_pooled() {
+    use nonlin::run::{ExperimentFile, StudySettings};
+    let ds = Dataset::heart_failure();
+    let file = ExperimentFile::parse(
+        "repeats = 1\nfolds = 3\n[[model]]\nname = \"all\"\narch = \"5-relu\"\n\
+         [[model]]\nname = \"two\"\narch = \"5-relu\"\n\
+         features = [\"serum_creatinine\", \"ejection_fraction\"]\n",
+        "paper.toml",
+    )
+    .unwrap();
+    let settings = StudySettings {
+        experiment: Some(file),
+        importance_repeats: Some(4),
+        ..StudySettings::default()
+    };
+    let mut c = settings.config_for(ds.n_features(), 1).unwrap();
+    c.train.epochs = 50;
+    c.train.optimizer = nonlin::train::OptimizerConfig::sgd(0.1);
+    let r = run(&ds, &c).unwrap();
+    let two = r.models.iter().find(|m| m.name == "two").unwrap();
+    assert_eq!(two.arch, "2-5-relu-1");
+    assert_eq!(
+        two.features.as_deref(),
+        Some(
+            &[
+                "serum_creatinine".to_string(),
+                "ejection_fraction".to_string()
+            ][..]
+        )
+    );
+    // Importance of the two features only, ranked 1 and 2, over 3 folds.
+    let rows: Vec<_> = r.importance.iter().filter(|i| i.model == "two").collect();
+    assert_eq!(rows.len(), 2);
+    let mut ranks: Vec<usize> = rows.iter().map(|i| i.rank).collect();
+    ranks.sort_unstable();
+    assert_eq!(ranks, [1, 2]);
+    assert!(rows.iter().all(|i| i.summary.n == 3));
+    // Each fold's value is the mean of its shuffles' drops in ROC AUC; the
+    // pooled mean is their mean.
+    let all: Vec<_> = r.importance.iter().filter(|i| i.model == "all").collect();
+    assert_eq!(all.len(), 12);
+    let time = all.iter().find(|i| i.feature == "time").unwrap();
+    let folds: Vec<f64> = r
+        .records
+        .iter()
+        .filter(|rec| rec.model == "all")
+        .map(|rec| {
+            rec.importance
+                .iter()
+                .find(|(c, _)| ds.features[*c] == "time")
+                .unwrap()
+                .1
+        })
+        .collect();
+    let mean = folds.iter().sum::<f64>() / folds.len() as f64;
+    assert!((time.summary.mean - mean).abs() < 1e-15);
+    // `time` (follow-up length) is the strongest predictor of this data set.
+    assert_eq!(time.rank, 1, "{all:?}");
+    // The baselines have no importance; the files hold it.
+    assert!(r.importance.iter().all(|i| i.model != MAJORITY));
+    let files = stage_outputs(&r, false).unwrap().files;
+    let csv = &files.iter().find(|(n, _)| n == "importance.csv").unwrap().1;
+    assert!(String::from_utf8_lossy(csv)
+        .starts_with("model,feature,mean,std,ci_low,ci_high,folds,rank\n"));
+    // An unknown column, or a model the study does not have, is refused.
+    let bad = StudySettings {
+        model_features: vec![("model_0".into(), vec!["creatinine".into()])],
+        ..StudySettings::default()
+    };
+    let c = bad.config_for(ds.n_features(), 1).unwrap();
+    let e = run(&ds, &c).unwrap_err().to_string();
+    assert!(
+        e.contains("'creatinine' is not a feature") && e.contains("serum_creatinine"),
+        "{e}"
+    );
+    let bad = StudySettings {
+        model_features: vec![("nope".into(), vec!["time".into()])],
+        ..StudySettings::default()
+    };
+    let e = bad.config_for(ds.n_features(), 1).unwrap_err();
+    assert_eq!(e.field(), Some("model_features"));
+}

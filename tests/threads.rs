@@ -136,3 +136,67 @@ fn a_thread_count_of_zero_is_refused_by_name() {
     let e = config.validate().unwrap_err().to_string();
     assert!(e.contains("threads"), "{e}");
 }
+
+/// Per epoch, every figure of a record as bits (the regression metrics
+/// too); then the final parameters' bits.
+fn task_run(task: nonlin::data::Task, batch_size: Option<usize>, threads: usize) -> Vec<u64> {
+    use nonlin::data::Task;
+    use nonlin::train::{ClassWeight, LossConfig, RegressionLoss};
+    let rows = 2 * nonlin::train::trainer::BLOCK_ROWS + 77;
+    let (train, test) = (
+        synth::task_samples(rows, 1, task),
+        synth::task_samples(rows / 3, 2, task),
+    );
+    let k = if task == Task::Multiclass { 10 } else { 1 };
+    let arch = Architecture::mlp_outputs(12, &[32, 16], Activation::Tanh, k);
+    let loss = LossConfig {
+        task: Some(task),
+        class_weight: if task == Task::Multiclass {
+            ClassWeight::Balanced
+        } else {
+            ClassWeight::None
+        },
+        label_smoothing: if task == Task::Multiclass { 0.1 } else { 0.0 },
+        regression: (task == Task::Regression).then_some(RegressionLoss::Huber { delta: 0.7 }),
+        ..LossConfig::default()
+    };
+    let config = TrainConfig {
+        threads: Some(threads),
+        batch_size,
+        loss,
+        optimizer: nonlin::train::OptimizerConfig::adam(0.01),
+        ..TrainConfig::tutorial(3, 0.1)
+    };
+    let mut t = Trainer::new("m", Network::new(arch, 3), config, &train, &test, None).unwrap();
+    t.run(|_, _| {}).unwrap();
+    let mut bits = Vec::new();
+    for r in &t.history.records {
+        bits.extend([
+            r.train_loss.to_bits() as u64,
+            r.test_loss.unwrap().to_bits() as u64,
+            r.train_correct as u64,
+            r.test_correct.unwrap() as u64,
+        ]);
+        for fit in [r.train_fit, r.test_fit].into_iter().flatten() {
+            bits.extend([fit.rmse.to_bits(), fit.mae.to_bits(), fit.r2.to_bits()]);
+        }
+    }
+    bits.extend(t.net.params.iter().map(|v| v.to_bits() as u64));
+    bits
+}
+
+#[test]
+fn multiclass_and_regression_have_the_same_bits_on_any_thread_count() {
+    use nonlin::data::Task;
+    for task in [Task::Multiclass, Task::Regression] {
+        for batch in [None, Some(256)] {
+            let one = task_run(task, batch, 1);
+            for threads in [2, 3] {
+                assert!(
+                    task_run(task, batch, threads) == one,
+                    "{task}, batch {batch:?}: {threads} threads differ from 1"
+                );
+            }
+        }
+    }
+}

@@ -9,7 +9,8 @@
 use libfuzzer_sys::fuzz_target;
 use nonlin::data::transform::preprocessing::{Encoding, Fill, InputColumn};
 use nonlin::data::{BinaryLabels, Label, Preprocessing, Table};
-use nonlin::io::checkpoint::{KEYS, OPTIONAL_KEYS};
+use nonlin::eval::predict::Head;
+use nonlin::io::checkpoint::{BINARY_KEYS, KEYS, OPTIONAL_KEYS, TASK_KEYS};
 use nonlin::io::Checkpoint;
 use nonlin::model::{Architecture, Network};
 
@@ -38,6 +39,7 @@ fn base() -> Checkpoint {
         scaler_scale: vec![2.0, 1.0, 1.0],
         target: "y".into(),
         preprocessing,
+        head: Head::Binary,
         labels: BinaryLabels {
             negative: Label::Text("NO".into()),
             positive: Label::Text("SI".into()),
@@ -76,7 +78,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let loaded = if flag < 0x80 {
-        let keys: Vec<&str> = KEYS.iter().chain(OPTIONAL_KEYS.iter()).copied().collect();
+        let keys: Vec<&str> = KEYS
+            .iter()
+            .chain(&BINARY_KEYS)
+            .chain(&OPTIONAL_KEYS)
+            .chain(&TASK_KEYS)
+            .copied()
+            .collect();
         let key = keys[flag as usize % keys.len()];
         let mut sd = base().to_state_dict().expect("the base is valid");
         sd.metadata

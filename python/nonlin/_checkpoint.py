@@ -5,8 +5,9 @@ nonlin's own metadata (``nonlin.arch``, ``nonlin.features``, the scaler,
 ``nonlin.labels``, ...) is written by the engine and is all that
 ``nonlin predict`` and PyTorch need. The estimator adds two keys:
 
-- ``nonlin.python.classes``: ``{"dtype": numpy dtype, "values": [...]}``, the
-  labels in ``classes_`` order (``nonlin.labels`` can only hold numbers);
+- ``nonlin.python.classes``: ``{"dtype": numpy dtype, "values": [...]}``, a
+  classifier's labels in ``classes_`` order (``nonlin.labels`` holds two
+  numbers at most);
 - ``nonlin.python.params``: the constructor arguments (``get_params``) as JSON.
 """
 
@@ -30,12 +31,12 @@ def _jsonable(v):
 
 def estimator_metadata(est):
     """``[(key, value)]`` to add to the checkpoint of a fitted estimator."""
-    classes = {"dtype": est.classes_.dtype.str, "values": est.classes_.tolist()}
     params = {k: _jsonable(v) for k, v in est.get_params(deep=False).items()}
-    return [
-        (KEY_CLASSES, json.dumps(classes)),
-        (KEY_PARAMS, json.dumps(params)),
-    ]
+    meta = [(KEY_PARAMS, json.dumps(params))]
+    if hasattr(est, "classes_"):
+        classes = {"dtype": est.classes_.dtype.str, "values": est.classes_.tolist()}
+        meta.insert(0, (KEY_CLASSES, json.dumps(classes)))
+    return meta
 
 
 def _classes(core, meta):
@@ -63,7 +64,8 @@ def restore_from_metadata(cls, core, meta):
     """A fitted estimator around ``core`` (a ``_core.Model``)."""
     est = cls(**_params(core, meta))
     est._core = core
-    est.classes_ = _classes(core, meta)
+    if core.task != "regression":
+        est.classes_ = _classes(core, meta)
     features = list(core.features)
     est.n_features_in_ = len(features)
     if features != [f"x{j}" for j in range(len(features))]:

@@ -1,23 +1,21 @@
-"""``nonlin.MLPClassifier``: scikit-learn's estimator API on nonlin's engine."""
+"""``nonlin.MLPClassifier``: scikit-learn's classifier API on nonlin's engine."""
 
-import os
-import warnings
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _core, _settings
-from ._checkpoint import estimator_metadata, restore_from_metadata
+from ._base import BaseMLP
 
 
-class MLPClassifier(ClassifierMixin, BaseEstimator):
-    """A binary MLP classifier trained by nonlin's engine (PyTorch's
-    arithmetic, a few microseconds per epoch on small tabular data).
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    """An MLP classifier trained by nonlin's engine (PyTorch's arithmetic,
+    a few microseconds per epoch on small tabular data), for any number of
+    classes: two are one logit and ``BCEWithLogitsLoss``; K ≥ 3 are K
+    logits and ``CrossEntropyLoss``, ``predict_proba`` their softmax.
 
     The constructor mirrors :class:`sklearn.neural_network.MLPClassifier`
     where an argument means the same, with its defaults (``solver="adam"``,
@@ -27,7 +25,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     arch : str, default=None
         A nonlin hidden-layer spec such as ``"16-relu-8-tanh"``; replaces
         ``hidden_layer_sizes`` and ``activation``. The input width comes from
-        the data and one output logit is added.
+        the data and the output layer is added (one logit, or K).
     activation : str, default="relu"
         scikit-learn's names (``logistic`` is ``sigmoid``) or any nonlin
         activation, with parameters: ``elu:0.5``, ``leaky_relu:0.2``,
@@ -39,52 +37,37 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         (as ``torch.optim`` does) to biases too.
     pos_weight : float, "auto" or None
         ``BCEWithLogitsLoss(pos_weight=...)``; ``"auto"`` is
-        negatives / positives of the training rows. The positive class is
-        ``classes_[1]``.
+        negatives / positives of the training rows (counted, not weighted).
+        The positive class is ``classes_[1]``; binary targets only.
     init : {"chacha", "torch"}, default="chacha"
         The random stream of PyTorch's default initialisation: portable
         ChaCha8, or ``torch.manual_seed(random_state)``'s (bit-identical to
         PyTorch's initial weights on CPU; needs an int ``random_state``).
 
     Inputs are used as given: like scikit-learn's, this estimator does not
-    standardize (put a ``StandardScaler`` in a ``Pipeline``). Only binary
-    targets are supported (any two labels).
+    standardize (put a ``StandardScaler`` in a ``Pipeline``). ``classes_``
+    are the sorted labels (``np.unique``, as ``LabelEncoder``).
+
+    ``fit(X, y, sample_weight)`` weights the rows as scikit-learn does: the
+    loss is ``Σ sᵢ·lossᵢ / Σ sᵢ`` (a weight of 0 drops a row, an integer
+    weight repeats it), and ``alpha``'s decay is divided by the batch's
+    ``Σ sᵢ`` (for mini-batches: its rows times the mean weight).
 
     Stopping: without ``early_stopping``, scikit-learn's rule (stop when the
     training loss has not improved by ``tol`` for more than
     ``n_iter_no_change`` epochs). With it, nonlin's: hold out a stratified
     ``validation_fraction``, stop after ``n_iter_no_change`` epochs without a
-    lower validation *loss* (scikit-learn watches accuracy) and restore the
-    best weights. Mini-batches are reshuffled every epoch, so
+    lower validation *loss* (scikit-learn watches accuracy; with weights,
+    the weighted loss) and restore the best weights. Mini-batches are reshuffled every epoch, so
     ``shuffle=False`` requires full-batch training.
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [str],
-        "solver": [StrOptions({"sgd", "adam", "adamw"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "arch": [str, None],
+        **BaseMLP._parameter_constraints,
         "pos_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"), None],
-        "init": [StrOptions({"chacha", "torch"})],
     }
+
+    _tasks = ("binary", "multiclass")
 
     def __init__(
         self,
@@ -135,8 +118,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
 
-    def fit(self, X, y):
-        """Train on ``X`` (n_samples, n_features) and binary labels ``y``.
+    def fit(self, X, y, sample_weight=None):
+        """Train on ``X`` (n_samples, n_features) and labels ``y`` (two or
+        more classes), the rows weighted by ``sample_weight`` if given.
 
         The GIL is released while the engine trains, so fits in threads
         (``n_jobs`` with the threading backend) run in parallel.
@@ -152,121 +136,54 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 "nonlin.MLPClassifier needs samples of 2 classes, but the data "
                 f"contains only one class: {classes[0]!r}"
             )
-        if len(classes) > 2:
-            y_type = type_of_target(y, input_name="y", raise_unknown=True)
-            raise ValueError(
-                "Only binary classification is supported. The type of the target "
-                f"is {y_type} ({len(classes)} classes)."
-            )
-        n = X.shape[0]
-        seed = _settings.seed_of(self.random_state)
-        rows = _settings.batch_rows(self.batch_size, n)
-        if not self.shuffle and rows < n:
-            raise ValueError(
-                f"shuffle=False needs full-batch training (batch_size >= n_samples = {n}): "
-                "nonlin reshuffles mini-batches every epoch."
-            )
-        if self.init == "torch" and not isinstance(self.random_state, Integral):
-            raise ValueError(
-                'init="torch" reproduces torch.manual_seed(random_state): '
-                "give an int random_state."
-            )
-        early = None
-        if self.early_stopping:
-            patience = self.n_iter_no_change
-            patience = self.max_iter if patience == np.inf else int(patience)
-            early = (patience, float(self.validation_fraction))
-        n_no_change = self.n_iter_no_change
-        n_no_change = self.max_iter if n_no_change == np.inf else int(n_no_change)
-        features = self._feature_names(X.shape[1])
-        classes_numeric = classes.dtype.kind in "iuf"
-        # The core reads X in place (float32 or float64, any layout) into a
-        # data set in memory, which the library's run prepares (no scaling,
-        # no test set) into its float32 samples.
-        if not X.flags.aligned:  # e.g. unpickled from an out-of-band buffer
-            X = np.require(X, requirements="A")
-        model, history = _core.fit(
-            X,
-            (y_idx == 1).astype(np.float32),
-            **_settings.architecture(self),
-            **_settings.solver(self),
-            alpha=float(self.alpha),
-            epochs=int(self.max_iter),
-            batch_size=None if rows >= n else rows,
-            seed=seed,
-            torch_init=self.init == "torch",
-            pos_weight=self.pos_weight,
-            early_stopping=early,
-            tol=float(self.tol),
-            n_iter_no_change=n_no_change,
-            features=features,
-            target=_target_name(y_name, features),
-            labels=(float(classes[0]), float(classes[1])) if classes_numeric else None,
-        )
-        self._core = model
         self.classes_ = classes
-        self._set_history(history)
-        if history["stopped_epoch"] is None and self.n_iter_ == self.max_iter:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
+        if len(classes) == 2:
+            classes_numeric = classes.dtype.kind in "iuf"
+            labels = (float(classes[0]), float(classes[1])) if classes_numeric else None
+            target = dict(labels=labels, pos_weight=self.pos_weight)
+            return self._fit_engine(
+                X, (y_idx == 1).astype(np.float32), "binary", sample_weight, y_name, **target
             )
-        return self
-
-    def _feature_names(self, d):
-        if hasattr(self, "feature_names_in_"):
-            return [str(f) for f in self.feature_names_in_]
-        return [f"x{j}" for j in range(d)]
+        target = dict(classes=len(classes), pos_weight=self.pos_weight)
+        return self._fit_engine(
+            X, y_idx.astype(np.float32), "multiclass", sample_weight, y_name, **target
+        )
 
     def _set_history(self, h):
-        loss = [float(v) for v in h["loss"]]
-        self.loss_curve_ = loss
-        self.n_iter_ = len(loss)
-        self.t_ = self.n_iter_ * h["n_train"]
+        super()._set_history(h)
+        self.history_["train_correct"] = np.asarray(h["train_correct"], dtype=np.int64)
+        self.history_["train_accuracy"] = (
+            np.asarray(h["train_correct"], dtype=np.float64) / h["n_train"]
+        )
         self.validation_scores_ = list(h["val_accuracy"]) if self.early_stopping else None
+        self.best_validation_score_ = (
+            max(self.validation_scores_) if self.early_stopping else None
+        )
         if self.early_stopping:
-            self.best_validation_score_ = max(self.validation_scores_)
-            self.best_loss_ = None
-        else:
-            self.best_validation_score_ = None
-            self.best_loss_ = min(loss)
-        self.history_ = {
-            "epoch": np.arange(self.n_iter_),
-            "train_loss": np.asarray(h["loss"], dtype=np.float32),
-            "train_correct": np.asarray(h["train_correct"], dtype=np.int64),
-            "train_accuracy": np.asarray(h["train_correct"], dtype=np.float64) / h["n_train"],
-        }
-        if self.early_stopping:
-            self.history_["val_loss"] = np.asarray(h["val_loss"], dtype=np.float32)
             self.history_["val_accuracy"] = np.asarray(h["val_accuracy"])
-        self.best_epoch_ = h["best_epoch"]
-        # Seconds of the engine's epoch loop (the rest of fit is validation
-        # and conversion).
-        self.train_seconds_ = h["train_seconds"]
-        self.stopped_epoch_ = h["stopped_epoch"]
 
     # -------------------------------------------------------------- predict
 
-    def _forward(self, X):
-        check_is_fitted(self, "_core")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        rows = np.require(X, dtype=np.float64, requirements=["C", "A"])
-        return self._core.predict(rows)
-
     def decision_function(self, X):
-        """The logit of ``classes_[1]`` for each row, shape (n_samples,)."""
+        """The logit of ``classes_[1]`` for each row, shape (n_samples,);
+        with K ≥ 3 classes the K logits, shape (n_samples, K)."""
         logits, _ = self._forward(X)
-        return logits.astype(np.float64)
+        logits = logits.astype(np.float64)
+        k = len(self.classes_)
+        return logits if k == 2 else logits.reshape(-1, k)
 
     def predict_proba(self, X):
-        """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n_samples, 2).
+        """Class probabilities in ``classes_`` order, shape (n_samples, K).
 
-        ``P(classes_[1])`` is nonlin's float32 sigmoid, the number
-        ``nonlin predict`` prints for the same model and rows."""
+        Two classes: ``P(classes_[1])`` is nonlin's float32 sigmoid, the
+        number ``nonlin predict`` prints for the same model and rows, and
+        ``P(classes_[0]) = 1 − P(classes_[1])``. K ≥ 3: the float32 softmax
+        of the K logits (each row sums to 1 within float32 rounding)."""
         _, p = self._forward(X)
-        p = p.astype(np.float64)
-        return np.column_stack([1.0 - p, p])
+        k = len(self.classes_)
+        if k == 2:
+            return np.column_stack([1.0 - p, p])
+        return p.reshape(-1, k)
 
     def predict_log_proba(self, X):
         """``log(predict_proba(X))``."""
@@ -274,93 +191,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """``classes_[1]`` where its probability exceeds 0.5 (exactly 0.5
-        predicts ``classes_[0]``, as ``torch.round`` and ``nonlin predict``)."""
+        """Two classes: ``classes_[1]`` where its probability exceeds 0.5
+        (exactly 0.5 predicts ``classes_[0]``, as ``torch.round`` and
+        ``nonlin predict``). K ≥ 3: the class of the largest probability
+        (the first on a tie)."""
         _, p = self._forward(X)
-        return self.classes_[(p > np.float32(self._core.threshold)).astype(np.intp)]
+        k = len(self.classes_)
+        if k == 2:
+            return self.classes_[(p > np.float32(self._core.threshold)).astype(np.intp)]
+        return self.classes_[np.argmax(p.reshape(-1, k), axis=1)]
 
     # ---------------------------------------------------------- attributes
 
     @property
-    def coefs_(self):
-        """Weight matrices as scikit-learn lays them out, ``[in, out]`` (float32)."""
+    def out_activation_(self):
         check_is_fitted(self, "_core")
-        return [v.reshape(s).T for n, s, v in self._core.tensors() if n.endswith("weight")]
-
-    @property
-    def intercepts_(self):
-        """Bias vectors (float32)."""
-        check_is_fitted(self, "_core")
-        return [v for n, s, v in self._core.tensors() if n.endswith("bias")]
-
-    @property
-    def arch_(self):
-        """The full nonlin architecture spec, e.g. ``"12-5-relu-1"``."""
-        check_is_fitted(self, "_core")
-        return self._core.arch
-
-    @property
-    def n_layers_(self):
-        return len(self.coefs_) + 1
-
-    n_outputs_ = 1
-    out_activation_ = "logistic"
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
-
-    # ------------------------------------------------------- save and load
-
-    def to_bytes(self):
-        """The ``model.safetensors`` bytes: PyTorch's state dict, nonlin's
-        metadata (what ``nonlin predict`` needs) and this estimator's
-        classes and parameters."""
-        check_is_fitted(self, "_core")
-        return self._core.to_bytes(estimator_metadata(self))
-
-    def save(self, path):
-        """Writes ``model.safetensors`` (atomically: a temporary file, then a rename)."""
-        data = self.to_bytes()
-        path = os.fspath(path)
-        tmp = f"{path}.tmp-{os.getpid()}"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-
-    @classmethod
-    def from_bytes(cls, data, name="model.safetensors"):
-        """An estimator from ``model.safetensors`` bytes (see :meth:`load`)."""
-        core = _core.Model.from_bytes(bytes(data), name)
-        return restore_from_metadata(cls, core, _core.Model.metadata(bytes(data), name))
-
-    @classmethod
-    def load(cls, path):
-        """A fitted estimator from a ``model.safetensors`` written by
-        :meth:`save` or by the ``nonlin`` CLI (whose stored scaler is then
-        applied to the inputs, as ``nonlin predict`` does)."""
-        with open(path, "rb") as f:
-            data = f.read()
-        return cls.from_bytes(data, os.fspath(path))
-
-    def __getstate__(self):
-        state = dict(super().__getstate__())  # Python 3.11+: not a copy
-        core = state.pop("_core", None)
-        if core is not None:
-            state["_core_safetensors"] = core.to_bytes(estimator_metadata(self))
-        return state
-
-    def __setstate__(self, state):
-        data = state.pop("_core_safetensors", None)
-        super().__setstate__(state)
-        if data is not None:
-            self._core = _core.Model.from_bytes(data, "pickled MLPClassifier")
-
-
-def _target_name(name, features):
-    """The checkpoint's target name: a pandas Series' name, else ``y``."""
-    name = str(name) if isinstance(name, str) and name.strip() else "y"
-    while name in features:
-        name = f"{name}_"
-    return name
+        return "logistic" if len(self.classes_) == 2 else "softmax"

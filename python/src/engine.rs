@@ -9,15 +9,16 @@
 //! a fit is then a one-model `train` run ([`Plan`]) on rows in memory,
 //! without a test set and with the inputs used as given.
 
-use nonlin::data::{BinaryLabels, Dataset, Label, ScalingMode};
-use nonlin::eval::predict::Predict;
+use nonlin::data::{BinaryLabels, Dataset, Label, ScalingMode, TargetScale};
+use nonlin::eval::multiclass::softmax_rows;
+use nonlin::eval::predict::{Head, Predict};
 use nonlin::io::{Checkpoint, StateDict};
 use nonlin::model::init::InitRng;
 use nonlin::run::{
     Cancel, Hidden, ModelDef, ModelSettings, OptimizerSettings, Plan, Preset, RunSettings, Silent,
     SplitSettings, StudySettings, TrainSettings,
 };
-use nonlin::train::OptimizerKind;
+use nonlin::train::{OptimizerKind, RegressionLoss};
 
 pub use nonlin::train::PosWeight;
 
@@ -67,6 +68,68 @@ pub enum Stopping {
     Plateau { tol: f64, n_iter_no_change: usize },
 }
 
+/// The target of a fit, encoded by the estimator.
+#[derive(Debug, Clone)]
+pub enum FitTarget {
+    /// 0/1, `1` being `classes_[1]`; the class values to store when they
+    /// are numbers.
+    Binary { y: Vec<f32>, labels: NumericLabels },
+    /// Class indices `0..k` (`k ≥ 3`), in `classes_` order.
+    Multiclass { y: Vec<f32>, k: usize },
+    /// Values in their units; the run standardizes them on its training
+    /// rows (mean, population std) and predictions map back.
+    Regression(Vec<f64>),
+}
+
+#[allow(clippy::len_without_is_empty)]
+impl FitTarget {
+    /// Rows of the target.
+    pub fn len(&self) -> usize {
+        match self {
+            FitTarget::Binary { y, .. } | FitTarget::Multiclass { y, .. } => y.len(),
+            FitTarget::Regression(v) => v.len(),
+        }
+    }
+}
+
+/// A regression loss as the estimator names it (`loss`, `delta`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossSpec {
+    /// `squared_error`, `absolute_error` or `huber`.
+    pub name: String,
+    /// Huber's δ, when given.
+    pub delta: Option<f32>,
+}
+
+impl LossSpec {
+    /// The library's loss; a `delta` without `huber` is refused by name.
+    fn resolve(&self) -> Result<RegressionLoss, Error> {
+        let loss = match self.name.as_str() {
+            "squared_error" => RegressionLoss::Mse,
+            "absolute_error" => RegressionLoss::L1,
+            "huber" => RegressionLoss::Huber {
+                delta: self.delta.unwrap_or(1.0),
+            },
+            other => {
+                return Err(Error::invalid(
+                    "loss",
+                    format!("must be squared_error, absolute_error or huber, got '{other}'"),
+                ))
+            }
+        };
+        match (loss, self.delta) {
+            (RegressionLoss::Huber { delta }, _) if !(delta.is_finite() && delta > 0.0) => Err(
+                Error::invalid("delta", format!("must be a positive number, got {delta}")),
+            ),
+            (RegressionLoss::Huber { .. }, _) | (_, None) => Ok(loss),
+            (_, Some(_)) => Err(Error::not_applicable(
+                "delta",
+                format!("applies to loss='huber' only; this loss is '{}'", self.name),
+            )),
+        }
+    }
+}
+
 /// Everything a fit needs, as the user gave it.
 #[derive(Debug, Clone)]
 pub struct FitSpec {
@@ -84,7 +147,11 @@ pub struct FitSpec {
     /// `true`: `torch.manual_seed(seed)`'s stream; `false`: ChaCha8.
     pub torch_init: bool,
     pub pos_weight: Option<PosWeight>,
+    /// A regression loss (the regressor's), or `None`.
+    pub loss: Option<LossSpec>,
     pub stopping: Stopping,
+    /// scikit-learn's `sample_weight`, one per row, or `None` (all 1).
+    pub sample_weight: Option<Vec<f32>>,
 }
 
 /// What a fit produced besides the network.
@@ -105,6 +172,10 @@ pub struct FitHistory {
     pub converged: bool,
     /// Rows trained on (after the validation hold-out).
     pub n_train: usize,
+    /// A regression target's RMSE and R² on the training rows of each
+    /// epoch (the forward pass of the step), in its units.
+    pub train_rmse: Vec<f64>,
+    pub train_r2: Vec<f64>,
     /// Wall time of the library's run (network set-up and the epoch loop),
     /// in seconds.
     pub train_seconds: f64,
@@ -115,8 +186,6 @@ pub struct FitHistory {
 pub struct ModelInfo {
     pub features: Vec<String>,
     pub target: String,
-    /// `(negative, positive)` numeric class values, or `None` (stored as 0/1).
-    pub labels: NumericLabels,
 }
 
 /// The run settings of a fit on `n` rows: a one-model `train` run over the
@@ -133,6 +202,20 @@ fn run_settings(s: &FitSpec, n: usize) -> Result<RunSettings, Error> {
         Stopping::Plateau { .. } => n,
     };
     let rows = s.batch_size.map_or(n_train, |b| b.min(n_train)).max(1);
+    // scikit-learn divides the penalty by the batch's Σ sᵢ: the rows of a
+    // batch times the mean weight (Σ sᵢ itself for a full batch, so that
+    // integer weights decay as repeated rows do).
+    let decay_rows = match &s.sample_weight {
+        None => rows as f32,
+        Some(w) => {
+            let total: f64 = w.iter().map(|&v| v as f64).sum();
+            if rows == n {
+                total as f32
+            } else {
+                (rows as f64 * total / n as f64) as f32
+            }
+        }
+    };
     let (patience, validation_fraction, tol, n_iter_no_change) = match s.stopping {
         Stopping::Early {
             patience,
@@ -159,10 +242,11 @@ fn run_settings(s: &FitSpec, n: usize) -> Result<RunSettings, Error> {
         },
         train: TrainSettings {
             epochs: Some(s.epochs),
-            optimizer: s.solver.settings(s.alpha / rows as f32)?,
+            optimizer: s.solver.settings(s.alpha / decay_rows)?,
             batch_size: s.batch_size,
             full_batch: s.batch_size.is_none(),
             pos_weight: s.pos_weight,
+            loss: s.loss.as_ref().map(LossSpec::resolve).transpose()?,
             patience,
             validation_fraction,
             no_early_stopping: patience.is_none(),
@@ -185,11 +269,12 @@ fn init_rng(torch: bool) -> InitRng {
 }
 
 /// Trains on `n` row-major rows `x` (f64, `n × d`, `d` = the feature
-/// names) with 0/1 targets `y`: the library's one-model run ([`Plan`]) on a
-/// data set in memory, its settings from [`run_settings`].
+/// names) with the target `y`: the library's one-model run ([`Plan`]) on a
+/// data set in memory, its settings from [`run_settings`], the training
+/// rows weighted by `s.sample_weight` when given.
 pub fn fit(
     x: Vec<f64>,
-    y: Vec<f32>,
+    y: FitTarget,
     s: &FitSpec,
     info: ModelInfo,
 ) -> Result<(Model, FitHistory), Error> {
@@ -200,17 +285,56 @@ pub fn fit(
             x.len()
         )));
     }
-    let config = run_settings(s, n)?.config()?;
-    let mut data = Dataset::from_rows("Python arrays", info.features, &info.target, &x, y);
-    drop(x);
-    if let Some((negative, positive)) = info.labels {
-        data.labels = BinaryLabels {
-            negative: Label::Number(negative),
-            positive: Label::Number(positive),
-        };
+    if let Some(w) = &s.sample_weight {
+        if w.len() != n {
+            return Err(Error::invalid(
+                "sample_weight",
+                format!("has {} values for {n} rows", w.len()),
+            ));
+        }
     }
+    let config = run_settings(s, n)?.config()?;
+    let (source, features, target) = ("Python arrays", info.features, &info.target);
+    let data = match y {
+        FitTarget::Binary { y, labels } => {
+            let mut data = Dataset::from_rows(source, features, target, &x, y);
+            if let Some((negative, positive)) = labels {
+                data.labels = BinaryLabels {
+                    negative: Label::Number(negative),
+                    positive: Label::Number(positive),
+                };
+            }
+            data
+        }
+        FitTarget::Multiclass { y, k } => {
+            let classes = (0..k).map(|c| Label::Number(c as f64)).collect();
+            Dataset::from_rows_classes(source, features, target, &x, y, classes)
+        }
+        FitTarget::Regression(values) => {
+            Dataset::from_rows_values(source, features, target, &x, values)
+        }
+    };
+    drop(x);
     let started = std::time::Instant::now();
-    let result = Plan::new(data, &config)?.run(&mut Silent, &Cancel::new())?;
+    let mut plan = Plan::new(data, &config)?;
+    if let Some(w) = &s.sample_weight {
+        // Every row trains, in order (no test set).
+        let train = &mut plan.prepared.train;
+        let w: Vec<f32> = train.rows.iter().map(|&r| w[r]).collect();
+        if let Some(t) = &mut train.target {
+            // A weight is a repetition: the target's mean and std are the
+            // weighted ones (all-ones weights keep the run's own fit).
+            if w.iter().any(|&v| v != 1.0) {
+                t.scale = weighted_scale(&t.values, &w);
+                for (y, &v) in train.y.iter_mut().zip(&t.values) {
+                    *y = t.scale.transform(v);
+                }
+                plan.prepared.target_scale = Some(t.scale);
+            }
+        }
+        train.set_weight(w)?;
+    }
+    let result = plan.run(&mut Silent, &Cancel::new())?;
     let train_seconds = started.elapsed().as_secs_f64();
     let model = result
         .models
@@ -231,20 +355,94 @@ pub fn fit(
         stopped_epoch: history.stopped_epoch,
         converged: history.converged,
         n_train: history.n_train,
+        train_rmse: records
+            .iter()
+            .filter_map(|r| r.train_fit.map(|f| f.rmse))
+            .collect(),
+        train_r2: records
+            .iter()
+            .filter_map(|r| r.train_fit.map(|f| f.r2))
+            .collect(),
         train_seconds,
     };
-    let ckpt = Checkpoint::new(
+    let ckpt = Checkpoint::for_task(
         model.net,
         &result.prepared,
         result.preprocessing,
         result.labels,
-    );
-    Ok((Model(ckpt), h))
+        result.task,
+        &result.classes,
+    )?;
+    let kind = ModelKind::of(&ckpt.head);
+    Ok((Model { ckpt, kind }, h))
 }
 
-/// A model ready to predict: the network with its checkpoint metadata.
+/// The target's standardization with row weights `w`, as the run fits it
+/// without (`TargetScale::fit`): the weighted mean and the weighted
+/// population std `√(Σ wᵢ(yᵢ − ȳ)² / Σ wᵢ)`, in f64; scale 1 for a
+/// constant target. (Weights that sum to 0 are refused afterwards.)
+fn weighted_scale(values: &[f64], w: &[f32]) -> TargetScale {
+    let total: f64 = w.iter().map(|&v| v as f64).sum();
+    let mean = values
+        .iter()
+        .zip(w)
+        .map(|(&y, &v)| v as f64 * y)
+        .sum::<f64>()
+        / total;
+    let var = values
+        .iter()
+        .zip(w)
+        .map(|(&y, &v)| v as f64 * (y - mean) * (y - mean))
+        .sum::<f64>()
+        / total;
+    let scale = var.sqrt();
+    TargetScale {
+        mean,
+        scale: if scale > 0.0 && scale.is_finite() {
+            scale
+        } else {
+            1.0
+        },
+    }
+}
+
+/// A model ready to predict: the network with its checkpoint metadata,
+/// and what its outputs are.
 #[derive(Debug, Clone)]
-pub struct Model(Checkpoint);
+pub struct Model {
+    ckpt: Checkpoint,
+    kind: ModelKind,
+}
+
+/// What a network's outputs mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ModelKind {
+    /// One logit: `P(classes_[1]) = σ(logit)`.
+    Binary,
+    /// `k` logits, softmax probabilities.
+    Multiclass(usize),
+    /// One output, the standardized target: `out·scale + mean` in units.
+    Regression(TargetScale),
+}
+
+impl ModelKind {
+    /// What a checkpoint's head says its outputs are.
+    pub fn of(head: &Head) -> ModelKind {
+        match head {
+            Head::Binary => ModelKind::Binary,
+            Head::Multiclass { classes } => ModelKind::Multiclass(classes.len()),
+            Head::Regression { scale } => ModelKind::Regression(*scale),
+        }
+    }
+}
+
+/// What [`Model::predict`] returns: `(logits or outputs, probabilities or
+/// predictions)`, row-major (`n × k` for `k` classes).
+pub type Outputs = (Vec<f32>, Vec<f64>);
+
+/// Rows predicted per call of the library's predictor: at most its own
+/// chunk, so `k` logits come back class-major for the whole call.
+const PREDICT_ROWS: usize = 1024;
 
 /// The class values a checkpoint stores: numbers (`nonlin predict` prints
 /// them) or, for other labels, 1/0 with the labels kept by the caller.
@@ -257,6 +455,7 @@ impl Model {
     /// takes numeric inputs as they are.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Model, Error> {
         let c = Checkpoint::from_bytes(bytes, name)?;
+        let kind = ModelKind::of(&c.head);
         let numeric = |l: &Label| matches!(l, Label::Number(_));
         if !c.preprocessing.is_identity()
             || !numeric(&c.labels.negative)
@@ -269,16 +468,21 @@ impl Model {
                  `nonlin predict`, which applies the stored encoding.",
             ));
         }
-        Ok(Model(c))
+        Ok(Model { ckpt: c, kind })
     }
 
-    /// The `model.safetensors` bytes, with `extra` metadata entries added.
+    /// The `model.safetensors` bytes (the task's keys as `nonlin train`
+    /// writes them), with `extra` metadata entries added.
     pub fn to_bytes(&self, extra: &[(String, String)]) -> Result<Vec<u8>, Error> {
-        let mut sd = self.0.to_state_dict()?;
+        let mut sd = self.ckpt.to_state_dict()?;
         for (k, v) in extra {
             sd.metadata.insert(k.clone(), v.clone());
         }
         sd.to_bytes()
+    }
+
+    pub fn kind(&self) -> ModelKind {
+        self.kind
     }
 
     /// Metadata of a checkpoint's bytes (all of it, `nonlin.*` and others).
@@ -288,11 +492,11 @@ impl Model {
     }
 
     pub fn features(&self) -> &[String] {
-        &self.0.features
+        &self.ckpt.features
     }
 
     pub fn target(&self) -> &str {
-        &self.0.target
+        &self.ckpt.target
     }
 
     /// (negative, positive) raw target values.
@@ -303,23 +507,23 @@ impl Model {
             Label::Text(_) => f64::NAN,
         };
         (
-            number(&self.0.labels.negative),
-            number(&self.0.labels.positive),
+            number(&self.ckpt.labels.negative),
+            number(&self.ckpt.labels.positive),
         )
     }
 
     pub fn threshold(&self) -> f32 {
-        self.0.threshold
+        self.ckpt.threshold
     }
 
     /// The full architecture spec, e.g. `12-5-relu-1`.
     pub fn arch(&self) -> String {
-        self.0.net.arch.to_string()
+        self.ckpt.net.arch.to_string()
     }
 
     /// `(name, shape [out, in], values)` per parameter tensor, state-dict order.
     pub fn tensors(&self) -> Vec<(String, Vec<usize>, Vec<f32>)> {
-        let net = &self.0.net;
+        let net = &self.ckpt.net;
         net.tensors()
             .iter()
             .map(|t| {
@@ -332,15 +536,55 @@ impl Model {
             .collect()
     }
 
-    /// Logits and probabilities of raw row-major rows (`n × d`, f64):
-    /// the library's predictor (whole rows, finite values, the stored
-    /// scaler as `nonlin predict` applies it).
-    pub fn predict(&self, rows: &[f64]) -> Result<(Vec<f32>, Vec<f32>), Error> {
-        let logits = self.0.predict_logits(rows)?;
-        let probs = logits
-            .iter()
-            .map(|&l| nonlin::train::loss::sigmoid(l))
-            .collect();
+    /// The outputs of raw row-major rows (`n × d`, f64), through the
+    /// library's predictor (whole rows, finite values, the stored scaler as
+    /// `nonlin predict` applies it): binary, the logits and `σ(logit)`
+    /// (nonlin's f32 sigmoid, widened); `k` classes, the logits and their
+    /// softmax, row-major `n × k`; regression, the standardized outputs and
+    /// the predictions in the target's units (`out·scale + mean`, f64).
+    pub fn predict(&self, rows: &[f64]) -> Result<Outputs, Error> {
+        match self.kind {
+            ModelKind::Binary => {
+                let logits = self.ckpt.predict_logits(rows)?;
+                let probs = logits
+                    .iter()
+                    .map(|&l| nonlin::train::loss::sigmoid(l) as f64)
+                    .collect();
+                Ok((logits, probs))
+            }
+            ModelKind::Regression(scale) => {
+                let out = self.ckpt.predict_logits(rows)?;
+                let values = out.iter().map(|&o| scale.inverse(o)).collect();
+                Ok((out, values))
+            }
+            ModelKind::Multiclass(k) => self.predict_classes(rows, k),
+        }
+    }
+
+    /// `k`-class logits and softmax probabilities, row-major, in calls of
+    /// at most [`PREDICT_ROWS`] rows (each call's logits are class-major).
+    fn predict_classes(&self, rows: &[f64], k: usize) -> Result<Outputs, Error> {
+        let d = self.ckpt.features.len().max(1);
+        let n = rows.len() / d;
+        let (mut logits, mut probs) = (vec![0.0f32; n * k], vec![0.0f64; n * k]);
+        let mut p = vec![0.0f32; PREDICT_ROWS.min(n) * k];
+        if n * d != rows.len() || n == 0 {
+            // The predictor's own message for rows that are not whole.
+            self.ckpt.predict_logits(rows)?;
+        }
+        for start in (0..n).step_by(PREDICT_ROWS) {
+            let m = PREDICT_ROWS.min(n - start);
+            let chunk = self
+                .ckpt
+                .predict_logits(&rows[start * d..(start + m) * d])?;
+            softmax_rows(&chunk, k, m, &mut p[..m * k]);
+            for i in 0..m {
+                for c in 0..k {
+                    logits[(start + i) * k + c] = chunk[c * m + i];
+                    probs[(start + i) * k + c] = p[i * k + c] as f64;
+                }
+            }
+        }
         Ok((logits, probs))
     }
 }
@@ -368,6 +612,8 @@ pub struct StudySpec {
 /// `comparisons.csv`), its Markdown report and the accuracy/MCC strip plot.
 #[derive(Debug, Clone)]
 pub struct StudyTables {
+    /// `importance.csv`: pooled permutation importance per model and feature.
+    pub importance_csv: String,
     pub summary_csv: String,
     pub folds_csv: String,
     pub comparisons_csv: String,
@@ -376,10 +622,11 @@ pub struct StudyTables {
 }
 
 /// Runs `nonlin study` on raw row-major rows `x` (`n × d`, f64; the scaler
-/// is fit on each training fold) with 0/1 targets `y`.
+/// is fit on each training fold) with targets `y` of any task (binary 0/1,
+/// class indices, or values).
 pub fn study(
     x: Vec<f64>,
-    y: Vec<f32>,
+    y: FitTarget,
     features: Vec<String>,
     target: String,
     s: &StudySpec,
@@ -407,10 +654,21 @@ pub fn study(
         baselines: Some(s.baselines),
         ..StudySettings::default()
     };
-    let config = settings.config(d)?;
-    let data = Dataset::from_rows("Python arrays", features, &target, &x, y);
+    let source = "Python arrays";
+    let data = match y {
+        FitTarget::Binary { y, .. } => Dataset::from_rows(source, features, &target, &x, y),
+        FitTarget::Multiclass { y, k } => {
+            let classes = (0..k).map(|c| Label::Number(c as f64)).collect();
+            Dataset::from_rows_classes(source, features, &target, &x, y, classes)
+        }
+        FitTarget::Regression(values) => {
+            Dataset::from_rows_values(source, features, &target, &x, values)
+        }
+    };
+    let config = settings.config_for(d, data.outputs())?;
     let r = nonlin::run::study::run(&data, &config, &mut Silent, &Cancel::new())?;
     Ok(StudyTables {
+        importance_csv: tables::importance_csv(&r),
         summary_csv: tables::summary_csv(&r),
         folds_csv: tables::folds_csv(&r),
         comparisons_csv: tables::comparisons_csv(&r),

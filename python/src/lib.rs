@@ -5,7 +5,9 @@
 
 mod engine;
 
-use engine::{FitSpec, Model, ModelInfo, PosWeight, Solver, Stopping, Wording};
+use engine::{
+    FitSpec, FitTarget, LossSpec, Model, ModelInfo, ModelKind, PosWeight, Solver, Stopping, Wording,
+};
 use nonlin::run::Hidden;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyFloatingPointError, PyOSError, PyValueError};
@@ -91,8 +93,10 @@ fn contiguous<'a, T: numpy::Element>(
         .map_err(|_| PyValueError::new_err(format!("{what} must be a C-contiguous array")))
 }
 
-/// Logits and probabilities, float32 arrays.
-type Predictions<'py> = (Bound<'py, PyArray1<f32>>, Bound<'py, PyArray1<f32>>);
+/// The network's outputs (float32: logits, or a regression's standardized
+/// outputs) and what they predict (float64: probabilities, or values in the
+/// target's units), flat and row-major.
+type Predictions<'py> = (Bound<'py, PyArray1<f32>>, Bound<'py, PyArray1<f64>>);
 
 /// A trained network with its checkpoint metadata (feature names, scaler,
 /// target, labels): what `model.safetensors` holds.
@@ -134,9 +138,12 @@ impl PyModel {
         Ok(PyBytes::new(py, &bytes))
     }
 
-    /// Logits and probabilities (float32) of raw rows, a C-contiguous
-    /// float64 `(n, d)` array; the stored scaler is applied as `nonlin
-    /// predict` applies it.
+    /// Outputs and predictions of raw rows, a C-contiguous float64 `(n, d)`
+    /// array (the stored scaler applied as `nonlin predict` applies it):
+    /// binary, logits and `P(classes_[1])` (nonlin's float32 sigmoid,
+    /// widened); K classes, `n·K` logits and softmax probabilities,
+    /// row-major; regression, standardized outputs and values in the
+    /// target's units.
     fn predict<'py>(
         &self,
         py: Python<'py>,
@@ -167,6 +174,34 @@ impl PyModel {
     #[getter]
     fn threshold(&self) -> f32 {
         self.inner.threshold()
+    }
+
+    /// `"binary"`, `"multiclass"` or `"regression"`.
+    #[getter]
+    fn task(&self) -> &'static str {
+        match self.inner.kind() {
+            ModelKind::Binary => "binary",
+            ModelKind::Multiclass(_) => "multiclass",
+            ModelKind::Regression(_) => "regression",
+        }
+    }
+
+    /// Outputs per row (the class count of a multiclass model, else 1).
+    #[getter]
+    fn outputs(&self) -> usize {
+        match self.inner.kind() {
+            ModelKind::Multiclass(k) => k,
+            _ => 1,
+        }
+    }
+
+    /// A regression target's standardization `(mean, scale)`, else `None`.
+    #[getter]
+    fn target_scale(&self) -> Option<(f64, f64)> {
+        match self.inner.kind() {
+            ModelKind::Regression(s) => Some((s.mean, s.scale)),
+            _ => None,
+        }
     }
 
     /// The full architecture spec, e.g. `12-5-relu-1`.
@@ -255,24 +290,59 @@ fn row_major(x: &Bound<'_, PyAny>) -> PyResult<(Vec<f64>, usize, usize)> {
     Ok((a.iter().copied().collect(), a.nrows(), a.ncols()))
 }
 
+/// The target as `task` reads it: binary 0/1 float32 (with `labels`),
+/// multiclass class indices 0..`classes` as float32, regression float64
+/// values.
+fn fit_target(
+    y: &Bound<'_, PyAny>,
+    task: &str,
+    classes: usize,
+    labels: Option<(f64, f64)>,
+) -> PyResult<FitTarget> {
+    let f32s = |y: &Bound<'_, PyAny>| -> PyResult<Vec<f32>> {
+        let a = y.extract::<PyReadonlyArray1<'_, f32>>()?;
+        Ok(contiguous(&a, "y")?.to_vec())
+    };
+    Ok(match task {
+        "binary" => FitTarget::Binary {
+            y: f32s(y)?,
+            labels,
+        },
+        "multiclass" => FitTarget::Multiclass {
+            y: f32s(y)?,
+            k: classes,
+        },
+        "regression" => {
+            let a = y.extract::<PyReadonlyArray1<'_, f64>>()?;
+            FitTarget::Regression(contiguous(&a, "y")?.to_vec())
+        }
+        other => return Err(PyValueError::new_err(format!("unknown task '{other}'"))),
+    })
+}
+
 /// Trains a network on `x` (a float32 or float64 `(n, d)` array, any
-/// layout) and 0/1 float32 targets `y`, with the GIL released: the
-/// library's one-model run on rows in memory. Values left `None` were not
-/// given (the library's defaults, or refused where they do not apply).
-/// Returns the model and its history (a dict).
+/// layout) and the target `y` of `task` (see [`fit_target`]), with the GIL
+/// released: the library's one-model run on rows in memory. Values left
+/// `None` were not given (the library's defaults, or refused where they do
+/// not apply). `loss` and `delta` name a regression loss;
+/// `sample_weight` (float32, one per row) weights the rows. Returns the
+/// model and its history (a dict).
 #[pyfunction]
 #[pyo3(signature = (
-    x, y, *, hidden = None, activation = None, arch = None, solver = "adam",
-    lr = 0.001, momentum = None, nesterov = None, beta1 = None, beta2 = None, eps = None,
-    alpha = 0.0, epochs = 200, batch_size = None, seed = 0, torch_init = false,
-    pos_weight = None, early_stopping = None, tol = 1e-4, n_iter_no_change = 10,
-    features = Vec::new(), target = "y".to_string(), labels = None
+    x, y, *, task = "binary", classes = 2, hidden = None, activation = None, arch = None,
+    solver = "adam", lr = 0.001, momentum = None, nesterov = None, beta1 = None, beta2 = None,
+    eps = None, alpha = 0.0, epochs = 200, batch_size = None, seed = 0, torch_init = false,
+    pos_weight = None, loss = None, delta = None, early_stopping = None, tol = 1e-4,
+    n_iter_no_change = 10, sample_weight = None, features = Vec::new(),
+    target = "y".to_string(), labels = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn fit<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
-    y: PyReadonlyArray1<'py, f32>,
+    y: &Bound<'py, PyAny>,
+    task: &str,
+    classes: usize,
     hidden: Option<Vec<usize>>,
     activation: Option<String>,
     arch: Option<String>,
@@ -289,9 +359,12 @@ fn fit<'py>(
     seed: u64,
     torch_init: bool,
     pos_weight: Option<&Bound<'py, PyAny>>,
+    loss: Option<String>,
+    delta: Option<f32>,
     early_stopping: Option<(usize, f64)>,
     tol: f64,
     n_iter_no_change: usize,
+    sample_weight: Option<PyReadonlyArray1<'py, f32>>,
     features: Vec<String>,
     target: String,
     labels: Option<(f64, f64)>,
@@ -305,6 +378,11 @@ fn fit<'py>(
         seed,
         torch_init,
         pos_weight: pos_weight_of(pos_weight)?,
+        loss: loss.map(|name| LossSpec { name, delta }),
+        sample_weight: match &sample_weight {
+            Some(w) => Some(contiguous(w, "sample_weight")?.to_vec()),
+            None => None,
+        },
         stopping: match early_stopping {
             Some((patience, validation_fraction)) => Stopping::Early {
                 patience,
@@ -317,11 +395,11 @@ fn fit<'py>(
         },
     };
     let (rows, n, d) = row_major(x)?;
-    let ys = contiguous(&y, "y")?;
-    if ys.len() != n {
+    let ys = fit_target(y, task, classes, labels)?;
+    let n_y = ys.len();
+    if n_y != n {
         return Err(PyValueError::new_err(format!(
-            "X has {n} rows but y has {} values",
-            ys.len()
+            "X has {n} rows but y has {n_y} values"
         )));
     }
     if features.len() != d {
@@ -332,12 +410,8 @@ fn fit<'py>(
     }
     let (model, h) = py
         .detach(|| {
-            let info = ModelInfo {
-                features,
-                target,
-                labels,
-            };
-            engine::fit(rows, ys.to_vec(), &spec, info)
+            let info = ModelInfo { features, target };
+            engine::fit(rows, ys, &spec, info)
         })
         .map_err(py_err)?;
     let d = PyDict::new(py);
@@ -349,6 +423,8 @@ fn fit<'py>(
     d.set_item("stopped_epoch", h.stopped_epoch)?;
     d.set_item("converged", h.converged)?;
     d.set_item("n_train", h.n_train)?;
+    d.set_item("train_rmse", h.train_rmse)?;
+    d.set_item("train_r2", h.train_r2)?;
     d.set_item("train_seconds", h.train_seconds)?;
     Ok((PyModel { inner: model }, d))
 }
@@ -363,7 +439,7 @@ fn fit<'py>(
     x, y, *, models = None, repeats = 10, folds = 5, seed = 0, solver = "sgd", lr = 0.01,
     momentum = None, nesterov = None, weight_decay = 0.0, epochs = 1000, batch_size = None,
     torch_init = false, pos_weight = None, baselines = true, features = Vec::new(),
-    target = "y".to_string()
+    target = "y".to_string(), classes = 2, values = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn study<'py>(
@@ -386,6 +462,8 @@ fn study<'py>(
     baselines: bool,
     features: Vec<String>,
     target: String,
+    classes: usize,
+    values: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let spec = engine::StudySpec {
         models,
@@ -404,8 +482,16 @@ fn study<'py>(
     if features.len() != x.as_array().ncols() {
         return Err(PyValueError::new_err("one feature name per column of X"));
     }
+    let y = match (&values, classes) {
+        (Some(v), _) => engine::FitTarget::Regression(contiguous(v, "y")?.to_vec()),
+        (None, 2) => engine::FitTarget::Binary {
+            y: ys.to_vec(),
+            labels: None,
+        },
+        (None, k) => engine::FitTarget::Multiclass { y: ys.to_vec(), k },
+    };
     let t = py
-        .detach(|| engine::study(rows.to_vec(), ys.to_vec(), features, target, &spec))
+        .detach(|| engine::study(rows.to_vec(), y, features, target, &spec))
         .map_err(study_err)?;
     let d = PyDict::new(py);
     d.set_item("summary_csv", t.summary_csv)?;
@@ -413,6 +499,7 @@ fn study<'py>(
     d.set_item("comparisons_csv", t.comparisons_csv)?;
     d.set_item("markdown", t.markdown)?;
     d.set_item("plot_svg", t.plot_svg)?;
+    d.set_item("importance_csv", t.importance_csv)?;
     Ok(d)
 }
 

@@ -18,7 +18,8 @@ use args::{DataArgs, OutputArgs};
 use clap::{Parser, Subcommand};
 use console::Console;
 use nonlin::error::Result;
-use nonlin::report::summary_table::summary_text;
+use nonlin::eval::summary::Summaries;
+use nonlin::report::summary_table::SummaryTable;
 use nonlin::run::describe::target_line;
 use nonlin::run::{outputs, Cancel, Plan, RunConfig};
 
@@ -86,10 +87,11 @@ fn run_split(data: &DataArgs, config: RunConfig, output: &OutputArgs) -> Result<
     console.data_notes(&plan.data_notes, target, data.data.is_some());
     console.notes(&plan.split_notes);
     let result = plan.run(&mut console, &Cancel::new())?;
+    let summary = Summaries::of(&result.models, &result.prepared.test, result.task);
     console.say(&format!(
         "\nSummary ({})\n{}",
         result.prepared.options.scaling.describe(),
-        summary_text(&result.summary)
+        SummaryTable::new(&summary).text()
     ));
     let dir = outputs::write_run(&result, &opts, &mut console)?;
     println!("Wrote {}", dir.display());

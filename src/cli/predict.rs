@@ -49,11 +49,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
     }
     eprintln!("note: {}", p.meaning());
     match &args.out {
-        Some(out) => eprintln!(
-            "Wrote {} predictions to {}",
-            p.probabilities.len(),
-            out.display()
-        ),
+        Some(out) => eprintln!("Wrote {} predictions to {}", p.len(), out.display()),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout

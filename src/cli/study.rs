@@ -45,6 +45,15 @@ pub struct StudyArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Permutation importance on every held-out fold: shuffles a feature
+    /// (default 10; 0 for none). Pooled in importance.csv and study.md.
+    #[arg(long, value_name = "N")]
+    pub importance_repeats: Option<usize>,
+    /// Let a model see only some features: `NAME=a,b` (repeatable), e.g.
+    /// `--model-features two=serum_creatinine,ejection_fraction` with a
+    /// model named `two` (from --experiment, or the default set's names).
+    #[arg(long, value_name = "NAME=A,B,...")]
+    pub model_features: Vec<String>,
     #[command(flatten)]
     pub train: TrainArgs,
     /// Output folder (default: a new folder under runs/).
@@ -95,8 +104,34 @@ pub fn study_config(args: &StudyArgs, d: usize, outputs: usize) -> Result<StudyC
         train: args.train.settings()?,
         baselines: None,
         threads: args.threads,
+        importance_repeats: args.importance_repeats,
+        model_features: args
+            .model_features
+            .iter()
+            .map(|m| model_features(m))
+            .collect::<Result<_>>()?,
     }
     .config_for(d, outputs)
+}
+
+/// `NAME=a,b` → (`NAME`, [`a`, `b`]).
+fn model_features(text: &str) -> Result<(String, Vec<String>)> {
+    let bad = || {
+        Error::invalid(
+            "model_features",
+            format!("must be NAME=COLUMN,COLUMN,..., got '{text}'"),
+        )
+    };
+    let (name, columns) = text.split_once('=').ok_or_else(bad)?;
+    let columns: Vec<String> = columns
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if name.trim().is_empty() || columns.is_empty() {
+        return Err(bad());
+    }
+    Ok((name.trim().to_string(), columns))
 }
 
 pub fn run(args: &StudyArgs) -> Result<()> {

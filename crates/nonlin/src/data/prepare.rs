@@ -136,6 +136,7 @@ fn samples(xt: Vec<f32>, d: usize, y: &[f32], rows: &[usize]) -> Samples {
         y: rows.iter().map(|&r| y[r]).collect(),
         rows: rows.to_vec(),
         target: None,
+        weight: None,
     }
 }
 

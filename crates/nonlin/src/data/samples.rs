@@ -17,6 +17,12 @@ pub struct Samples {
     /// A regression target in its own units (what the metrics compare
     /// with), and the standardization that gave `y`; `None` for classes.
     pub target: Option<TargetValues>,
+    /// Per-row weights (scikit-learn's `sample_weight`), finite and
+    /// non-negative, one per sample; `None`: every row weighs 1. With
+    /// weights `s` every loss is the weighted mean `Σ sᵢ·ℓᵢ / Σ sᵢ` (with
+    /// class weights `w`: `Σ w[yᵢ]·sᵢ·ℓᵢ / Σ w[yᵢ]·sᵢ`); set them with
+    /// [`Samples::with_weight`], which checks them.
+    pub weight: Option<Vec<f32>>,
 }
 
 /// A regression target's values in their units, one per sample.
@@ -59,6 +65,30 @@ impl Samples {
             y,
             rows,
             target: None,
+            weight: None,
+        }
+    }
+
+    /// These samples with per-row weights `weight` (one per sample, in
+    /// sample order): refused, naming `sample_weight`, unless there is one
+    /// per sample, each finite and non-negative, and their sum is positive.
+    pub fn with_weight(mut self, weight: Vec<f32>) -> crate::Result<Samples> {
+        self.set_weight(weight)?;
+        Ok(self)
+    }
+
+    /// [`Samples::with_weight`] in place.
+    pub fn set_weight(&mut self, weight: Vec<f32>) -> crate::Result<()> {
+        check_weight(&weight, self.n)?;
+        self.weight = Some(weight);
+        Ok(())
+    }
+
+    /// `Σ sᵢ` in f64, row after row (the row count without weights).
+    pub fn weight_sum(&self) -> f64 {
+        match &self.weight {
+            Some(w) => w.iter().map(|&v| v as f64).sum(),
+            None => self.n as f64,
         }
     }
 
@@ -96,7 +126,33 @@ impl Samples {
             )),
             e => e,
         })?;
-        Ok((self.select(&split.train), self.select(&split.test)))
+        let (rest, val) = (self.select(&split.train), self.select(&split.test));
+        for (part, what) in [(&rest, "training"), (&val, "validation")] {
+            if part.weight.is_some() && part.weight_sum() <= 0.0 {
+                return Err(crate::Error::Data(format!(
+                    "every {what} row left after holding out {fraction} for validation has \
+                     {} 0; change {} or the weights",
+                    crate::error::setting("sample_weight"),
+                    crate::error::setting("validation_fraction")
+                )));
+            }
+        }
+        Ok((rest, val))
+    }
+
+    /// These rows with only the given inputs (feature-major rows of `xt`),
+    /// in that order.
+    pub fn select_inputs(&self, inputs: &[usize]) -> Samples {
+        let n = self.n;
+        let mut xt = Vec::with_capacity(inputs.len() * n);
+        for &j in inputs {
+            xt.extend_from_slice(&self.xt[j * n..(j + 1) * n]);
+        }
+        Samples {
+            d: inputs.len(),
+            xt,
+            ..self.clone()
+        }
     }
 
     /// A subset of these samples, in the given order.
@@ -118,8 +174,41 @@ impl Samples {
                 values: idx.iter().map(|&i| t.values[i]).collect(),
                 scale: t.scale,
             }),
+            weight: self
+                .weight
+                .as_ref()
+                .map(|w| idx.iter().map(|&i| w[i]).collect()),
         }
     }
+}
+
+/// Per-row weights for `n` rows: one each, finite, non-negative, with a
+/// positive sum; the error names `sample_weight`.
+fn check_weight(weight: &[f32], n: usize) -> crate::Result<()> {
+    use crate::Error;
+    if weight.len() != n {
+        return Err(Error::invalid(
+            "sample_weight",
+            format!("has {} values for {n} rows", weight.len()),
+        ));
+    }
+    if let Some((i, v)) = weight
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+    {
+        return Err(Error::invalid(
+            "sample_weight",
+            format!("must be finite and non-negative, got {v} (row {})", i + 1),
+        ));
+    }
+    if weight.iter().map(|&v| v as f64).sum::<f64>() <= 0.0 {
+        return Err(Error::invalid(
+            "sample_weight",
+            "sums to 0: at least one row must have a positive weight",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -137,5 +226,24 @@ mod tests {
             (t.xt.as_slice(), t.rows.as_slice()),
             ([4.0, 5.0, 6.0].as_slice(), [9].as_slice())
         );
+    }
+
+    #[test]
+    fn weights_are_checked_and_follow_the_rows() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let s = || Samples::from_rows(&x, 3, vec![0.0, 1.0], vec![7, 9]);
+        let w = s().with_weight(vec![0.5, 2.0]).unwrap();
+        assert_eq!(w.weight_sum(), 2.5);
+        assert_eq!(w.select(&[1, 0]).weight, Some(vec![2.0, 0.5]));
+        assert_eq!(s().weight_sum(), 2.0);
+        for bad in [
+            vec![1.0],
+            vec![1.0, -1.0],
+            vec![f32::NAN, 1.0],
+            vec![0.0, 0.0],
+        ] {
+            let e = s().with_weight(bad.clone()).unwrap_err();
+            assert_eq!(e.field(), Some("sample_weight"), "{bad:?}");
+        }
     }
 }

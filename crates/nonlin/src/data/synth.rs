@@ -173,6 +173,7 @@ pub fn samples(rows: usize, seed: u64) -> Samples {
         y,
         rows: (0..rows).collect(),
         target: None,
+        weight: None,
     }
 }
 
@@ -204,6 +205,7 @@ pub fn task_samples(rows: usize, seed: u64, task: Task) -> Samples {
         y,
         rows: all,
         target,
+        weight: None,
     }
 }
 

@@ -1,17 +1,27 @@
 //! The figures of a training run, built from its history after the loop
-//! (plotting never slows training): accuracy and loss per epoch, ROC on the
-//! test split, and the comparison across models.
+//! (plotting never slows training), in the task's metrics:
+//!
+//! | task | per model | comparison (`compare`) |
+//! |---|---|---|
+//! | binary | accuracy, loss, ROC | test accuracy, accuracy panels |
+//! | multiclass | accuracy, loss, confusion matrix, one-vs-rest ROC | test accuracy, accuracy panels |
+//! | regression | loss, RMSE, predicted against actual, residuals | test RMSE, RMSE panels |
+//!
+//! Figures of the test split show the final model (with early stopping,
+//! the restored weights) on [`FigureInputs::test`].
 
-use super::chart::{self, LineChart, Series};
+use super::chart::{self, ConfusionHeatmap, LineChart, Reference, ScatterChart, Series};
 use super::png::svg_to_png;
-use crate::data::Samples;
+use crate::data::{Label, Samples, Task};
 use crate::error::{Error, Result};
 use crate::eval::metrics::{roc_auc, roc_curve};
+use crate::eval::multiclass::{macro_ovr_auc, multiclass_metrics, ovr_roc_auc};
 use crate::eval::predict::probabilities;
+use crate::eval::summary::{class_probabilities, predicted_values};
 use crate::io::Staged;
 use crate::train::history::percent;
-use crate::train::History;
 use crate::train::TrainedModel;
+use crate::train::{ClassWeight, History, LossConfig, RegressionLoss};
 
 /// Pixel size of every PNG (and the SVG's user units).
 pub const WIDTH: u32 = 1200;
@@ -74,8 +84,60 @@ pub fn accuracy_chart(m: &TrainedModel, zoom: bool) -> LineChart {
     }
 }
 
-/// Train and test loss per epoch (and validation loss when early stopping ran).
-pub fn loss_chart(m: &TrainedModel) -> LineChart {
+/// What a model's figures are drawn from besides the model itself.
+#[derive(Debug, Clone, Copy)]
+pub struct FigureInputs<'a> {
+    /// Which figures: see the module's table.
+    pub task: Task,
+    /// The test split the final model is shown on.
+    pub test: &'a Samples,
+    /// Multiclass: the class labels in index order (the heatmap's and the
+    /// ROC legend's names; class indices when there are none).
+    pub classes: &'a [Label],
+    /// The loss as trained (the loss chart's title).
+    pub loss: &'a LossConfig,
+    /// The target column's name (regression axis titles).
+    pub target: &'a str,
+    /// Accuracy axes follow the data instead of spanning 0–100%.
+    pub zoom: bool,
+}
+
+/// The loss the history's losses are values of, as titles name it:
+/// `BCE-with-logits loss` (binary); `cross-entropy loss` with its class
+/// weights and label smoothing when set (multiclass); `MSE loss`,
+/// `L1 loss` or `Huber loss (δ = …)` on the standardized target
+/// (regression).
+pub fn loss_title(task: Task, loss: &LossConfig) -> String {
+    match task {
+        Task::Binary => "BCE-with-logits loss".into(),
+        Task::Multiclass => {
+            let mut options = Vec::new();
+            if loss.class_weight == ClassWeight::Balanced {
+                options.push("balanced class weights".to_string());
+            }
+            if loss.label_smoothing != 0.0 {
+                options.push(format!("label smoothing {}", loss.label_smoothing));
+            }
+            if options.is_empty() {
+                "cross-entropy loss".into()
+            } else {
+                format!("cross-entropy loss ({})", options.join(", "))
+            }
+        }
+        Task::Regression => {
+            let name = match loss.regression.unwrap_or_default() {
+                RegressionLoss::Mse => "MSE loss".to_string(),
+                RegressionLoss::L1 => "L1 loss".to_string(),
+                RegressionLoss::Huber { delta } => format!("Huber loss (δ = {delta})"),
+            };
+            format!("{name} on the standardized target")
+        }
+    }
+}
+
+/// Train and test loss per epoch (and validation loss when early stopping
+/// ran), titled with `loss` ([`loss_title`]).
+pub fn loss_chart(m: &TrainedModel, loss: &str) -> LineChart {
     let h = &m.history;
     let mut series = vec![
         Series {
@@ -106,12 +168,72 @@ pub fn loss_chart(m: &TrainedModel) -> LineChart {
         });
     }
     LineChart {
-        title: title(m, "BCE-with-logits loss"),
+        title: title(m, loss),
         x_label: "Epoch".into(),
         y_label: "Loss".into(),
         x_range: None,
         y_range: None,
         series,
+    }
+}
+
+/// "RMSE (target)", or "RMSE" for an unnamed target.
+fn rmse_label(target: &str) -> String {
+    if target.is_empty() {
+        "RMSE".into()
+    } else {
+        format!("RMSE ({target})")
+    }
+}
+
+/// The epochs with test metrics of a regression run.
+fn test_fit_epochs(h: &History) -> Vec<f64> {
+    h.records
+        .iter()
+        .filter(|r| r.test_fit.is_some())
+        .map(|r| r.epoch as f64)
+        .collect()
+}
+
+/// The test RMSE of each epoch that has one (as [`test_fit_epochs`]).
+fn test_rmse(h: &History) -> Vec<f64> {
+    h.records
+        .iter()
+        .filter_map(|r| r.test_fit.map(|f| f.rmse))
+        .collect()
+}
+
+/// Train and test RMSE per epoch in the target's units (the history's
+/// `train_fit` and `test_fit`).
+pub fn rmse_chart(m: &TrainedModel, target: &str) -> LineChart {
+    let h = &m.history;
+    LineChart {
+        title: title(m, "RMSE"),
+        x_label: "Epoch".into(),
+        y_label: rmse_label(target),
+        x_range: None,
+        y_range: None,
+        series: vec![
+            Series {
+                name: "train".into(),
+                xs: h
+                    .records
+                    .iter()
+                    .filter(|r| r.train_fit.is_some())
+                    .map(|r| r.epoch as f64)
+                    .collect(),
+                ys: h
+                    .records
+                    .iter()
+                    .filter_map(|r| r.train_fit.map(|f| f.rmse))
+                    .collect(),
+            },
+            Series {
+                name: "test".into(),
+                xs: test_fit_epochs(h),
+                ys: test_rmse(h),
+            },
+        ],
     }
 }
 
@@ -130,34 +252,307 @@ pub fn roc_figure(m: &TrainedModel, test: &Samples) -> (LineChart, f64) {
     )
 }
 
-/// Accuracy, loss and ROC figures of one model.
-pub fn model_figures(m: &TrainedModel, test: &Samples, zoom: bool) -> Vec<Figure> {
-    let (roc, auc) = roc_figure(m, test);
-    vec![
-        Figure {
-            stem: "accuracy".into(),
-            caption: format!("{}: train and test accuracy per epoch", m.name),
-            svg: chart::line_chart_svg(&accuracy_chart(m, zoom), WIDTH, HEIGHT),
+/// The names of `k` classes: the labels, or the indices when the labels
+/// do not name `k` classes.
+fn class_names(classes: &[Label], k: usize) -> Vec<String> {
+    if classes.len() == k {
+        classes.iter().map(Label::to_string).collect()
+    } else {
+        (0..k).map(|c| c.to_string()).collect()
+    }
+}
+
+/// An AUC for a legend or caption: three decimals, or "undefined" (a
+/// class absent from the split, or the only one in it).
+fn auc_text(auc: f64) -> String {
+    if auc.is_nan() {
+        "undefined".into()
+    } else {
+        format!("{auc:.3}")
+    }
+}
+
+/// One-vs-rest ROC curves of the final model on the test split, one per
+/// class (class `c` against the rest, scored by its softmax probability),
+/// each class's AUC in the legend; with the macro AUC
+/// ([`macro_ovr_auc`]).
+pub fn ovr_roc_figure(
+    m: &TrainedModel,
+    test: &Samples,
+    probs: &[f32],
+    names: &[String],
+) -> (LineChart, f64) {
+    let k = names.len();
+    let aucs = ovr_roc_auc(&test.y, probs, k);
+    let curves: Vec<(String, Vec<f64>, Vec<f64>)> = names
+        .iter()
+        .zip(&aucs)
+        .enumerate()
+        .map(|(c, (name, &auc))| {
+            let labels: Vec<f32> = test.y.iter().map(|&t| f32::from(t as usize == c)).collect();
+            let scores: Vec<f32> = probs.chunks_exact(k).map(|row| row[c]).collect();
+            let roc = roc_curve(&labels, &scores);
+            (format!("{name} (AUC {})", auc_text(auc)), roc.fpr, roc.tpr)
+        })
+        .collect();
+    (
+        chart::roc_chart(&title(m, "one-vs-rest ROC on the test split"), &curves),
+        macro_ovr_auc(&test.y, probs, k),
+    )
+}
+
+/// At most this many test rows are drawn in a scatter plot; a larger
+/// split shows every `⌈n / MAX_POINTS⌉`-th row.
+pub const MAX_POINTS: usize = 5000;
+
+/// The stride of the rows a scatter plot of `n` rows shows.
+fn point_stride(n: usize) -> usize {
+    n.div_ceil(MAX_POINTS).max(1)
+}
+
+/// `(lo, hi)` of every finite value, padded by 5 % (1 each side when all
+/// are equal); `None` without a finite value.
+fn padded_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
+        return None;
+    }
+    let pad = if hi > lo { (hi - lo) * 0.05 } else { 1.0 };
+    Some((lo - pad, hi + pad))
+}
+
+/// The name of the points of a scatter plot of `n` rows (thinned by
+/// [`point_stride`]).
+fn points_name(n: usize) -> String {
+    match point_stride(n) {
+        1 => format!("test rows (n = {n})"),
+        s => format!("every {s}th of {n} test rows"),
+    }
+}
+
+/// Predicted against actual values of the test split, in the target's
+/// units, on equal axes with the identity line.
+pub fn predicted_chart(
+    m: &TrainedModel,
+    actual: &[f64],
+    predicted: &[f64],
+    target: &str,
+) -> ScatterChart {
+    let stride = point_stride(actual.len());
+    let range = padded_range(actual.iter().chain(predicted).copied());
+    let of = |what: &str| {
+        if target.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} {target}")
+        }
+    };
+    ScatterChart {
+        title: title(m, "predicted against actual on the test split"),
+        x_label: of("Actual"),
+        y_label: of("Predicted"),
+        x_range: range,
+        y_range: range,
+        name: points_name(actual.len()),
+        xs: actual.iter().step_by(stride).copied().collect(),
+        ys: predicted.iter().step_by(stride).copied().collect(),
+        references: vec![("y = x (perfect prediction)".into(), Reference::Identity)],
+    }
+}
+
+/// Residuals (actual − predicted) against predicted values of the test
+/// split, with the zero line.
+pub fn residuals_chart(
+    m: &TrainedModel,
+    actual: &[f64],
+    predicted: &[f64],
+    target: &str,
+) -> ScatterChart {
+    let stride = point_stride(actual.len());
+    ScatterChart {
+        title: title(m, "residuals on the test split"),
+        x_label: if target.is_empty() {
+            "Predicted".into()
+        } else {
+            format!("Predicted {target}")
         },
+        y_label: "Residual (actual − predicted)".into(),
+        x_range: None,
+        y_range: None,
+        name: points_name(actual.len()),
+        xs: predicted.iter().step_by(stride).copied().collect(),
+        ys: actual
+            .iter()
+            .zip(predicted)
+            .step_by(stride)
+            .map(|(a, p)| a - p)
+            .collect(),
+        references: vec![("zero residual".into(), Reference::Horizontal(0.0))],
+    }
+}
+
+fn line_figure(stem: &str, caption: String, chart: &LineChart) -> Figure {
+    Figure {
+        stem: stem.into(),
+        caption,
+        svg: chart::line_chart_svg(chart, WIDTH, HEIGHT),
+    }
+}
+
+/// Every figure of one model, in the task's metrics (the module's table):
+/// stems `accuracy`, `loss`, `roc` (binary); `accuracy`, `loss`,
+/// `confusion`, `roc` (multiclass); `loss`, `rmse`, `predicted`,
+/// `residuals` (regression). A multiclass or regression run without test
+/// rows has no figures of the test split.
+pub fn model_figures(m: &TrainedModel, inputs: &FigureInputs) -> Vec<Figure> {
+    let loss = line_figure(
+        "loss",
+        format!("{}: train and test loss per epoch", m.name),
+        &loss_chart(m, &loss_title(inputs.task, inputs.loss)),
+    );
+    let accuracy = || {
+        line_figure(
+            "accuracy",
+            format!("{}: train and test accuracy per epoch", m.name),
+            &accuracy_chart(m, inputs.zoom),
+        )
+    };
+    let test = inputs.test;
+    match inputs.task {
+        Task::Binary => {
+            let (roc, auc) = roc_figure(m, test);
+            vec![
+                accuracy(),
+                loss,
+                line_figure(
+                    "roc",
+                    format!(
+                        "{}: ROC curve of the final model on the test split (AUC {auc:.3})",
+                        m.name
+                    ),
+                    &roc,
+                ),
+            ]
+        }
+        Task::Multiclass => {
+            let mut figs = vec![accuracy(), loss];
+            if test.n > 0 {
+                figs.extend(multiclass_test_figures(m, inputs));
+            }
+            figs
+        }
+        Task::Regression => {
+            let mut figs = vec![
+                loss,
+                line_figure(
+                    "rmse",
+                    format!("{}: train and test RMSE per epoch", m.name),
+                    &rmse_chart(m, inputs.target),
+                ),
+            ];
+            if let Some(predicted) = predicted_values(&m.net, test).filter(|_| test.n > 0) {
+                let actual = &test
+                    .target
+                    .as_ref()
+                    .expect("predicted_values had a target")
+                    .values;
+                figs.extend(regression_test_figures(
+                    m,
+                    actual,
+                    &predicted,
+                    inputs.target,
+                ));
+            }
+            figs
+        }
+    }
+}
+
+/// The confusion matrix and the one-vs-rest ROC curves of the final
+/// model on the test split.
+fn multiclass_test_figures(m: &TrainedModel, inputs: &FigureInputs) -> [Figure; 2] {
+    let test = inputs.test;
+    let k = m.net.arch.outputs();
+    let names = class_names(inputs.classes, k);
+    let probs = class_probabilities(&m.net, test);
+    let metrics = multiclass_metrics(&test.y, &probs, k);
+    let heatmap = ConfusionHeatmap {
+        title: title(m, "confusion matrix on the test split"),
+        classes: names.clone(),
+        counts: metrics.confusion,
+    };
+    let (roc, macro_auc) = ovr_roc_figure(m, test, &probs, &names);
+    [
         Figure {
-            stem: "loss".into(),
-            caption: format!("{}: train and test loss per epoch", m.name),
-            svg: chart::line_chart_svg(&loss_chart(m), WIDTH, HEIGHT),
-        },
-        Figure {
-            stem: "roc".into(),
+            stem: "confusion".into(),
             caption: format!(
-                "{}: ROC curve of the final model on the test split (AUC {auc:.3})",
+                "{}: confusion matrix of the final model on the test split (counts and shares of each true class; accuracy {:.2}%)",
+                m.name,
+                percent(metrics.accuracy)
+            ),
+            svg: chart::confusion_heatmap_svg(&heatmap, WIDTH, HEIGHT),
+        },
+        line_figure(
+            "roc",
+            format!(
+                "{}: one-vs-rest ROC curves of the final model on the test split (macro AUC {})",
+                m.name,
+                auc_text(macro_auc)
+            ),
+            &roc,
+        ),
+    ]
+}
+
+/// Predicted against actual, and residuals against predicted, of the
+/// final model on the test split.
+fn regression_test_figures(
+    m: &TrainedModel,
+    actual: &[f64],
+    predicted: &[f64],
+    target: &str,
+) -> [Figure; 2] {
+    [
+        Figure {
+            stem: "predicted".into(),
+            caption: format!(
+                "{}: predicted against actual values of the final model on the test split",
                 m.name
             ),
-            svg: chart::line_chart_svg(&roc, WIDTH, HEIGHT),
+            svg: chart::scatter_svg(
+                &predicted_chart(m, actual, predicted, target),
+                WIDTH,
+                HEIGHT,
+            ),
+        },
+        Figure {
+            stem: "residuals".into(),
+            caption: format!(
+                "{}: residuals (actual − predicted) against predicted values on the test split",
+                m.name
+            ),
+            svg: chart::scatter_svg(
+                &residuals_chart(m, actual, predicted, target),
+                WIDTH,
+                HEIGHT,
+            ),
         },
     ]
 }
 
-/// Test accuracy of every model on one set of axes, and one panel per model
-/// (train and test) like the tutorial's sequence of figures.
-pub fn comparison_figures(models: &[TrainedModel], zoom: bool) -> Vec<Figure> {
+/// The comparison of `compare`: the test metric of every model on one set
+/// of axes, and one panel per model (train and test) like the tutorial's
+/// sequence of figures — accuracy (stems `comparison`, `accuracy_panels`)
+/// for a classifier, RMSE (`comparison`, `rmse_panels`) for regression.
+pub fn comparison_figures(models: &[TrainedModel], inputs: &FigureInputs) -> Vec<Figure> {
+    if inputs.task == Task::Regression {
+        return rmse_comparison(models, inputs.target);
+    }
+    let zoom = inputs.zoom;
     let series = models
         .iter()
         .map(|m| Series {
@@ -196,6 +591,45 @@ pub fn comparison_figures(models: &[TrainedModel], zoom: bool) -> Vec<Figure> {
         Figure {
             stem: "accuracy_panels".into(),
             caption: "Train and test accuracy, one panel per model".into(),
+            svg: chart::small_multiples_svg(&panels, columns, WIDTH, HEIGHT),
+        },
+    ]
+}
+
+/// [`comparison_figures`] of regression models: test RMSE.
+fn rmse_comparison(models: &[TrainedModel], target: &str) -> Vec<Figure> {
+    let cmp = LineChart {
+        title: "Test RMSE per epoch".into(),
+        x_label: "Epoch".into(),
+        y_label: rmse_label(target),
+        x_range: None,
+        y_range: None,
+        series: models
+            .iter()
+            .map(|m| Series {
+                name: format!("{} ({})", m.name, m.net.arch),
+                xs: test_fit_epochs(&m.history),
+                ys: test_rmse(&m.history),
+            })
+            .collect(),
+    };
+    let panels: Vec<LineChart> = models
+        .iter()
+        .map(|m| LineChart {
+            title: m.name.clone(),
+            ..rmse_chart(m, target)
+        })
+        .collect();
+    let columns = panels.len().clamp(1, 3);
+    vec![
+        Figure {
+            stem: "comparison".into(),
+            caption: "Test RMSE of every model per epoch".into(),
+            svg: chart::line_chart_svg(&cmp, WIDTH, HEIGHT),
+        },
+        Figure {
+            stem: "rmse_panels".into(),
+            caption: "Train and test RMSE, one panel per model".into(),
             svg: chart::small_multiples_svg(&panels, columns, WIDTH, HEIGHT),
         },
     ]

@@ -24,6 +24,8 @@ pub struct ExperimentModel {
     pub name: String,
     /// Hidden spec as for `--arch` (`5-relu`, `20-20`).
     pub arch: String,
+    /// Only these raw feature columns (default: all).
+    pub features: Option<Vec<String>>,
 }
 
 impl ExperimentFile {
@@ -59,7 +61,11 @@ impl ExperimentFile {
             }
             let arch = Architecture::parse_hidden_outputs(&m.arch, d, outputs)
                 .map_err(|e| Error::Config(format!("model '{}': {e}", m.name)))?;
-            specs.push(ModelSpec::new(&m.name, arch));
+            let spec = ModelSpec::new(&m.name, arch);
+            specs.push(match &m.features {
+                Some(f) => spec.with_features(f.clone()),
+                None => spec,
+            });
         }
         Ok(specs)
     }

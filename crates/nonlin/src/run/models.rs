@@ -12,6 +12,9 @@ use serde::Serialize;
 pub struct ModelSpec {
     pub name: String,
     pub arch: Architecture,
+    /// The raw feature columns this model sees (a study's models may
+    /// differ by their features); `None`: all of them.
+    pub features: Option<Vec<String>>,
 }
 
 impl ModelSpec {
@@ -19,7 +22,14 @@ impl ModelSpec {
         ModelSpec {
             name: name.to_string(),
             arch,
+            features: None,
         }
+    }
+
+    /// The same model on only these raw feature columns.
+    pub fn with_features(mut self, features: Vec<String>) -> ModelSpec {
+        self.features = Some(features);
+        self
     }
 }
 
@@ -135,7 +145,7 @@ impl ModelDef {
             Hidden::Layers(layers) => layers_arch(layers, inputs, outputs)?,
         };
         let name = self.name.clone().unwrap_or_else(|| arch.to_string());
-        Ok(ModelSpec { name, arch })
+        Ok(ModelSpec::new(&name, arch))
     }
 }
 

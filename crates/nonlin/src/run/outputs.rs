@@ -4,10 +4,12 @@
 use super::event::{Event, Observer};
 use super::split_run::{RunKind, RunResult};
 use crate::error::Result;
+use crate::eval::summary::Summaries;
+use crate::eval::trust::{assess, TrustOptions};
 use crate::io::{checkpoint, Checkpoint, OutputDir, Staged};
-use crate::report::figures::{self, Figure};
+use crate::report::figures::{self, Figure, FigureInputs};
 use crate::report::run_report::RunReport;
-use crate::report::summary_table::{summary_cells, summary_csv, text_table, SUMMARY_HEADERS};
+use crate::report::summary_table::SummaryTable;
 use crate::train::TrainedModel;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +26,9 @@ pub struct OutputOptions {
     pub zoom: bool,
     /// The report's log holds every `log_every`-th epoch (0: none).
     pub log_every: usize,
+    /// Permutation importance, calibration and the decision curve of each
+    /// model on the test split ([`crate::eval::trust`]).
+    pub trust: TrustOptions,
 }
 
 impl Default for OutputOptions {
@@ -34,6 +39,7 @@ impl Default for OutputOptions {
             plots: true,
             zoom: false,
             log_every: OutputOptions::DEFAULT_LOG_EVERY,
+            trust: TrustOptions::default(),
         }
     }
 }
@@ -90,41 +96,75 @@ pub fn log_lines(m: &TrainedModel, every: usize) -> Vec<String> {
 
 /// History files and the checkpoint (`model.safetensors`, replaced only
 /// with `force`) of one model of `result`, under `prefix` ("" or "name/").
-/// The checkpoint carries the run's preprocessing and labels.
+/// The checkpoint carries the run's preprocessing and its task: the labels
+/// (binary), the classes in index order (multiclass) or the target's
+/// scale (regression); see [`Checkpoint::for_task`].
 pub fn stage_model(
     staged: &mut Staged,
     prefix: &str,
     m: &TrainedModel,
     result: &RunResult,
-    force: bool,
+    opts: &OutputOptions,
 ) -> Result<()> {
+    let force = opts.force;
     staged.add(format!("{prefix}history.csv"), m.history.to_csv());
     staged.add(
         format!("{prefix}history.json"),
         m.history.to_json(&m.name, &m.net.arch.to_string()),
     );
-    let ckpt = Checkpoint::new(
+    let ckpt = Checkpoint::for_task(
         m.net.clone(),
         &result.prepared,
         result.preprocessing.clone(),
         result.labels.clone(),
-    )
+        result.task,
+        &result.classes,
+    )?
     .to_bytes()?;
     staged.add_guarded(format!("{prefix}model.safetensors"), ckpt, force);
+    if !result.split_is_empty() {
+        let trust = assess(
+            &m.net,
+            result.task,
+            &result.classes,
+            &result.prepared,
+            &result.preprocessing,
+            &opts.trust,
+        );
+        for (name, table) in [
+            ("importance.csv", trust.importance_csv()),
+            ("calibration.csv", trust.calibration_csv()),
+            ("decision_curve.csv", trust.decision_curve_csv()),
+            ("classes.csv", trust.classes_csv()),
+        ] {
+            if let Some(table) = table {
+                staged.add(format!("{prefix}{name}"), table);
+            }
+        }
+    }
     Ok(())
 }
 
 /// Every file of a run, in memory: per model its history, checkpoint and
 /// figures; the comparison figures (`compare`); `summary.csv`,
-/// `summary.txt` and `report.html`. The PNGs render on the thread pool
-/// while this thread stages the other files; the order of the files does
-/// not depend on it.
+/// `summary.txt` and `report.html`. Figures and summary are in the run's
+/// task's metrics ([`figures::model_figures`], [`SummaryTable`]). The PNGs
+/// render on the thread pool while this thread stages the other files;
+/// the order of the files does not depend on it.
 pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
     use rayon::prelude::*;
+    let inputs = FigureInputs {
+        task: result.task,
+        test: &result.prepared.test,
+        classes: &result.classes,
+        loss: &result.train.loss,
+        target: &result.prepared.target,
+        zoom: opts.zoom,
+    };
     let mut figure_sections: Vec<(String, Vec<Figure>)> = Vec::new();
     let mut to_render: Vec<(String, Figure)> = Vec::new();
     if opts.plots && result.kind == RunKind::Compare {
-        let figs = figures::comparison_figures(&result.models, opts.zoom);
+        let figs = figures::comparison_figures(&result.models, &inputs);
         to_render.extend(figs.iter().map(|f| (String::new(), f.clone())));
         figure_sections.push(("Comparison".into(), figs));
     }
@@ -132,7 +172,7 @@ pub fn stage(result: &RunResult, opts: &OutputOptions) -> Result<Staged> {
         let per_model: Vec<Vec<Figure>> = result
             .models
             .par_iter()
-            .map(|m| figures::model_figures(m, &result.prepared.test, opts.zoom))
+            .map(|m| figures::model_figures(m, &inputs))
             .collect();
         for (m, figs) in result.models.iter().zip(per_model) {
             let prefix = model_prefix(result.kind, &m.name);
@@ -162,18 +202,22 @@ fn stage_files(
     let mut head = Staged::default();
     for m in &result.models {
         let prefix = model_prefix(result.kind, &m.name);
-        stage_model(&mut head, &prefix, m, result, opts.force)?;
+        stage_model(&mut head, &prefix, m, result, opts)?;
     }
     let mut tail = Staged::default();
-    let cells = summary_cells(&result.summary);
-    tail.add("summary.csv", summary_csv(&result.summary));
-    tail.add("summary.txt", text_table(&SUMMARY_HEADERS, &cells));
+    let summary = SummaryTable::new(&Summaries::of(
+        &result.models,
+        &result.prepared.test,
+        result.task,
+    ));
+    tail.add("summary.csv", summary.csv.clone());
+    tail.add("summary.txt", summary.text());
     let report = RunReport {
         title: &format!("nonlin {}: {}", result.kind.name(), result.source),
         config: result.settings.clone(),
         data: result.data_summary.clone(),
-        summary_headers: SUMMARY_HEADERS.iter().map(|s| s.to_string()).collect(),
-        summary_rows: cells,
+        summary_headers: summary.headers.iter().map(|s| s.to_string()).collect(),
+        summary_rows: summary.rows,
         figures: figure_sections,
         logs: result
             .models

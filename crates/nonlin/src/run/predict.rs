@@ -1,8 +1,9 @@
 //! `predict`: a saved model on new rows.
 
-use crate::data::{Note, ReadOptions, Table};
+use crate::data::notes::name_list;
+use crate::data::{Label, Note, ReadOptions, Table};
 use crate::error::{Error, Result};
-use crate::eval::predict::Predict;
+use crate::eval::predict::{Head, Predict, Predicted};
 use crate::io::checkpoint::already_exists;
 use crate::io::{write_atomic, Checkpoint};
 use std::path::{Path, PathBuf};
@@ -27,8 +28,10 @@ pub struct PredictConfig {
 #[derive(Debug, Clone)]
 pub struct Predictions {
     pub checkpoint: Checkpoint,
-    /// P(target = positive label), per row.
-    pub probabilities: Vec<f32>,
+    /// What the model predicts for each row, per task: binary, P(target =
+    /// positive label); multiclass, the class probabilities and the
+    /// predicted class; regression, the value in the target's units.
+    pub predicted: Predicted,
     /// Columns of the file the model does not use.
     pub ignored_columns: Vec<String>,
     /// How the file was read (when not a plain CSV), categories unseen in
@@ -37,36 +40,114 @@ pub struct Predictions {
 }
 
 impl Predictions {
-    /// CSV `row,probability,label`: `row` is the 1-based data row,
-    /// `probability` the float32 printed exactly (the probability of the
-    /// positive label), `label` the predicted target value as the training
-    /// data wrote it (`1`, `SI`, `M`, ...; quoted when it holds a comma, a
-    /// quote or a line break).
-    pub fn to_csv(&self) -> String {
-        let labels = &self.checkpoint.labels;
-        let [negative, positive] =
-            [&labels.negative, &labels.positive].map(|l| csv_field(&l.to_string()));
-        let mut s = String::with_capacity(16 + self.probabilities.len() * 16);
-        s.push_str("row,probability,label\n");
-        for (i, &p) in self.probabilities.iter().enumerate() {
-            let label = if self.checkpoint.is_positive(p) {
-                &positive
-            } else {
-                &negative
-            };
-            s.push_str(&format!("{},{p},{label}\n", i + 1));
-        }
-        s
+    /// The number of rows predicted.
+    pub fn len(&self) -> usize {
+        self.predicted.len()
     }
 
-    /// What the probability is about, e.g. `probability = P(outcome =
-    /// 'SI'); label 'SI' when it is > 0.5, else 'NO'`.
+    pub fn is_empty(&self) -> bool {
+        self.predicted.is_empty()
+    }
+
+    /// The CSV of the predictions, `row` (the 1-based data row) first, then
+    /// per task:
+    ///
+    /// * binary, `row,probability,label`: `probability` the float32
+    ///   printed exactly (the probability of the positive label), `label`
+    ///   the predicted target value;
+    /// * multiclass, `row,p_<class>…,label`: one column per class in index
+    ///   order, its float32 probability printed exactly, then the predicted
+    ///   class (the largest logit's, the first on a tie: the prediction
+    ///   training's accuracy counts);
+    /// * regression, `row,prediction`: the value in the target's units, the
+    ///   f64 printed exactly (shortest round trip).
+    ///
+    /// Labels are as the training data wrote them (`1`, `SI`, `class_0`,
+    /// ...); a label or a `p_<class>` name is quoted when it holds a comma,
+    /// a quote, a line break or surrounding spaces.
+    pub fn to_csv(&self) -> String {
+        let n = self.predicted.len();
+        match &self.predicted {
+            Predicted::Binary { probabilities } => {
+                let labels = &self.checkpoint.labels;
+                let [negative, positive] =
+                    [&labels.negative, &labels.positive].map(|l| csv_field(&l.to_string()));
+                let mut s = String::with_capacity(16 + n * 16);
+                s.push_str("row,probability,label\n");
+                for (i, &p) in probabilities.iter().enumerate() {
+                    let label = if self.checkpoint.is_positive(p) {
+                        &positive
+                    } else {
+                        &negative
+                    };
+                    s.push_str(&format!("{},{p},{label}\n", i + 1));
+                }
+                s
+            }
+            Predicted::Multiclass {
+                k,
+                probabilities,
+                class_index,
+            } => {
+                let classes = self.checkpoint.head.classes();
+                let labels: Vec<String> =
+                    classes.iter().map(|c| csv_field(&c.to_string())).collect();
+                let mut s = String::with_capacity(16 + n * (8 + 12 * k));
+                s.push_str("row");
+                for c in classes {
+                    s.push(',');
+                    s.push_str(&csv_field(&format!("p_{c}")));
+                }
+                s.push_str(",label\n");
+                for (i, (row, &c)) in probabilities.chunks_exact(*k).zip(class_index).enumerate() {
+                    s.push_str(&(i + 1).to_string());
+                    for p in row {
+                        s.push_str(&format!(",{p}"));
+                    }
+                    s.push_str(&format!(",{}\n", labels[c]));
+                }
+                s
+            }
+            Predicted::Regression { values } => {
+                let mut s = String::with_capacity(16 + n * 24);
+                s.push_str("row,prediction\n");
+                for (i, v) in values.iter().enumerate() {
+                    s.push_str(&format!("{},{v}\n", i + 1));
+                }
+                s
+            }
+        }
+    }
+
+    /// What the columns mean, e.g. `probability = P(outcome = 'SI'); label
+    /// 'SI' when it is > 0.5, else 'NO'` (binary), `p_<class> = P(cultivar
+    /// = <class>) for its 3 classes (class_0, class_1, class_2); label =
+    /// the most probable class` (multiclass) or `prediction = the predicted
+    /// progression, in its units: output · 77.1 + 152.1 (the training
+    /// rows' scale and mean)` (regression).
     pub fn meaning(&self) -> String {
         let c = &self.checkpoint;
-        format!(
-            "probability = P({} = '{}'); label '{}' when it is > {}, else '{}'",
-            c.target, c.labels.positive, c.labels.positive, c.threshold, c.labels.negative
-        )
+        match &c.head {
+            Head::Binary => format!(
+                "probability = P({} = '{}'); label '{}' when it is > {}, else '{}'",
+                c.target, c.labels.positive, c.labels.positive, c.threshold, c.labels.negative
+            ),
+            Head::Multiclass { classes } => {
+                let names: Vec<String> = classes.iter().map(Label::to_string).collect();
+                format!(
+                    "p_<class> = P({} = <class>) for its {} classes ({}); label = the most \
+                     probable class (the first on a tie)",
+                    c.target,
+                    classes.len(),
+                    name_list(&names, 10)
+                )
+            }
+            Head::Regression { scale } => format!(
+                "prediction = the predicted {}, in its units: output · {} + {} (the training \
+                 rows' scale and mean)",
+                c.target, scale.scale, scale.mean
+            ),
+        }
     }
 }
 
@@ -91,11 +172,11 @@ pub fn run(config: &PredictConfig) -> Result<Predictions> {
         .filter(|n| !used.contains(n))
         .collect();
     let mut notes = table.notes();
-    let (probabilities, applied) = checkpoint.predict_table(&table)?;
+    let (predicted, applied) = checkpoint.predict_table(&table)?;
     notes.extend(applied);
     let p = Predictions {
         checkpoint,
-        probabilities,
+        predicted,
         ignored_columns,
         notes,
     };
@@ -139,4 +220,103 @@ fn check_out(out: &Path, inputs: &[&Path], force: bool) -> Result<()> {
         return Err(already_exists(out));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{BinaryLabels, Preprocessing, TargetScale};
+    use crate::eval::predict::DEFAULT_THRESHOLD;
+    use crate::model::{Architecture, Network};
+
+    fn predictions(spec: &str, head: Head, rows: &[f64]) -> Predictions {
+        let net = Network::new(Architecture::parse_outputs(spec).unwrap(), 5);
+        let features = vec!["x".to_string(), "z".to_string()];
+        let checkpoint = Checkpoint {
+            net,
+            scaler_mean: vec![0.5, -1.0],
+            scaler_scale: vec![2.0, 0.5],
+            target: "y".into(),
+            preprocessing: Preprocessing::identity(&features),
+            features,
+            head,
+            labels: BinaryLabels::default(),
+            threshold: DEFAULT_THRESHOLD,
+            version: "0.1.0".into(),
+        };
+        let predicted = checkpoint.predict(rows).unwrap();
+        Predictions {
+            checkpoint,
+            predicted,
+            ignored_columns: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn multiclass_columns_are_csv_safe_and_the_label_is_the_predicted_class() {
+        let classes: Vec<Label> = ["a", "b, c", "say \"d\""]
+            .map(|c| Label::Text(c.into()))
+            .to_vec();
+        let p = predictions(
+            "2-4-tanh-3",
+            Head::Multiclass {
+                classes: classes.clone(),
+            },
+            &[1.0, 2.0, -3.0, 0.5, 0.0, 0.0],
+        );
+        let csv = p.to_csv();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            r#"row,p_a,"p_b, c","p_say ""d""",label"#
+        );
+        let Predicted::Multiclass {
+            probabilities,
+            class_index,
+            ..
+        } = &p.predicted
+        else {
+            panic!("{:?}", p.predicted);
+        };
+        let quoted = ["a", "\"b, c\"", "\"say \"\"d\"\"\""];
+        for (i, line) in lines.enumerate() {
+            let row = &probabilities[i * 3..i * 3 + 3];
+            let want = format!(
+                "{},{},{},{},{}",
+                i + 1,
+                row[0],
+                row[1],
+                row[2],
+                quoted[class_index[i]]
+            );
+            assert_eq!(line, want);
+        }
+        assert_eq!(csv.lines().count(), 4);
+        assert!(p
+            .meaning()
+            .contains("for its 3 classes (a, b, c, say \"d\")"));
+    }
+
+    #[test]
+    fn regression_writes_the_prediction_in_units() {
+        let scale = TargetScale {
+            mean: 100.0,
+            scale: 10.0,
+        };
+        let p = predictions(
+            "2-4-tanh-1",
+            Head::Regression { scale },
+            &[1.0, 2.0, -3.0, 0.5],
+        );
+        let out = p.checkpoint.predict_logits(&[1.0, 2.0, -3.0, 0.5]).unwrap();
+        let want = format!(
+            "row,prediction\n1,{}\n2,{}\n",
+            out[0] as f64 * 10.0 + 100.0,
+            out[1] as f64 * 10.0 + 100.0
+        );
+        assert_eq!(p.to_csv(), want);
+        assert_eq!(p.len(), 2);
+        assert!(p.meaning().starts_with("prediction = the predicted y"));
+    }
 }

@@ -177,6 +177,13 @@ pub struct RunResult {
     pub cancelled: bool,
 }
 
+impl RunResult {
+    /// Whether the run had no test set (every row trained).
+    pub fn split_is_empty(&self) -> bool {
+        self.prepared.split.test.is_empty()
+    }
+}
+
 /// A run ready to start: the settings checked and resolved against the
 /// data in one step — the split made and the preprocessing and scaler fit,
 /// the models resolved for the data's width and checked to fit in memory,

@@ -9,6 +9,7 @@ use super::models::{check_unique, ModelSpec};
 use crate::data::Task;
 use crate::data::{Dataset, Prepared, Preprocessing};
 use crate::error::{Error, Result};
+use crate::eval::importance::{input_groups, network_importance, ImportanceMetric};
 use crate::eval::study::{
     baseline_names, compare_models, fold_design, init_seed, score_constant, score_least_squares,
     score_network, summarize_records, FoldRecord, FoldScore, FoldSplit, InitSeeds, ModelKind,
@@ -40,9 +41,14 @@ pub struct StudyConfig {
     pub baselines: bool,
     /// Worker threads; `None`: one per core. Results do not depend on it.
     pub threads: Option<usize>,
+    /// Permutation importance on every held-out fold: this many shuffles a
+    /// feature (0: none).
+    pub importance_repeats: usize,
 }
 
 impl StudyConfig {
+    /// Shuffles a feature of the permutation importance.
+    pub const DEFAULT_IMPORTANCE_REPEATS: usize = 10;
     /// Repetitions of the k-fold cross-validation.
     pub const DEFAULT_REPEATS: usize = 10;
     /// Folds per repetition.
@@ -60,6 +66,7 @@ impl StudyConfig {
             init_rng: InitRng::ChaCha8,
             baselines: true,
             threads: None,
+            importance_repeats: Self::DEFAULT_IMPORTANCE_REPEATS,
         }
     }
 
@@ -112,7 +119,8 @@ fn with_inputs(arch: &Architecture, inputs: usize) -> Architecture {
 }
 
 enum Job<'a> {
-    Net(&'a ModelSpec),
+    /// A network, on the raw feature columns of these indices (`None`: all).
+    Net(&'a ModelSpec, Option<Vec<usize>>),
     /// The constant baseline (`majority`, `mean`).
     Constant,
     /// Least-squares linear regression (`linear`).
@@ -127,7 +135,7 @@ impl Job<'_> {
     /// (1000 epochs, ms a run): 12-1 ≈ 2, 12-5-1 and 12-5-relu-1 ≈ 4,
     /// 12-5-elu-1 ≈ 16, 12-5-tanh-1 ≈ 26, 12-20-20-1 ≈ 35–40.
     fn cost(&self, train: &TrainConfig) -> f64 {
-        let Job::Net(spec) = self else {
+        let Job::Net(spec, _) = self else {
             return 0.0;
         };
         let mut width = spec.arch.input_width();
@@ -223,7 +231,7 @@ fn run_in_pool(
     };
     let specs = study_specs(data, config)?;
     check_memory(data, config, &specs)?;
-    let (jobs, models) = study_jobs(data.task, config, &specs);
+    let (jobs, models) = study_jobs(data.task, &data.features, config, &specs);
     let design = fold_design(data, config.repeats, config.folds, config.seed)?;
     let records = run_jobs(config, &design, &jobs, &models, data.outputs(), obs, cancel)?;
     Ok(assemble(data, config, models, design, records))
@@ -245,7 +253,13 @@ fn study_specs(data: &Dataset, config: &StudyConfig) -> Result<Vec<ModelSpec>> {
     let names = baseline_names(data.task);
     let reserved: &[&str] = if config.baselines { &names } else { &[] };
     check_unique(&config.models, reserved)?;
-    for s in &specs {
+    for s in &mut specs {
+        if let Some(f) = &s.features {
+            check_features(data, &s.name, f)?;
+            let width = subset_width(data, f)?;
+            s.arch = with_inputs(&s.arch, width);
+            continue;
+        }
         if s.arch.input_width() != d {
             return Err(Error::Config(format!(
                 "model '{}' ({}) takes {} inputs but the data has {d} features",
@@ -267,6 +281,63 @@ fn study_specs(data: &Dataset, config: &StudyConfig) -> Result<Vec<ModelSpec>> {
     Ok(specs)
 }
 
+/// A model's feature list names distinct columns of the data set.
+fn check_features(data: &Dataset, model: &str, features: &[String]) -> Result<()> {
+    if features.is_empty() {
+        return Err(Error::invalid(
+            "model_features",
+            format!("model '{model}' is given no feature"),
+        ));
+    }
+    for (i, f) in features.iter().enumerate() {
+        if !data.features.contains(f) {
+            return Err(Error::invalid(
+                "model_features",
+                format!(
+                    "model '{model}': '{f}' is not a feature of the data; the features are {}",
+                    crate::data::notes::name_list(&data.features, 60)
+                ),
+            ));
+        }
+        if features[..i].contains(f) {
+            return Err(Error::invalid(
+                "model_features",
+                format!("model '{model}' names '{f}' twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The model inputs of the raw columns `features` (over all rows).
+fn subset_width(data: &Dataset, features: &[String]) -> Result<usize> {
+    if data.is_plain() {
+        return Ok(features.len());
+    }
+    let all: Vec<usize> = (0..data.n_rows()).collect();
+    let pre = Preprocessing::fit(data, &all)?;
+    Ok(pre
+        .columns
+        .iter()
+        .filter(|c| features.contains(&c.name))
+        .map(|c| c.width())
+        .sum())
+}
+
+/// The positions of `names` among `features`, in the order given.
+fn column_indices(features: &[String], names: &[String]) -> Vec<usize> {
+    names
+        .iter()
+        .filter_map(|n| features.iter().position(|f| f == n))
+        .collect()
+}
+
+/// The fold's inputs of the raw columns `columns`, in that order.
+fn fold_inputs(split: &FoldSplit, columns: &[usize]) -> Vec<usize> {
+    let groups = input_groups(&split.column_widths);
+    columns.iter().flat_map(|&c| groups[c].clone()).collect()
+}
+
 /// Every network's training fits in memory, with its batch (or all rows).
 fn check_memory(data: &Dataset, config: &StudyConfig, specs: &[ModelSpec]) -> Result<()> {
     let limit = memory_limit();
@@ -282,11 +353,15 @@ fn check_memory(data: &Dataset, config: &StudyConfig, specs: &[ModelSpec]) -> Re
 /// regression target.
 fn study_jobs<'a>(
     task: Task,
+    features: &[String],
     config: &StudyConfig,
     specs: &'a [ModelSpec],
 ) -> (Vec<Job<'a>>, Vec<StudyModel>) {
     let classes = task != Task::Regression;
-    let mut jobs: Vec<Job> = specs.iter().map(Job::Net).collect();
+    let mut jobs: Vec<Job> = specs
+        .iter()
+        .map(|s| Job::Net(s, s.features.as_ref().map(|f| column_indices(features, f))))
+        .collect();
     let mut models: Vec<StudyModel> = specs
         .iter()
         .enumerate()
@@ -299,6 +374,7 @@ fn study_jobs<'a>(
             } else {
                 ModelKind::Network
             },
+            features: s.features.clone(),
         })
         .collect();
     if config.baselines {
@@ -311,6 +387,7 @@ fn study_jobs<'a>(
                 arch: "least squares".into(),
                 params: d + 1,
                 kind: ModelKind::LinearBaseline,
+                features: None,
             });
         }
         jobs.push(Job::Constant);
@@ -328,6 +405,7 @@ fn study_jobs<'a>(
             } else {
                 ModelKind::MeanBaseline
             },
+            features: None,
         });
     }
     (jobs, models)
@@ -396,6 +474,7 @@ fn assemble(
     let n_test_sum: usize = splits[..k].iter().map(|s| s.test_rows.len()).sum();
     let summaries = summarize_records(&models, &records, data.task);
     let comparisons = compare_models(&models, &records, n_train_sum, n_test_sum, data.task);
+    let importance = crate::eval::study::pool_importance(&models, &records, &data.features);
     StudyResult {
         source: data.source.clone(),
         target: data.target.clone(),
@@ -421,6 +500,7 @@ fn assemble(
         records,
         summaries,
         comparisons,
+        importance,
     }
 }
 
@@ -434,6 +514,7 @@ fn run_one(
     (name, m, outputs): (&str, usize, usize),
     cancel: &Cancel,
 ) -> Result<FoldRecord> {
+    let m_index = m as u64;
     let (r, f) = (split.repeat, split.fold);
     let mut train = config.train.clone();
     // The study already runs its folds in parallel: one thread a model.
@@ -443,8 +524,27 @@ fn run_one(
         &format!("the training rows of fold {f} of repeat {r}"),
     )?;
     let loss = train.loss.resolve(&p.train.y, outputs, "")?;
+    let mut importance = Vec::new();
     let (seed, epochs, score): (Option<u64>, usize, FoldScore) = match job {
-        Job::Net(spec) => {
+        Job::Net(spec, columns) => {
+            // A model of some features sees only their inputs.
+            let subset;
+            let all_columns: Vec<usize>;
+            let (p, columns) = match columns {
+                Some(c) => {
+                    let inputs = fold_inputs(split, c);
+                    subset = Prepared {
+                        train: p.train.select_inputs(&inputs),
+                        test: p.test.select_inputs(&inputs),
+                        ..p.clone()
+                    };
+                    (&subset, c.as_slice())
+                }
+                None => {
+                    all_columns = (0..split.column_widths.len()).collect();
+                    (p, all_columns.as_slice())
+                }
+            };
             let seed = match config.init {
                 InitSeeds::PerRun => init_seed(config.seed, r, f, m),
                 InitSeeds::Fixed(s) => s,
@@ -466,6 +566,26 @@ fn run_one(
                 return Err(Error::Cancelled);
             }
             let m = fitted.model;
+            if config.importance_repeats > 0 {
+                let widths: Vec<usize> = columns.iter().map(|&c| split.column_widths[c]).collect();
+                let seed = (crate::eval::study::mix(&[config.seed, 3, r as u64, f as u64, m_index])
+                    >> 32) as u32;
+                let task = loss.task();
+                let pi = network_importance(
+                    &m.net,
+                    task,
+                    &p.test,
+                    &input_groups(&widths),
+                    ImportanceMetric::default_for(task),
+                    config.importance_repeats,
+                    seed,
+                );
+                importance = columns
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &c)| (c, pi.mean(j)))
+                    .collect();
+            }
             (
                 Some(seed),
                 m.history.records.len(),
@@ -486,6 +606,7 @@ fn run_one(
         metrics: score.metrics,
         train_loss: score.train_loss,
         test_loss: score.test_loss,
+        importance,
     })
 }
 
@@ -528,8 +649,9 @@ mod tests {
     fn costs_rank_the_default_models_as_measured() {
         let train = TrainConfig::tutorial(1000, 0.01);
         let specs = study_models(12, 1);
-        let cost =
-            |name: &str| Job::Net(specs.iter().find(|s| s.name == name).unwrap()).cost(&train);
+        let cost = |name: &str| {
+            Job::Net(specs.iter().find(|s| s.name == name).unwrap(), None).cost(&train)
+        };
         assert!(cost("deeper_model") > cost("model_tanh"));
         assert!(cost("model_tanh") > cost("model_0"));
         assert!(cost("model_elu") > cost("model_non_linear"));

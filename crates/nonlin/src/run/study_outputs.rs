@@ -27,6 +27,9 @@ pub fn stage(result: &StudyResult, plots: bool) -> Result<Staged> {
             staged.add("folds.csv", study_report::folds_csv(result));
             staged.add("comparisons.csv", study_report::comparisons_csv(result));
             staged.add("study.json", study_report::to_json(result));
+            if !result.importance.is_empty() {
+                staged.add("importance.csv", study_report::importance_csv(result));
+            }
             staged
         },
     );

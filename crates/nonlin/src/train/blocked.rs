@@ -14,6 +14,11 @@
 //! An evaluation pass is split the same way; a row's logit does not depend
 //! on the other rows of its block, and the loss is summed as it always was
 //! (one pass up to [`BLOCK_ROWS`] rows, per [`BLOCK_ROWS`]-row block above).
+//!
+//! Per-row weights ([`Samples::weight`]) travel with a block's rows; a
+//! block's share is then its weight `Σ w[yᵢ]·sᵢ` over the batch's
+//! ([`Objective::weight`]), so the blocks combine into the batch's weighted
+//! mean, and a batch of one block is the one-pass weighted step.
 
 pub use super::block_plan::{
     macs_per_row, Cutoffs, Plan, Rows, BLOCK_ROWS, FULL_BATCH_SPLIT_MIN_ROWS, MIN_THREADED_WORK,
@@ -40,6 +45,8 @@ struct RowBuffers {
     yb: Vec<f32>,
     /// A regression target's values in their units (empty for classes).
     vb: Vec<f64>,
+    /// Per-row weights of a block of picked rows (used only with weights).
+    wb: Vec<f32>,
 }
 
 /// A block's rows, as the network and the loss read them.
@@ -48,6 +55,8 @@ struct Gathered<'a> {
     y: &'a [f32],
     /// A regression target's values in their units.
     values: Option<&'a [f64]>,
+    /// Per-row weights, if the samples have them.
+    weight: Option<&'a [f32]>,
 }
 
 impl Gathered<'_> {
@@ -71,14 +80,16 @@ fn gather<'a>(
     rows: Rows,
     block: Range<usize>,
 ) -> Gathered<'a> {
-    let RowBuffers { xb, yb, vb } = buffers;
+    let RowBuffers { xb, yb, vb, wb } = buffers;
     let len = block.len();
     let values = s.target.as_ref().map(|t| t.values.as_slice());
+    let weight = s.weight.as_deref();
     match rows {
         Rows::Range(start, _) if start + block.start == 0 && len == s.n => Gathered {
             x: &s.xt,
             y: &s.y,
             values,
+            weight,
         },
         Rows::Range(start, _) => {
             let first = start + block.start;
@@ -91,6 +102,7 @@ fn gather<'a>(
                 x: &xb[..s.d * len],
                 y: &yb[..len],
                 values: values.map(|v| &v[first..first + len]),
+                weight: weight.map(|w| &w[first..first + len]),
             }
         }
         Rows::Picked(picked) => {
@@ -110,10 +122,17 @@ fn gather<'a>(
                 }
                 &vb[..len]
             });
+            let weight = weight.map(|w| {
+                for (dst, &r) in wb.iter_mut().zip(picked) {
+                    *dst = w[r];
+                }
+                &wb[..len]
+            });
             Gathered {
                 x: &xb[..s.d * len],
                 y: &yb[..len],
                 values,
+                weight,
             }
         }
     }
@@ -126,7 +145,7 @@ pub struct Step<'a> {
     /// Σ over the blocks of the block's mean loss × its weight.
     pub loss_sum: f64,
     /// The batch's weight: the denominator of its mean loss
-    /// ([`Objective::weight`]; its rows without class weights).
+    /// ([`Objective::weight`]; its rows without class or row weights).
     pub weight: f64,
     /// Correct predictions on the batch's rows.
     pub correct: usize,
@@ -246,6 +265,7 @@ impl BlockedBatch {
                         xb: touched(rows * d),
                         yb: touched(rows),
                         vb: Vec::new(),
+                        wb: touched(rows),
                     },
                 })
                 .collect(),
@@ -264,7 +284,8 @@ impl BlockedBatch {
     /// Forward, loss and backward of the batch `rows` of `s`, block by block:
     /// the batch's mean gradient (the blocks' mean gradients added in block
     /// order, each weighted by its share of the batch's weight — of its
-    /// rows without class weights), its summed loss and its correct count.
+    /// rows without class or row weights), its summed loss and its correct
+    /// count. A batch whose weight is 0 (every row weighs 0) has gradient 0.
     /// `rows` must fit the sizes given to [`BlockedBatch::new`].
     pub fn step(&mut self, net: &Network, loss: &Objective, s: &Samples, rows: Rows) -> Step<'_> {
         let n = rows.len();
@@ -276,9 +297,9 @@ impl BlockedBatch {
             let g = gather(buffers, s, rows, 0..n);
             net.forward(ws, g.x, n);
             let (logits, grad) = ws.logits_and_grad(n);
-            let v = loss.forward_backward(logits, g.y, grad);
+            let v = loss.forward_backward(logits, g.y, g.weight, grad);
             let errors = g.errors(s, logits);
-            let weight = loss.weight(g.y);
+            let weight = loss.weight(g.y, g.weight);
             net.backward(ws, g.x, n);
             return Step {
                 grads: &ws.grads,
@@ -291,7 +312,7 @@ impl BlockedBatch {
         let np = self.grads.len();
         let wave = self.slots.len() / np;
         let threaded = worth_threads(n, self.macs_per_row, self.cutoffs);
-        let total = if loss.is_weighted() {
+        let total = if loss.is_weighted() || s.weight.is_some() {
             rows_weight(loss, s, rows)
         } else {
             n as f64
@@ -320,9 +341,9 @@ impl BlockedBatch {
                 let g = gather(buffers, s, rows, block);
                 net.forward(ws, g.x, len);
                 let (logits, grad) = ws.logits_and_grad(len);
-                let v = loss.forward_backward(logits, g.y, grad);
+                let v = loss.forward_backward(logits, g.y, g.weight, grad);
                 let errors = g.errors(s, logits);
-                let weight = loss.weight(g.y);
+                let weight = loss.weight(g.y, g.weight);
                 net.backward(ws, g.x, len);
                 slot.copy_from_slice(&ws.grads);
                 *stat = BlockStats {
@@ -340,7 +361,12 @@ impl BlockedBatch {
             for t in 0..count {
                 let j = first + t;
                 let b = self.stats[t];
-                let share = (b.weight / total) as f32;
+                // A batch of weight 0: every block's share is 0.
+                let share = if total > 0.0 {
+                    (b.weight / total) as f32
+                } else {
+                    0.0
+                };
                 let slot = &self.slots[t * np..(t + 1) * np];
                 if j == 0 {
                     for (g, &v) in self.grads.iter_mut().zip(slot) {
@@ -379,7 +405,7 @@ impl BlockedBatch {
             let Lane { ws, rows: buffers } = &mut self.lanes[0];
             let g = gather(buffers, s, Rows::Range(0, n), 0..n);
             let logits = net.forward(ws, g.x, n);
-            let v = loss.evaluate(logits, g.y);
+            let v = loss.evaluate(logits, g.y, g.weight);
             return Measured {
                 loss: v.loss,
                 correct: v.correct,
@@ -407,11 +433,11 @@ impl BlockedBatch {
                         .copy_from_slice(&logits[c * len..(c + 1) * len]);
                 }
             } else {
-                let v = loss.evaluate(logits, g.y);
+                let v = loss.evaluate(logits, g.y, g.weight);
                 let b = BlockStats {
                     loss: v.loss,
                     correct: v.correct,
-                    weight: loss.weight(g.y),
+                    weight: loss.weight(g.y, g.weight),
                     errors: g.errors(s, logits),
                 };
                 // SAFETY: block `j`'s entry.
@@ -424,7 +450,7 @@ impl BlockedBatch {
         }
         if whole {
             let logits = &self.logits[..k * n];
-            let v = loss.evaluate(logits, &s.y);
+            let v = loss.evaluate(logits, &s.y, s.weight.as_deref());
             let mut errors = ErrorSums::default();
             if let Some(t) = &s.target {
                 errors.add(logits, &t.values, &t.scale);
@@ -452,9 +478,12 @@ impl BlockedBatch {
 }
 
 /// The weight of the batch `rows` of `s` ([`Objective::weight`] of their
-/// targets), row by row.
+/// targets and row weights), row by row.
 fn rows_weight(loss: &Objective, s: &Samples, rows: Rows) -> f64 {
-    let one = |r: usize| loss.weight(std::slice::from_ref(&s.y[r]));
+    let one = |r: usize| {
+        let w = s.weight.as_ref().map(|w| std::slice::from_ref(&w[r]));
+        loss.weight(std::slice::from_ref(&s.y[r]), w)
+    };
     match rows {
         Rows::Range(start, end) => (start..end).map(one).sum(),
         Rows::Picked(p) => p.iter().map(|&r| one(r)).sum(),
@@ -506,13 +535,13 @@ mod tests {
             let s = synth::samples(n, 4);
             let mut ws = Workspace::new(&arch, n);
             let expected = if n <= BLOCK_ROWS {
-                loss.evaluate(net.forward(&mut ws, &s.xt, n), &s.y)
+                loss.evaluate(net.forward(&mut ws, &s.xt, n), &s.y, None)
             } else {
                 let (mut total, mut correct) = (0.0f64, 0);
                 for start in (0..n).step_by(BLOCK_ROWS) {
                     let len = BLOCK_ROWS.min(n - start);
                     let sub = s.select(&(start..start + len).collect::<Vec<_>>());
-                    let v = loss.evaluate(net.forward(&mut ws, &sub.xt, len), &sub.y);
+                    let v = loss.evaluate(net.forward(&mut ws, &sub.xt, len), &sub.y, None);
                     total += v.loss as f64 * len as f64;
                     correct += v.correct;
                 }
@@ -577,7 +606,7 @@ mod tests {
         let mut ws = Workspace::new(&arch, n);
         net.forward(&mut ws, &s.xt, n);
         let (logits, grad) = ws.logits_and_grad(n);
-        loss.forward_backward(logits, &s.y, grad);
+        loss.forward_backward(logits, &s.y, None, grad);
         net.backward(&mut ws, &s.xt, n);
         let as_bits = |g: &[f32]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         let mut b = BlockedBatch::new(&arch, 2, n, 1).unwrap();
@@ -605,7 +634,7 @@ mod tests {
         let mut ws = Workspace::new(&arch, n);
         net.forward(&mut ws, &s.xt, n);
         let (logits, grad) = ws.logits_and_grad(n);
-        let v = loss.forward_backward(logits, &s.y, grad);
+        let v = loss.forward_backward(logits, &s.y, None, grad);
         net.backward(&mut ws, &s.xt, n);
         let mut b = BlockedBatch::new(&arch, 1, n, 1).unwrap();
         let step = b.step(&net, &loss, &s, Rows::Range(0, n));

@@ -23,6 +23,10 @@
 //! (`torch/nn/modules/loss.py` documents the weighted mean over `W`;
 //! `cross_entropy_loss_label_smoothing` in ATen divides the smoothing term
 //! by the same `W`.)
+//!
+//! Per-row weights `s` (scikit-learn's `sample_weight`) multiply each row's
+//! term: `w[yₙ]` becomes `w[yₙ]·sₙ` in `W`, and row `n`'s loss and gradient
+//! are multiplied by `sₙ` (`[CrossEntropy::forward_backward_weighted]`).
 
 use super::loss::LossValue;
 use crate::error::{Error, Result};
@@ -69,7 +73,36 @@ impl CrossEntropy {
     /// `logits` is class-major `[k][n]` with `n = y.len()`; `y` holds class
     /// indices `0..k` as f32 (as [`crate::data::Samples::y`] stores targets).
     pub fn evaluate(&self, logits: &[f32], k: usize, y: &[f32]) -> LossValue {
-        self.run(logits, k, y, None)
+        self.run(logits, k, y, None, None)
+    }
+
+    /// [`CrossEntropy::evaluate`] with per-row weights `s` (one per row, or
+    /// `None`: all 1): `W = Σₙ w[yₙ]·sₙ` and row `n`'s loss times `sₙ`.
+    /// All-ones weights give the unweighted bits; a `W` of 0 gives loss 0.
+    pub fn evaluate_weighted(
+        &self,
+        logits: &[f32],
+        k: usize,
+        y: &[f32],
+        s: Option<&[f32]>,
+    ) -> LossValue {
+        self.run(logits, k, y, s, None)
+    }
+
+    /// [`CrossEntropy::forward_backward`] with per-row weights `s`: the loss
+    /// of [`CrossEntropy::evaluate_weighted`] and its exact gradient, row
+    /// `n`'s gradient of the module doc times `sₙ` (over the weighted `W`).
+    /// A `W` of 0 (every term weighs 0) gives loss 0 and gradient 0: such a
+    /// part adds nothing when parts are combined by weight.
+    pub fn forward_backward_weighted(
+        &self,
+        logits: &[f32],
+        k: usize,
+        y: &[f32],
+        s: Option<&[f32]>,
+        grad: &mut [f32],
+    ) -> LossValue {
+        self.run(logits, k, y, s, Some(grad))
     }
 
     /// [`CrossEntropy::evaluate`], writing `∂L/∂logits` (class-major) into `grad`.
@@ -80,17 +113,40 @@ impl CrossEntropy {
         y: &[f32],
         grad: &mut [f32],
     ) -> LossValue {
-        self.run(logits, k, y, Some(grad))
+        self.run(logits, k, y, None, Some(grad))
     }
 
-    fn run(&self, logits: &[f32], k: usize, y: &[f32], grad: Option<&mut [f32]>) -> LossValue {
+    fn run(
+        &self,
+        logits: &[f32],
+        k: usize,
+        y: &[f32],
+        sample: Option<&[f32]>,
+        grad: Option<&mut [f32]>,
+    ) -> LossValue {
         simd::dispatch(Pass {
             loss: self,
             logits,
             k,
             y,
+            sample,
             grad,
         })
+    }
+
+    /// The weighted-mean denominator `W = Σₙ w[yₙ]·sₙ` of the rows `y`
+    /// (`k` classes), in f64, row after row: `Σ w[yₙ]` without row weights,
+    /// `Σ sₙ` without class weights, `N` without either.
+    pub fn denominator(&self, k: usize, y: &[f32], sample: Option<&[f32]>) -> f64 {
+        match (&self.weight, sample) {
+            (None, _) => super::loss::weight_sum(y.len(), sample),
+            (Some(wt), None) => y.iter().map(|&t| wt[class(t, k)] as f64).sum(),
+            (Some(wt), Some(s)) => y
+                .iter()
+                .zip(s)
+                .map(|(&t, &v)| wt[class(t, k)] as f64 * v as f64)
+                .sum(),
+        }
     }
 
     #[inline(always)]
@@ -99,6 +155,7 @@ impl CrossEntropy {
         logits: &[f32],
         k: usize,
         y: &[f32],
+        sample: Option<&[f32]>,
         mut grad: Option<&mut [f32]>,
     ) -> LossValue {
         let n = y.len();
@@ -110,6 +167,9 @@ impl CrossEntropy {
         if let Some(w) = &self.weight {
             assert_eq!(w.len(), k, "one weight per class");
         }
+        if let Some(s) = sample {
+            assert_eq!(s.len(), n, "one weight per row");
+        }
         if n == 0 {
             return LossValue {
                 loss: f32::NAN,
@@ -119,11 +179,10 @@ impl CrossEntropy {
         let w = |c: usize| self.weight.as_ref().map_or(1.0, |w| w[c]);
         let eps = self.label_smoothing;
         let sw: f32 = (0..k).map(w).sum();
-        // The weighted-mean denominator W = Σₙ w[yₙ] (N without weights).
-        let denom = match &self.weight {
-            None => n as f64,
-            Some(wt) => y.iter().map(|&t| wt[class(t, k)] as f64).sum(),
-        };
+        // The weighted-mean denominator W = Σₙ w[yₙ]·sₙ (N without weights);
+        // a W of 0 (every term weighs 0) is taken as 1: loss and gradient 0.
+        let denom = self.denominator(k, y, sample);
+        let denom = if denom == 0.0 { 1.0 } else { denom };
         let inv = (1.0 / denom) as f32;
         let c = Consts {
             k,
@@ -132,6 +191,7 @@ impl CrossEntropy {
             eps_k: eps / k as f32,
             sw,
             inv,
+            sample,
         };
         let mut total = [0.0f64; LANES];
         let mut correct = 0;
@@ -168,6 +228,7 @@ struct Pass<'a> {
     logits: &'a [f32],
     k: usize,
     y: &'a [f32],
+    sample: Option<&'a [f32]>,
     grad: Option<&'a mut [f32]>,
 }
 
@@ -175,12 +236,13 @@ impl Kernel for Pass<'_> {
     type Output = LossValue;
     #[inline(always)]
     fn run<V: Lanes>(self) -> LossValue {
-        self.loss.run_impl(self.logits, self.k, self.y, self.grad)
+        self.loss
+            .run_impl(self.logits, self.k, self.y, self.sample, self.grad)
     }
 }
 
 /// What every chunk shares.
-struct Consts {
+struct Consts<'a> {
     k: usize,
     n: usize,
     eps: f32,
@@ -189,6 +251,8 @@ struct Consts {
     sw: f32,
     /// 1 / W.
     inv: f32,
+    /// Per-row weights `s`, or none (all 1).
+    sample: Option<&'a [f32]>,
 }
 
 /// The class index of a target stored as f32.
@@ -209,7 +273,7 @@ fn class(t: f32, k: usize) -> usize {
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn chunk(
-    c: &Consts,
+    c: &Consts<'_>,
     w: &impl Fn(usize) -> f32,
     logits: &[f32],
     y: &[f32],
@@ -223,6 +287,11 @@ fn chunk(
     let mut t = [0usize; LANES];
     for j in 0..len {
         t[j] = class(y[start + j], k);
+    }
+    // Row weights (1 without: `1·v` is `v`, the unweighted bits).
+    let mut rw = [1.0f32; LANES];
+    if let Some(s) = c.sample {
+        rw[..len].copy_from_slice(&s[start..start + len]);
     }
     // Pass 1: the row maximum and its first index (the argmax).
     let mut m = [0.0f32; LANES];
@@ -269,7 +338,7 @@ fn chunk(
         let nll = ls[j] - dt[j];
         let smooth = c.sw * ls[j] - swd[j];
         let l = (1.0 - c.eps) * wt * nll + c.eps_k * smooth;
-        total[j] += l as f64;
+        total[j] += rw[j] as f64 * l as f64;
         correct += usize::from(arg[j] == t[j]);
     }
     // Pass 3: the gradient, from p = exp(x − max) / s.
@@ -277,19 +346,22 @@ fn chunk(
         let mut a = [0.0f32; LANES];
         let mut inv_s = [0.0f32; LANES];
         let mut hit = [0.0f32; LANES];
+        // sₙ / W per row (1 / W without row weights).
+        let mut scale = [0.0f32; LANES];
         for j in 0..len {
             let wt = w(t[j]);
-            a[j] = ((1.0 - c.eps) * wt + c.eps_k * c.sw) * c.inv;
-            hit[j] = (1.0 - c.eps) * wt * c.inv;
+            scale[j] = rw[j] * c.inv;
+            a[j] = ((1.0 - c.eps) * wt + c.eps_k * c.sw) * scale[j];
+            hit[j] = (1.0 - c.eps) * wt * scale[j];
             inv_s[j] = 1.0 / s[j];
         }
         for cl in 0..k {
-            let off = c.eps_k * w(cl) * c.inv;
+            let off = c.eps_k * w(cl);
             let gc = &mut g[cl * n + start..cl * n + start + len];
             for j in 0..len {
                 let p = gc[j] * inv_s[j];
                 let target = if t[j] == cl { hit[j] } else { 0.0 };
-                gc[j] = a[j] * p - target - off;
+                gc[j] = a[j] * p - target - off * scale[j];
             }
         }
     }
@@ -352,9 +424,17 @@ mod tests {
     }
 
     /// PyTorch's formula in f64: loss and gradient (class-major).
-    fn reference(rows: &[[f32; 3]], y: &[usize], w: &[f64; 3], eps: f64) -> (f64, Vec<f64>) {
+    /// With per-row weights `s`: row `n`'s terms times `s[n]`, over
+    /// `Σ w[yₙ]·sₙ`.
+    fn reference(
+        rows: &[[f32; 3]],
+        y: &[usize],
+        w: &[f64; 3],
+        eps: f64,
+        s: &[f64],
+    ) -> (f64, Vec<f64>) {
         let (n, k) = (rows.len(), 3);
-        let denom: f64 = y.iter().map(|&t| w[t]).sum();
+        let denom: f64 = y.iter().zip(s).map(|(&t, &v)| w[t] * v).sum();
         let sw: f64 = w.iter().sum();
         let mut loss = 0.0;
         let mut grad = vec![0.0; k * n];
@@ -362,13 +442,13 @@ mod tests {
             let m = r.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b as f64));
             let lse = m + r.iter().map(|&x| (x as f64 - m).exp()).sum::<f64>().ln();
             let logp: Vec<f64> = r.iter().map(|&x| x as f64 - lse).collect();
-            let t = y[i];
-            loss += (1.0 - eps) * -w[t] * logp[t];
-            loss += eps / k as f64 * -(0..k).map(|c| w[c] * logp[c]).sum::<f64>();
+            let (t, si) = (y[i], s[i]);
+            loss += si * (1.0 - eps) * -w[t] * logp[t];
+            loss += si * eps / k as f64 * -(0..k).map(|c| w[c] * logp[c]).sum::<f64>();
             let a = (1.0 - eps) * w[t] + eps / k as f64 * sw;
             for c in 0..k {
                 let hit = if c == t { (1.0 - eps) * w[t] } else { 0.0 };
-                grad[c * n + i] = (a * logp[c].exp() - hit - eps / k as f64 * w[c]) / denom;
+                grad[c * n + i] = si * (a * logp[c].exp() - hit - eps / k as f64 * w[c]) / denom;
             }
         }
         (loss / denom, grad)
@@ -384,15 +464,27 @@ mod tests {
     }
 
     fn check(w: Option<[f32; 3]>, eps: f32) {
+        check_rows(w, eps, None);
+        let s: Vec<f32> = (0..rows().len())
+            .map(|i| [0.0, 0.5, 2.0, 1.25][i % 4])
+            .collect();
+        check_rows(w, eps, Some(&s));
+    }
+
+    fn check_rows(w: Option<[f32; 3]>, eps: f32, s: Option<&[f32]>) {
         let r = rows();
         let y: Vec<usize> = (0..r.len()).map(|i| (i * 7 + 1) % 3).collect();
         let yf: Vec<f32> = y.iter().map(|&t| t as f32).collect();
         let x = class_major(&r);
         let loss = CrossEntropy::new(w.map(|w| w.to_vec()), eps).unwrap();
         let mut g = vec![0.0; x.len()];
-        let v = loss.forward_backward(&x, 3, &yf, &mut g);
+        let v = loss.forward_backward_weighted(&x, 3, &yf, s, &mut g);
         let wf = w.map_or([1.0; 3], |w| w.map(f64::from));
-        let (want, want_g) = reference(&r, &y, &wf, eps as f64);
+        let sf: Vec<f64> = match s {
+            Some(s) => s.iter().map(|&v| v as f64).collect(),
+            None => vec![1.0; r.len()],
+        };
+        let (want, want_g) = reference(&r, &y, &wf, eps as f64, &sf);
         assert!(
             (v.loss as f64 - want).abs() <= 1e-6 * want.abs(),
             "{w:?} {eps}: {} vs {want}",
@@ -401,7 +493,19 @@ mod tests {
         for (a, b) in g.iter().zip(&want_g) {
             assert!((*a as f64 - b).abs() < 1e-7, "{w:?} {eps}: grad {a} vs {b}");
         }
-        assert_eq!(loss.evaluate(&x, 3, &yf), v, "evaluate = forward_backward");
+        assert_eq!(
+            loss.evaluate_weighted(&x, 3, &yf, s),
+            v,
+            "evaluate = forward_backward"
+        );
+        if s.is_none() {
+            // All-ones weights: the unweighted bits.
+            let ones = vec![1.0; r.len()];
+            let mut g1 = vec![0.0; x.len()];
+            let a = loss.forward_backward_weighted(&x, 3, &yf, Some(&ones), &mut g1);
+            assert_eq!((a.loss.to_bits(), a.correct), (v.loss.to_bits(), v.correct));
+            assert!(g1.iter().zip(&g).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
         let mut pred = vec![0; r.len()];
         argmax_rows(&x, 3, &mut pred);
         let right = pred.iter().zip(&y).filter(|(p, t)| p == t).count();
@@ -457,6 +561,16 @@ mod tests {
         assert!((v.loss - 1e4).abs() < 1.0, "{}", v.loss);
         assert!(g.iter().all(|v| v.is_finite()));
         assert_eq!(v.correct, 1);
+    }
+
+    #[test]
+    fn zero_total_weight_gives_zero_loss_and_gradient() {
+        let x = class_major(&[[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]]);
+        let mut g = [1.0; 6];
+        let v = CrossEntropy::new(Some(vec![1.0, 2.0, 0.5]), 0.1)
+            .unwrap()
+            .forward_backward_weighted(&x, 3, &[2.0, 0.0], Some(&[0.0, 0.0]), &mut g);
+        assert_eq!((v.loss, g), (0.0, [0.0; 6]));
     }
 
     #[test]

@@ -23,21 +23,55 @@ pub struct LossValue {
 impl BceWithLogits {
     /// Loss and accuracy only (evaluation).
     pub fn evaluate(&self, logits: &[f32], y: &[f32]) -> LossValue {
-        self.run(logits, y, None)
+        self.run(logits, y, None, None)
     }
 
     /// Loss and accuracy, writing `∂L/∂logit` into `grad`.
     pub fn forward_backward(&self, logits: &[f32], y: &[f32], grad: &mut [f32]) -> LossValue {
-        self.run(logits, y, Some(grad))
+        self.run(logits, y, None, Some(grad))
     }
 
-    fn run(&self, logits: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> LossValue {
+    /// [`BceWithLogits::evaluate`] with per-row weights `s` (one per
+    /// logit, or `None`: all 1): the weighted mean `Σ sᵢ·ℓᵢ / Σ sᵢ`. With
+    /// all-ones weights it has the unweighted bits; weights summing to 0
+    /// give loss 0 (see [`BceWithLogits::forward_backward_weighted`]).
+    pub fn evaluate_weighted(&self, logits: &[f32], y: &[f32], s: Option<&[f32]>) -> LossValue {
+        self.run(logits, y, s, None)
+    }
+
+    /// [`BceWithLogits::forward_backward`] with per-row weights `s`: the
+    /// loss of [`BceWithLogits::evaluate_weighted`] and its exact gradient
+    /// `∂/∂xᵢ = sᵢ·((pw·yᵢ + 1 − yᵢ)·σ(xᵢ) − pw·yᵢ) / Σ s` (rounded as
+    /// `(sᵢ·g) / W`, `W = Σ s` summed in f64 then rounded to f32). Weights
+    /// that sum to 0 (a block of zero-weight rows) give loss 0 and gradient
+    /// 0: such a part adds nothing when parts are combined by weight.
+    pub fn forward_backward_weighted(
+        &self,
+        logits: &[f32],
+        y: &[f32],
+        s: Option<&[f32]>,
+        grad: &mut [f32],
+    ) -> LossValue {
+        self.run(logits, y, s, Some(grad))
+    }
+
+    fn run(
+        &self,
+        logits: &[f32],
+        y: &[f32],
+        weight: Option<&[f32]>,
+        grad: Option<&mut [f32]>,
+    ) -> LossValue {
         // pos_weight 1 is exactly the unweighted loss and gradient, bit for bit.
         let pw = self.pos_weight.unwrap_or(1.0);
+        if let Some(w) = weight {
+            assert_eq!(w.len(), logits.len(), "one weight per logit");
+        }
         simd::dispatch(Pass {
             pw,
             logits,
             y,
+            weight,
             grad,
         })
     }
@@ -48,6 +82,7 @@ struct Pass<'a> {
     pw: f32,
     logits: &'a [f32],
     y: &'a [f32],
+    weight: Option<&'a [f32]>,
     grad: Option<&'a mut [f32]>,
 }
 
@@ -55,14 +90,35 @@ impl Kernel for Pass<'_> {
     type Output = LossValue;
     #[inline(always)]
     fn run<V: Lanes>(self) -> LossValue {
-        run_impl(self.pw, self.logits, self.y, self.grad)
+        run_impl(self.pw, self.logits, self.y, self.weight, self.grad)
+    }
+}
+
+/// The weighted-mean denominator of `n` rows: `Σ sᵢ` in f64, row after
+/// row, or `n` without weights.
+pub(super) fn weight_sum(n: usize, weight: Option<&[f32]>) -> f64 {
+    match weight {
+        Some(w) => w.iter().map(|&v| v as f64).sum(),
+        None => n as f64,
     }
 }
 
 #[inline(always)]
-fn run_impl(pw: f32, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) -> LossValue {
+fn run_impl(
+    pw: f32,
+    logits: &[f32],
+    y: &[f32],
+    weight: Option<&[f32]>,
+    mut grad: Option<&mut [f32]>,
+) -> LossValue {
     let n = logits.len();
-    let nf = n as f32;
+    // The denominator: N, or Σ s (1 when the weights sum to 0, so that a
+    // zero-weight part has loss 0 and gradient 0 rather than 0/0).
+    let denom = match weight_sum(n, weight) {
+        w if weight.is_some() && w == 0.0 => 1.0,
+        w => w,
+    };
+    let nf = denom as f32;
     // Eight f64 partial sums, combined in a fixed order: deterministic.
     let mut total = [0.0f64; LANES];
     let mut correct = 0;
@@ -70,38 +126,49 @@ fn run_impl(pw: f32, logits: &[f32], y: &[f32], mut grad: Option<&mut [f32]>) ->
     // Whole chunks of eight read in place; the last one is padded with logit
     // 0, label 0 and not counted. `chunk` is inlined with `len = LANES` for
     // the whole ones, so their lane loops have a fixed length (vectorize).
+    // Without weights every row weighs 1 (`1·v` is `v`: the unweighted bits).
+    let ones = [1.0f32; LANES];
     while start + LANES <= n {
         let x: &[f32; LANES] = logits[start..start + LANES].try_into().expect("eight");
         let t: &[f32; LANES] = y[start..start + LANES].try_into().expect("eight");
+        let s: &[f32; LANES] = match weight {
+            Some(w) => w[start..start + LANES].try_into().expect("eight"),
+            None => &ones,
+        };
         let g = grad.as_deref_mut().map(|g| &mut g[start..start + LANES]);
-        correct += chunk(x, t, LANES, pw, nf, &mut total, g);
+        correct += chunk(x, t, s, LANES, pw, nf, &mut total, g);
         start += LANES;
     }
     if start < n {
         let len = n - start;
-        let (mut x, mut t) = ([0.0f32; LANES], [0.0f32; LANES]);
+        let (mut x, mut t, mut s) = ([0.0f32; LANES], [0.0f32; LANES], ones);
         x[..len].copy_from_slice(&logits[start..]);
         t[..len].copy_from_slice(&y[start..]);
+        if let Some(w) = weight {
+            s[..len].copy_from_slice(&w[start..]);
+        }
         let g = grad.map(|g| &mut g[start..]);
-        correct += chunk(&x, &t, len, pw, nf, &mut total, g);
+        correct += chunk(&x, &t, &s, len, pw, nf, &mut total, g);
     }
     let sum = ((total[0] + total[1]) + (total[2] + total[3]))
         + ((total[4] + total[5]) + (total[6] + total[7]));
     LossValue {
-        loss: (sum / n as f64) as f32,
+        loss: (sum / denom) as f32,
         correct,
     }
 }
 
 const LANES: usize = 8;
 
-/// The first `len` of eight elements: their losses added to the lane sums
-/// `total`, their gradients written to `grad` (`len` values) when given;
-/// returns how many are predicted right.
+/// The first `len` of eight elements: their losses, times their weights
+/// `s`, added to the lane sums `total`, their gradients written to `grad`
+/// (`len` values) when given; returns how many are predicted right.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn chunk(
     x: &[f32; LANES],
     t: &[f32; LANES],
+    s: &[f32; LANES],
     len: usize,
     pw: f32,
     nf: f32,
@@ -111,14 +178,14 @@ fn chunk(
     let (loss, sig) = elementwise(x, t, pw);
     let mut correct = 0;
     for j in 0..len {
-        total[j] += loss[j] as f64;
+        total[j] += s[j] as f64 * loss[j] as f64;
         // torch.round is half-to-even: σ = 0.5 exactly predicts 0.
         correct += (f32::from(u8::from(sig[j] > 0.5)) == t[j]) as usize;
     }
     if let Some(g) = grad {
         for j in 0..len {
             let pt = pw * t[j];
-            g[j] = ((pt + 1.0 - t[j]) * sig[j] - pt) / nf;
+            g[j] = (s[j] * ((pt + 1.0 - t[j]) * sig[j] - pt)) / nf;
         }
     }
     correct
@@ -252,6 +319,54 @@ mod tests {
         let pos_term = (1.0 + (-0.3f64).exp()).ln();
         assert!((weighted - plain - 2.0 * pos_term / 2.0).abs() < 1e-6);
         assert_eq!(auto_pos_weight(&[1.0, 0.0, 0.0]), Some(2.0));
+    }
+
+    #[test]
+    fn weighted_matches_the_f64_formula() {
+        let n = 19;
+        let logits: Vec<f32> = (0..n).map(|i| (i as f32 * 0.7).sin() * 3.0).collect();
+        let y: Vec<f32> = (0..n).map(|i| f32::from(u8::from(i % 3 == 0))).collect();
+        let s: Vec<f32> = (0..n).map(|i| [0.0, 0.5, 2.0, 1.25][i % 4]).collect();
+        for pw in [None, Some(2.5f32)] {
+            let loss = BceWithLogits { pos_weight: pw };
+            let mut g = vec![0.0; n];
+            let v = loss.forward_backward_weighted(&logits, &y, Some(&s), &mut g);
+            let p = pw.unwrap_or(1.0) as f64;
+            let total: f64 = s.iter().map(|&v| v as f64).sum();
+            let mut want = 0.0;
+            for i in 0..n {
+                let (x, t, si) = (logits[i] as f64, y[i] as f64, s[i] as f64);
+                let log_sig = x.min(0.0) - (-x.abs()).exp().ln_1p();
+                want += si * ((1.0 - t) * x - (1.0 + (p - 1.0) * t) * log_sig);
+                let sig = 1.0 / (1.0 + (-x).exp());
+                let gi = si * ((p * t + 1.0 - t) * sig - p * t) / total;
+                assert!(
+                    (g[i] as f64 - gi).abs() < 1e-7,
+                    "{pw:?} row {i}: {} vs {gi}",
+                    g[i]
+                );
+            }
+            want /= total;
+            let err = (v.loss as f64 - want).abs();
+            assert!(err <= 1e-6 * want.abs(), "{pw:?}: {} vs {want}", v.loss);
+            assert_eq!(loss.evaluate_weighted(&logits, &y, Some(&s)), v);
+            // All-ones weights: the unweighted bits.
+            let ones = vec![1.0; n];
+            let (mut g1, mut g0) = (vec![0.0; n], vec![0.0; n]);
+            let a = loss.forward_backward_weighted(&logits, &y, Some(&ones), &mut g1);
+            let b = loss.forward_backward(&logits, &y, &mut g0);
+            assert_eq!((a.loss.to_bits(), a.correct), (b.loss.to_bits(), b.correct));
+            assert!(g1.iter().zip(&g0).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+        // Weights summing to 0: loss 0, gradient 0.
+        let mut g = vec![1.0; 3];
+        let v = BceWithLogits::default().forward_backward_weighted(
+            &[1.0, -2.0, 0.5],
+            &[1.0, 0.0, 0.0],
+            Some(&[0.0; 3]),
+            &mut g,
+        );
+        assert_eq!((v.loss, g), (0.0, vec![0.0; 3]));
     }
 
     #[test]

@@ -37,50 +37,52 @@ impl Objective {
 
     /// The mean loss over the rows of `y` (and the correct predictions of
     /// a class task; 0 for regression) from their outputs (class-major).
-    pub fn evaluate(&self, out: &[f32], y: &[f32]) -> LossValue {
+    /// With per-row weights `s` (one per row, or `None`) the mean is the
+    /// weighted one, over [`Objective::weight`].
+    pub fn evaluate(&self, out: &[f32], y: &[f32], s: Option<&[f32]>) -> LossValue {
         match self {
-            Objective::Binary(l) => l.evaluate(out, y),
-            Objective::Multiclass { classes, loss } => loss.evaluate(out, *classes, y),
+            Objective::Binary(l) => l.evaluate_weighted(out, y, s),
+            Objective::Multiclass { classes, loss } => loss.evaluate_weighted(out, *classes, y, s),
             Objective::Regression(l) => LossValue {
-                loss: l.evaluate(out, y),
+                loss: l.evaluate_weighted(out, y, s),
                 correct: 0,
             },
         }
     }
 
     /// [`Objective::evaluate`], writing `∂L/∂out` into `grad`.
-    pub fn forward_backward(&self, out: &[f32], y: &[f32], grad: &mut [f32]) -> LossValue {
+    pub fn forward_backward(
+        &self,
+        out: &[f32],
+        y: &[f32],
+        s: Option<&[f32]>,
+        grad: &mut [f32],
+    ) -> LossValue {
         match self {
-            Objective::Binary(l) => l.forward_backward(out, y, grad),
+            Objective::Binary(l) => l.forward_backward_weighted(out, y, s, grad),
             Objective::Multiclass { classes, loss } => {
-                loss.forward_backward(out, *classes, y, grad)
+                loss.forward_backward_weighted(out, *classes, y, s, grad)
             }
             Objective::Regression(l) => LossValue {
-                loss: l.forward_backward(out, y, grad),
+                loss: l.forward_backward_weighted(out, y, s, grad),
                 correct: 0,
             },
         }
     }
 
-    /// The denominator of the mean loss over the rows `y` (the rows' count,
-    /// or `Σ w[yᵢ]` with class weights), in f64: batches and blocks of
-    /// rows are combined in these shares.
-    pub fn weight(&self, y: &[f32]) -> f64 {
+    /// The denominator of the mean loss over the rows `y` with row weights
+    /// `s`, in f64, row after row: the rows' count; `Σ sᵢ` with row
+    /// weights; `Σ w[yᵢ]` with class weights; `Σ w[yᵢ]·sᵢ` with both.
+    /// Batches and blocks of rows are combined in these shares.
+    pub fn weight(&self, y: &[f32], s: Option<&[f32]>) -> f64 {
         match self {
-            Objective::Multiclass {
-                classes,
-                loss: CrossEntropy {
-                    weight: Some(w), ..
-                },
-            } => y
-                .iter()
-                .map(|&t| w[(t as usize).min(classes - 1)] as f64)
-                .sum(),
-            _ => y.len() as f64,
+            Objective::Multiclass { classes, loss } => loss.denominator(*classes, y, s),
+            _ => super::loss::weight_sum(y.len(), s),
         }
     }
 
-    /// Whether [`Objective::weight`] is anything but the row count.
+    /// Whether [`Objective::weight`] is anything but the row count
+    /// without row weights (class weights).
     pub fn is_weighted(&self) -> bool {
         matches!(
             self,

@@ -15,6 +15,11 @@
 //! The sum runs in eight f64 lanes combined in a fixed order (as
 //! [`super::loss::BceWithLogits`]): deterministic, and closer to the exact
 //! mean than PyTorch's own f32 cascade sum.
+//!
+//! With per-row weights `s` (scikit-learn's `sample_weight`) the loss is
+//! `Σ sᵢ·ℓᵢ / W` with `W = Σ sᵢ`, and `∂/∂ŷᵢ = (norm/W)·sᵢ·g(dᵢ)` (`norm` 2
+//! for MSE, 1 otherwise; `g` the per-row derivative above without the
+//! `1/N`).
 
 pub use crate::data::TargetScale;
 use crate::error::{Error, Result};
@@ -62,29 +67,52 @@ impl RegressionLoss {
 
     /// The mean loss of outputs `out` against targets `y`.
     pub fn evaluate(&self, out: &[f32], y: &[f32]) -> f32 {
-        self.run(out, y, None)
+        self.run(out, y, None, None)
     }
 
     /// The mean loss, writing `∂L/∂out` into `grad`.
     pub fn forward_backward(&self, out: &[f32], y: &[f32], grad: &mut [f32]) -> f32 {
-        self.run(out, y, Some(grad))
+        self.run(out, y, None, Some(grad))
     }
 
-    fn run(&self, out: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> f32 {
+    /// [`RegressionLoss::evaluate`] with per-row weights `s` (one per
+    /// output, or `None`: all 1): `Σ sᵢ·ℓᵢ / Σ sᵢ`. All-ones weights give
+    /// the unweighted bits; weights summing to 0 give loss 0.
+    pub fn evaluate_weighted(&self, out: &[f32], y: &[f32], s: Option<&[f32]>) -> f32 {
+        self.run(out, y, s, None)
+    }
+
+    /// [`RegressionLoss::forward_backward`] with per-row weights `s`: the
+    /// loss of [`RegressionLoss::evaluate_weighted`] and its exact gradient
+    /// (module doc), rounded as `((norm/W) as f32 · sᵢ) · g(dᵢ)`. Weights
+    /// summing to 0 give loss 0 and gradient 0: such a part adds nothing
+    /// when parts are combined by weight.
+    pub fn forward_backward_weighted(
+        &self,
+        out: &[f32],
+        y: &[f32],
+        s: Option<&[f32]>,
+        grad: &mut [f32],
+    ) -> f32 {
+        self.run(out, y, s, Some(grad))
+    }
+
+    fn run(&self, out: &[f32], y: &[f32], s: Option<&[f32]>, grad: Option<&mut [f32]>) -> f32 {
         simd::dispatch(Pass {
             loss: *self,
             out,
             y,
+            s,
             grad,
         })
     }
 
     #[inline(always)]
-    fn run_impl(&self, out: &[f32], y: &[f32], grad: Option<&mut [f32]>) -> f32 {
+    fn run_impl(&self, out: &[f32], y: &[f32], s: Option<&[f32]>, grad: Option<&mut [f32]>) -> f32 {
         match *self {
-            RegressionLoss::Mse => mean_of(out, y, grad, 2.0, |d| (d * d, d)),
-            RegressionLoss::L1 => mean_of(out, y, grad, 1.0, |d| (d.abs(), sign(d))),
-            RegressionLoss::Huber { delta } => mean_of(out, y, grad, 1.0, |d| {
+            RegressionLoss::Mse => mean_of(out, y, s, grad, 2.0, |d| (d * d, d)),
+            RegressionLoss::L1 => mean_of(out, y, s, grad, 1.0, |d| (d.abs(), sign(d))),
+            RegressionLoss::Huber { delta } => mean_of(out, y, s, grad, 1.0, |d| {
                 let z = d.abs();
                 let l = if z < delta {
                     0.5 * d * d
@@ -103,6 +131,7 @@ struct Pass<'a> {
     loss: RegressionLoss,
     out: &'a [f32],
     y: &'a [f32],
+    s: Option<&'a [f32]>,
     grad: Option<&'a mut [f32]>,
 }
 
@@ -110,7 +139,7 @@ impl Kernel for Pass<'_> {
     type Output = f32;
     #[inline(always)]
     fn run<V: Lanes>(self) -> f32 {
-        self.loss.run_impl(self.out, self.y, self.grad)
+        self.loss.run_impl(self.out, self.y, self.s, self.grad)
     }
 }
 
@@ -126,12 +155,15 @@ fn sign(d: f32) -> f32 {
     }
 }
 
-/// `Σ ℓ(d) / N` and, when `grad` is given, `∂ = norm/N · g(d)` where
-/// `f(d) = (ℓ, g)` (`norm/N` rounded once from f64, as PyTorch's scalar).
+/// `Σ s·ℓ(d) / W` and, when `grad` is given, `∂ = (norm/W · s) · g(d)`
+/// where `f(d) = (ℓ, g)` (`norm/W` rounded once from f64, as PyTorch's
+/// scalar); `W = Σ s` (`N` and `s = 1` without weights, so `1·v` keeps the
+/// unweighted bits; 1 when the weights sum to 0).
 #[inline(always)]
 fn mean_of(
     out: &[f32],
     y: &[f32],
+    s: Option<&[f32]>,
     mut grad: Option<&mut [f32]>,
     norm: f64,
     f: impl Fn(f32) -> (f32, f32),
@@ -141,28 +173,35 @@ fn mean_of(
     if let Some(g) = &grad {
         assert_eq!(g.len(), n, "one gradient per output");
     }
+    if let Some(s) = s {
+        assert_eq!(s.len(), n, "one weight per output");
+    }
     if n == 0 {
         return f32::NAN;
     }
-    let scale = (norm / n as f64) as f32;
+    let denom = super::loss::weight_sum(n, s);
+    let denom = if denom == 0.0 { 1.0 } else { denom };
+    let scale = (norm / denom) as f32;
     let mut total = [0.0f64; LANES];
     let mut start = 0;
+    let ones = [1.0f32; LANES];
     while start < n {
         let len = LANES.min(n - start);
         let (o, t) = (&out[start..start + len], &y[start..start + len]);
+        let w = s.map_or(&ones[..len], |s| &s[start..start + len]);
         let mut g = grad.as_deref_mut().map(|g| &mut g[start..start + len]);
         for j in 0..len {
             let (l, d) = f(o[j] - t[j]);
-            total[j] += l as f64;
+            total[j] += w[j] as f64 * l as f64;
             if let Some(g) = g.as_deref_mut() {
-                g[j] = scale * d;
+                g[j] = (scale * w[j]) * d;
             }
         }
         start += len;
     }
     let sum = ((total[0] + total[1]) + (total[2] + total[3]))
         + ((total[4] + total[5]) + (total[6] + total[7]));
-    (sum / n as f64) as f32
+    (sum / denom) as f32
 }
 
 /// RMSE, MAE and R² in the target's units.
@@ -276,6 +315,56 @@ mod tests {
                 }
             });
         }
+    }
+
+    /// The weighted loss and gradient against `Σ sᵢ·ℓᵢ / Σ sᵢ` in f64, and
+    /// all-ones weights against the unweighted bits.
+    fn check_weighted(loss: RegressionLoss, per: impl Fn(f64) -> (f64, f64)) {
+        let s: Vec<f32> = (0..OUT.len())
+            .map(|i| [0.0, 0.5, 2.0, 1.25][i % 4])
+            .collect();
+        let mut g = [9.0f32; 11];
+        let v = loss.forward_backward_weighted(&OUT, &Y, Some(&s), &mut g);
+        let total: f64 = s.iter().map(|&v| v as f64).sum();
+        let mut want = 0.0;
+        for i in 0..OUT.len() {
+            let (l, d) = per(OUT[i] as f64 - Y[i] as f64);
+            want += s[i] as f64 * l;
+            let gi = s[i] as f64 * d / total;
+            assert!(
+                (g[i] as f64 - gi).abs() < 1e-7,
+                "{loss:?} row {i}: {} vs {gi}",
+                g[i]
+            );
+        }
+        want /= total;
+        assert!((v as f64 - want).abs() < 1e-6, "{loss:?}: {v} vs {want}");
+        assert_eq!(loss.evaluate_weighted(&OUT, &Y, Some(&s)), v);
+        let ones = [1.0f32; 11];
+        let (mut g1, mut g0) = ([0.0f32; 11], [0.0f32; 11]);
+        let a = loss.forward_backward_weighted(&OUT, &Y, Some(&ones), &mut g1);
+        let b = loss.forward_backward(&OUT, &Y, &mut g0);
+        assert_eq!(a.to_bits(), b.to_bits());
+        assert!(g1.iter().zip(&g0).all(|(a, b)| a.to_bits() == b.to_bits()));
+        let zero = loss.forward_backward_weighted(&OUT, &Y, Some(&[0.0; 11]), &mut g1);
+        assert_eq!((zero, g1), (0.0, [0.0; 11]));
+    }
+
+    #[test]
+    fn weighted_mse_l1_huber_match_the_f64_formulas() {
+        check_weighted(RegressionLoss::Mse, |d| (d * d, 2.0 * d));
+        check_weighted(RegressionLoss::L1, |d| {
+            (d.abs(), d.signum() * (d != 0.0) as u8 as f64)
+        });
+        let delta = 0.5f32;
+        let dl = delta as f64;
+        check_weighted(RegressionLoss::Huber { delta }, |d| {
+            if d.abs() < dl {
+                (0.5 * d * d, d)
+            } else {
+                (dl * (d.abs() - 0.5 * dl), dl * d.signum())
+            }
+        });
     }
 
     #[test]

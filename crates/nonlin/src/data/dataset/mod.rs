@@ -173,6 +173,48 @@ impl Dataset {
         }
     }
 
+    /// [`Dataset::from_rows`] with a class target already encoded: `y`
+    /// holds class indices `0..K` and `classes` the labels in index order
+    /// (as scikit-learn's `LabelEncoder` sorts them). Two classes make a
+    /// binary target (`classes` = negative, positive), more a multiclass one.
+    pub fn from_rows_classes(
+        source: &str,
+        features: Vec<String>,
+        target: &str,
+        x: &[f64],
+        y: Vec<f32>,
+        classes: Vec<Label>,
+    ) -> Dataset {
+        let mut data = Dataset::from_rows(source, features, target, x, y);
+        if let [negative, positive] = classes.as_slice() {
+            data.labels = BinaryLabels {
+                negative: negative.clone(),
+                positive: positive.clone(),
+            };
+        } else {
+            data.task = Task::Multiclass;
+        }
+        data.classes = classes;
+        data
+    }
+
+    /// [`Dataset::from_rows`] with a regression target: the values in
+    /// their units (the run standardizes them on its training rows).
+    pub fn from_rows_values(
+        source: &str,
+        features: Vec<String>,
+        target: &str,
+        x: &[f64],
+        values: Vec<f64>,
+    ) -> Dataset {
+        let y = values.iter().map(|&v| v as f32).collect();
+        let mut data = Dataset::from_rows(source, features, target, x, y);
+        data.task = Task::Regression;
+        data.classes = Vec::new();
+        data.values = values;
+        data
+    }
+
     /// The embedded Heart Failure data set: all 12 features, target `DEATH_EVENT`.
     pub fn heart_failure() -> Dataset {
         Dataset::from_table(
@@ -272,6 +314,43 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("no column named 'q'"), "{e}");
+    }
+
+    #[test]
+    fn rows_in_memory_with_classes_or_values() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let f = || vec!["a".to_string(), "b".to_string()];
+        let labels = |v: &[&str]| v.iter().map(|s| Label::Text(s.to_string())).collect();
+        let three = Dataset::from_rows_classes(
+            "m",
+            f(),
+            "y",
+            &x,
+            vec![2.0, 0.0, 1.0],
+            labels(&["p", "q", "r"]),
+        );
+        assert_eq!(
+            (three.task, three.outputs(), three.n_classes()),
+            (Task::Multiclass, 3, 3)
+        );
+        assert_eq!(three.row(2), [5.0, 6.0]);
+        let two = Dataset::from_rows_classes(
+            "m",
+            f(),
+            "y",
+            &x,
+            vec![1.0, 0.0, 1.0],
+            labels(&["no", "yes"]),
+        );
+        assert_eq!((two.task, two.outputs()), (Task::Binary, 1));
+        assert_eq!(two.labels.positive, Label::Text("yes".into()));
+        let values = Dataset::from_rows_values("m", f(), "y", &x, vec![0.5, -1.0, 1e10]);
+        assert_eq!(
+            (values.task, values.outputs(), values.n_classes()),
+            (Task::Regression, 1, 0)
+        );
+        assert_eq!(values.values, [0.5, -1.0, 1e10]);
+        assert_eq!(values.y, [0.5, -1.0, 1e10f32]);
     }
 
     #[test]

@@ -59,7 +59,14 @@ pub fn fold_design(
                 train: train.clone(),
                 test: test.clone(),
             };
-            let p = prepare_split(data, split, &options)?.prepared;
+            let fitted = prepare_split(data, split, &options)?;
+            let column_widths = fitted
+                .preprocessing
+                .columns
+                .iter()
+                .map(|c| c.width())
+                .collect();
+            let p = fitted.prepared;
             let scaler = p.scaler.clone();
             let split = FoldSplit {
                 repeat: r,
@@ -70,6 +77,7 @@ pub fn fold_design(
                 test_rows: test,
                 scaler_mean: scaler.mean,
                 scaler_scale: scaler.scale,
+                column_widths,
             };
             out.push((split, p));
         }
@@ -133,9 +141,9 @@ pub struct FoldScore {
 pub fn score_network(net: &Network, p: &Prepared, loss: &Objective) -> FoldScore {
     let mut ws = Workspace::new(&net.arch, p.train.n.max(p.test.n));
     let logits = net.forward(&mut ws, &p.train.xt, p.train.n);
-    let train_loss = loss.evaluate(logits, &p.train.y).loss as f64;
+    let train_loss = loss.evaluate(logits, &p.train.y, None).loss as f64;
     let out = net.forward(&mut ws, &p.test.xt, p.test.n);
-    let test_loss = loss.evaluate(out, &p.test.y).loss as f64;
+    let test_loss = loss.evaluate(out, &p.test.y, None).loss as f64;
     FoldScore {
         metrics: test_metrics(loss, p, out),
         train_loss,
@@ -196,16 +204,16 @@ pub fn score_constant(split: &FoldSplit, p: &Prepared, loss: &Objective) -> Fold
             let test_out = constant(p.test.n);
             FoldScore {
                 metrics: test_metrics(loss, p, &test_out),
-                train_loss: loss.evaluate(&constant(p.train.n), &p.train.y).loss as f64,
-                test_loss: loss.evaluate(&test_out, &p.test.y).loss as f64,
+                train_loss: loss.evaluate(&constant(p.train.n), &p.train.y, None).loss as f64,
+                test_loss: loss.evaluate(&test_out, &p.test.y, None).loss as f64,
             }
         }
         Objective::Regression(_) => {
             let test_out = vec![0.0f32; p.test.n];
             FoldScore {
                 metrics: test_metrics(loss, p, &test_out),
-                train_loss: loss.evaluate(&vec![0.0; p.train.n], &p.train.y).loss as f64,
-                test_loss: loss.evaluate(&test_out, &p.test.y).loss as f64,
+                train_loss: loss.evaluate(&vec![0.0; p.train.n], &p.train.y, None).loss as f64,
+                test_loss: loss.evaluate(&test_out, &p.test.y, None).loss as f64,
             }
         }
     }
@@ -236,8 +244,8 @@ pub fn score_least_squares(p: &Prepared, loss: &Objective) -> Result<FoldScore> 
     let (train_out, test_out) = (outputs(train), outputs(test));
     Ok(FoldScore {
         metrics: test_metrics(loss, p, &test_out),
-        train_loss: loss.evaluate(&train_out, &train.y).loss as f64,
-        test_loss: loss.evaluate(&test_out, &test.y).loss as f64,
+        train_loss: loss.evaluate(&train_out, &train.y, None).loss as f64,
+        test_loss: loss.evaluate(&test_out, &test.y, None).loss as f64,
     })
 }
 
@@ -251,7 +259,7 @@ fn score_majority(split: &FoldSplit, p: &Prepared, loss: &Objective) -> FoldScor
     let prob = rate as f32;
     let logit = (rate / (1.0 - rate)).ln() as f32;
     let probs = vec![prob; p.test.n];
-    let const_loss = |y: &[f32]| loss.evaluate(&vec![logit; y.len()], y).loss as f64;
+    let const_loss = |y: &[f32]| loss.evaluate(&vec![logit; y.len()], y, None).loss as f64;
     FoldScore {
         metrics: FoldMetrics::Binary(binary_metrics(&p.test.y, &probs, 0.5)),
         train_loss: const_loss(&p.train.y),

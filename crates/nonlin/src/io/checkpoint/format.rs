@@ -2,8 +2,9 @@
 //! [`Checkpoint`] becomes a state dict (and so safetensors bytes).
 
 use super::Checkpoint;
-use crate::data::{BinaryLabels, Label};
+use crate::data::{BinaryLabels, Label, TargetScale};
 use crate::error::Result;
+use crate::eval::predict::Head;
 use crate::io::StateDict;
 use crate::model::{Architecture, Layer};
 use serde::Serialize;
@@ -18,9 +19,13 @@ pub const KEY_TARGET: &str = "nonlin.target";
 pub const KEY_LABELS: &str = "nonlin.labels";
 pub const KEY_THRESHOLD: &str = "nonlin.threshold";
 pub const KEY_PREPROCESSING: &str = "nonlin.preprocessing";
+pub const KEY_TASK: &str = "nonlin.task";
+pub const KEY_CLASSES: &str = "nonlin.classes";
+pub const KEY_TARGET_SCALE: &str = "nonlin.target_scale";
 
-/// Every metadata key a checkpoint must carry, in the order they are documented.
-pub const KEYS: [&str; 9] = [
+/// Every metadata key every checkpoint must carry, in the order they are
+/// documented.
+pub const KEYS: [&str; 7] = [
     KEY_VERSION,
     KEY_ARCH,
     KEY_LAYERS,
@@ -28,27 +33,55 @@ pub const KEYS: [&str; 9] = [
     KEY_SCALER_MEAN,
     KEY_SCALER_SCALE,
     KEY_TARGET,
-    KEY_LABELS,
-    KEY_THRESHOLD,
 ];
+
+/// The keys a binary checkpoint must carry besides [`KEYS`] (and no other
+/// task's).
+pub const BINARY_KEYS: [&str; 2] = [KEY_LABELS, KEY_THRESHOLD];
+
+/// The keys of a multiclass or regression checkpoint: `nonlin.task`, and
+/// `nonlin.classes` (multiclass) or `nonlin.target_scale` (regression).
+/// A binary checkpoint has none of them.
+pub const TASK_KEYS: [&str; 3] = [KEY_TASK, KEY_CLASSES, KEY_TARGET_SCALE];
 
 /// Keys a checkpoint may lack: files written before they existed load
 /// with their defaults (no preprocessing key: the inputs are the feature
-/// columns as they are).
-pub const OPTIONAL_KEYS: [&str; 1] = [KEY_PREPROCESSING];
+/// columns as they are; no task key: a binary model).
+pub const OPTIONAL_KEYS: [&str; 2] = [KEY_PREPROCESSING, KEY_TASK];
 
 /// `{"positive":1,"negative":0}` (whole numbers written without `.0`), or
 /// with text labels `{"positive":"SI","negative":"NO"}`.
 pub fn labels_json(labels: &BinaryLabels) -> String {
-    let value = |l: &Label| match l {
-        Label::Number(v) => json_number(*v),
-        Label::Text(t) => serde_json::Value::from(t.as_str()),
-    };
     format!(
         "{{\"positive\":{},\"negative\":{}}}",
-        value(&labels.positive),
-        value(&labels.negative)
+        label_value(&labels.positive),
+        label_value(&labels.negative)
     )
+}
+
+/// The `nonlin.classes` value: `[1,2,3]` (whole numbers written without
+/// `.0`) or `["class_0","class_1","class_2"]`.
+pub fn classes_json(classes: &[Label]) -> String {
+    let values: Vec<serde_json::Value> = classes.iter().map(label_value).collect();
+    json(&values)
+}
+
+/// The `nonlin.target_scale` value, `{"mean":152.1,"scale":77.0}` (each
+/// number shortest round-trip).
+pub fn target_scale_json(scale: &TargetScale) -> String {
+    format!(
+        "{{\"mean\":{},\"scale\":{}}}",
+        json(&scale.mean),
+        json(&scale.scale)
+    )
+}
+
+/// A label as JSON: a number (whole ones without `.0`) or a string.
+fn label_value(l: &Label) -> serde_json::Value {
+    match l {
+        Label::Number(v) => json_number(*v),
+        Label::Text(t) => serde_json::Value::from(t.as_str()),
+    }
 }
 
 fn json_number(v: f64) -> serde_json::Value {
@@ -100,7 +133,7 @@ pub fn layers_json(arch: &Architecture) -> String {
     serde_json::to_string(&layers).expect("layers serialize")
 }
 
-/// JSON of a list of names or numbers, for the metadata values.
+/// JSON of a number or a list of names or numbers, for the metadata values.
 fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("lists of names and numbers serialize")
 }
@@ -118,8 +151,21 @@ impl Checkpoint {
         m.insert(KEY_SCALER_MEAN.into(), json(&self.scaler_mean));
         m.insert(KEY_SCALER_SCALE.into(), json(&self.scaler_scale));
         m.insert(KEY_TARGET.into(), self.target.clone());
-        m.insert(KEY_LABELS.into(), labels_json(&self.labels));
-        m.insert(KEY_THRESHOLD.into(), self.threshold.to_string());
+        match &self.head {
+            // The keys of every version before the tasks, and no others.
+            Head::Binary => {
+                m.insert(KEY_LABELS.into(), labels_json(&self.labels));
+                m.insert(KEY_THRESHOLD.into(), self.threshold.to_string());
+            }
+            Head::Multiclass { classes } => {
+                m.insert(KEY_TASK.into(), self.head.task().name().into());
+                m.insert(KEY_CLASSES.into(), classes_json(classes));
+            }
+            Head::Regression { scale } => {
+                m.insert(KEY_TASK.into(), self.head.task().name().into());
+                m.insert(KEY_TARGET_SCALE.into(), target_scale_json(scale));
+            }
+        }
         m.insert(KEY_PREPROCESSING.into(), json(&self.preprocessing));
         Ok(sd)
     }

@@ -1,31 +1,40 @@
 //! nonlin checkpoints: a safetensors state dict that PyTorch loads as is
-//! (`nn.Sequential` names, float32), plus `nonlin.*` metadata holding
-//! everything needed to predict without the training data.
+//! (`nn.Sequential` names, float32; a K-class model's last layer is
+//! `nn.Linear(h, K)`: weight `[K, h]`, bias `[K]`), plus `nonlin.*`
+//! metadata holding everything needed to predict without the training
+//! data.
 //!
 //! Metadata keys (every value is a string; lists and objects are JSON):
 //!
 //! | key | value |
 //! |---|---|
 //! | `nonlin.version` | nonlin version that wrote the file, e.g. `0.1.0` |
-//! | `nonlin.arch` | full spec, e.g. `12-5-relu-1` ([`crate::model::Architecture::parse`]) |
+//! | `nonlin.arch` | full spec, e.g. `12-5-relu-1`, or `13-16-tanh-3` for 3 classes ([`crate::model::Architecture::parse_outputs`]) |
 //! | `nonlin.layers` | JSON list, one object per `nn.Sequential` module: `{"type": <torch.nn class>, <constructor arguments>}` |
 //! | `nonlin.features` | JSON list of input names, in input order: a numeric column's name, or `column=category` for a one-hot input (`sex=F`, `sex=M`) |
 //! | `nonlin.scaler_mean` | JSON list of numbers, same order |
 //! | `nonlin.scaler_scale` | JSON list of numbers, same order |
 //! | `nonlin.target` | target column name |
-//! | `nonlin.labels` | JSON `{"positive": 1, "negative": 0}` or `{"positive": "SI", "negative": "NO"}`: the target value (as in the training data) the probability is about, and the other one |
-//! | `nonlin.threshold` | decision threshold: label positive iff probability > threshold |
 //! | `nonlin.preprocessing` | JSON [`Preprocessing`]: the raw feature columns in order, each `{"name", "encoding": {"kind": "numeric"} or {"kind": "one_hot", "categories": [...]}, "fill": null, {"number": x} or {"category": "..."}}` (the imputed value of a missing cell; `null`: a missing cell is an error). Its inputs, in order, are `nonlin.features`. |
+//! | `nonlin.task` | `multiclass` or `regression`; absent for a binary model (`binary` is read as well) |
+//! | `nonlin.labels` | binary only: JSON `{"positive": 1, "negative": 0}` or `{"positive": "SI", "negative": "NO"}`: the target value (as in the training data) the probability is about, and the other one |
+//! | `nonlin.threshold` | binary only: decision threshold: label positive iff probability > threshold |
+//! | `nonlin.classes` | multiclass only: JSON list of the K ≥ 3 class labels in output order, numbers or texts as in the training data (`[1, 2, 3]`, `["class_0", "class_1", "class_2"]`); distinct, K the last layer's width |
+//! | `nonlin.target_scale` | regression only: JSON `{"mean": m, "scale": s}`, the target's standardization on the training rows: a prediction is `output · s + m` in the target's units; `s` finite and positive |
 //!
 //! `nonlin.preprocessing` is optional: files written before it existed
 //! load with the feature columns as the inputs, unchanged (and their
-//! numeric labels, 0 and 1).
+//! numeric labels, 0 and 1). A file without `nonlin.task` is a binary
+//! model, as every file written before the key existed: a binary
+//! checkpoint carries none of the three task keys, so its bytes are those
+//! of earlier versions. A key of another task is refused.
 //!
 //! Files of this module: `format.rs` (the keys, a checkpoint to a state
 //! dict), `validate.rs` (loading trusts nothing: every key must be present
 //! and parse, the layers must agree with the spec, the tensors with the
-//! architecture, the lists with the input width, every number finite) and
-//! `init_weights.rs` (`--init-weights`). Prediction from a checkpoint is
+//! architecture, the lists with the input width, the classes with the
+//! output width, every number finite) and `init_weights.rs`
+//! (`--init-weights`). Prediction from a checkpoint is
 //! [`crate::eval::predict`]'s, through [`Predict`].
 
 mod format;
@@ -34,16 +43,17 @@ mod validate;
 
 pub use crate::eval::predict::DEFAULT_THRESHOLD;
 pub use format::{
-    labels_json, layers_json, KEYS, KEY_ARCH, KEY_FEATURES, KEY_LABELS, KEY_LAYERS,
-    KEY_PREPROCESSING, KEY_SCALER_MEAN, KEY_SCALER_SCALE, KEY_TARGET, KEY_THRESHOLD, KEY_VERSION,
-    OPTIONAL_KEYS,
+    classes_json, labels_json, layers_json, target_scale_json, BINARY_KEYS, KEYS, KEY_ARCH,
+    KEY_CLASSES, KEY_FEATURES, KEY_LABELS, KEY_LAYERS, KEY_PREPROCESSING, KEY_SCALER_MEAN,
+    KEY_SCALER_SCALE, KEY_TARGET, KEY_TARGET_SCALE, KEY_TASK, KEY_THRESHOLD, KEY_VERSION,
+    OPTIONAL_KEYS, TASK_KEYS,
 };
 pub use init_weights::init_network;
 
 use super::{write_atomic, StateDict};
-use crate::data::{BinaryLabels, Note, Prepared, Preprocessing, Table};
+use crate::data::{BinaryLabels, Label, Note, Prepared, Preprocessing, Table, Task};
 use crate::error::{Error, Result};
-use crate::eval::predict::{Predict, Predictor};
+use crate::eval::predict::{Head, Predict, Predicted, Predictor};
 use crate::model::Network;
 use std::path::Path;
 
@@ -59,18 +69,25 @@ pub struct Checkpoint {
     pub target: String,
     /// Raw columns → inputs (before the scaler): encodings and fills.
     pub preprocessing: Preprocessing,
-    /// The target's two values; the probability is that of `positive`.
+    /// What the outputs mean: the task, with a multiclass model's class
+    /// labels or a regression target's scale.
+    pub head: Head,
+    /// Binary: the target's two values; the probability is that of
+    /// `positive`. Any other task leaves the default (0 and 1), unused and
+    /// not stored.
     pub labels: BinaryLabels,
-    /// Positive iff probability > threshold.
+    /// Binary: positive iff probability > threshold. Any other task leaves
+    /// [`DEFAULT_THRESHOLD`], unused and not stored.
     pub threshold: f32,
     /// nonlin version that wrote the file (this one's for a new checkpoint).
     pub version: String,
 }
 
 impl Checkpoint {
-    /// A checkpoint of `net` trained on `data` (its inputs, scaler and
-    /// target), whose raw columns became inputs by `preprocessing` (see
-    /// [`crate::data::prepare_fitted`]) and whose target values are `labels`.
+    /// A checkpoint of the binary model `net` trained on `data` (its
+    /// inputs, scaler and target), whose raw columns became inputs by
+    /// `preprocessing` (see [`crate::data::prepare_fitted`]) and whose
+    /// target values are `labels`. [`Checkpoint::for_task`] takes any task.
     pub fn new(
         net: Network,
         data: &Prepared,
@@ -84,10 +101,38 @@ impl Checkpoint {
             scaler_scale: data.scaler.scale.clone(),
             target: data.target.clone(),
             preprocessing,
+            head: Head::Binary,
             labels,
             threshold: DEFAULT_THRESHOLD,
             version: env!("CARGO_PKG_VERSION").to_string(),
         }
+    }
+
+    /// A checkpoint of `net` trained for `task` on `data`, as a run's
+    /// result holds them ([`crate::run::RunResult`]'s `task`, `classes`,
+    /// `labels` and `preprocessing`): binary, [`Checkpoint::new`];
+    /// multiclass, `classes` (the class labels in index order) as
+    /// [`Head::Multiclass`]; regression, `data.target_scale` as
+    /// [`Head::Regression`] (an error when it is `None`). `labels` is
+    /// binary's only. The checks of writing (classes against the output
+    /// width, ...) run in [`Checkpoint::to_bytes`].
+    pub fn for_task(
+        net: Network,
+        data: &Prepared,
+        preprocessing: Preprocessing,
+        labels: BinaryLabels,
+        task: Task,
+        classes: &[Label],
+    ) -> Result<Checkpoint> {
+        let head = Head::for_task(task, classes, data.target_scale)?;
+        let labels = match head {
+            Head::Binary => labels,
+            _ => BinaryLabels::default(),
+        };
+        Ok(Checkpoint {
+            head,
+            ..Checkpoint::new(net, data, preprocessing, labels)
+        })
     }
 
     /// Number of model inputs.
@@ -95,15 +140,18 @@ impl Checkpoint {
         self.features.len()
     }
 
-    /// Probabilities of the positive label for every row of a raw table:
-    /// the stored preprocessing (columns by name, missing cells filled as
-    /// in training or refused, categories one-hot with unseen ones all
-    /// zeros), the scaler, the network. Also returns the preprocessing's
-    /// notes (unseen categories and filled cells, counted per column).
-    pub fn predict_table(&self, table: &Table) -> Result<(Vec<f32>, Vec<Note>)> {
+    /// The predictions for every row of a raw table ([`Predict::predict`]:
+    /// binary, the positive label's probability; multiclass, the class
+    /// probabilities and classes; regression, values in the target's
+    /// units): the stored preprocessing (columns by name, missing cells
+    /// filled as in training or refused, categories one-hot with unseen
+    /// ones all zeros), the scaler, the network, the head. Also returns the
+    /// preprocessing's notes (unseen categories and filled cells, counted
+    /// per column).
+    pub fn predict_table(&self, table: &Table) -> Result<(Predicted, Vec<Note>)> {
         let applied = self.preprocessing.apply(table)?;
-        let probabilities = self.predict_proba(&applied.x)?;
-        Ok((probabilities, applied.notes))
+        let predicted = self.predict(&applied.x)?;
+        Ok((predicted, applied.notes))
     }
 
     /// The safetensors bytes of this checkpoint.
@@ -140,6 +188,7 @@ impl Predict for Checkpoint {
             features: &self.features,
             mean: &self.scaler_mean,
             scale: &self.scaler_scale,
+            head: &self.head,
             threshold: self.threshold,
             labels: &self.labels,
         }
@@ -162,7 +211,7 @@ mod tests {
     use crate::model::Architecture;
 
     fn ckpt(spec: &str) -> Checkpoint {
-        let arch = Architecture::parse(spec).unwrap();
+        let arch = Architecture::parse_outputs(spec).unwrap();
         let d = arch.input_width();
         Checkpoint {
             net: Network::new(arch, 1),
@@ -173,6 +222,7 @@ mod tests {
             preprocessing: Preprocessing::identity(
                 &(0..d).map(|j| format!("f{j}")).collect::<Vec<_>>(),
             ),
+            head: Head::Binary,
             labels: BinaryLabels::default(),
             threshold: 0.5,
             version: "0.1.0".into(),
@@ -275,11 +325,16 @@ X,
             "new.csv",
         )
         .unwrap();
-        let (probs, notes) = back.predict_table(&t).unwrap();
+        let (predicted, notes) = back.predict_table(&t).unwrap();
         let direct = back
             .predict_proba(&[50.0, 0.0, 1.0, 61.5, 0.0, 0.0])
             .unwrap();
-        assert_eq!(probs, direct);
+        assert_eq!(
+            predicted,
+            Predicted::Binary {
+                probabilities: direct
+            }
+        );
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert_eq!(back.label(0.7).to_string(), "SI");
         assert_eq!(back.label(0.5).to_string(), "NO");
@@ -317,5 +372,257 @@ X,
         c.write(&path, true).unwrap();
         assert_eq!(Checkpoint::read(&path).unwrap(), c);
         std::fs::remove_file(&path).unwrap();
+    }
+
+    fn texts(names: &[&str]) -> Vec<Label> {
+        names.iter().map(|c| Label::Text(c.to_string())).collect()
+    }
+
+    fn multiclass() -> Checkpoint {
+        Checkpoint {
+            head: Head::Multiclass {
+                classes: texts(&["a", "b, c", "d"]),
+            },
+            ..ckpt("2-4-tanh-3")
+        }
+    }
+
+    fn regression() -> Checkpoint {
+        Checkpoint {
+            head: Head::Regression {
+                scale: crate::data::TargetScale {
+                    mean: 152.13348416289594,
+                    scale: 77.00574586945044,
+                },
+            },
+            ..ckpt("2-4-tanh-1")
+        }
+    }
+
+    /// The message of reading `c`'s state dict after `edit`.
+    fn read_error(c: &Checkpoint, edit: impl FnOnce(&mut StateDict)) -> String {
+        let mut sd = c.to_state_dict().unwrap();
+        edit(&mut sd);
+        let bytes = sd.to_bytes().unwrap();
+        Checkpoint::from_bytes(&bytes, "m").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_task_keys_are_written_for_other_tasks_only_and_round_trip() {
+        let sd = ckpt("2-4-tanh-1").to_state_dict().unwrap();
+        for k in TASK_KEYS {
+            assert!(!sd.metadata.contains_key(k), "binary has {k}");
+        }
+        assert!(BINARY_KEYS.iter().all(|k| sd.metadata.contains_key(*k)));
+
+        let c = multiclass();
+        let sd = c.to_state_dict().unwrap();
+        assert_eq!(sd.metadata[KEY_TASK], "multiclass");
+        assert_eq!(sd.metadata[KEY_CLASSES], r#"["a","b, c","d"]"#);
+        assert_eq!(sd.tensors["2.weight"].0, [3, 4]);
+        assert_eq!(sd.tensors["2.bias"].0, [3]);
+        for k in BINARY_KEYS.iter().chain(&[KEY_TARGET_SCALE]) {
+            assert!(!sd.metadata.contains_key(*k), "multiclass has {k}");
+        }
+        assert_eq!(
+            Checkpoint::from_bytes(&c.to_bytes().unwrap(), "m").unwrap(),
+            c
+        );
+        // Numeric classes, whole numbers without `.0`.
+        let numbers = Checkpoint {
+            head: Head::Multiclass {
+                classes: [3.0, 5.0, 7.5].map(Label::Number).to_vec(),
+            },
+            ..multiclass()
+        };
+        let sd = numbers.to_state_dict().unwrap();
+        assert_eq!(sd.metadata[KEY_CLASSES], "[3,5,7.5]");
+        let back = Checkpoint::from_bytes(&numbers.to_bytes().unwrap(), "m").unwrap();
+        assert_eq!(back, numbers);
+
+        let c = regression();
+        let sd = c.to_state_dict().unwrap();
+        assert_eq!(sd.metadata[KEY_TASK], "regression");
+        assert_eq!(
+            sd.metadata[KEY_TARGET_SCALE],
+            r#"{"mean":152.13348416289594,"scale":77.00574586945044}"#
+        );
+        for k in BINARY_KEYS.iter().chain(&[KEY_CLASSES]) {
+            assert!(!sd.metadata.contains_key(*k), "regression has {k}");
+        }
+        assert_eq!(
+            Checkpoint::from_bytes(&c.to_bytes().unwrap(), "m").unwrap(),
+            c
+        );
+    }
+
+    #[test]
+    fn bad_task_keys_are_refused_naming_the_key() {
+        let m = multiclass();
+        let e = read_error(&m, |sd| {
+            sd.metadata
+                .insert(KEY_CLASSES.into(), r#"["a","b"]"#.into());
+        });
+        assert!(
+            e.contains(
+                "'nonlin.classes': it lists 2 class(es) but architecture 2-4-tanh-3 has 3 outputs"
+            ),
+            "{e}"
+        );
+        let e = read_error(&m, |sd| {
+            sd.metadata
+                .insert(KEY_CLASSES.into(), r#"["a","b","a"]"#.into());
+        });
+        assert!(
+            e.contains("'nonlin.classes': classes 1 and 3 are both 'a'"),
+            "{e}"
+        );
+        let e = read_error(&m, |sd| {
+            sd.metadata
+                .insert(KEY_CLASSES.into(), r#"["a",2,"c"]"#.into());
+        });
+        assert!(
+            e.contains("'nonlin.classes': class 2 '2' is not a non-empty text"),
+            "{e}"
+        );
+        let e = read_error(&m, |sd| {
+            sd.metadata.insert(KEY_CLASSES.into(), r#"{"a": 1}"#.into());
+        });
+        assert!(
+            e.contains("'nonlin.classes' is not a JSON list of class labels"),
+            "{e}"
+        );
+        let e = read_error(&m, |sd| {
+            sd.metadata.remove(KEY_CLASSES);
+        });
+        assert!(
+            e.contains("nonlin.classes missing; a multiclass nonlin checkpoint has"),
+            "{e}"
+        );
+        let e = read_error(&m, |sd| {
+            sd.metadata.insert(KEY_TASK.into(), "ternary".into());
+        });
+        assert!(
+            e.contains("'nonlin.task': 'ternary' is not binary, multiclass or regression"),
+            "{e}"
+        );
+        // Without nonlin.task the file is binary: a 3-output spec is refused
+        // as every version refused it, and the class list does not apply.
+        let e = read_error(&m, |sd| {
+            sd.metadata.remove(KEY_TASK);
+            sd.metadata
+                .insert(KEY_LABELS.into(), labels_json(&BinaryLabels::default()));
+            sd.metadata.insert(KEY_THRESHOLD.into(), "0.5".into());
+        });
+        assert!(
+            e.contains("'nonlin.classes' applies to a multiclass model, but this one is binary"),
+            "{e}"
+        );
+        let e = read_error(&m, |sd| {
+            sd.metadata.insert(KEY_THRESHOLD.into(), "0.5".into());
+        });
+        assert!(
+            e.contains("'nonlin.threshold' applies to a binary model, but this one is multiclass"),
+            "{e}"
+        );
+
+        let r = regression();
+        for (scale, what) in [
+            (
+                r#"{"mean":1.5,"scale":0}"#,
+                "the scale is 0; it must be finite and positive",
+            ),
+            (r#"{"mean":1.5,"scale":-2}"#, "the scale is -2;"),
+            (r#"{"mean":1.5}"#, "is not a JSON object {\"mean\""),
+            (
+                r#"{"mean":1.5,"scale":2,"shift":1}"#,
+                "unknown field `shift`",
+            ),
+        ] {
+            let e = read_error(&r, |sd| {
+                sd.metadata.insert(KEY_TARGET_SCALE.into(), scale.into());
+            });
+            assert!(
+                e.contains("'nonlin.target_scale'") && e.contains(what),
+                "{scale}: {e}"
+            );
+        }
+        let e = read_error(&r, |sd| {
+            sd.metadata
+                .insert(KEY_CLASSES.into(), r#"["a","b","c"]"#.into());
+        });
+        assert!(
+            e.contains(
+                "'nonlin.classes' applies to a multiclass model, but this one is regression"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn writing_refuses_a_head_that_disagrees_with_the_network() {
+        // A binary head on 3 outputs (what a multiclass run wrote before
+        // the task keys existed) and a regression head on 3.
+        let e = ckpt("2-4-tanh-3").to_bytes().unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "'nonlin.arch': architecture 2-4-tanh-3 has 3 outputs; a binary model has one"
+            ),
+            "{e}"
+        );
+        let c = Checkpoint {
+            net: ckpt("2-4-tanh-3").net,
+            ..regression()
+        };
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(e.contains("a regression model has one"), "{e}");
+        let c = Checkpoint {
+            head: Head::Multiclass {
+                classes: texts(&["a", "b"]),
+            },
+            ..ckpt("2-4-tanh-2")
+        };
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(e.contains("at least 3 classes; it lists 2"), "{e}");
+        // Binary settings on another task's checkpoint do not apply.
+        let c = Checkpoint {
+            threshold: 0.3,
+            ..multiclass()
+        };
+        let e = c.to_bytes().unwrap_err().to_string();
+        assert!(
+            e.contains("'nonlin.threshold': applies to a binary model; this one is multiclass"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn each_task_predicts_on_a_raw_table() {
+        let t = Table::from_csv_bytes(b"f1,f0\n2,1\n-1,0.5\n", "new.csv").unwrap();
+        let rows = [1.0, 2.0, 0.5, -1.0];
+        let m = multiclass();
+        let (p, _) = m.predict_table(&t).unwrap();
+        assert_eq!(p.len(), 2);
+        let logits = m.predict_logits(&rows).unwrap();
+        assert_eq!(p, m.head.predictions(&logits, 2));
+        assert_eq!(m.predict_proba(&rows).unwrap().len(), 6);
+        assert!(m.predict_values(&rows).is_err());
+
+        let r = regression();
+        let (p, _) = r.predict_table(&t).unwrap();
+        let out = r.predict_logits(&rows).unwrap();
+        let want: Vec<f64> = out
+            .iter()
+            .map(|&o| o as f64 * 77.00574586945044 + 152.13348416289594)
+            .collect();
+        assert_eq!(
+            p,
+            Predicted::Regression {
+                values: want.clone()
+            }
+        );
+        assert_eq!(r.predict_values(&rows).unwrap(), want);
+        let e = r.predict_proba(&rows).unwrap_err().to_string();
+        assert!(e.contains("predicts values, not probabilities"), "{e}");
     }
 }

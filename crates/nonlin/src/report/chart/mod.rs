@@ -1,5 +1,5 @@
-//! SVG charts written by hand: line charts, small multiples, ROC curves and
-//! strip-plus-box plots.
+//! SVG charts written by hand: line charts, small multiples, ROC curves,
+//! strip-plus-box plots, confusion-matrix heatmaps and scatter plots.
 //!
 //! Every function takes plain data and returns a complete, standalone SVG
 //! document as a `String`. All text is XML-escaped. Text uses the font family
@@ -10,29 +10,38 @@
 //! * each data series of a line chart is exactly one `<path>` element with
 //!   `class="series"` and `data-name="<series name>"`;
 //! * each box of a strip/box plot is one element with `class="box"`, each
-//!   individual value one `<circle class="point">`.
+//!   individual value one `<circle class="point">`;
+//! * each cell of a heatmap is one `<rect class="cell">` with its
+//!   `data-true`/`data-predicted` indices and `data-count`;
+//! * each point of a scatter plot is one `<circle class="point">`, each
+//!   reference line one `<path class="reference" data-name="…">`.
 //!
 //! One concept a file: `svg` writing primitives, `text` font metrics,
 //! `frame` figure sizes and title, `style` palette and dashes, `axis` tick
 //! math and axis drawing, `legend`, `line` line charts (and ROC), `panels`
-//! small multiples, `box_stats` quartiles and whiskers, and `box_strip`
-//! strip-plus-box plots.
+//! small multiples, `box_stats` quartiles and whiskers, `box_strip`
+//! strip-plus-box plots, `heatmap` confusion matrices and `scatter`
+//! scatter plots.
 
 mod axis;
 mod box_stats;
 mod box_strip;
 mod frame;
+mod heatmap;
 mod legend;
 mod line;
 mod panels;
+mod scatter;
 mod style;
 mod svg;
 mod text;
 
 pub use box_stats::{box_stats, BoxStats};
 pub use box_strip::{strip_box_svg, StripGroup};
+pub use heatmap::{confusion_heatmap_svg, row_share, ConfusionHeatmap, PREDICTED_AXIS, TRUE_AXIS};
 pub use line::{line_chart_svg, roc_chart, LineChart, Series};
 pub use panels::small_multiples_svg;
+pub use scatter::{scatter_svg, Reference, ScatterChart};
 pub use style::CHANCE_SERIES_NAME;
 pub use svg::{esc, FONT_FAMILY};
 

@@ -89,6 +89,28 @@ pub fn comparisons_csv(study: &StudyResult) -> String {
     s
 }
 
+/// `importance.csv`: one row per (model, feature): the pooled permutation
+/// importance's mean, 95% interval, folds and rank.
+pub fn importance_csv(study: &StudyResult) -> String {
+    let mut s = String::from("model,feature,mean,std,ci_low,ci_high,folds,rank\n");
+    for i in &study.importance {
+        let x = &i.summary;
+        let _ = writeln!(
+            s,
+            "{},{},{:?},{:?},{:?},{:?},{},{}",
+            csv_field(&i.model),
+            csv_field(&i.feature),
+            x.mean,
+            x.std,
+            x.ci_low,
+            x.ci_high,
+            x.n,
+            i.rank
+        );
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

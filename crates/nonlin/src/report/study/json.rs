@@ -4,7 +4,8 @@
 use super::sentence;
 use crate::data::{Label, Task};
 use crate::eval::study::{
-    Comparison, FoldRecord, FoldSplit, InitSeeds, MetricSummary, StudyModel, StudyResult,
+    Comparison, FeatureImportance, FoldRecord, FoldSplit, InitSeeds, MetricSummary, StudyModel,
+    StudyResult,
 };
 use crate::train::TrainConfig;
 use serde::Serialize;
@@ -38,6 +39,8 @@ struct StudyJson<'a> {
     records: &'a [FoldRecord],
     summaries: &'a [MetricSummary],
     comparisons: Vec<ComparisonJson<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    importance: &'a [FeatureImportance],
 }
 
 /// A comparison's own fields, then `sentence`.
@@ -74,6 +77,7 @@ pub fn to_json(study: &StudyResult) -> String {
         records,
         summaries,
         comparisons,
+        importance,
     } = study;
     let binary = *task == Task::Binary;
     let doc = StudyJson {
@@ -103,6 +107,7 @@ pub fn to_json(study: &StudyResult) -> String {
                 sentence: sentence(c),
             })
             .collect(),
+        importance,
     };
     serde_json::to_string_pretty(&doc).expect("the study serializes") + "\n"
 }

@@ -11,7 +11,7 @@ mod json;
 mod strip;
 mod text;
 
-pub use csv::{comparisons_csv, folds_csv, summary_csv};
+pub use csv::{comparisons_csv, folds_csv, importance_csv, summary_csv};
 pub use json::to_json;
 pub use strip::{accuracy_mcc_svg, strip_svg};
 pub use text::{

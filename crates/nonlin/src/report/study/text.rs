@@ -135,7 +135,51 @@ pub fn to_markdown(study: &StudyResult) -> String {
     markdown_summary(&mut s, study);
     markdown_metrics(&mut s, study);
     markdown_comparisons(&mut s, study);
+    markdown_importance(&mut s, study);
     s
+}
+
+/// `## Permutation importance`: per model, its features by rank.
+fn markdown_importance(s: &mut String, study: &StudyResult) {
+    if study.importance.is_empty() {
+        return;
+    }
+    let metric = match study.task {
+        Task::Binary => "ROC AUC",
+        Task::Multiclass => "accuracy",
+        Task::Regression => "R²",
+    };
+    let _ = write!(
+        s,
+        "\n## Permutation importance\n\nThe drop in test {metric} when a feature's column is \
+         shuffled among the held-out rows, the mean over each fold's shuffles, pooled over \
+         the {} folds (95% CI over folds; rank 1 matters most).\n",
+        study.repeats * study.folds
+    );
+    for m in &study.models {
+        let mut rows: Vec<_> = study
+            .importance
+            .iter()
+            .filter(|i| i.model == m.name)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort_by_key(|i| i.rank);
+        let _ = write!(
+            s,
+            "\n### {}\n\n| rank | feature | mean drop | 95% CI |\n|---:|---|---:|---:|\n",
+            m.name
+        );
+        for i in rows {
+            let x = &i.summary;
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.4} | [{:.4}, {:.4}] |",
+                i.rank, i.feature, x.mean, x.ci_low, x.ci_high
+            );
+        }
+    }
 }
 
 /// The list of the data, the design, the training and the caveats.

@@ -30,6 +30,11 @@ pub struct StudySettings {
     pub baselines: Option<bool>,
     /// Worker threads; results do not depend on it.
     pub threads: Option<usize>,
+    /// Shuffles a feature of the permutation importance (0: none).
+    pub importance_repeats: Option<usize>,
+    /// Models that see only some raw feature columns: (model name,
+    /// columns), applied to the models of the study by name.
+    pub model_features: Vec<(String, Vec<String>)>,
 }
 
 impl StudySettings {
@@ -49,11 +54,25 @@ impl StudySettings {
                 "does not apply with an experiment file, which lists the models",
             ));
         }
-        let models = match file {
+        let mut models = match file {
             Some(f) => f.model_specs(inputs, outputs)?,
             None if self.models.is_empty() => study_models(inputs, outputs),
             None => resolve_all(&self.models, inputs, outputs)?,
         };
+        for (name, features) in &self.model_features {
+            let Some(m) = models.iter_mut().find(|m| &m.name == name) else {
+                let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
+                return Err(Error::invalid(
+                    "model_features",
+                    format!(
+                        "names the model '{name}', which the study does not have; its models \
+                         are {}",
+                        names.join(", ")
+                    ),
+                ));
+            };
+            m.features = Some(features.clone());
+        }
         let seed = self.seed.or(file.and_then(|f| f.seed)).unwrap_or(0);
         let train = TrainConfig {
             shuffle_seed: seed,
@@ -71,6 +90,7 @@ impl StudySettings {
         config.init_rng = self.init_rng.unwrap_or(config.init_rng);
         config.baselines = self.baselines.unwrap_or(config.baselines);
         config.threads = self.threads;
+        config.importance_repeats = self.importance_repeats.unwrap_or(config.importance_repeats);
         if let Some(s) = self.fixed_init {
             config.init = InitSeeds::Fixed(s);
         }
