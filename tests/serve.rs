@@ -364,6 +364,8 @@ fn bad_input_gets_400_with_the_field() {
         ("/", "text/html"),
         ("/app.js", "javascript"),
         ("/results.js", "javascript"),
+        ("/regression.js", "javascript"),
+        ("/task.js", "javascript"),
         ("/style.css", "text/css"),
     ] {
         let r = get(server.addr, path);

@@ -3,10 +3,10 @@
 //! input's observed range, with the test rows (that input against the
 //! actual target) beneath it — the picture of what a non-linearity adds.
 
-use super::net_outputs::predictions;
 use super::task_data::TaskData;
 use super::wire::Curve;
-use nonlin::data::{Samples, TargetScale};
+use nonlin::data::Samples;
+use nonlin::eval::predict::Predicted;
 use nonlin::model::Network;
 
 /// Points of a curve.
@@ -37,8 +37,11 @@ pub fn prediction_curve(
             };
         }
     }
-    let scale = p.target_scale.unwrap_or_else(TargetScale::identity);
-    let (_, y) = predictions(net, &xt, n, &scale);
+    let y = match data.predict(net, &xt, n).1 {
+        Predicted::Regression { values } => values,
+        // The view refuses a classifier first.
+        _ => vec![f64::NAN; n],
+    };
     let test = &p.test;
     let points = match &test.target {
         Some(t) => (0..test.n)
@@ -87,13 +90,9 @@ mod tests {
 
     #[test]
     fn medians_of_odd_and_even_counts() {
-        let s = |xt: Vec<f32>| Samples {
-            n: xt.len(),
-            d: 1,
-            y: vec![0.0; xt.len()],
-            rows: (0..xt.len()).collect(),
-            xt,
-            target: None,
+        let s = |xt: Vec<f32>| {
+            let n = xt.len();
+            Samples::from_rows(&xt, 1, vec![0.0; n], (0..n).collect())
         };
         assert_eq!(column_median(&s(vec![3.0, -1.0, 2.0]), 0), 2.0);
         assert_eq!(column_median(&s(vec![4.0, -1.0, 2.0, 0.0]), 0), 1.0);

@@ -3,18 +3,17 @@
 //! multiclass: the most probable class and its probability), with every row
 //! drawn as a point.
 
-use super::net_outputs::class_probabilities;
 use super::task_data::TaskData;
 use super::wire::Decision;
-use nonlin::data::{Samples, Task};
-use nonlin::eval::multiclass::argmax_row_major;
-use nonlin::eval::predict::probabilities;
+use nonlin::data::Samples;
+use nonlin::eval::predict::Predicted;
 use nonlin::model::Network;
 
 /// The classifier over a `n × n` grid of inputs `fx` and `fy` (`n ≥ 2`; in
 /// the data's units), the other inputs at the mean of the training rows,
 /// and every row as a point `[x, y, class, is_test]`; `epoch`: the
-/// network's. `data.task` is binary or multiclass.
+/// network's. `data.task` is binary or multiclass (a regression's cells
+/// would be NaN).
 pub fn decision_grid(
     net: &Network,
     data: &TaskData,
@@ -42,22 +41,26 @@ pub fn decision_grid(
             };
         }
     }
-    let (probs, class, classes) = match data.task {
-        Task::Multiclass => {
-            let k = net.arch.outputs();
-            let all = class_probabilities(net, &xt, cells);
-            let class = argmax_row_major(&all, k);
-            let probs = class
+    let (probs, class, classes) = match data.predict(net, &xt, cells).1 {
+        Predicted::Multiclass {
+            k,
+            probabilities,
+            class_index,
+        } => {
+            let probs = class_index
                 .iter()
                 .enumerate()
-                .map(|(i, &c)| all[i * k + c] as f64)
+                .map(|(i, &c)| probabilities[i * k + c] as f64)
                 .collect();
-            (probs, Some(class), Some(data.class_names()))
+            (probs, Some(class_index), Some(data.class_names()))
         }
-        _ => {
-            let probs = probabilities(net, &xt, cells);
-            (probs.iter().map(|&v| v as f64).collect(), None, None)
-        }
+        Predicted::Binary { probabilities } => (
+            probabilities.iter().map(|&v| v as f64).collect(),
+            None,
+            None,
+        ),
+        // The view refuses a regression first; its values are no probabilities.
+        Predicted::Regression { values } => (vec![f64::NAN; values.len()], None, None),
     };
     let mut points = Vec::with_capacity(p.train.n + p.test.n);
     for (s, is_test) in [(&p.train, false), (&p.test, true)] {

@@ -12,7 +12,6 @@ mod form;
 mod forward;
 mod limits;
 mod live;
-mod net_outputs;
 mod outcome;
 mod pages;
 mod request;
@@ -92,6 +91,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/app.js", get(pages::script))
         .route("/results.js", get(pages::results_script))
         .route("/regression.js", get(pages::regression_script))
+        .route("/task.js", get(pages::task_script))
         .route("/style.css", get(pages::style))
         .route("/health", get(pages::health))
         .route("/api/meta", get(pages::meta))

@@ -5,16 +5,14 @@
 //! macro-F1 and log loss; regression, RMSE, MAE and R² in the target's
 //! units, and the predictions against the actual values.
 
-use super::net_outputs::{class_probabilities, predictions};
 use super::task_data::TaskData;
 use super::wire::{
     BinaryScores, EpochRow, ModelOutcome, Msg, MulticlassScores, RegressionScores, Scores,
     FIT_POINTS,
 };
-use nonlin::data::{Samples, Task};
 use nonlin::eval::metrics::{roc_auc, Confusion};
 use nonlin::eval::multiclass::multiclass_metrics;
-use nonlin::eval::predict::{probabilities, DEFAULT_THRESHOLD};
+use nonlin::eval::predict::{Predicted, DEFAULT_THRESHOLD};
 use nonlin::model::Network;
 use nonlin::run::RunResult;
 use nonlin::train::{RegressionMetrics, TrainedModel};
@@ -49,26 +47,30 @@ fn model_outcome(m: &TrainedModel, data: &TaskData) -> ModelOutcome {
 /// threshold).
 pub fn test_scores(net: &Network, data: &TaskData) -> Scores {
     let test = &data.prepared.test;
-    match data.task {
-        Task::Binary => {
-            let probs = probabilities(net, &test.xt, test.n);
-            let c = Confusion::from_probabilities(&test.y, &probs, DEFAULT_THRESHOLD);
-            Scores::Binary(BinaryScores::new(&c, roc_auc(&test.y, &probs)))
+    let (out, predicted) = data.predict(net, &test.xt, test.n);
+    match predicted {
+        Predicted::Binary { probabilities } => {
+            let c = Confusion::from_probabilities(&test.y, &probabilities, DEFAULT_THRESHOLD);
+            Scores::Binary(BinaryScores::new(&c, roc_auc(&test.y, &probabilities)))
         }
-        Task::Multiclass => {
-            let k = net.arch.outputs();
-            let probs = class_probabilities(net, &test.xt, test.n);
-            Scores::Multiclass(MulticlassScores::new(multiclass_metrics(
-                &test.y, &probs, k,
-            )))
+        Predicted::Multiclass {
+            k, probabilities, ..
+        } => Scores::Multiclass(MulticlassScores::new(multiclass_metrics(
+            &test.y,
+            &probabilities,
+            k,
+        ))),
+        Predicted::Regression { values } => {
+            Scores::Regression(regression_scores(data, &out, &values))
         }
-        Task::Regression => Scores::Regression(regression_scores(net, test)),
     }
 }
 
 /// RMSE, MAE, R² and the predictions of the test rows, in the target's
-/// units (NaN metrics and no points for rows without their target values).
-fn regression_scores(net: &Network, test: &Samples) -> RegressionScores {
+/// units, from the network's outputs `out` and its predictions `values`
+/// (NaN metrics and no points for rows without their target values).
+fn regression_scores(data: &TaskData, out: &[f32], values: &[f64]) -> RegressionScores {
+    let test = &data.prepared.test;
     let Some(target) = &test.target else {
         return RegressionScores {
             rmse: f64::NAN,
@@ -78,8 +80,7 @@ fn regression_scores(net: &Network, test: &Samples) -> RegressionScores {
             actual: Vec::new(),
         };
     };
-    let (out, values) = predictions(net, &test.xt, test.n, &target.scale);
-    let m = RegressionMetrics::compute(&out, &target.values, &target.scale);
+    let m = RegressionMetrics::compute(out, &target.values, &target.scale);
     let stride = test.n.div_ceil(FIT_POINTS).max(1);
     RegressionScores {
         rmse: m.rmse,

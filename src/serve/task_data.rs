@@ -1,7 +1,9 @@
 //! What the page's views of a network need besides the network: the
 //! prepared split, and what the target asks (its task and class labels).
 
-use nonlin::data::{Label, Prepared, Task};
+use nonlin::data::{Label, Prepared, TargetScale, Task};
+use nonlin::eval::predict::{logits, Head, Predicted};
+use nonlin::model::Network;
 use nonlin::run::{Plan, RunResult};
 
 /// The prepared split of a run and its target's task, borrowed.
@@ -26,6 +28,32 @@ impl<'a> TaskData<'a> {
     /// The class labels as the page shows them.
     pub fn class_names(&self) -> Vec<String> {
         class_names(self.classes)
+    }
+
+    /// What the network's outputs mean, the library's [`Head`] of the
+    /// task (a regression split always has its target scale; without one
+    /// the outputs are read as they are).
+    pub fn head(&self) -> Head {
+        match self.task {
+            Task::Binary => Head::Binary,
+            Task::Multiclass => Head::Multiclass {
+                classes: self.classes.to_vec(),
+            },
+            Task::Regression => Head::Regression {
+                scale: self
+                    .prepared
+                    .target_scale
+                    .unwrap_or_else(TargetScale::identity),
+            },
+        }
+    }
+
+    /// The network's class-major outputs of `n` feature-major rows, and
+    /// what they predict ([`Head::predictions`]).
+    pub fn predict(&self, net: &Network, xt: &[f32], n: usize) -> (Vec<f32>, Predicted) {
+        let out = logits(net, xt, n);
+        let predicted = self.head().predictions(&out, n);
+        (out, predicted)
     }
 }
 

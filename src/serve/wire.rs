@@ -167,7 +167,7 @@ pub struct RegressionScores {
 }
 
 /// The most test rows a predicted-against-actual view carries.
-pub const FIT_POINTS: usize = 2000;
+pub const FIT_POINTS: usize = 1000;
 
 /// Scores of a snapshot taken after `epoch`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
