@@ -996,6 +996,11 @@ fn a_setting_of_another_task_is_refused_naming_its_control() {
             "pos_weight",
             "auto",
         ),
+        (
+            on(&heart, "", json!({"max_classes": 2})),
+            "max_classes",
+            "between 3 and 1000",
+        ),
     ] {
         let r = post(server.addr, "/api/runs", &body);
         assert_eq!(r.status, 400, "{body}: {}", r.text());
@@ -1046,6 +1051,14 @@ fn a_setting_of_another_task_is_refused_naming_its_control() {
         "/api/data/heart/check?target=DEATH_EVENT&task=x",
     );
     assert_eq!((r.status, r.json()["field"].clone()), (400, json!("task")));
+    let r = get(
+        server.addr,
+        "/api/data/heart/check?target=DEATH_EVENT&max_classes=5000",
+    );
+    assert_eq!(
+        (r.status, r.json()["field"].clone()),
+        (400, json!("max_classes"))
+    );
 }
 
 /// "Is it chance?" for a multiclass and a regression target: the

@@ -140,9 +140,13 @@ pub struct DataChoice {
 
 /// The missing-value policy, positive label, categorical columns and task
 /// of a form (`missing`, `positive`, `categorical`, `task`: `auto`, absent
-/// or empty for the library's choice, `max_classes`), over the defaults of
-/// `target`.
-pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiError> {
+/// or empty for the library's choice, `max_classes`: at most the server's
+/// cap), over the defaults of `target`.
+pub fn dataset_options(
+    form: &Form,
+    target: &str,
+    limits: &Limits,
+) -> Result<DatasetOptions, ApiError> {
     let defaults = DatasetOptions::new(target);
     let missing = match form.opt_str("missing")? {
         Some(name) => missing_policy(name)?,
@@ -156,12 +160,19 @@ pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiE
         None | Some("") => None,
         Some(name) => Task::parse(name)?,
     };
+    let cap = limits.classes as u64;
     // A query string holds every value as text.
     let max_classes = match form.get("max_classes") {
-        Some(serde_json::Value::String(s)) => Some(s.trim().parse::<usize>().map_err(|_| {
-            ApiError::field("max_classes", format!("must be a whole number, got '{s}'"))
-        })?),
-        _ => form.opt_usize("max_classes", 3, 1 << 16)?,
+        Some(serde_json::Value::String(s)) => match s.trim().parse::<u64>() {
+            Ok(k) if (3..=cap).contains(&k) => Some(k as usize),
+            _ => {
+                return Err(ApiError::field(
+                    "max_classes",
+                    format!("must be a whole number from 3 to {cap}, got '{s}'"),
+                ))
+            }
+        },
+        _ => form.opt_usize("max_classes", 3, cap)?,
     };
     Ok(DatasetOptions {
         missing,
@@ -194,7 +205,11 @@ pub trait Tables {
 }
 
 /// Reads the data fields.
-pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiError> {
+pub fn data_choice(
+    form: &Form,
+    tables: &dyn Tables,
+    limits: &Limits,
+) -> Result<DataChoice, ApiError> {
     let (default_id, default_target) = tables.default_ids();
     let id = form.opt_str("data")?.unwrap_or(&default_id);
     let table = tables.table(id).ok_or_else(|| {
@@ -221,7 +236,7 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
         table,
         options: DatasetOptions {
             selection,
-            ..dataset_options(form, &target)?
+            ..dataset_options(form, &target, limits)?
         },
     })
 }

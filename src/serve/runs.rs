@@ -63,7 +63,7 @@ pub async fn start_run(
     let form = Form::new(&body);
     let config = run_settings(&form, &state.limits)?.config()?;
     let paused = form.opt_bool("paused")?.unwrap_or(false);
-    let choice = data_choice(&form, state.as_ref())?;
+    let choice = data_choice(&form, state.as_ref(), &state.limits)?;
     let ds = dataset(choice).await?;
     // Split and preprocess once, here: the models are checked against the
     // prepared inputs (width, memory) before anything trains.
@@ -237,7 +237,7 @@ pub async fn start_study(
 ) -> Result<Response, ApiError> {
     let body = parse_body(&body_or_400(body)?)?;
     let form = Form::new(&body);
-    let choice = data_choice(&form, state.as_ref())?;
+    let choice = data_choice(&form, state.as_ref(), &state.limits)?;
     let ds = dataset(choice).await?;
     // The models take the encoded inputs (text columns one-hot).
     let (ds, inputs) = blocking(move || {

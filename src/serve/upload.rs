@@ -8,6 +8,7 @@
 
 use super::error::ApiError;
 use super::form::Form;
+use super::limits::Limits;
 use super::request::{dataset_options, Tables};
 use super::state::AppState;
 use super::task_data::class_names;
@@ -58,8 +59,8 @@ fn read_options(form: &Form) -> Result<ReadOptions, ApiError> {
 
 /// What `train` would make of `table` with the form's target, missing-value
 /// policy, positive label and task.
-fn check(table: &Table, form: &Form, target: &str) -> Result<Check, ApiError> {
-    let options = dataset_options(form, target)?;
+fn check(table: &Table, form: &Form, target: &str, limits: &Limits) -> Result<Check, ApiError> {
+    let options = dataset_options(form, target, limits)?;
     Ok(match Dataset::from_table_with(table, &options) {
         Ok(ds) => Check {
             target: target.to_string(),
@@ -127,7 +128,7 @@ pub async fn upload(
             ));
         }
         let target = wanted.unwrap_or_else(|| guess_target(&table));
-        let answer = check(&table, &Form::new(&form), &target)?;
+        let answer = check(&table, &Form::new(&form), &target, &limits)?;
         Ok((table, answer))
     })
     .await
@@ -165,9 +166,11 @@ pub async fn recheck(
     let target = f
         .opt_str("target")?
         .map_or_else(|| guess_target(&table), str::to_string);
-    let answer = tokio::task::spawn_blocking(move || check(&table, &Form::new(&form), &target))
-        .await
-        .map_err(|e| ApiError::internal(format!("the check worker failed: {e}")))??;
+    let limits = state.limits;
+    let answer =
+        tokio::task::spawn_blocking(move || check(&table, &Form::new(&form), &target, &limits))
+            .await
+            .map_err(|e| ApiError::internal(format!("the check worker failed: {e}")))??;
     Ok(Json(answer))
 }
 
