@@ -84,6 +84,38 @@ impl Browser {
         }
     }
 
+    /// A browser showing the playground at `url`, its settings loaded.
+    fn open(exe: &Path, profile: &Path, url: &str) -> Browser {
+        let mut b = Browser::launch(exe, profile);
+        let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
+        let attached = b.call(
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        b.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+        b.call("Page.enable", json!({}));
+        b.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 1280, "height": 1100, "deviceScaleFactor": 1, "mobile": false }),
+        );
+        b.call("Page.navigate", json!({ "url": url }));
+        b.wait_for("!!(window.__nonlin && window.__nonlin.meta && document.getElementById('preset-model_non_linear'))");
+        b
+    }
+
+    /// Gives the page's file input `path`, as a user choosing that file.
+    fn choose_file(&mut self, path: &Path) {
+        let doc = self.call("DOM.getDocument", json!({}));
+        let input = self.call(
+            "DOM.querySelector",
+            json!({ "nodeId": doc["root"]["nodeId"], "selector": "#file" }),
+        );
+        self.call(
+            "DOM.setFileInputFiles",
+            json!({ "nodeId": input["nodeId"], "files": [path.to_str().unwrap()] }),
+        );
+    }
+
     /// Sends a command and waits for its answer (events are skipped).
     fn call(&mut self, method: &str, params: Value) -> Value {
         self.next += 1;
@@ -175,32 +207,28 @@ fn screenshot(b: &mut Browser, name: &str) {
     eprintln!("screenshot: {}", artifact.display());
 }
 
-#[test]
-fn playground_in_a_real_browser() {
-    let Some(exe) = chromium() else {
+/// The browser, or `None` (the test is skipped, unless
+/// NONLIN_REQUIRE_BROWSER is set).
+fn browser_or_skip() -> Option<PathBuf> {
+    let exe = chromium();
+    if exe.is_none() {
         assert!(
             std::env::var_os("NONLIN_REQUIRE_BROWSER").is_none(),
             "NONLIN_REQUIRE_BROWSER is set but chromium is missing"
         );
         eprintln!("skipped: no chromium on this machine (apt-get install chromium)");
+    }
+    exe
+}
+
+#[test]
+fn playground_in_a_real_browser() {
+    let Some(exe) = browser_or_skip() else {
         return;
     };
     let dir = temp_dir("serve-browser");
     let server = Server::start(&[]);
-    let mut b = Browser::launch(&exe, &dir.join("profile"));
-    let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
-    let attached = b.call(
-        "Target.attachToTarget",
-        json!({ "targetId": target["targetId"], "flatten": true }),
-    );
-    b.session = Some(attached["sessionId"].as_str().unwrap().to_string());
-    b.call("Page.enable", json!({}));
-    b.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 1280, "height": 1100, "deviceScaleFactor": 1, "mobile": false }),
-    );
-    b.call("Page.navigate", json!({ "url": server.url }));
-    b.wait_for("!!(window.__nonlin && window.__nonlin.meta && document.getElementById('preset-model_non_linear'))");
+    let mut b = Browser::open(&exe, &dir.join("profile"), &server.url);
 
     // The linear model of the tutorial, trained and pinned for the overlay.
     b.eval("document.getElementById('preset-model_0').click(); document.getElementById('start').click(); true");
@@ -448,6 +476,313 @@ fn playground_in_a_real_browser() {
         assert_eq!(shown["final"], format!("{:.2}%", last[4]));
         assert_eq!(shown["loss"], format!("{:.4}", last[1]));
     }
+    drop(b);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The test rows of the page's current run, as its `started` message
+/// announced them ("142 train / 36 test (...)").
+fn test_rows(b: &mut Browser) -> u64 {
+    let split = b.eval("window.__nonlin.run.summary.find(([k]) => k === 'split')[1]");
+    let words: Vec<&str> = split.as_str().unwrap().split_whitespace().collect();
+    words[3].parse().unwrap()
+}
+
+/// The three tasks in the page: wine (a text target of three classes) is
+/// read as multiclass, the page says so and lists the classes, shows the
+/// multiclass loss settings, and draws the live K×K confusion matrix and
+/// the decision view coloured by class; the Task control changes the task
+/// (regression is refused for a text target, in the page's words); diabetes
+/// is read as regression and the page draws RMSE and R², the test split's
+/// predicted-against-actual view and the prediction curve along a chosen
+/// feature, all updating while it trains; a run to the end shows the final
+/// scores of each task.
+#[test]
+fn playground_trains_every_task() {
+    let Some(exe) = browser_or_skip() else {
+        return;
+    };
+    let dir = temp_dir("serve-browser-tasks");
+    let server = Server::start(&[]);
+    let mut b = Browser::open(&exe, &dir.join("profile"), &server.url);
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let visible = |b: &mut Browser, sel: &str| {
+        b.eval(&format!(
+            "[...document.querySelectorAll('{sel}')].every((el) => !el.hidden && el.offsetParent !== null)"
+        ))
+    };
+
+    // Wine: auto reads multiclass; the page says what it chose.
+    b.choose_file(&data.join("wine.csv"));
+    b.wait_for(
+        "document.getElementById('task-info').textContent.startsWith('multiclass (auto)') && \
+         window.__nonlin.task === 'multiclass'",
+    );
+    let info = b.eval("document.getElementById('task-info').textContent");
+    assert!(
+        info.as_str()
+            .unwrap()
+            .contains("3 classes: 'class_0', 'class_1', 'class_2'"),
+        "{info}"
+    );
+    let notes = b.eval("document.getElementById('notes').textContent");
+    assert!(
+        notes.as_str().unwrap().contains("\"Task\" changes it"),
+        "{notes}"
+    );
+    assert_eq!(visible(&mut b, ".task-opt.multiclass"), json!(true));
+    assert_eq!(
+        b.eval("document.getElementById('loss').closest('label').hidden"),
+        json!(true)
+    );
+    assert_eq!(
+        b.eval("document.getElementById('pos_weight').closest('label').hidden"),
+        json!(true)
+    );
+
+    // Step: one epoch, paused, the live 3×3 matrix and the class view.
+    b.eval(
+        "{ setLayers([{ width: 8, activation: 'tanh' }]); \
+         const set = (id, v) => { document.getElementById(id).value = v; }; \
+         set('optimizer', 'adam'); showOptimizer(); set('lr', '0.01'); set('epochs', '100000'); \
+         set('class_weight', 'balanced'); set('label_smoothing', '0.05'); \
+         document.getElementById('step').click(); } true",
+    );
+    b.wait_for("document.body.dataset.state === 'paused'");
+    let sent = b.eval("JSON.stringify(window.__nonlin.run.settings)");
+    let sent: Value = serde_json::from_str(sent.as_str().unwrap()).unwrap();
+    assert_eq!(
+        (
+            sent["class_weight"].clone(),
+            sent["label_smoothing"].clone()
+        ),
+        (json!("balanced"), json!(0.05))
+    );
+    assert!(
+        sent.get("loss").is_none() && sent.get("pos_weight").is_none(),
+        "{sent}"
+    );
+    b.wait_for(
+        "document.getElementById('outcome-when').textContent === 'live, after epoch 1' && \
+         !!document.getElementById('live-test-acc') && \
+         !!window.__nonlin.decision && window.__nonlin.decision.epoch === 0 && \
+         window.__nonlin.decision.classes === 3",
+    );
+    let n_test = test_rows(&mut b);
+    let cells = b.eval(
+        "JSON.stringify([...document.querySelectorAll('#confusion tr')].slice(1).map((tr) => \
+         [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))))",
+    );
+    let cells: Vec<Vec<u64>> = serde_json::from_str(cells.as_str().unwrap()).unwrap();
+    assert_eq!(cells.len(), 3);
+    assert!(cells.iter().all(|r| r.len() == 3), "{cells:?}");
+    assert_eq!(
+        cells.iter().flatten().sum::<u64>(),
+        n_test,
+        "every test row, once"
+    );
+    let diagonal: u64 = (0..3).map(|c| cells[c][c]).sum();
+    let acc = b.eval("window.__nonlin.run.testAcc[0]").as_f64().unwrap();
+    assert!((diagonal as f64 / n_test as f64 * 100.0 - acc).abs() < 1e-9);
+    let header = b.eval("document.querySelector('#confusion tr').textContent");
+    assert!(header.as_str().unwrap().contains("class_2"), "{header}");
+    let caption = b.eval("document.getElementById('decision-caption').textContent");
+    assert!(caption.as_str().unwrap().contains("class_1"), "{caption}");
+    // The decision view is painted in three class colours: its canvas holds
+    // pixels nearest each.
+    let hues = b.eval(
+        "(() => { const cv = document.getElementById('decision'), d = cv.getContext('2d') \
+           .getImageData(0, 0, cv.width, cv.height).data, cols = [0, 1, 2].map((c) => rgb(classColor(c))); \
+           const seen = new Set(); \
+           for (let i = 0; i < d.length; i += 4 * 97) { \
+             const px = [d[i], d[i + 1], d[i + 2]]; \
+             const tint = cols.map((c) => { const a = (255 - px[0]) / Math.max(1, 255 - c[0]); \
+               return c.reduce((s, v, j) => s + Math.abs(255 - (255 - v) * a - px[j]), 0); }); \
+             const best = tint.indexOf(Math.min(...tint)); if (tint[best] < 30) seen.add(best); } \
+           return seen.size; })()",
+    );
+    assert!(
+        hues.as_u64().unwrap() >= 2,
+        "class colours on the canvas: {hues}"
+    );
+    screenshot(&mut b, "serve-playground-multiclass.png");
+    // Resumed, the matrix and the view update while it trains.
+    let (live0, draws0) = (
+        b.eval("window.__nonlin.live"),
+        b.eval("window.__nonlin.draws"),
+    );
+    b.eval("document.getElementById('pause').click(); true");
+    b.wait_for(&format!(
+        "window.__nonlin.live >= {} && window.__nonlin.draws >= {} && window.__nonlin.run.done === null",
+        live0.as_u64().unwrap() + 2,
+        draws0.as_u64().unwrap() + 1
+    ));
+    b.eval("document.getElementById('reset').click(); true");
+    b.wait_for("document.body.dataset.state === 'idle' && window.__nonlin.run === null");
+
+    // A run to the end: the final scores are the last epoch's.
+    b.eval("document.getElementById('epochs').value = '150'; document.getElementById('start').click(); true");
+    b.wait_for(
+        "document.body.dataset.state === 'done' && !!document.getElementById('final-test-acc') && \
+         document.getElementById('epoch').textContent === '150 / 150'",
+    );
+    let (shown, last) = (
+        b.eval("document.getElementById('final-test-acc').textContent"),
+        b.eval("window.__nonlin.run.testAcc[149]").as_f64().unwrap(),
+    );
+    assert_eq!(shown, json!(format!("{last:.2}%")));
+
+    // The Task control: a text target cannot be a number, in the page's words.
+    b.eval(
+        "document.getElementById('task').value = 'regression'; \
+         document.getElementById('task').dispatchEvent(new Event('change')); true",
+    );
+    b.wait_for("!document.getElementById('error').hidden");
+    let error = b.eval("document.getElementById('error').textContent");
+    let error = error.as_str().unwrap();
+    assert!(
+        error.starts_with("data: ") && error.contains("\"Task: multiclass\""),
+        "{error}"
+    );
+    assert!(!error.contains("--"), "{error}");
+    b.eval(
+        "document.getElementById('task').value = 'auto'; \
+         document.getElementById('task').dispatchEvent(new Event('change')); true",
+    );
+    b.wait_for("document.getElementById('error').hidden && window.__nonlin.task === 'multiclass'");
+
+    // Diabetes: auto reads regression.
+    b.choose_file(&data.join("diabetes.csv"));
+    b.wait_for(
+        "document.getElementById('task-info').textContent === 'regression (auto)' && \
+         window.__nonlin.task === 'regression'",
+    );
+    assert_eq!(
+        b.eval("document.getElementById('loss').closest('label').hidden"),
+        json!(false)
+    );
+    assert_eq!(
+        b.eval("document.getElementById('class_weight').closest('label').hidden"),
+        json!(true)
+    );
+    b.eval(
+        "{ const set = (id, v) => { document.getElementById(id).value = v; }; \
+         set('loss', 'huber'); document.getElementById('loss').dispatchEvent(new Event('change')); \
+         set('huber_delta', '2'); set('epochs', '100000'); \
+         document.getElementById('step').click(); } true",
+    );
+    b.wait_for("document.body.dataset.state === 'paused'");
+    let sent = b.eval("JSON.stringify(window.__nonlin.run.settings)");
+    let sent: Value = serde_json::from_str(sent.as_str().unwrap()).unwrap();
+    assert_eq!(sent["loss"], "huber:2");
+    assert!(
+        sent.get("class_weight").is_none() && sent.get("label_smoothing").is_none(),
+        "{sent}"
+    );
+    b.wait_for(
+        "!!document.getElementById('live-rmse') && !!document.getElementById('live-r2') && \
+         window.__nonlin.fits >= 1 && !!window.__nonlin.curve && window.__nonlin.curve.epoch === 0",
+    );
+    let shown = b.eval(
+        "JSON.stringify({ rmse: document.getElementById('live-rmse').textContent, \
+         status: document.getElementById('test-acc').textContent, metric: document.getElementById('train-metric').textContent, \
+         caption: document.getElementById('acc-caption').textContent, r2: document.getElementById('test-r2').textContent, \
+         testRmse: window.__nonlin.run.testRmse[0], testR2: window.__nonlin.run.testR2[0], live: window.__nonlin.run.live, \
+         curve: window.__nonlin.curve, held: document.getElementById('curve-held').textContent, \
+         boxes: [document.getElementById('fit-box').hidden, document.getElementById('curve-box').hidden, \
+                 document.getElementById('decision-box').hidden, document.getElementById('r2-status').hidden] })",
+    );
+    let shown: Value = serde_json::from_str(shown.as_str().unwrap()).unwrap();
+    let rmse = shown["testRmse"].as_f64().unwrap();
+    assert!(rmse.is_finite() && rmse > 0.0);
+    assert_eq!(
+        shown["live"]["rmse"].as_f64().unwrap(),
+        rmse,
+        "the live RMSE is the epoch's"
+    );
+    assert_eq!(
+        shown["rmse"],
+        json!(format!("{}", shown["status"].as_str().unwrap()))
+    );
+    assert_eq!(shown["metric"], "train RMSE");
+    assert!(shown["caption"].as_str().unwrap().starts_with("RMSE"));
+    let r2 = shown["testR2"].as_f64().unwrap();
+    assert_eq!(shown["r2"], json!(format!("{r2:.4}")));
+    assert_eq!(shown["boxes"], json!([false, false, true, false]));
+    assert_eq!(shown["curve"]["feature"], "bmi");
+    assert!(
+        shown["held"].as_str().unwrap().contains("s5"),
+        "{}",
+        shown["held"]
+    );
+    let n_test = test_rows(&mut b);
+    assert_eq!(
+        shown["live"]["predicted"].as_array().unwrap().len() as u64,
+        n_test,
+        "predicted against actual: every test row"
+    );
+    // Another feature for the curve.
+    b.eval(
+        "document.getElementById('cf').value = 's5'; \
+         document.getElementById('cf').dispatchEvent(new Event('change')); true",
+    );
+    b.wait_for("window.__nonlin.curve.feature === 's5'");
+    screenshot(&mut b, "serve-playground-regression.png");
+    // Resumed, the scatter and the curve update while it trains.
+    let (fits0, curves0) = (
+        b.eval("window.__nonlin.fits"),
+        b.eval("window.__nonlin.curves"),
+    );
+    b.eval("document.getElementById('pause').click(); true");
+    b.wait_for(&format!(
+        "window.__nonlin.fits >= {} && window.__nonlin.curves >= {} && \
+         window.__nonlin.curve.epoch > 0 && window.__nonlin.run.done === null",
+        fits0.as_u64().unwrap() + 2,
+        curves0.as_u64().unwrap() + 1
+    ));
+    b.eval("document.getElementById('reset').click(); true");
+    b.wait_for("document.body.dataset.state === 'idle' && window.__nonlin.run === null");
+
+    // The Task control on the embedded data: its 0/1 target as a number.
+    b.eval("document.getElementById('use-heart').click(); true");
+    b.wait_for("window.__nonlin.task === 'binary'");
+    assert_eq!(
+        b.eval("document.getElementById('pos_weight').closest('label').hidden"),
+        json!(false)
+    );
+    b.eval(
+        "document.getElementById('task').value = 'regression'; \
+         document.getElementById('task').dispatchEvent(new Event('change')); true",
+    );
+    b.wait_for(
+        "window.__nonlin.task === 'regression' && \
+         document.getElementById('task-info').textContent === 'regression'",
+    );
+    b.eval(
+        "setLayers([]); document.getElementById('loss').value = 'mse'; \
+         document.getElementById('epochs').value = '30'; document.getElementById('start').click(); true",
+    );
+    b.wait_for(
+        "document.body.dataset.state === 'done' && !!document.getElementById('final-rmse') && \
+         document.getElementById('epoch').textContent === '30 / 30'",
+    );
+    let (run_task, sent_task) = (
+        b.eval("window.__nonlin.run.task"),
+        b.eval("window.__nonlin.run.settings.task"),
+    );
+    assert_eq!(
+        (run_task, sent_task),
+        (json!("regression"), json!("regression"))
+    );
+    let final_rmse = b.eval("document.getElementById('final-rmse').textContent");
+    let last = b.eval("window.__nonlin.run.testRmse[29]").as_f64().unwrap();
+    assert_eq!(
+        final_rmse,
+        json!(format!(
+            "{}",
+            b.eval(&format!("short({last})")).as_str().unwrap()
+        ))
+    );
     drop(b);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -22,6 +22,9 @@ pub struct Limits {
     pub epochs: usize,
     pub hidden_layers: usize,
     pub width: usize,
+    /// The most classes a multiclass target may be raised to
+    /// (`max_classes`; the library's default is 100).
+    pub classes: usize,
     /// Trainings and studies running at once; more get HTTP 429.
     pub concurrent_runs: usize,
     /// Finished runs kept for download and the decision view.
@@ -43,6 +46,7 @@ impl Default for Limits {
             epochs: 100_000,
             hidden_layers: 8,
             width: 512,
+            classes: 1000,
             concurrent_runs: DEFAULT_MAX_RUNS,
             kept_runs: 32,
             kept_uploads: 8,

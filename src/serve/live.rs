@@ -1,16 +1,17 @@
 //! Live test-split results while a run trains. Between two epochs, at the
 //! stream's batching cadence and never more often, the run's observer
 //! copies the network's parameters into a snapshot and scores it on the
-//! test split (the library's confusion matrix, ROC AUC and MCC); the scores
+//! test split as its task measures it ([`super::outcome`]); the scores
 //! ride along with the batch of epochs, and the snapshot serves the
-//! decision view (`/api/runs/{id}/decision`) until the run ends. The epoch
+//! decision view and the prediction curve (`/api/runs/{id}/decision`,
+//! `/api/runs/{id}/curve`) until the run ends. The epoch
 //! loop itself does nothing more: this runs on the observer's side, and the
 //! time it takes is kept to a small share of the training's.
 
 use super::limits::FLUSH_EVERY;
 use super::outcome::test_scores;
+use super::task_data::RunData;
 use super::wire::LiveScores;
-use nonlin::data::Prepared;
 use nonlin::model::Network;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,32 +28,30 @@ pub struct Snapshot {
 }
 
 /// What a run shares with the requests about it while it trains: the
-/// prepared data (set before the first epoch) and the latest snapshot.
+/// prepared data and its task (set before the first epoch) and the latest
+/// snapshot.
 /// Both are let go when the run ends ([`LiveState::clear`]): the result
 /// holds the same data and the final network.
 #[derive(Debug, Default)]
 pub struct LiveState {
-    prepared: Mutex<Option<Arc<Prepared>>>,
+    data: Mutex<Option<Arc<RunData>>>,
     snapshot: Mutex<Option<Snapshot>>,
 }
 
 impl LiveState {
-    /// Sets the run's prepared data (before it starts).
-    pub fn set_prepared(&self, p: Arc<Prepared>) {
-        *self.prepared.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+    /// Sets the run's data (before it starts).
+    pub fn set_data(&self, d: Arc<RunData>) {
+        *self.data.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
     }
 
-    /// The run's prepared data, while it trains.
-    pub fn prepared(&self) -> Option<Arc<Prepared>> {
-        self.prepared
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// The run's data, while it trains.
+    pub fn data(&self) -> Option<Arc<RunData>> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Lets go of the data and the snapshot.
     pub fn clear(&self) {
-        *self.prepared.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.data.lock().unwrap_or_else(|e| e.into_inner()) = None;
         *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
@@ -86,17 +85,17 @@ impl LiveState {
 /// The observer's side: decides when the next snapshot is due.
 pub struct LiveTap {
     state: Arc<LiveState>,
-    prepared: Arc<Prepared>,
+    data: Arc<RunData>,
     next: Option<Instant>,
 }
 
 impl LiveTap {
     /// A tap for a run whose data `state` holds (`None` if unset).
     pub fn new(state: Arc<LiveState>) -> Option<LiveTap> {
-        let prepared = state.prepared()?;
+        let data = state.data()?;
         Some(LiveTap {
             state,
-            prepared,
+            data,
             next: None,
         })
     }
@@ -115,7 +114,7 @@ impl LiveTap {
         self.state.store(net, epoch);
         let scores = LiveScores {
             epoch,
-            scores: test_scores(net, &self.prepared),
+            scores: test_scores(net, &self.data.view()),
         };
         let cost = start.elapsed();
         let gap = FLUSH_EVERY.max(cost.saturating_mul(SHARE - 1));

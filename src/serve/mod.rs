@@ -5,6 +5,8 @@
 //! otherwise. No training logic lives here.
 
 mod control;
+mod curve;
+mod decision;
 mod error;
 mod form;
 mod forward;
@@ -16,7 +18,9 @@ mod request;
 mod runs;
 mod sse;
 mod state;
+mod task_data;
 mod upload;
+mod views;
 mod wire;
 mod words;
 mod worker;
@@ -86,6 +90,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/", get(pages::index))
         .route("/app.js", get(pages::script))
         .route("/results.js", get(pages::results_script))
+        .route("/regression.js", get(pages::regression_script))
+        .route("/task.js", get(pages::task_script))
         .route("/style.css", get(pages::style))
         .route("/health", get(pages::health))
         .route("/api/meta", get(pages::meta))
@@ -95,7 +101,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/runs/{id}/control", post(runs::control).layer(json))
         .route("/api/runs/{id}/files", get(runs::list_files))
         .route("/api/runs/{id}/files/{*name}", get(runs::get_file))
-        .route("/api/runs/{id}/decision", get(runs::decision))
+        .route("/api/runs/{id}/decision", get(views::decision))
+        .route("/api/runs/{id}/curve", get(views::curve))
         .route("/api/study", post(runs::start_study).layer(json))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)

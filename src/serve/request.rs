@@ -10,8 +10,8 @@ use super::form::{item, Form};
 use super::limits::Limits;
 use super::words::PageWords;
 use nonlin::data::dataset::FeatureSelection;
-use nonlin::data::{DatasetOptions, ScalingMode, Table};
-use nonlin::eval::study::{LOGISTIC, MAJORITY};
+use nonlin::data::{DatasetOptions, ScalingMode, Table, Task};
+use nonlin::eval::study::baseline_names;
 use nonlin::model::init::InitRng;
 use nonlin::run::models::check_unique;
 use nonlin::run::settings::missing_policy;
@@ -19,7 +19,7 @@ use nonlin::run::{
     Hidden, LayerDef, ModelDef, ModelSettings, OptimizerSettings, Preset, RunSettings,
     SplitSettings, StudyConfig, StudySettings, TrainSettings,
 };
-use nonlin::train::OptimizerKind;
+use nonlin::train::{ClassWeight, OptimizerKind, PosWeight, RegressionLoss};
 use std::sync::Arc;
 
 /// The preset a page's run starts from: the tutorial's training (full-batch
@@ -53,6 +53,12 @@ pub const RUN_FIELDS: &[&str] = &[
     "missing",
     "positive",
     "categorical",
+    "task",
+    "max_classes",
+    "pos_weight",
+    "class_weight",
+    "label_smoothing",
+    "loss",
     "paused",
 ];
 
@@ -65,6 +71,12 @@ pub const STUDY_FIELDS: &[&str] = &[
     "missing",
     "positive",
     "categorical",
+    "task",
+    "max_classes",
+    "pos_weight",
+    "class_weight",
+    "label_smoothing",
+    "loss",
     "optimizer",
     "lr",
     "momentum",
@@ -126,9 +138,15 @@ pub struct DataChoice {
     pub options: DatasetOptions,
 }
 
-/// The missing-value policy, positive label and categorical columns of a
-/// form (`missing`, `positive`, `categorical`), over the defaults of `target`.
-pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiError> {
+/// The missing-value policy, positive label, categorical columns and task
+/// of a form (`missing`, `positive`, `categorical`, `task`: `auto`, absent
+/// or empty for the library's choice, `max_classes`: at most the server's
+/// cap), over the defaults of `target`.
+pub fn dataset_options(
+    form: &Form,
+    target: &str,
+    limits: &Limits,
+) -> Result<DatasetOptions, ApiError> {
     let defaults = DatasetOptions::new(target);
     let missing = match form.opt_str("missing")? {
         Some(name) => missing_policy(name)?,
@@ -138,10 +156,30 @@ pub fn dataset_options(form: &Form, target: &str) -> Result<DatasetOptions, ApiE
         .opt_str("positive")?
         .map(str::trim)
         .filter(|p| !p.is_empty());
+    let task = match form.opt_str("task")?.map(str::trim) {
+        None | Some("") => None,
+        Some(name) => Task::parse(name)?,
+    };
+    let cap = limits.classes as u64;
+    // A query string holds every value as text.
+    let max_classes = match form.get("max_classes") {
+        Some(serde_json::Value::String(s)) => match s.trim().parse::<u64>() {
+            Ok(k) if (3..=cap).contains(&k) => Some(k as usize),
+            _ => {
+                return Err(ApiError::field(
+                    "max_classes",
+                    format!("must be a whole number from 3 to {cap}, got '{s}'"),
+                ))
+            }
+        },
+        _ => form.opt_usize("max_classes", 3, cap)?,
+    };
     Ok(DatasetOptions {
         missing,
         positive: positive.map(str::to_string),
         categorical: categorical(form)?,
+        task,
+        max_classes: max_classes.unwrap_or(defaults.max_classes),
         ..defaults
     })
 }
@@ -167,7 +205,11 @@ pub trait Tables {
 }
 
 /// Reads the data fields.
-pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiError> {
+pub fn data_choice(
+    form: &Form,
+    tables: &dyn Tables,
+    limits: &Limits,
+) -> Result<DataChoice, ApiError> {
     let (default_id, default_target) = tables.default_ids();
     let id = form.opt_str("data")?.unwrap_or(&default_id);
     let table = tables.table(id).ok_or_else(|| {
@@ -194,7 +236,7 @@ pub fn data_choice(form: &Form, tables: &dyn Tables) -> Result<DataChoice, ApiEr
         table,
         options: DatasetOptions {
             selection,
-            ..dataset_options(form, &target)?
+            ..dataset_options(form, &target, limits)?
         },
     })
 }
@@ -240,13 +282,42 @@ fn optimizer(form: &Form) -> Result<OptimizerSettings, ApiError> {
     })
 }
 
+/// The loss fields as given: `pos_weight` (a number or `"auto"`),
+/// `class_weight` (`"balanced"` or `"none"`), `label_smoothing` (a
+/// number), `loss` (`"mse"`, `"l1"`, `"huber"` or `"huber:DELTA"`). The
+/// library parses the values and refuses a field of another task than the
+/// target's.
+fn loss(form: &Form) -> Result<TrainSettings, ApiError> {
+    let pos_weight = match form.get("pos_weight") {
+        None => None,
+        Some(serde_json::Value::Number(n)) => Some(PosWeight::parse(&n.to_string())?),
+        Some(_) => form
+            .opt_str("pos_weight")?
+            .map(PosWeight::parse)
+            .transpose()?,
+    };
+    Ok(TrainSettings {
+        pos_weight,
+        class_weight: form
+            .opt_str("class_weight")?
+            .map(ClassWeight::parse)
+            .transpose()?,
+        label_smoothing: form.opt_f32("label_smoothing")?,
+        loss: form
+            .opt_str("loss")?
+            .map(RegressionLoss::parse)
+            .transpose()?,
+        ..TrainSettings::default()
+    })
+}
+
 /// The training fields of runs and studies (`max_epochs`: the server's cap).
 fn training(form: &Form, max_epochs: usize) -> Result<TrainSettings, ApiError> {
     Ok(TrainSettings {
         epochs: form.opt_usize("epochs", 0, max_epochs as u64)?,
         optimizer: optimizer(form)?,
         batch_size: form.opt_usize("batch_size", 0, 1 << 24)?,
-        ..TrainSettings::default()
+        ..loss(form)?
     })
 }
 
@@ -292,10 +363,23 @@ pub fn run_settings(form: &Form, limits: &Limits) -> Result<RunSettings, ApiErro
 /// ([`StudyConfig::DEFAULT_REPEATS`]), for a quick answer in the browser.
 pub const PAGE_REPEATS: usize = StudyConfig::DEFAULT_REPEATS / 2;
 
-/// A study of the listed models on `d` model inputs, in the library's
-/// configuration (every model resolved and named uniquely, the baselines'
-/// names reserved).
-pub fn study_config(form: &Form, d: usize, limits: &Limits) -> Result<StudyConfig, ApiError> {
+/// The shape of a study's data: model inputs, network outputs (one per
+/// class of a multiclass target, else one) and the task.
+#[derive(Debug, Clone, Copy)]
+pub struct StudyShape {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub task: Task,
+}
+
+/// A study of the listed models on data of `shape`, in the library's
+/// configuration (every model resolved and named uniquely, the task's
+/// baselines' names reserved).
+pub fn study_config(
+    form: &Form,
+    shape: StudyShape,
+    limits: &Limits,
+) -> Result<StudyConfig, ApiError> {
     form.only(STUDY_FIELDS)?;
     let Some(items) = form.opt_array("models", limits.study_models)? else {
         return Err(ApiError::field(
@@ -316,13 +400,15 @@ pub fn study_config(form: &Form, d: usize, limits: &Limits) -> Result<StudyConfi
             hidden: layers(&f, "layers", limits)?,
         };
         // Resolved here too, so that an error names the model it is about.
-        let spec = def.resolve(d).map_err(|e| {
-            let e = ApiError::from(e);
-            let field = e.field.clone().unwrap_or_default();
-            e.at(format!("models[{i}].{field}"))
-        })?;
+        let spec = def
+            .resolve_outputs(shape.inputs, shape.outputs)
+            .map_err(|e| {
+                let e = ApiError::from(e);
+                let field = e.field.clone().unwrap_or_default();
+                e.at(format!("models[{i}].{field}"))
+            })?;
         specs.push(spec);
-        check_unique(&specs, &[LOGISTIC, MAJORITY])
+        check_unique(&specs, &baseline_names(shape.task))
             .map_err(|e| ApiError::field(format!("models[{i}].name"), e.worded(&PageWords)))?;
         defs.push(def);
     }
@@ -339,5 +425,5 @@ pub fn study_config(form: &Form, d: usize, limits: &Limits) -> Result<StudyConfi
         threads: Some(2),
         ..StudySettings::default()
     };
-    Ok(settings.config(d)?)
+    Ok(settings.config_for(shape.inputs, shape.outputs)?)
 }

@@ -1,34 +1,35 @@
 //! Training and studies over HTTP: `POST /api/runs` and `POST /api/study`
 //! answer with a stream of events (SSE) while the work runs on a blocking
-//! worker thread; a run's controls, files and decision view by its id.
+//! worker thread; a run's controls and files by its id (its views of the
+//! network: [`super::views`]).
 
 use super::control::Control;
 use super::error::ApiError;
 use super::form::{parse_body, Form};
 use super::forward::Forwarder;
 use super::live::LiveTap;
-use super::outcome::{decision_grid, done_message};
-use super::request::{data_choice, run_settings, study_config, DataChoice};
+use super::outcome::done_message;
+use super::request::{data_choice, run_settings, study_config, DataChoice, StudyShape};
 use super::sse::{self, BUFFER};
 use super::state::{AppState, RunSlot};
-use super::wire::{ControlAnswer, Decision, FileEntry, FileList, Msg};
+use super::task_data::{class_names, RunData};
+use super::wire::{ControlAnswer, FileEntry, FileList, Msg, StudySentences};
 use super::words::page_notes;
 use super::worker;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use nonlin::data::{Dataset, Note, Prepared};
-use nonlin::model::Network;
+use nonlin::data::{Dataset, Note, Task};
+use nonlin::eval::study::{compared_of, metric_info, StudyResult};
 use nonlin::report::study::{accuracy_mcc_svg, console_table, sentences};
 use nonlin::run::{outputs, study, OutputOptions, Plan};
-use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-type Shared = State<Arc<AppState>>;
+pub type Shared = State<Arc<AppState>>;
 
 fn body_or_400(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|e| ApiError {
@@ -39,7 +40,7 @@ fn body_or_400(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 }
 
 /// Runs `f` on a blocking worker thread.
-async fn blocking<T: Send + 'static>(
+pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -62,7 +63,7 @@ pub async fn start_run(
     let form = Form::new(&body);
     let config = run_settings(&form, &state.limits)?.config()?;
     let paused = form.opt_bool("paused")?.unwrap_or(false);
-    let choice = data_choice(&form, state.as_ref())?;
+    let choice = data_choice(&form, state.as_ref(), &state.limits)?;
     let ds = dataset(choice).await?;
     // Split and preprocess once, here: the models are checked against the
     // prepared inputs (width, memory) before anything trains.
@@ -70,7 +71,7 @@ pub async fn start_run(
     // prepared data; the run owns the other.)
     let (plan, live_data) = blocking(move || {
         let plan = Plan::new(ds, &config)?;
-        let live_data = Arc::new(plan.prepared.clone());
+        let live_data = Arc::new(RunData::of_plan(&plan));
         Ok((plan, live_data))
     })
     .await?;
@@ -88,8 +89,10 @@ pub async fn start_run(
         features: plan.prepared.features.clone(),
         positive: plan.labels.positive.to_string(),
         notes: page_notes(notes),
+        task: plan.task,
+        classes: class_names(&plan.classes),
     };
-    slot.live.set_prepared(live_data);
+    slot.live.set_data(live_data);
     let (tx, rx) = mpsc::channel(BUFFER);
     let control = slot.control.clone();
     worker::spawn(control.cancel.clone(), move || {
@@ -226,58 +229,6 @@ pub async fn get_file(
         .into_response())
 }
 
-/// `GET /api/runs/{id}/decision?x=FEATURE&y=FEATURE`: the finished run's
-/// model, or while it trains, the latest snapshot of its network (`epoch`
-/// says which).
-pub async fn decision(
-    State(state): Shared,
-    Path(id): Path<u64>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Decision>, ApiError> {
-    let slot = state.run(id)?;
-    let (x, y) = (q.get("x").cloned(), q.get("y").cloned());
-    blocking(move || {
-        // The live state first: a run that ends in between has set its
-        // result before letting the live state go.
-        let live = (slot.live.snapshot(), slot.live.prepared());
-        let (net, epoch, prepared): (Network, usize, &Prepared) = match (slot.result.get(), &live) {
-            (Some(r), _) => {
-                let m = r
-                    .models
-                    .first()
-                    .ok_or_else(|| ApiError::not_found("the run trained no model"))?;
-                let epochs = m.history.records.len();
-                (m.net.clone(), epochs.saturating_sub(1), &r.prepared)
-            }
-            (None, (Some(s), Some(p))) => (s.net.clone(), s.epoch, p),
-            (None, _) => {
-                return Err(ApiError::not_found(format!(
-                    "run {id} has not finished an epoch yet"
-                )))
-            }
-        };
-        let feats = &prepared.features;
-        let pick = |field: &str, name: &Option<String>| -> Result<usize, ApiError> {
-            let name = name
-                .as_ref()
-                .ok_or_else(|| ApiError::field(field, "is required: a feature name"))?;
-            feats.iter().position(|f| f == name).ok_or_else(|| {
-                ApiError::field(field, format!("'{name}' is not a feature of this run"))
-            })
-        };
-        let (fx, fy) = (pick("x", &x)?, pick("y", &y)?);
-        let finished = slot.result.get().is_some();
-        Ok(Json(decision_grid(
-            &net,
-            prepared,
-            (fx, fy),
-            48,
-            (epoch, finished),
-        )))
-    })
-    .await
-}
-
 /// `POST /api/study`: "Is it chance?" for the pinned models; the answer is
 /// a stream of progress events, then the sentences and the strip plot.
 pub async fn start_study(
@@ -286,15 +237,20 @@ pub async fn start_study(
 ) -> Result<Response, ApiError> {
     let body = parse_body(&body_or_400(body)?)?;
     let form = Form::new(&body);
-    let choice = data_choice(&form, state.as_ref())?;
+    let choice = data_choice(&form, state.as_ref(), &state.limits)?;
     let ds = dataset(choice).await?;
     // The models take the encoded inputs (text columns one-hot).
-    let (ds, d) = blocking(move || {
+    let (ds, inputs) = blocking(move || {
         let d = study::input_width(&ds)?;
         Ok((ds, d))
     })
     .await?;
-    let config = study_config(&form, d, &state.limits)?;
+    let shape = StudyShape {
+        inputs,
+        outputs: ds.outputs(),
+        task: ds.task,
+    };
+    let config = study_config(&form, shape, &state.limits)?;
     let permit = state.permit()?;
     let control = Arc::new(Control::default());
     let (tx, rx) = mpsc::channel(BUFFER);
@@ -307,8 +263,7 @@ pub async fn start_study(
         });
         match study::run(&ds, &config, &mut fw, &c.cancel) {
             Ok(result) => fw.send(Msg::Study {
-                accuracy: sentences(&result, "accuracy"),
-                mcc: sentences(&result, "mcc"),
+                sentences: study_sentences(&result),
                 table: console_table(&result),
                 svg: accuracy_mcc_svg(&result, 760, 360),
             }),
@@ -316,4 +271,25 @@ pub async fn start_study(
         }
     })?;
     Ok(sse::stream(rx, control).into_response())
+}
+
+/// The sentences of the study's comparisons: binary, accuracy's and MCC's;
+/// another task, each of its compared metrics'.
+fn study_sentences(result: &StudyResult) -> StudySentences {
+    match result.task {
+        Task::Binary => StudySentences::Binary {
+            accuracy: sentences(result, "accuracy"),
+            mcc: sentences(result, "mcc"),
+        },
+        task => StudySentences::Task {
+            task,
+            comparisons: compared_of(task)
+                .iter()
+                .map(|&m| {
+                    let label = metric_info(m).map_or(m.to_string(), |i| i.label.to_string());
+                    (label, sentences(result, m))
+                })
+                .collect(),
+        },
+    }
 }

@@ -8,8 +8,10 @@
 
 use super::error::ApiError;
 use super::form::Form;
+use super::limits::Limits;
 use super::request::{dataset_options, Tables};
 use super::state::AppState;
+use super::task_data::class_names;
 use super::wire::{Check, Upload};
 use super::words::page_notes;
 use axum::body::Bytes;
@@ -56,24 +58,28 @@ fn read_options(form: &Form) -> Result<ReadOptions, ApiError> {
 }
 
 /// What `train` would make of `table` with the form's target, missing-value
-/// policy and positive label.
-fn check(table: &Table, form: &Form, target: &str) -> Result<Check, ApiError> {
-    let options = dataset_options(form, target)?;
+/// policy, positive label and task.
+fn check(table: &Table, form: &Form, target: &str, limits: &Limits) -> Result<Check, ApiError> {
+    let options = dataset_options(form, target, limits)?;
     Ok(match Dataset::from_table_with(table, &options) {
         Ok(ds) => Check {
             target: target.to_string(),
+            task: Some(ds.task),
+            classes: class_names(&ds.classes),
             notes: page_notes(&ds.notes),
             error: None,
         },
         Err(e) => Check {
             target: target.to_string(),
+            task: None,
+            classes: Vec::new(),
             notes: page_notes(&table.notes()),
             error: Some(ApiError::from(e).body()),
         },
     })
 }
 
-/// `POST /api/data?name=FILE[&target=COL&missing=…&positive=…&categorical=A,B&delimiter=…&decimal=…&header=…]`.
+/// `POST /api/data?name=FILE[&target=COL&missing=…&positive=…&categorical=A,B&task=…&max_classes=…&delimiter=…&decimal=…&header=…]`.
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     Query(q): Query<Params>,
@@ -96,6 +102,8 @@ pub async fn upload(
         "missing",
         "positive",
         "categorical",
+        "task",
+        "max_classes",
         "delimiter",
         "decimal",
         "header",
@@ -120,7 +128,7 @@ pub async fn upload(
             ));
         }
         let target = wanted.unwrap_or_else(|| guess_target(&table));
-        let answer = check(&table, &Form::new(&form), &target)?;
+        let answer = check(&table, &Form::new(&form), &target, &limits)?;
         Ok((table, answer))
     })
     .await
@@ -134,7 +142,7 @@ pub async fn upload(
     }))
 }
 
-/// `GET /api/data/{id}/check?target=COL[&missing=…&positive=…&categorical=A,B]`.
+/// `GET /api/data/{id}/check?target=COL[&missing=…&positive=…&categorical=A,B&task=…&max_classes=…]`.
 pub async fn recheck(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -142,7 +150,14 @@ pub async fn recheck(
 ) -> Result<Json<Check>, ApiError> {
     let form = query_form(q);
     let f = Form::new(&form);
-    f.only(&["target", "missing", "positive", "categorical"])?;
+    f.only(&[
+        "target",
+        "missing",
+        "positive",
+        "categorical",
+        "task",
+        "max_classes",
+    ])?;
     let table = state.table(&id).ok_or_else(|| {
         ApiError::not_found(format!(
             "no table '{id}' (uploads are kept for a while only; upload it again)"
@@ -151,9 +166,11 @@ pub async fn recheck(
     let target = f
         .opt_str("target")?
         .map_or_else(|| guess_target(&table), str::to_string);
-    let answer = tokio::task::spawn_blocking(move || check(&table, &Form::new(&form), &target))
-        .await
-        .map_err(|e| ApiError::internal(format!("the check worker failed: {e}")))??;
+    let limits = state.limits;
+    let answer =
+        tokio::task::spawn_blocking(move || check(&table, &Form::new(&form), &target, &limits))
+            .await
+            .map_err(|e| ApiError::internal(format!("the check worker failed: {e}")))??;
     Ok(Json(answer))
 }
 

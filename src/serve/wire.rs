@@ -3,8 +3,9 @@
 //! messages ([`Msg`]) carry their kind in `type`.
 
 use super::limits::Limits;
-use nonlin::data::{Note, Table};
+use nonlin::data::{Note, Table, Task};
 use nonlin::eval::metrics::Confusion;
+use nonlin::eval::multiclass::MulticlassMetrics;
 use nonlin::train::history::percent;
 use nonlin::train::{EpochRecord, History};
 use serde::Serialize;
@@ -17,11 +18,22 @@ pub struct ErrorBody {
     pub error: String,
 }
 
-/// One epoch as the row the page plots: `[epoch, train_loss, train_acc,
-/// test_loss, test_acc, train_correct, test_correct]` (losses as f32 widened
-/// to f64, as `history.csv` prints them).
+/// One epoch as the row the page plots, the columns of `history.csv`
+/// (losses as f32 widened to f64, as `history.csv` prints them):
+/// classes `[epoch, train_loss, train_acc, test_loss, test_acc,
+/// train_correct, test_correct]`; a regression target `[epoch, train_loss,
+/// test_loss, train_rmse, test_rmse, test_mae, test_r2]` (the metrics in
+/// the target's units).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct EpochRow(
+#[serde(untagged)]
+pub enum EpochRow {
+    Classes(ClassRow),
+    Regression(RegressionRow),
+}
+
+/// An epoch of a binary or multiclass run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClassRow(
     usize,
     f64,
     f64,
@@ -31,9 +43,35 @@ pub struct EpochRow(
     Option<usize>,
 );
 
+/// An epoch of a regression run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RegressionRow(
+    usize,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
 impl EpochRow {
+    /// The row of `r`: a regression row when the record has the
+    /// regression metrics.
     pub fn new(h: &History, r: &EpochRecord) -> EpochRow {
-        EpochRow(
+        if let Some(train) = r.train_fit {
+            let test = r.test_fit;
+            return EpochRow::Regression(RegressionRow(
+                r.epoch,
+                r.train_loss as f64,
+                r.test_loss.map(f64::from),
+                Some(train.rmse),
+                test.map(|t| t.rmse),
+                test.map(|t| t.mae),
+                test.map(|t| t.r2),
+            ));
+        }
+        EpochRow::Classes(ClassRow(
             r.epoch,
             r.train_loss as f64,
             percent(h.train_accuracy(r)),
@@ -41,7 +79,7 @@ impl EpochRow {
             h.test_accuracy(r).map(percent),
             r.train_correct,
             r.test_correct,
-        )
+        ))
     }
 }
 
@@ -55,18 +93,27 @@ pub struct Counts {
     pub fn_: usize,
 }
 
-/// A network's results on the test split.
+/// A network's results on the test split, as its task measures them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scores {
+#[serde(untagged)]
+pub enum Scores {
+    Binary(BinaryScores),
+    Multiclass(MulticlassScores),
+    Regression(RegressionScores),
+}
+
+/// A binary classifier's results on the test split, at nonlin's threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BinaryScores {
     pub confusion: Counts,
     pub test_accuracy: f64,
     pub mcc: f64,
     pub roc_auc: f64,
 }
 
-impl Scores {
-    pub fn new(c: &Confusion, roc_auc: f64) -> Scores {
-        Scores {
+impl BinaryScores {
+    pub fn new(c: &Confusion, roc_auc: f64) -> BinaryScores {
+        BinaryScores {
             confusion: Counts {
                 tp: c.tp,
                 fp: c.fp,
@@ -79,6 +126,48 @@ impl Scores {
         }
     }
 }
+
+/// A K-class classifier's results on the test split (the library's
+/// [`MulticlassMetrics`]; a row's prediction is its most probable class).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MulticlassScores {
+    /// `K × K` counts: `confusion[t][p]` test rows of class `t` predicted
+    /// as `p`, classes in index order.
+    pub confusion: Vec<Vec<usize>>,
+    pub test_accuracy: f64,
+    pub balanced_accuracy: f64,
+    pub macro_f1: f64,
+    pub log_loss: f64,
+}
+
+impl MulticlassScores {
+    pub fn new(m: MulticlassMetrics) -> MulticlassScores {
+        MulticlassScores {
+            test_accuracy: m.accuracy,
+            balanced_accuracy: m.balanced_accuracy,
+            macro_f1: m.macro_f1,
+            log_loss: m.log_loss,
+            confusion: m.confusion,
+        }
+    }
+}
+
+/// A regression's results on the test split, in the target's units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegressionScores {
+    pub rmse: f64,
+    pub mae: f64,
+    /// scikit-learn's `r2_score` on the test rows (null when their target
+    /// is constant).
+    pub r2: f64,
+    /// Predicted against actual, for at most [`FIT_POINTS`] test rows
+    /// (every row, or every `⌈n / FIT_POINTS⌉`-th in split order).
+    pub predicted: Vec<f64>,
+    pub actual: Vec<f64>,
+}
+
+/// The most test rows a predicted-against-actual view carries.
+pub const FIT_POINTS: usize = 1000;
 
 /// Scores of a snapshot taken after `epoch`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,13 +197,16 @@ pub enum Msg {
     Run {
         id: u64,
     },
-    /// The data set the run trains on.
+    /// The data set the run trains on: its task (as given or as `auto`
+    /// chose it) and class labels in index order (none for regression).
     Data {
         source: String,
         rows: usize,
         features: Vec<String>,
         positive: String,
         notes: Vec<Note>,
+        task: Task,
+        classes: Vec<String>,
     },
     Started {
         kind: String,
@@ -166,10 +258,24 @@ pub enum Msg {
         runs: usize,
     },
     Study {
-        accuracy: String,
-        mcc: String,
+        #[serde(flatten)]
+        sentences: StudySentences,
         table: String,
         svg: String,
+    },
+}
+
+/// The sentences of a study's paired comparisons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StudySentences {
+    /// A binary target: accuracy's and MCC's.
+    Binary { accuracy: String, mcc: String },
+    /// Another task: each compared metric (the main one first: accuracy,
+    /// RMSE) as `[label, sentences]`.
+    Task {
+        task: Task,
+        comparisons: Vec<(String, String)>,
     },
 }
 
@@ -212,8 +318,9 @@ pub struct FileList {
     pub files: Vec<FileEntry>,
 }
 
-/// `GET /api/runs/{id}/decision`: the probability over a grid of two
-/// features, and every row as a point `[x, y, label, is_test]`.
+/// `GET /api/runs/{id}/decision`: the classifier over a grid of two
+/// features, and every row as a point `[x, y, class, is_test]` (binary:
+/// the 0/1 target; multiclass: the class index).
 #[derive(Debug, Clone, Serialize)]
 pub struct Decision {
     pub x: String,
@@ -221,8 +328,43 @@ pub struct Decision {
     pub n: usize,
     pub x_range: [f64; 2],
     pub y_range: [f64; 2],
+    /// Per cell, row by row from the top: binary, P(positive); multiclass,
+    /// the probability of the cell's predicted class (`class`).
     pub probs: Vec<f64>,
+    /// Multiclass: per cell, the predicted class (the most probable; a tie
+    /// goes to the lower index).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Vec<usize>>,
+    /// Multiclass: the class labels in index order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
     pub points: Vec<(f64, f64, f32, bool)>,
+    /// The epoch of the network shown.
+    pub epoch: usize,
+    /// Whether it is the finished run's model.
+    #[serde(rename = "final")]
+    pub finished: bool,
+}
+
+/// `GET /api/runs/{id}/curve`: a regression's prediction along one input,
+/// the others held at their training medians.
+#[derive(Debug, Clone, Serialize)]
+pub struct Curve {
+    /// The input, and its position among the run's inputs.
+    pub feature: String,
+    pub index: usize,
+    pub target: String,
+    /// The input's values, evenly spaced from its least to its greatest
+    /// value over every row (train and test), in its units.
+    pub x: Vec<f64>,
+    /// The prediction at each, in the target's units.
+    pub y: Vec<f64>,
+    /// Every other input and the value it is held at: the median of the
+    /// training rows (the mean of the middle two for an even count), in
+    /// its units.
+    pub held: Vec<(String, f64)>,
+    /// The test rows as `[input value, actual target]`.
+    pub points: Vec<(f64, f64)>,
     /// The epoch of the network shown.
     pub epoch: usize,
     /// Whether it is the finished run's model.
@@ -331,10 +473,14 @@ pub struct Meta {
     pub options: PageOptions,
 }
 
-/// What `train` would make of a table with the page's choices.
+/// What `train` would make of a table with the page's choices: the task
+/// (as given or as `auto` chose it) and class labels in index order, when
+/// the data set is made.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     pub target: String,
+    pub task: Option<Task>,
+    pub classes: Vec<String>,
     pub notes: Vec<Note>,
     /// The error `train` would stop with, if any.
     pub error: Option<ErrorBody>,

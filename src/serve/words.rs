@@ -18,6 +18,11 @@ fn label(field: &str) -> Option<&'static str> {
         "header" | "no_header" => "Header row",
         "target" => "Target",
         "positive" => "Positive label",
+        "task" => "Task",
+        "pos_weight" => "Positive weight",
+        "class_weight" => "Class weight",
+        "label_smoothing" => "Label smoothing",
+        "loss" => "Loss",
         "missing" => "Missing values",
         "categorical" => "Categorical",
         "scaling" => "Scaling",
@@ -82,7 +87,8 @@ pub fn form_field(field: &str) -> String {
         | "categorical" | "scaling" | "features" | "name" | "optimizer" | "lr" | "momentum"
         | "dampening" | "nesterov" | "weight_decay" | "beta1" | "beta2" | "eps" | "epochs"
         | "batch_size" | "seed" | "init_rng" | "test_size" | "split_seed" | "stratify"
-        | "repeats" | "folds" => field,
+        | "repeats" | "folds" | "task" | "max_classes" | "pos_weight" | "class_weight"
+        | "label_smoothing" | "loss" => field,
         _ => "settings",
     }
     .to_string()
@@ -127,5 +133,18 @@ mod tests {
             "\"Model\" layer 3 width"
         );
         assert_eq!(form_field("threads"), "settings");
+        let e = Error::not_applicable(
+            "label_smoothing",
+            "applies to a multiclass target only; this target is regression",
+        );
+        assert_eq!(
+            (form_field(e.field().unwrap()), e.worded(&PageWords)),
+            (
+                "label_smoothing".to_string(),
+                "\"Label smoothing\" applies to a multiclass target only; this target is \
+                 regression"
+                    .to_string()
+            )
+        );
     }
 }

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod load;
+pub mod stream;
 pub mod upload_case;
 
 use std::io::{BufRead, BufReader, Read, Write};

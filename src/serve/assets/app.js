@@ -16,11 +16,17 @@ const S = {
   draws: 0,            // decision views drawn
   decision: null,      // {epoch, final} of the last decision view drawn
   decisionBusy: false, decisionWanted: false, decisionTimer: null, lastDecision: 0,
+  task: null,          // the task of the data as the page's choices stand (the server's check)
+  fits: 0,             // predicted-against-actual views drawn
+  curves: 0,           // prediction curves drawn
+  curve: null,         // {epoch, final, feature} of the last curve drawn
+  curveBusy: false, curveWanted: false, curveTimer: null, lastCurve: 0,
 };
 window.__nonlin = S; // for the end-to-end test
 
 function newRun(name, settings) {
-  return { id: null, name, settings, epochs: [], trainAcc: [], testAcc: [], trainLoss: [], testLoss: [],
+  return { id: null, name, settings, task: null, classes: [], epochs: [], trainAcc: [], testAcc: [],
+           trainLoss: [], testLoss: [], trainRmse: [], testRmse: [], testR2: [],
            total: 0, state: "starting", done: null, error: null };
 }
 
@@ -90,6 +96,7 @@ function setData(info) {
   $("target").innerHTML = info.columns.map((c) => `<option${c === info.target ? " selected" : ""}>${c}</option>`).join("");
   renderFeatures();
   showNotes(info.notes);
+  if ("task" in info) showTask(info);
 }
 
 function showNotes(notes) {
@@ -108,6 +115,7 @@ function dataOptions() {
   const p = $("positive").value.trim(), c = $("categorical").value.trim();
   if (p) q.positive = p;
   if (c) q.categorical = c;
+  if ($("task").value !== "auto") q.task = $("task").value;
   return q;
 }
 
@@ -117,7 +125,7 @@ async function recheck() {
   const q = new URLSearchParams({ target: $("target").value, ...dataOptions() });
   try {
     const r = await jsonOrError(await fetch(`/api/data/${encodeURIComponent(S.data.id)}/check?${q}`));
-    showNotes(r.notes); showError(r.error);
+    showNotes(r.notes); showTask(r); showError(r.error);
   } catch (e) { showError(e); }
 }
 
@@ -145,8 +153,10 @@ function request() {
     scaling: $("scaling").value, seed: num("seed"), init_rng: $("init_rng").value,
     ...dataOptions(),
   };
-  // Only the settings of the chosen optimizer: the server refuses the others.
+  // Only the settings of the chosen optimizer and of the data's task: the
+  // server refuses the others.
   for (const [k, v] of Object.entries(optimizerFields(o))) if (v !== null) r[k] = v;
+  Object.assign(r, lossFields(S.task));
   return r;
 }
 // The values the page has for optimizer `o` (null: not given).
@@ -210,10 +220,10 @@ async function start(paused) {
   S.presetName = null;
   S.run = run;
   S.dirty = true;
-  $("outcome").hidden = true;
-  $("decision-box").hidden = true;
+  hideViews();
   $("downloads").textContent = "";
   S.decision = null;
+  S.curve = null;
   const controller = new AbortController();
   S.controller = controller;
   setState("starting");
@@ -242,23 +252,32 @@ function onRunMessage(run, m) {
       run.id = m.id;
       break;
     case "data":
-      run.features = m.features;
+      run.features = m.features; run.task = m.task; run.classes = m.classes;
       showNotes(m.notes);
-      setupDecision(m.features);
+      setupViews(run, m.features);
+      break;
+    case "started":
+      run.summary = m.data; // [key, value] pairs: the data set and its split
       break;
     case "model":
       run.total = m.epochs; run.arch = m.arch; run.state = "running"; setState("running");
       break;
     case "epochs":
+      // The columns of history.csv (see wire.rs's EpochRow).
       for (const r of m.rows) {
-        run.epochs.push(r[0]); run.trainLoss.push(r[1]); run.trainAcc.push(r[2]);
-        run.testLoss.push(r[3]); run.testAcc.push(r[4]);
+        if (run.task === "regression") {
+          run.epochs.push(r[0]); run.trainLoss.push(r[1]); run.testLoss.push(r[2]);
+          run.trainRmse.push(r[3]); run.testRmse.push(r[4]); run.testR2.push(r[6]);
+        } else {
+          run.epochs.push(r[0]); run.trainLoss.push(r[1]); run.trainAcc.push(r[2]);
+          run.testLoss.push(r[3]); run.testAcc.push(r[4]);
+        }
       }
       S.dirty = true;
-      if (m.live) { run.live = m.live; S.live++; showScores(m.live, false); requestDecision(); }
+      if (m.live) { run.live = m.live; S.live++; showScores(m.live, false, run); requestViews(run); }
       break;
     case "paused":
-      run.state = "paused"; setState("paused"); requestDecision();
+      run.state = "paused"; setState("paused"); requestViews(run);
       break;
     case "diverged":
     case "error":
@@ -325,20 +344,38 @@ function drawChart(canvas, key, yFixed) {
   ctx.setLineDash([]);
 }
 
+// A number as the status line shows a metric in the target's units.
+function short(x) { return x === null || x === undefined || !Number.isFinite(x) ? "–" : Number(x).toPrecision(5); }
+
 function frame() {
   if (S.dirty) {
     S.dirty = false;
-    drawChart($("acc-chart"), ["testAcc", "trainAcc"], [0, 100]);
-    drawChart($("loss-chart"), ["testLoss", "trainLoss"], null);
     const r = S.run, n = r ? r.epochs.length : 0;
+    // The current run's task sets the first chart's metric (the last one
+    // run's when none is under way).
+    const regression = (r ? r.task : S.lastTask) === "regression";
+    $("acc-caption").textContent = regression ? "RMSE (the target's units) — solid test, dotted train"
+      : "Accuracy (%) — solid test, dotted train";
+    $("train-metric").textContent = regression ? "train RMSE" : "train acc";
+    $("test-metric").textContent = regression ? "test RMSE" : "test acc";
+    $("r2-status").hidden = !regression;
+    if (regression) drawChart($("acc-chart"), ["testRmse", "trainRmse"], null);
+    else drawChart($("acc-chart"), ["testAcc", "trainAcc"], [0, 100]);
+    drawChart($("loss-chart"), ["testLoss", "trainLoss"], null);
     if (n) {
       $("epoch").textContent = `${r.epochs[n - 1] + 1} / ${r.total}`;
-      $("train-acc").textContent = r.trainAcc[n - 1].toFixed(2) + "%";
-      $("test-acc").textContent = r.testAcc[n - 1].toFixed(2) + "%";
+      if (regression) {
+        $("train-acc").textContent = short(r.trainRmse[n - 1]);
+        $("test-acc").textContent = short(r.testRmse[n - 1]);
+        $("test-r2").textContent = fixed(r.testR2[n - 1], 4);
+      } else {
+        $("train-acc").textContent = r.trainAcc[n - 1].toFixed(2) + "%";
+        $("test-acc").textContent = r.testAcc[n - 1].toFixed(2) + "%";
+      }
       $("train-loss").textContent = r.trainLoss[n - 1].toFixed(4);
       $("test-loss").textContent = r.testLoss[n - 1].toFixed(4);
     } else {
-      ["epoch", "train-acc", "test-acc", "train-loss", "test-loss"].forEach((id) => { $(id).textContent = "–"; });
+      ["epoch", "train-acc", "test-acc", "test-r2", "train-loss", "test-loss"].forEach((id) => { $(id).textContent = "–"; });
     }
   }
   requestAnimationFrame(frame);
@@ -349,7 +386,7 @@ function renderPinned() {
   S.pinned.forEach((r, i) => {
     const s = document.createElement("span");
     s.style.background = COLORS[i % COLORS.length];
-    s.textContent = `${r.name} (${r.done ? pct(r.done.models[0].test_accuracy) : "?"})`;
+    s.textContent = `${r.name} (${r.done ? headline(r.done.models[0]) : "?"})`;
     const b = document.createElement("button"); b.textContent = "×"; b.title = "unpin";
     b.onclick = () => { S.pinned.splice(i, 1); renderPinned(); S.dirty = true; };
     s.appendChild(b); $("pinned").appendChild(s);
@@ -369,11 +406,13 @@ async function study() {
     return { name, layers: r.settings.layers };
   });
   const req = { data: base.data, target: base.target, features: base.features, missing: base.missing,
-    positive: base.positive, categorical: base.categorical, optimizer: base.optimizer,
+    positive: base.positive, categorical: base.categorical, task: base.task, optimizer: base.optimizer,
     lr: base.lr, epochs: base.epochs, batch_size: base.batch_size, seed: base.seed, init_rng: base.init_rng,
     models, repeats: num("repeats"), folds: num("folds") };
   // The first pinned run's optimizer settings, those of its optimizer only.
-  for (const k of ["momentum", "beta1", "beta2", "weight_decay"]) if (k in base) req[k] = base[k];
+  // Its loss settings likewise.
+  for (const k of ["momentum", "beta1", "beta2", "weight_decay", "pos_weight", "class_weight", "label_smoothing", "loss"])
+    if (k in base) req[k] = base[k];
   $("study-status").textContent = "starting…"; $("sentences").textContent = ""; $("strip").innerHTML = "";
   let resp;
   try {
@@ -385,7 +424,9 @@ async function study() {
     else if (m.type === "error") { showError(m); $("study-status").textContent = "failed"; }
     else if (m.type === "study") {
       $("study-status").textContent = "done (settings of the first pinned run; baselines added)";
-      $("sentences").textContent = m.accuracy + "\n" + m.mcc;
+      $("sentences").textContent = m.comparisons
+        ? m.comparisons.map(([label, text]) => `${label}:\n${text}`).join("\n")
+        : m.accuracy + "\n" + m.mcc;
       $("strip").innerHTML = m.svg;
     }
   });
@@ -431,6 +472,8 @@ async function init() {
   $("folds").value = d.folds;
   $("optimizer").onchange = showOptimizer;
   $("target").onchange = () => { renderFeatures(); recheck(); };
+  $("task").onchange = recheck;
+  $("loss").onchange = showTaskOptions;
   $("missing").onchange = recheck;
   $("positive").onchange = recheck;
   $("categorical").onchange = recheck;
@@ -439,10 +482,11 @@ async function init() {
   $("start").onclick = () => start(false);
   $("pause").onclick = () => control(S.run && S.run.state === "paused" ? "resume" : "pause");
   $("step").onclick = () => (S.run && S.run.state === "paused" ? control("step") : start(true));
-  $("reset").onclick = () => { stop(); S.run = null; S.dirty = true; $("outcome").hidden = true; $("decision-box").hidden = true; showError(null); setState("idle"); };
-  $("pin").onclick = () => { if (S.run && S.run.done) { S.pinned.push(S.run); S.run = null; renderPinned(); S.dirty = true; $("pin").disabled = true; } };
+  $("reset").onclick = () => { stop(); S.run = null; S.dirty = true; hideViews(); showError(null); setState("idle"); };
+  $("pin").onclick = () => { if (S.run && S.run.done) { S.lastTask = S.run.task; S.pinned.push(S.run); S.run = null; renderPinned(); S.dirty = true; $("pin").disabled = true; } };
   $("chance").onclick = study;
   $("dx").onchange = requestDecision; $("dy").onchange = requestDecision;
+  $("cf").onchange = requestCurve;
   $("file").onchange = (e) => { if (e.target.files[0]) upload(e.target.files[0]); };
   $("use-heart").onclick = () => { showError(null); S.file = null; setData(S.meta.heart); recheck(); };
   const drop = $("drop");
