@@ -67,6 +67,7 @@ fn predict_file(dir: &Path, csv: &Path) -> (predict::Predictions, String) {
         read: Default::default(),
         out: Some(out.clone()),
         force: false,
+        threshold: None,
     })
     .unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
@@ -278,6 +279,7 @@ fn a_model_file_lacking_what_its_task_needs_predicts_nothing() {
             read: Default::default(),
             out: Some(out.clone()),
             force: false,
+            threshold: None,
         })
         .unwrap_err()
         .to_string();
@@ -291,4 +293,59 @@ fn a_model_file_lacking_what_its_task_needs_predicts_nothing() {
         assert!(Checkpoint::read(&model).is_err());
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_binary_model_takes_another_threshold_and_the_others_refuse_it() {
+    use nonlin::eval::predict::Predict;
+    let dir = temp_dir("threshold");
+    let heart = data("heart_failure_clinical_records_dataset.csv");
+    train(&heart, "DEATH_EVENT", &dir);
+    let run = |threshold: Option<f32>| {
+        predict::run(&PredictConfig {
+            model: dir.join("model.safetensors"),
+            data: heart.clone(),
+            read: Default::default(),
+            out: None,
+            force: false,
+            threshold,
+        })
+    };
+    let labels = |p: &predict::Predictions| -> Vec<bool> {
+        let Predicted::Binary { probabilities } = &p.predicted else {
+            panic!("a binary model")
+        };
+        probabilities
+            .iter()
+            .map(|&v| p.checkpoint.is_positive(v))
+            .collect()
+    };
+    let (plain, strict) = (run(None).unwrap(), run(Some(0.9)).unwrap());
+    let Predicted::Binary { probabilities } = &strict.predicted else {
+        panic!("a binary model")
+    };
+    // Positive iff the probability is above 0.9, and the CSV says so.
+    for (&p, &positive) in probabilities.iter().zip(&labels(&strict)) {
+        assert_eq!(positive, p > 0.9);
+    }
+    let count = |v: Vec<bool>| v.into_iter().filter(|&b| b).count();
+    assert!(count(labels(&strict)) < count(labels(&plain)));
+    assert!(strict.meaning().contains("> 0.9"), "{}", strict.meaning());
+    for bad in [1.0, -0.1] {
+        assert_eq!(run(Some(bad)).unwrap_err().field(), Some("threshold"));
+    }
+    // A multiclass model has no threshold.
+    let wine_dir = temp_dir("threshold-wine");
+    train(&data("wine.csv"), "cultivar", &wine_dir);
+    let e = predict::run(&PredictConfig {
+        model: wine_dir.join("model.safetensors"),
+        data: data("wine.csv"),
+        read: Default::default(),
+        out: None,
+        force: false,
+        threshold: Some(0.3),
+    })
+    .unwrap_err();
+    assert!(matches!(e, nonlin::Error::NotApplicable { .. }), "{e}");
+    assert_eq!(e.field(), Some("threshold"));
 }

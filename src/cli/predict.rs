@@ -27,6 +27,11 @@ pub struct PredictArgs {
     /// Replace an existing --out file.
     #[arg(long)]
     pub force: bool,
+    /// A binary model's decision threshold instead of the one stored in the
+    /// model (0.5 unless chosen otherwise): label positive iff probability
+    /// > F.
+    #[arg(long, value_name = "F")]
+    pub threshold: Option<f32>,
 }
 
 pub fn run(args: &PredictArgs) -> Result<()> {
@@ -36,6 +41,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         read: args.read.read_options()?,
         out: args.out.clone(),
         force: args.force,
+        threshold: args.threshold,
     })?;
     for note in &p.notes {
         eprintln!("{note}");

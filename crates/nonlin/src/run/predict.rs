@@ -22,6 +22,9 @@ pub struct PredictConfig {
     pub out: Option<PathBuf>,
     /// Replace an existing `out` (never an input file).
     pub force: bool,
+    /// A binary model's decision threshold instead of the stored one:
+    /// positive iff probability > threshold, in [0, 1).
+    pub threshold: Option<f32>,
 }
 
 /// The predictions for every data row, in file order.
@@ -157,7 +160,26 @@ pub fn run(config: &PredictConfig) -> Result<Predictions> {
     if let Some(out) = &config.out {
         check_out(out, &[&config.model, &config.data], config.force)?;
     }
-    let checkpoint = Checkpoint::read(&config.model)?;
+    let mut checkpoint = Checkpoint::read(&config.model)?;
+    if let Some(t) = config.threshold {
+        if checkpoint.head != Head::Binary {
+            return Err(Error::not_applicable(
+                "threshold",
+                format!(
+                    "applies to a binary model; '{}' is a {} model",
+                    config.model.display(),
+                    checkpoint.head.task()
+                ),
+            ));
+        }
+        if !(0.0..1.0).contains(&t) {
+            return Err(Error::invalid(
+                "threshold",
+                format!("must be at least 0 and less than 1, got {t}"),
+            ));
+        }
+        checkpoint.threshold = t;
+    }
     let table = Table::from_path_with(&config.data, &config.read)?;
     if table.n_rows() == 0 {
         return Err(Error::Data(format!(
