@@ -6,6 +6,7 @@ pub mod comparison_text;
 pub mod figures;
 pub mod html;
 pub mod png;
+pub mod regression_figures;
 pub mod run_report;
 pub mod study;
 pub mod summary_table;

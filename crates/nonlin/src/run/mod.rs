@@ -41,6 +41,7 @@ pub mod predict;
 pub mod settings;
 pub mod split_run;
 pub mod study;
+pub mod study_inputs;
 pub mod study_outputs;
 
 pub use data_config::DataConfig;

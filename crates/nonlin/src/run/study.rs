@@ -6,8 +6,10 @@ use super::event::{Cancel, Event, Observer};
 use super::fit::Fit;
 use super::memory::{check_fits, memory_limit};
 use super::models::{check_unique, ModelSpec};
+pub use super::study_inputs::input_width;
+use super::study_inputs::{check_features, column_indices, fold_inputs, subset_width, with_inputs};
 use crate::data::Task;
-use crate::data::{Dataset, Prepared, Preprocessing};
+use crate::data::{Dataset, Prepared};
 use crate::error::{Error, Result};
 use crate::eval::importance::{input_groups, network_importance, ImportanceMetric};
 use crate::eval::study::{
@@ -95,27 +97,6 @@ impl StudyConfig {
         }
         self.train.validate()
     }
-}
-
-/// The number of model inputs of `data`: its features, with each
-/// categorical column counted as one input per category (over all rows).
-/// The models of a study are resolved for this width; a fold whose training
-/// rows lack a category trains the same layers on one input fewer.
-pub fn input_width(data: &Dataset) -> Result<usize> {
-    if data.is_plain() {
-        return Ok(data.n_features());
-    }
-    let all: Vec<usize> = (0..data.n_rows()).collect();
-    Ok(Preprocessing::fit(data, &all)?.width())
-}
-
-/// `arch` with its first layer taking `inputs` inputs.
-fn with_inputs(arch: &Architecture, inputs: usize) -> Architecture {
-    let mut arch = arch.clone();
-    if let Some(Layer::Linear { in_features, .. }) = arch.layers.first_mut() {
-        *in_features = inputs;
-    }
-    arch
 }
 
 enum Job<'a> {
@@ -279,63 +260,6 @@ fn study_specs(data: &Dataset, config: &StudyConfig) -> Result<Vec<ModelSpec>> {
         }
     }
     Ok(specs)
-}
-
-/// A model's feature list names distinct columns of the data set.
-fn check_features(data: &Dataset, model: &str, features: &[String]) -> Result<()> {
-    if features.is_empty() {
-        return Err(Error::invalid(
-            "model_features",
-            format!("model '{model}' is given no feature"),
-        ));
-    }
-    for (i, f) in features.iter().enumerate() {
-        if !data.features.contains(f) {
-            return Err(Error::invalid(
-                "model_features",
-                format!(
-                    "model '{model}': '{f}' is not a feature of the data; the features are {}",
-                    crate::data::notes::name_list(&data.features, 60)
-                ),
-            ));
-        }
-        if features[..i].contains(f) {
-            return Err(Error::invalid(
-                "model_features",
-                format!("model '{model}' names '{f}' twice"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The model inputs of the raw columns `features` (over all rows).
-fn subset_width(data: &Dataset, features: &[String]) -> Result<usize> {
-    if data.is_plain() {
-        return Ok(features.len());
-    }
-    let all: Vec<usize> = (0..data.n_rows()).collect();
-    let pre = Preprocessing::fit(data, &all)?;
-    Ok(pre
-        .columns
-        .iter()
-        .filter(|c| features.contains(&c.name))
-        .map(|c| c.width())
-        .sum())
-}
-
-/// The positions of `names` among `features`, in the order given.
-fn column_indices(features: &[String], names: &[String]) -> Vec<usize> {
-    names
-        .iter()
-        .filter_map(|n| features.iter().position(|f| f == n))
-        .collect()
-}
-
-/// The fold's inputs of the raw columns `columns`, in that order.
-fn fold_inputs(split: &FoldSplit, columns: &[usize]) -> Vec<usize> {
-    let groups = input_groups(&split.column_widths);
-    columns.iter().flat_map(|&c| groups[c].clone()).collect()
 }
 
 /// Every network's training fits in memory, with its batch (or all rows).
